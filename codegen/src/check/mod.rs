@@ -1,0 +1,31 @@
+//! Stage 2, check: semantic rules over the loaded specs.
+//!
+//! Each rule is a function named for what it enforces, with a comment stating the rule. Rules
+//! push to the shared [`Diagnostics`] and never stop early; the pipeline stops after this stage
+//! if any error was found. Depends on `spec` only.
+
+mod fields;
+mod lifecycle;
+mod service;
+mod values;
+
+pub use service::parse_offset;
+
+use crate::diagnostic::Diagnostics;
+use crate::spec::model::ServiceSpec;
+
+/// Runs every rule over every service.
+pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
+    service::check_unique_services(services, diags);
+    for spec in services {
+        service::check_service(spec, diags);
+        service::check_unique_operations(spec, diags);
+        for op in &spec.operations {
+            fields::check_operation(spec, op, diags);
+            values::check_examples(spec, op, diags);
+            lifecycle::check_waiter(op, diags);
+            lifecycle::check_pagination(op, diags);
+            fields::warn_missing_docs(op, diags);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Rules about services and their set of operations.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::spec::model::{Protocol, Provider, ServiceSpec, Signing};
+
+/// Rule: a provider's services have distinct names (they become sibling modules).
+pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) {
+    let mut seen = BTreeMap::new();
+    for spec in services {
+        let s = &spec.service;
+        let key = (s.provider.value, s.service.value.clone());
+        if let Some(first) = seen.insert(key, s.service.span) {
+            diags.push(
+                Diagnostic::error(s.service.span, format!("duplicate service `{}`", s.service.value))
+                    .label("second service with this name")
+                    .also(first, "first defined here")
+                    .help("each service of a provider needs its own name"),
+            );
+        }
+    }
+}
+
+/// Rule: the service file is internally consistent: a lowercase identifier for a name, an
+/// endpoint with `{region}`, an API version for RPC, signers of its own provider, and a
+/// well-formed time zone.
+pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
+    let s = &spec.service;
+    let name = &s.service.value;
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || name.as_bytes()[0].is_ascii_digit() {
+        diags.push(
+            Diagnostic::error(s.service.span, format!("service name `{name}` is not a lowercase identifier"))
+                .label("becomes a Rust module name")
+                .help("use lowercase letters, digits and `_`, starting with a letter"),
+        );
+    }
+    if !s.endpoint.value.contains("{region}") {
+        diags.push(
+            Diagnostic::error(s.endpoint.span, "endpoint has no `{region}` placeholder")
+                .label("the configured region cannot be applied")
+                .help("write the host with `{region}`, e.g. `cbr.{region}.myhuaweicloud.com`"),
+        );
+    }
+    if s.protocol.value == Protocol::Rpc && s.api_version.is_none() {
+        diags.push(
+            Diagnostic::error(s.protocol.span, "`protocol: rpc` needs `api_version`")
+                .label("RPC calls send `Version`")
+                .help("add `api_version: \"YYYY-MM-DD\"`"),
+        );
+    }
+    if s.signing.is_empty() {
+        diags.push(Diagnostic::error(s.provider.span, "`signing` lists no signer").label("calls could not be authenticated").help("list at least one signer"));
+    }
+    for signing in &s.signing {
+        let owner = match signing.value {
+            Signing::Acs3HmacSha256 | Signing::RpcHmacSha1 => Provider::Alibaba,
+            Signing::HuaweiSdkHmacSha256 | Signing::HuaweiToken => Provider::Huawei,
+            Signing::TencentQSignSha1 => Provider::Tencent,
+        };
+        if owner != s.provider.value {
+            diags.push(
+                Diagnostic::error(signing.span, format!("signer `{}` belongs to provider `{}`", signing.value.word(), owner.word()))
+                    .label("not a signer of this provider")
+                    .also(s.provider.span, "provider declared here"),
+            );
+        }
+    }
+    if let Some(tz) = &s.time_zone {
+        if parse_offset(&tz.value).is_none() {
+            diags.push(
+                Diagnostic::error(tz.span, format!("time zone `{}` is not a UTC offset", tz.value))
+                    .label("expected `+HH:MM` or `-HH:MM`")
+                    .help("for Beijing time write \"+08:00\" (quoted)"),
+            );
+        }
+    }
+    let mut codes = BTreeMap::new();
+    for e in &s.errors {
+        if let Some(first) = codes.insert(e.code.value.clone(), e.code.span) {
+            diags.push(Diagnostic::error(e.code.span, format!("duplicate error code `{}`", e.code.value)).label("listed twice").also(first, "first listed here"));
+        }
+        super::fields::check_status(e.status.value, e.status.span, diags);
+    }
+}
+
+/// Rule: operation names are unique within a service.
+pub fn check_unique_operations(spec: &ServiceSpec, diags: &mut Diagnostics) {
+    let mut seen = BTreeMap::new();
+    for op in &spec.operations {
+        if let Some(first) = seen.insert(op.operation.value.clone(), op.operation.span) {
+            diags.push(
+                Diagnostic::error(op.operation.span, format!("duplicate operation `{}`", op.operation.value))
+                    .label("second file for this operation")
+                    .also(first, "first defined here")
+                    .help("one file per operation: merge or rename"),
+            );
+        }
+    }
+}
+
+/// Parses `+HH:MM`/`-HH:MM` into seconds east of UTC.
+#[must_use]
+pub fn parse_offset(text: &str) -> Option<i32> {
+    let sign = match text.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (h, m) = text.get(1..)?.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
+}

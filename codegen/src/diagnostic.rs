@@ -1,0 +1,224 @@
+//! Diagnostics: what went wrong in a spec, where, and what to do about it.
+//!
+//! Every stage reports problems into a [`Diagnostics`] accumulator instead of stopping at the
+//! first one; the pipeline stops at a stage border when errors were collected. Rendering uses
+//! `codespan-reporting`, which prints `file:line:col`, the source excerpt with the span marked,
+//! secondary labels (both places of a duplicate) and `help`/`note` lines, all as plain text
+//! that is stable enough to snapshot.
+
+use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label as RenderedLabel};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+use crate::source::{SourceMap, Span};
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The spec is valid but probably not what was meant.
+    Warning,
+    /// The spec cannot be used.
+    Error,
+}
+
+/// A secondary place that explains a diagnostic (for example the first of two duplicates).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What is there.
+    pub message: String,
+}
+
+/// One finding about the specs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, one line, lowercase, no trailing period.
+    pub message: String,
+    /// Where it is; `None` only for problems with no file (an empty spec directory).
+    pub span: Option<Span>,
+    /// Text under the marked span: what was found or expected there.
+    pub label: String,
+    /// Related places.
+    pub secondary: Vec<Label>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    #[must_use]
+    pub fn error(span: Span, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, Some(span), message.into())
+    }
+
+    /// A warning at `span`.
+    #[must_use]
+    pub fn warning(span: Span, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, Some(span), message.into())
+    }
+
+    /// An error that belongs to no file.
+    #[must_use]
+    pub fn global(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, None, message.into())
+    }
+
+    fn new(severity: Severity, span: Option<Span>, message: String) -> Self {
+        Self { severity, message, span, label: String::new(), secondary: Vec::new(), help: None }
+    }
+
+    /// Sets the text under the marked span.
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Adds a related place.
+    #[must_use]
+    pub fn also(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label { span, message: message.into() });
+        self
+    }
+
+    /// Sets the hint.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the hint only if there is one.
+    #[must_use]
+    pub fn maybe_help(self, help: Option<String>) -> Self {
+        match help {
+            Some(help) => self.help(help),
+            None => self,
+        }
+    }
+}
+
+/// The findings of a run, in the order they were found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// No findings yet.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a finding.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Records all findings of another accumulator.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Whether any finding is an error.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    #[must_use]
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// Number of warnings.
+    #[must_use]
+    pub fn warning_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    /// All findings.
+    #[must_use]
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    /// Whether there are no findings.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorts findings by file and position, so output does not depend on rule order.
+    pub(crate) fn sort(&mut self) {
+        self.items.sort_by_key(|d| (d.span.map(|s| (s.file, s.start)), d.severity));
+    }
+
+    /// Renders every finding with source excerpts, followed by a one-line count.
+    #[must_use]
+    pub fn render(&self, sources: &SourceMap) -> String {
+        let mut files = SimpleFiles::new();
+        for (_, file) in sources.iter() {
+            files.add(file.path.clone(), file.text.clone());
+        }
+        let config = term::Config::default();
+        let mut out = String::new();
+        for item in &self.items {
+            let rendered = to_rendered(item);
+            match term::emit_into_string(&config, &files, &rendered) {
+                Ok(text) => out.push_str(&text),
+                // A span outside its file is a generator bug; still say what was wrong.
+                Err(_) => out.push_str(&format!("error: {}\n", item.message)),
+            }
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
+        out
+    }
+
+    /// `N errors, M warnings` (singular where it fits).
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {}",
+            plural(self.error_count(), "error"),
+            plural(self.warning_count(), "warning")
+        )
+    }
+}
+
+fn to_rendered(item: &Diagnostic) -> Rendered<usize> {
+    let base = match item.severity {
+        Severity::Error => Rendered::error(),
+        Severity::Warning => Rendered::warning(),
+    };
+    let mut labels = Vec::new();
+    if let Some(span) = item.span {
+        labels.push(RenderedLabel::primary(span.file.0, span.start..span.end).with_message(&item.label));
+    }
+    for extra in &item.secondary {
+        labels.push(
+            RenderedLabel::secondary(extra.span.file.0, extra.span.start..extra.span.end)
+                .with_message(&extra.message),
+        );
+    }
+    let notes = item.help.iter().map(|h| format!("help: {h}")).collect();
+    base.with_message(&item.message).with_labels(labels).with_notes(notes)
+}
+
+/// The closest of `candidates` to `input`, if any is close enough to be a likely typo.
+#[must_use]
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&input.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,171 @@
+//! Stage 4, emit: IR to token streams, one service per file.
+//!
+//! Emitters are pure functions from IR to `TokenStream`; they never decide names (the IR
+//! has them) and cannot fail on user input. Generated code is declarative: behaviour (HTTP,
+//! signing, retries, validation rules) lives in the runtime, reached through
+//! `crate::__private`, so changing it never needs regeneration.
+
+mod errors;
+mod examples;
+mod lifecycle;
+mod operation;
+mod types;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, Envelope, Protocol, Provider, Service, Signing};
+
+/// An identifier from an IR name (always a valid identifier: see `ir::names`).
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Doc attributes for documentation lines.
+pub(crate) fn docs(lines: &[String]) -> TokenStream {
+    lines
+        .iter()
+        .map(|line| {
+            let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+            quote!(#[doc = #text])
+        })
+        .collect()
+}
+
+/// One generated file: the service module.
+pub fn service(service: &Service) -> TokenStream {
+    let module = ident(&service.module);
+    let module_docs = docs(&service.docs);
+    let spec = service_spec(service);
+    let client = client(service);
+    let operations = service.operations.iter().map(operation::operation);
+    let examples = examples::tests(service);
+    quote! {
+        #module_docs
+        pub mod #module {
+            #spec
+            #client
+            #(#operations)*
+            #examples
+        }
+    }
+}
+
+/// The index: one module per provider, each enabled by its cargo feature, including the
+/// service files.
+pub fn index(api: &Api) -> TokenStream {
+    let mut providers: Vec<Provider> = api.services.iter().map(|s| s.provider).collect();
+    providers.dedup();
+    let modules = providers.into_iter().map(|provider| {
+        let name = provider.word();
+        let module = ident(name);
+        let title = match provider {
+            Provider::Alibaba => " Alibaba Cloud services.",
+            Provider::Huawei => " Huawei Cloud services.",
+            Provider::Tencent => " Tencent Cloud services.",
+        };
+        let includes = api.services.iter().filter(|s| s.provider == provider).map(|s| {
+            let file = format!("/{}", file_name(s));
+            quote!(include!(concat!(env!("OUT_DIR"), #file));)
+        });
+        quote! {
+            #[doc = #title]
+            #[cfg(feature = #name)]
+            pub mod #module {
+                #(#includes)*
+            }
+        }
+    });
+    quote!(#(#modules)*)
+}
+
+/// The file name of a service's generated code.
+#[must_use]
+pub fn file_name(service: &Service) -> String {
+    format!("{}_{}.rs", service.provider.word(), service.module)
+}
+
+fn service_spec(service: &Service) -> TokenStream {
+    let provider = ident(match service.provider {
+        Provider::Alibaba => "Alibaba",
+        Provider::Huawei => "Huawei",
+        Provider::Tencent => "Tencent",
+    });
+    let name = &service.module;
+    let api_version = match &service.api_version {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    };
+    let protocol = ident(match service.protocol {
+        Protocol::Rpc => "Rpc",
+        Protocol::Rest => "Rest",
+    });
+    let endpoint = &service.endpoint;
+    let signing = service.signing.iter().map(|s| {
+        ident(match s {
+            Signing::Acs3HmacSha256 => "Acs3HmacSha256",
+            Signing::RpcHmacSha1 => "RpcHmacSha1",
+            Signing::HuaweiSdkHmacSha256 => "HuaweiSdkHmacSha256",
+            Signing::HuaweiToken => "HuaweiToken",
+            Signing::TencentQSignSha1 => "TencentQSignSha1",
+        })
+    });
+    let envelope = ident(match service.envelope {
+        Envelope::Alibaba => "Alibaba",
+        Envelope::Huawei => "Huawei",
+        Envelope::HuaweiDis => "HuaweiDis",
+        Envelope::TencentCls => "TencentCls",
+    });
+    let request_id_header = &service.request_id_header;
+    quote! {
+        /// Wire facts of this service, from its `service.yaml`.
+        pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
+            provider: crate::Provider::#provider,
+            name: #name,
+            api_version: #api_version,
+            protocol: crate::__private::Protocol::#protocol,
+            endpoint: #endpoint,
+            signing: &[#(crate::Signing::#signing),*],
+            envelope: crate::__private::Envelope::#envelope,
+            request_id_header: #request_id_header,
+        };
+    }
+}
+
+fn client(service: &Service) -> TokenStream {
+    let title = " Client for the operations of this service; cheap to clone (clones share connections).";
+    let methods = service.operations.iter().map(|op| {
+        let method = ident(&op.module);
+        let module = ident(&op.module);
+        let method_docs = docs(&op.docs);
+        quote! {
+            #method_docs
+            pub fn #method(&self) -> #module::Builder<crate::ClientHandle> {
+                #module::Builder::with_client(self.handle.clone())
+            }
+        }
+    });
+    quote! {
+        #[doc = #title]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            handle: crate::ClientHandle,
+        }
+        impl Client {
+            /// Creates a client from a configuration (region, credentials, timeouts, retries).
+            ///
+            /// # Errors
+            /// When the configuration cannot serve this service (see [`crate::ConfigError`]).
+            pub fn new(config: crate::Config) -> ::core::result::Result<Self, crate::ConfigError> {
+                ::core::result::Result::Ok(Self { handle: crate::ClientHandle::new(&SERVICE, config)? })
+            }
+            #(#methods)*
+        }
+    }
+}
+
+/// An unsuffixed integer literal, braced when negative (as const generic arguments need).
+pub(crate) fn const_int(value: i32) -> TokenStream {
+    let literal = Literal::i32_unsuffixed(value);
+    if value < 0 { quote!({ #literal }) } else { quote!(#literal) }
+}

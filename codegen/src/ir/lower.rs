@@ -1,0 +1,327 @@
+//! Stage 3, lower: checked specs to the IR. Names are decided here through [`names`], and
+//! collisions between them are the only problems this stage reports.
+
+use crate::check::parse_offset;
+use crate::diagnostic::Diagnostics;
+use crate::ir::docs::DocBuilder;
+use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
+use crate::ir::{
+    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, Pagination, RustType, Service, Step, Struct,
+    Variant, Waiter, WireValue,
+};
+use crate::source::SourceMap;
+use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape};
+use crate::spec::reader::Spanned;
+use crate::spec::types::{Scalar, TypeExpr, resolve, resolve_path};
+use crate::spec::yaml::{Node, Value};
+
+/// Lowers checked services. Specs must have passed the check stage.
+///
+/// # Errors
+/// Rust name collisions, each pointing at both wire names.
+pub fn lower(sources: &SourceMap, specs: &[ServiceSpec]) -> Result<Api, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut services: Vec<Service> = specs.iter().map(|s| service(sources, s, &mut diags)).collect();
+    services.sort_by(|a, b| (a.provider, &a.module).cmp(&(b.provider, &b.module)));
+    if diags.has_errors() { Err(diags) } else { Ok(Api { services }) }
+}
+
+fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> Service {
+    let s = &spec.service;
+    let offset = s.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value));
+    let mut methods = Scope::new("client method").reserve("new", s.service.span).reserve("config", s.service.span);
+    let operations = spec
+        .operations
+        .iter()
+        .map(|op| {
+            let lowered = operation(spec, op, offset.unwrap_or(0), diags);
+            if let Err(d) = methods.claim(&lowered.module, &op.operation.value, op.operation.span) {
+                diags.push(d);
+            }
+            lowered
+        })
+        .collect();
+    let mut doc = DocBuilder::default();
+    doc.paragraph(&format!("{} ({}).", docs_safe(&s.title.value), s.api_version.as_ref().map_or_else(|| "REST API".to_owned(), |v| format!("API version {}", v.value))));
+    doc.prose(s.description.as_ref());
+    let mut files = vec![sources.get(s.file).path.clone()];
+    files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
+    Service {
+        provider: s.provider.value,
+        module: s.service.value.clone(),
+        docs: doc.build(),
+        api_version: s.api_version.as_ref().map(|v| v.value.clone()),
+        protocol: s.protocol.value,
+        endpoint: s.endpoint.value.clone(),
+        signing: s.signing.iter().map(|x| x.value).collect(),
+        envelope: s.error_envelope.value,
+        request_id_header: s.request_id_header.value.clone(),
+        utc_offset_seconds: offset,
+        operations,
+        files,
+    }
+}
+
+fn docs_safe(text: &str) -> String {
+    super::docs::sanitize(text)
+}
+
+struct Ctx<'a> {
+    op: &'a model::OperationDoc,
+    offset: i32,
+}
+
+fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
+    let ctx = Ctx { op, offset };
+    let mut type_names = Scope::new("type").reserve("Request", op.operation.span).reserve("Response", op.operation.span).reserve("Error", op.operation.span).reserve("Builder", op.operation.span);
+    let types = op
+        .types
+        .iter()
+        .map(|t| {
+            let name = names::camel(&t.name.value);
+            claim(&mut type_names, &name, &t.name, diags);
+            Struct { docs: DocBuilder::default().prose(t.description.as_ref()).correction(t.correction.as_ref()).build(), fields: ctx.fields(&t.fields, diags), name }
+        })
+        .collect();
+    let enums = op.enums.iter().map(|e| ctx.enumeration(e, &mut type_names, diags)).collect();
+    let (request, implicit): (Vec<_>, Vec<_>) = ctx.fields(&op.params, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
+    let response = ctx.fields(&op.response, diags);
+    let errors = error_variants(spec, op, diags);
+    let examples = op.examples.iter().map(|ex| example(spec, ex, &errors)).collect();
+    let token_field = op.idempotency_token.as_ref().and_then(|t| request.iter().find(|f| f.wire_name == t.value)).map(|f| f.rust_name.clone());
+    let mut doc = DocBuilder::default();
+    doc.paragraph(&docs_safe(&op.summary.value)).prose(op.description.as_ref());
+    doc.paragraph(&format!("`{} {}` ({}); transcribed from `{}`.", op.method.value.word(), op.path.value, op.operation.value, op.seed.value));
+    if let Some(auth) = &op.authorization {
+        doc.paragraph(&format!("Authorization: action `{}`{}{}.", auth.action.value,
+            auth.access_level.as_ref().map(|l| format!(", access level {}", docs_safe(&l.value))).unwrap_or_default(),
+            auth.resource_type.as_ref().filter(|r| !r.value.is_empty()).map(|r| format!(", resource type {}", docs_safe(&r.value))).unwrap_or_default()));
+    }
+    Operation {
+        wire_name: op.operation.value.clone(),
+        module: names::snake(&op.operation.value),
+        docs: doc.build(),
+        method: op.method.value,
+        path: op.path.value.clone(),
+        idempotency: op.idempotency.value,
+        token_field,
+        request,
+        implicit,
+        response,
+        response_docs: DocBuilder::default().prose(op.response_description.as_ref()).build(),
+        types,
+        enums,
+        errors,
+        examples,
+        waiter: op.waiter.as_ref().map(|w| ctx.waiter(w)),
+        pagination: op.pagination.as_ref().map(|p| ctx.pagination(p)),
+    }
+}
+
+fn claim(scope: &mut Scope, rust: &str, wire: &Spanned<String>, diags: &mut Diagnostics) {
+    if let Err(d) = scope.claim(rust, &wire.value, wire.span) {
+        diags.push(d);
+    }
+}
+
+impl Ctx<'_> {
+    fn fields(&self, fields: &[model::Field], diags: &mut Diagnostics) -> Vec<Field> {
+        let mut scope = Scope::new("field").reserve("meta", self.op.operation.span);
+        fields
+            .iter()
+            .map(|f| {
+                let rust_name = names::snake(f.rust_name.as_ref().map_or(&f.name.value, |r| &r.value));
+                claim(&mut scope, &rust_name, &f.name, diags);
+                let mut doc = DocBuilder::default();
+                doc.prose(f.description.as_ref()).field_facts(&f.name.value, &f.constraints, f.default.as_ref(), f.example.as_ref()).correction(f.correction.as_ref());
+                if let Some(source) = &f.source {
+                    match source.value {
+                        ParamSource::AuthToken => doc.paragraph("Filled by the client from token credentials."),
+                        ParamSource::ProjectId => doc.paragraph("Filled by the client from the configured project id."),
+                        ParamSource::Caller => &mut doc,
+                    };
+                }
+                Field {
+                    wire_name: f.name.value.clone(),
+                    rust_name,
+                    ty: self.rust_type(f),
+                    required: f.required.value,
+                    docs: doc.build(),
+                    location: f.location.as_ref().map(|l| l.value),
+                    source: f.source.as_ref().map_or(ParamSource::Caller, |s| s.value),
+                    constraints: constraints(&f.constraints),
+                }
+            })
+            .collect()
+    }
+
+    fn rust_type(&self, f: &model::Field) -> RustType {
+        let ty = resolve(self.op, &f.ty, f.items.as_ref()).unwrap_or(TypeExpr::Scalar(Scalar::Json));
+        let base = self.expr(&ty);
+        match (f.shape.as_ref().map(|s| s.value), base) {
+            (Some(Shape::OneOrMany), RustType::Vec(item)) => RustType::OneOrMany(item),
+            (Some(Shape::StringOrNumber), RustType::String) => RustType::StringOrNumber,
+            (_, base) => base,
+        }
+    }
+
+    fn expr(&self, ty: &TypeExpr) -> RustType {
+        match ty {
+            TypeExpr::Scalar(s) => match s {
+                Scalar::String => RustType::String,
+                Scalar::Int32 => RustType::I32,
+                Scalar::Int64 => RustType::I64,
+                Scalar::Float64 => RustType::F64,
+                Scalar::Boolean => RustType::Bool,
+                Scalar::Rfc3339 => RustType::Timestamp,
+                Scalar::EpochMillis => RustType::EpochMillis,
+                Scalar::LocalDateTime => RustType::LocalDateTime(self.offset),
+                Scalar::Json => RustType::Json,
+            },
+            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item))),
+            TypeExpr::Object(i) => RustType::Struct(names::camel(&self.op.types[*i].name.value)),
+            TypeExpr::Enum(i) => RustType::Enum(names::camel(&self.op.enums[*i].name.value)),
+        }
+    }
+
+    fn enumeration(&self, e: &model::EnumDef, types: &mut Scope, diags: &mut Diagnostics) -> Enum {
+        let name = names::camel(&e.name.value);
+        claim(types, &name, &e.name, diags);
+        let mut variants = Scope::new("variant").reserve("Unknown", e.name.span);
+        let values = e
+            .values
+            .iter()
+            .map(|v| {
+                let (value, text) = match &v.value.value {
+                    Value::Int(i) => (WireValue::Int(*i), i.to_string()),
+                    Value::Str(s) => (WireValue::Str(s.clone()), s.clone()),
+                    _ => (WireValue::Str(String::new()), String::new()),
+                };
+                let rust = v.name.as_ref().map_or_else(|| names::camel(&text), |n| names::camel(&n.value));
+                if let Err(d) = variants.claim(&rust, &text, v.value.span) {
+                    diags.push(d);
+                }
+                let mut doc = DocBuilder::default();
+                doc.paragraph(&format!("`{text}`{}", v.description.as_ref().map(|d| format!(": {}", docs_safe(&d.value))).unwrap_or_default()));
+                Variant { name: rust, value, docs: doc.build() }
+            })
+            .collect();
+        let mut doc = DocBuilder::default();
+        doc.prose(e.description.as_ref()).correction(e.correction.as_ref());
+        doc.paragraph(match e.kind.value {
+            EnumKind::String => "A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.",
+            EnumKind::Integer => "An integer on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.",
+        });
+        Enum { name, docs: doc.build(), kind: e.kind.value, variants: values }
+    }
+
+    fn steps(&self, root: &[model::Field], path: &str) -> Vec<Step> {
+        resolve_path(self.op, root, path).map_or_else(|_| Vec::new(), |(chain, _)| {
+            chain.iter().map(|f| Step { field: names::snake(f.rust_name.as_ref().map_or(&f.name.value, |r| &r.value)), optional: !f.required.value, ty: self.rust_type(f) }).collect()
+        })
+    }
+
+    fn variant_names(&self, e: &model::EnumDef, states: &[Node]) -> Vec<String> {
+        states
+            .iter()
+            .filter_map(|s| e.values.iter().find(|v| v.value.value == s.value))
+            .map(|v| {
+                let text = match &v.value.value {
+                    Value::Int(i) => i.to_string(),
+                    Value::Str(s) => s.clone(),
+                    _ => String::new(),
+                };
+                v.name.as_ref().map_or_else(|| names::camel(&text), |n| names::camel(&n.value))
+            })
+            .collect()
+    }
+
+    fn waiter(&self, w: &model::Waiter) -> Waiter {
+        let enum_def = match resolve_path(self.op, &self.op.response, &w.status.value) {
+            Ok((_, TypeExpr::Enum(i))) => Some(&self.op.enums[i]),
+            _ => None,
+        };
+        let (enum_name, running, succeeded, failed) = match enum_def {
+            Some(e) => (names::camel(&e.name.value), self.variant_names(e, &w.running), self.variant_names(e, &w.succeeded), self.variant_names(e, &w.failed)),
+            None => (String::new(), Vec::new(), Vec::new(), Vec::new()),
+        };
+        Waiter {
+            status: self.steps(&self.op.response, &w.status.value),
+            enum_name,
+            running,
+            succeeded,
+            failed,
+            progress: w.progress.as_ref().map(|p| self.steps(&self.op.response, &p.value)),
+        }
+    }
+
+    fn pagination(&self, p: &model::Pagination) -> Pagination {
+        Pagination {
+            page_number: self.steps(&self.op.params, &p.page_number.value),
+            page_size: self.steps(&self.op.params, &p.page_size.value),
+            default_page_size: resolve_path(self.op, &self.op.params, &p.page_size.value)
+                .ok()
+                .and_then(|(chain, _)| chain.last().and_then(|f| f.default.as_ref()).map(|d| &d.value).cloned())
+                .and_then(|d| if let Value::Int(i) = d { Some(i) } else { None })
+                .unwrap_or(0),
+            first_page: p.first_page.value,
+            items: self.steps(&self.op.response, &p.items.value),
+            total: p.total.as_ref().map(|t| self.steps(&self.op.response, &t.value)),
+        }
+    }
+}
+
+fn constraints(c: &model::Constraints) -> Constraints {
+    let length = |b: &Option<Spanned<i64>>| b.as_ref().and_then(|v| u64::try_from(v.value).ok());
+    Constraints {
+        min_length: length(&c.min_length),
+        max_length: length(&c.max_length),
+        minimum: c.minimum.as_ref().map(|v| v.value),
+        maximum: c.maximum.as_ref().map(|v| v.value),
+        ascii: c.charset.as_ref().is_some_and(|x| x.value == Charset::Ascii),
+        alphanumeric: c.charset.as_ref().is_some_and(|x| x.value == Charset::Alphanumeric),
+        pattern: c.pattern.as_ref().map(|p| p.value.clone()),
+    }
+}
+
+fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diagnostics) -> Vec<ErrorVariant> {
+    let mut scope = RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r, op.operation.span));
+    op.errors
+        .iter()
+        .chain(&spec.service.errors)
+        .map(|e| {
+            let name = names::camel(e.rust_name.as_ref().map_or(&e.code.value, |r| &r.value));
+            claim(&mut scope, &name, &e.code, diags);
+            let mut doc = DocBuilder::default();
+            doc.paragraph(&format!("`{}` (HTTP {}){}", e.code.value, e.status.value, e.message.as_ref().map(|m| format!(": {}", docs_safe(&m.value))).unwrap_or_default()));
+            doc.prose(e.description.as_ref().filter(|d| Some(&d.value) != e.message.as_ref().map(|m| &m.value)));
+            ErrorVariant { name, code: e.code.value.clone(), status: u16::try_from(e.status.value).unwrap_or(0), docs: doc.build() }
+        })
+        .collect()
+}
+
+fn example(spec: &ServiceSpec, ex: &model::Example, errors: &[ErrorVariant]) -> Example {
+    let body = to_json(&ex.body);
+    let error_variant = (ex.status.value >= 400)
+        .then(|| {
+            let key = spec.service.error_envelope.value.code_key();
+            let code = body.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
+            Some(errors.iter().find(|e| e.code == code).map_or_else(|| "Unmodelled".to_owned(), |e| e.name.clone()))
+        })
+        .flatten();
+    Example { name: names::snake(&ex.name.value), status: u16::try_from(ex.status.value).unwrap_or(0), body: body.to_string(), error_variant }
+}
+
+/// A YAML value as JSON (examples are JSON written as YAML).
+pub fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::Str(s) => J::String(s.clone()),
+        Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => J::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect()),
+    }
+}

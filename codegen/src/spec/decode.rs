@@ -1,0 +1,335 @@
+//! Stage 1c: the YAML tree of one file to the spec model, with every problem reported.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::FileId;
+use crate::spec::model::{
+    Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc, Pagination,
+    ServiceDoc, SourceNote, TypeDef, Waiter,
+};
+use crate::spec::reader::{MapReader, wrong_kind};
+use crate::spec::yaml::{Node, Value};
+
+/// The only format version this generator reads.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// Checks `format:` first, so a file of another version is rejected by name rather than
+/// through a pile of unknown-key errors.
+fn check_format(map: &mut MapReader<'_>, diags: &mut Diagnostics) -> bool {
+    let Some(node) = map.require("format", diags) else { return false };
+    match node.value {
+        Value::Int(FORMAT_VERSION) => true,
+        _ => {
+            diags.push(
+                Diagnostic::error(node.span, "unsupported spec format version")
+                    .label(format!("this generator reads `format: {FORMAT_VERSION}`"))
+                    .help("convert the file to format 1 as described in specs/README.md"),
+            );
+            false
+        }
+    }
+}
+
+/// Decodes a `service.yaml`.
+pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<ServiceDoc> {
+    let mut m = MapReader::new(root, "service file", diags)?;
+    if !check_format(&mut m, diags) {
+        return None;
+    }
+    let before = diags.error_count();
+    let provider = m.keyword("provider", true, diags);
+    let service = m.str("service", true, diags);
+    let title = m.str("title", true, diags);
+    let description = m.str("description", false, diags);
+    let api_version = m.str("api_version", false, diags);
+    let protocol = m.keyword("protocol", true, diags);
+    let endpoint = m.str("endpoint", true, diags);
+    let signing = m.list("signing", true, diags, |n, d| crate::spec::reader::keyword(n, "signing", d));
+    let error_envelope = m.keyword("error_envelope", true, diags);
+    let request_id_header = m.str("request_id_header", true, diags);
+    let time_zone = m.str("time_zone", false, diags);
+    let errors = m.list("errors", false, diags, error_def);
+    let sources = m.list("sources", false, diags, source_note);
+    m.finish(diags);
+    if diags.error_count() > before {
+        return None;
+    }
+    Some(ServiceDoc {
+        file,
+        provider: provider?,
+        service: service?,
+        title: title?,
+        description,
+        api_version,
+        protocol: protocol?,
+        endpoint: endpoint?,
+        signing,
+        error_envelope: error_envelope?,
+        request_id_header: request_id_header?,
+        time_zone,
+        errors,
+        sources,
+    })
+}
+
+/// Decodes an operation file.
+pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<OperationDoc> {
+    let mut m = MapReader::new(root, "operation file", diags)?;
+    if !check_format(&mut m, diags) {
+        return None;
+    }
+    let before = diags.error_count();
+    let operation = m.str("operation", true, diags);
+    let seed = m.str("seed", true, diags);
+    let summary = m.str("summary", true, diags);
+    let description = m.str("description", false, diags);
+    let authorization = m.get("authorization").and_then(|n| authorization(n, diags));
+    let http = m.require("http", diags).and_then(|n| MapReader::new(n, "`http`", diags));
+    let (method, path) = match http {
+        Some(mut h) => {
+            let method = h.keyword("method", true, diags);
+            let path = h.str("path", true, diags);
+            h.finish(diags);
+            (method, path)
+        }
+        None => (None, None),
+    };
+    let idempotency = m.keyword("idempotency", true, diags);
+    let idempotency_token = m.str("idempotency_token", false, diags);
+    let request = m.require("request", diags).and_then(|n| MapReader::new(n, "`request`", diags));
+    let (request_description, params) = match request {
+        Some(mut r) => {
+            let description = r.str("description", false, diags);
+            let params = r.list("params", true, diags, |n, d| field(n, FieldKind::Param, d));
+            r.finish(diags);
+            (description, params)
+        }
+        None => (None, Vec::new()),
+    };
+    let response = m.require("response", diags).and_then(|n| MapReader::new(n, "`response`", diags));
+    let (response_description, response) = match response {
+        Some(mut r) => {
+            let description = r.str("description", false, diags);
+            let fields = r.list("fields", true, diags, |n, d| field(n, FieldKind::Field, d));
+            r.finish(diags);
+            (description, fields)
+        }
+        None => (None, Vec::new()),
+    };
+    let types = m.list("types", false, diags, type_def);
+    let enums = m.list("enums", false, diags, enum_def);
+    let errors = m.list("errors", false, diags, error_def);
+    let examples = m.list("examples", false, diags, example);
+    let waiter = m.get("waiter").and_then(|n| waiter(n, diags));
+    let pagination = m.get("pagination").and_then(|n| pagination(n, diags));
+    m.finish(diags);
+    if diags.error_count() > before {
+        return None;
+    }
+    Some(OperationDoc {
+        file,
+        operation: operation?,
+        seed: seed?,
+        summary: summary?,
+        description,
+        authorization,
+        method: method?,
+        path: path?,
+        idempotency: idempotency?,
+        idempotency_token,
+        request_description,
+        params,
+        response_description,
+        response,
+        types,
+        enums,
+        errors,
+        examples,
+        waiter,
+        pagination,
+    })
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum FieldKind {
+    Param,
+    Field,
+}
+
+fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field> {
+    let what = if kind == FieldKind::Param { "parameter" } else { "field" };
+    let mut m = MapReader::new(node, what, diags)?;
+    let before = diags.error_count();
+    let name = m.str("name", true, diags);
+    let location = if kind == FieldKind::Param { m.keyword("in", true, diags) } else { None };
+    let ty = m.str("type", true, diags);
+    let items = m.str("items", false, diags);
+    let required = m.bool("required", true, diags);
+    let description = m.str("description", false, diags);
+    let constraints = m.get("constraints").map(|n| constraints(n, diags)).unwrap_or_default();
+    let default = m.get("default").cloned();
+    let example = m.get("example").cloned();
+    let source = if kind == FieldKind::Param { m.keyword("source", false, diags) } else { None };
+    let shape = if kind == FieldKind::Field { m.keyword("shape", false, diags) } else { None };
+    let rust_name = m.str("rust_name", false, diags);
+    let correction = m.get("correction").and_then(|n| correction(n, diags));
+    m.finish(diags);
+    if diags.error_count() > before {
+        return None;
+    }
+    Some(Field {
+        name: name?,
+        location,
+        ty: ty?,
+        items,
+        required: required?,
+        description,
+        constraints,
+        default,
+        example,
+        source,
+        shape,
+        rust_name,
+        correction,
+    })
+}
+
+fn constraints(node: &Node, diags: &mut Diagnostics) -> Constraints {
+    let Some(mut m) = MapReader::new(node, "`constraints`", diags) else { return Constraints::default() };
+    let c = Constraints {
+        min_length: m.int("min_length", false, diags),
+        max_length: m.int("max_length", false, diags),
+        minimum: m.int("minimum", false, diags),
+        maximum: m.int("maximum", false, diags),
+        charset: m.keyword("charset", false, diags),
+        pattern: m.str("pattern", false, diags),
+    };
+    m.finish(diags);
+    c
+}
+
+fn correction(node: &Node, diags: &mut Diagnostics) -> Option<Correction> {
+    let mut m = MapReader::new(node, "`correction`", diags)?;
+    let page = m.str("page", true, diags);
+    let fact = m.str("fact", true, diags);
+    let source = m.str("source", true, diags);
+    m.finish(diags);
+    Some(Correction { page: page?, fact: fact?, source: source? })
+}
+
+fn type_def(node: &Node, diags: &mut Diagnostics) -> Option<TypeDef> {
+    let mut m = MapReader::new(node, "type", diags)?;
+    let name = m.str("name", true, diags);
+    let description = m.str("description", false, diags);
+    let fields = m.list("fields", true, diags, |n, d| field(n, FieldKind::Field, d));
+    let correction = m.get("correction").and_then(|n| correction(n, diags));
+    m.finish(diags);
+    Some(TypeDef { name: name?, description, fields, correction })
+}
+
+fn enum_def(node: &Node, diags: &mut Diagnostics) -> Option<EnumDef> {
+    let mut m = MapReader::new(node, "enum", diags)?;
+    let name = m.str("name", true, diags);
+    let kind = m.keyword("kind", true, diags);
+    let description = m.str("description", false, diags);
+    let values = m.list("values", true, diags, enum_value);
+    let correction = m.get("correction").and_then(|n| correction(n, diags));
+    m.finish(diags);
+    Some(EnumDef { name: name?, kind: kind?, description, values, correction })
+}
+
+fn enum_value(node: &Node, diags: &mut Diagnostics) -> Option<EnumValue> {
+    let mut m = MapReader::new(node, "enum value", diags)?;
+    let value = m.require("value", diags).cloned();
+    let name = m.str("name", false, diags);
+    let description = m.str("description", false, diags);
+    m.finish(diags);
+    Some(EnumValue { value: value?, name, description })
+}
+
+fn error_def(node: &Node, diags: &mut Diagnostics) -> Option<ErrorDef> {
+    let mut m = MapReader::new(node, "error", diags)?;
+    let code = m.str("code", true, diags);
+    let status = m.int("status", true, diags);
+    let message = m.str("message", false, diags);
+    let description = m.str("description", false, diags);
+    let rust_name = m.str("rust_name", false, diags);
+    m.finish(diags);
+    Some(ErrorDef { code: code?, status: status?, message, description, rust_name })
+}
+
+fn example(node: &Node, diags: &mut Diagnostics) -> Option<Example> {
+    let mut m = MapReader::new(node, "example", diags)?;
+    let name = m.str("name", true, diags);
+    let description = m.str("description", false, diags);
+    let request = m.get("request").cloned();
+    if let Some(r) = &request {
+        if !matches!(r.value, Value::Map(_)) {
+            diags.push(wrong_kind(r, "request", "a mapping of parameter names to values"));
+        }
+    }
+    let response = m.require("response", diags).and_then(|n| MapReader::new(n, "example `response`", diags));
+    let (status, body) = match response {
+        Some(mut r) => {
+            let status = r.int("status", true, diags);
+            let body = r.require("body", diags).cloned();
+            r.finish(diags);
+            (status, body)
+        }
+        None => (None, None),
+    };
+    let correction = m.get("correction").and_then(|n| correction(n, diags));
+    m.finish(diags);
+    Some(Example { name: name?, description, request, status: status?, body: body?, correction })
+}
+
+fn values(node: &Node, key: &str, diags: &mut Diagnostics) -> Vec<Node> {
+    match &node.value {
+        Value::Seq(items) => items.clone(),
+        _ => {
+            diags.push(wrong_kind(node, key, "a list of enum values"));
+            Vec::new()
+        }
+    }
+}
+
+fn waiter(node: &Node, diags: &mut Diagnostics) -> Option<Waiter> {
+    let mut m = MapReader::new(node, "`waiter`", diags)?;
+    let status = m.str("status", true, diags);
+    let states = |key: &'static str, m: &mut MapReader<'_>, diags: &mut Diagnostics| {
+        m.require(key, diags).map(|n| values(n, key, diags)).unwrap_or_default()
+    };
+    let running = states("running", &mut m, diags);
+    let succeeded = states("succeeded", &mut m, diags);
+    let failed = states("failed", &mut m, diags);
+    let progress = m.str("progress", false, diags);
+    m.finish(diags);
+    Some(Waiter { status: status?, running, succeeded, failed, progress })
+}
+
+fn pagination(node: &Node, diags: &mut Diagnostics) -> Option<Pagination> {
+    let mut m = MapReader::new(node, "`pagination`", diags)?;
+    let page_number = m.str("page_number", true, diags);
+    let page_size = m.str("page_size", true, diags);
+    let first_page = m.int("first_page", true, diags);
+    let items = m.str("items", true, diags);
+    let total = m.str("total", false, diags);
+    m.finish(diags);
+    Some(Pagination { page_number: page_number?, page_size: page_size?, first_page: first_page?, items: items?, total })
+}
+
+fn authorization(node: &Node, diags: &mut Diagnostics) -> Option<Authorization> {
+    let mut m = MapReader::new(node, "`authorization`", diags)?;
+    let action = m.str("action", true, diags);
+    let access_level = m.str("access_level", false, diags);
+    let resource_type = m.str("resource_type", false, diags);
+    m.finish(diags);
+    Some(Authorization { action: action?, access_level, resource_type })
+}
+
+fn source_note(node: &Node, diags: &mut Diagnostics) -> Option<SourceNote> {
+    let mut m = MapReader::new(node, "source note", diags)?;
+    let fact = m.str("fact", true, diags);
+    let source = m.str("source", true, diags);
+    m.finish(diags);
+    Some(SourceNote { fact: fact?, source: source? })
+}

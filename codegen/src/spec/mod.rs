@@ -1,0 +1,59 @@
+//! Stage 1, load: spec files to [`model`] structs that mirror the format, with spans.
+//!
+//! Depends on nothing but the source map and diagnostics. Grouping files into services is
+//! part of loading: a folder holds one `service.yaml` and the operation files of that service.
+
+pub mod decode;
+pub mod model;
+pub mod reader;
+pub mod types;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
+use model::ServiceSpec;
+
+/// The file name of a service's description.
+pub const SERVICE_FILE: &str = "service.yaml";
+
+/// Loads every file of `sources` (paths with `/` separators) and groups them into services.
+/// Returns what could be loaded; problems go to `diags`.
+pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
+    let mut folders: BTreeMap<&str, (Vec<FileId>, Vec<FileId>)> = BTreeMap::new();
+    for (id, file) in sources.iter() {
+        let (folder, name) = file.path.rsplit_once('/').unwrap_or(("", file.path.as_str()));
+        let entry = folders.entry(folder).or_default();
+        if name == SERVICE_FILE { entry.0.push(id) } else { entry.1.push(id) }
+    }
+    let mut services = Vec::new();
+    for (folder, (service_files, operation_files)) in folders {
+        let service = match service_files.as_slice() {
+            [id] => parse(sources, *id, diags).and_then(|root| decode::service(*id, &root, diags)),
+            _ => {
+                if let Some(first) = operation_files.first() {
+                    diags.push(
+                        Diagnostic::error(Span { file: *first, start: 0, end: 0 }, format!("folder `{folder}` has no {SERVICE_FILE}"))
+                            .label("this operation belongs to no service")
+                            .help(format!("add {folder}/{SERVICE_FILE} naming the provider, endpoint and signing")),
+                    );
+                }
+                None
+            }
+        };
+        let mut operations: Vec<_> = operation_files
+            .iter()
+            .filter_map(|id| parse(sources, *id, diags).and_then(|root| decode::operation(*id, &root, diags)))
+            .collect();
+        operations.sort_by(|a, b| a.operation.value.cmp(&b.operation.value));
+        if let Some(service) = service {
+            services.push(ServiceSpec { service, operations });
+        }
+    }
+    services
+}
+
+fn parse(sources: &SourceMap, id: FileId, diags: &mut Diagnostics) -> Option<yaml::Node> {
+    yaml::parse(id, &sources.get(id).text, diags)
+}

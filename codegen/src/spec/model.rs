@@ -1,0 +1,385 @@
+//! Stage 1 output: the spec files as written, one struct per construct of the format.
+//!
+//! Nothing is resolved or renamed here; every value keeps its span. specs/README.md documents
+//! each key; the field comments below name the key they hold.
+
+use crate::source::FileId;
+use crate::spec::reader::{Keyword, Spanned};
+use crate::spec::yaml::Node;
+
+macro_rules! keywords {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $word:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($(#[$vdoc])* $variant,)* }
+        impl Keyword for $name {
+            const WORDS: &'static [(&'static str, Self)] = &[$(($word, Self::$variant),)*];
+        }
+        impl $name {
+            /// The word as written in specs.
+            #[must_use]
+            pub fn word(self) -> &'static str {
+                match self { $(Self::$variant => $word,)* }
+            }
+        }
+    };
+}
+
+keywords!(
+    /// `provider`: the cloud, and the cargo feature that enables its services.
+    Provider { /// Alibaba Cloud.
+        Alibaba = "alibaba", /// Huawei Cloud.
+        Huawei = "huawei", /// Tencent Cloud.
+        Tencent = "tencent", }
+);
+keywords!(
+    /// `protocol`.
+    Protocol { /// Alibaba RPC: Action and Version in the query.
+        Rpc = "rpc", /// Method and path per operation.
+        Rest = "rest", }
+);
+keywords!(
+    /// `signing`.
+    Signing { /// Alibaba ACS3-HMAC-SHA256.
+        Acs3HmacSha256 = "acs3_hmac_sha256", /// Alibaba RPC V1 HMAC-SHA1.
+        RpcHmacSha1 = "rpc_hmac_sha1", /// Huawei SDK-HMAC-SHA256 AK/SK.
+        HuaweiSdkHmacSha256 = "huawei_sdk_hmac_sha256", /// Huawei IAM token.
+        HuaweiToken = "huawei_token", /// Tencent CLS q-sign-algorithm=sha1.
+        TencentQSignSha1 = "tencent_q_sign_sha1", }
+);
+keywords!(
+    /// `error_envelope`.
+    Envelope { /// `{Code, Message, RequestId}`.
+        Alibaba = "alibaba", /// `{error_code, error_msg}`.
+        Huawei = "huawei", /// `{errorCode, message}`.
+        HuaweiDis = "huawei_dis", /// `{errorcode, errormessage}`.
+        TencentCls = "tencent_cls", }
+);
+keywords!(
+    /// `http.method`.
+    Method { /// GET.
+        Get = "GET", /// POST.
+        Post = "POST", /// PUT.
+        Put = "PUT", /// DELETE.
+        Delete = "DELETE", }
+);
+keywords!(
+    /// `idempotency`.
+    Idempotency { /// No side effect.
+        Read = "read", /// Creates; retried only with the same token.
+        Token = "token", /// Never retried.
+        Unsafe = "unsafe", }
+);
+keywords!(
+    /// Parameter `in`.
+    ParamIn { /// A `{name}` of the path.
+        Path = "path", /// Query string.
+        Query = "query", /// Request header.
+        Header = "header", /// Top-level key of the JSON body.
+        Body = "body", }
+);
+keywords!(
+    /// Parameter `source`.
+    ParamSource { /// A request field.
+        Caller = "caller", /// Filled from token credentials.
+        AuthToken = "auth_token", /// Filled from the configured project id.
+        ProjectId = "project_id", }
+);
+keywords!(
+    /// Field `shape`.
+    Shape { /// An array that may arrive as a single object.
+        OneOrMany = "one_or_many", /// A string that may arrive as a number.
+        StringOrNumber = "string_or_number", }
+);
+keywords!(
+    /// Enum `kind`.
+    EnumKind { /// String values.
+        String = "string", /// Integer values.
+        Integer = "integer", }
+);
+keywords!(
+    /// Constraint `charset`.
+    Charset { /// ASCII only.
+        Ascii = "ascii", /// Letters and digits only.
+        Alphanumeric = "alphanumeric", }
+);
+
+impl Envelope {
+    /// The JSON key of the error code in this envelope.
+    #[must_use]
+    pub fn code_key(self) -> &'static str {
+        match self {
+            Self::Alibaba => "Code",
+            Self::Huawei => "error_code",
+            Self::HuaweiDis => "errorCode",
+            Self::TencentCls => "errorcode",
+        }
+    }
+}
+
+/// `correction`: what the source document got wrong, and the source of the fact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correction {
+    /// `page`.
+    pub page: Spanned<String>,
+    /// `fact`.
+    pub fact: Spanned<String>,
+    /// `source`.
+    pub source: Spanned<String>,
+}
+
+/// `constraints`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    /// `min_length`.
+    pub min_length: Option<Spanned<i64>>,
+    /// `max_length`.
+    pub max_length: Option<Spanned<i64>>,
+    /// `minimum`.
+    pub minimum: Option<Spanned<i64>>,
+    /// `maximum`.
+    pub maximum: Option<Spanned<i64>>,
+    /// `charset`.
+    pub charset: Option<Spanned<Charset>>,
+    /// `pattern`.
+    pub pattern: Option<Spanned<String>>,
+}
+
+/// A request parameter or a response/type field (the keys allowed differ, see the README).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// `name`: the wire name.
+    pub name: Spanned<String>,
+    /// `in` (parameters only).
+    pub location: Option<Spanned<ParamIn>>,
+    /// `type`.
+    pub ty: Spanned<String>,
+    /// `items`.
+    pub items: Option<Spanned<String>>,
+    /// `required`.
+    pub required: Spanned<bool>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `constraints`.
+    pub constraints: Constraints,
+    /// `default`.
+    pub default: Option<Node>,
+    /// `example`.
+    pub example: Option<Node>,
+    /// `source` (parameters only).
+    pub source: Option<Spanned<ParamSource>>,
+    /// `shape` (fields only).
+    pub shape: Option<Spanned<Shape>>,
+    /// `rust_name`.
+    pub rust_name: Option<Spanned<String>>,
+    /// `correction`.
+    pub correction: Option<Correction>,
+}
+
+/// An entry of `types`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// `name`.
+    pub name: Spanned<String>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `fields`.
+    pub fields: Vec<Field>,
+    /// `correction`.
+    pub correction: Option<Correction>,
+}
+
+/// A value of an enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumValue {
+    /// `value`.
+    pub value: Node,
+    /// `name`.
+    pub name: Option<Spanned<String>>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+}
+
+/// An entry of `enums`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumDef {
+    /// `name`.
+    pub name: Spanned<String>,
+    /// `kind`.
+    pub kind: Spanned<EnumKind>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `values`.
+    pub values: Vec<EnumValue>,
+    /// `correction`.
+    pub correction: Option<Correction>,
+}
+
+/// An entry of `errors`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorDef {
+    /// `code`.
+    pub code: Spanned<String>,
+    /// `status`.
+    pub status: Spanned<i64>,
+    /// `message`.
+    pub message: Option<Spanned<String>>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `rust_name`.
+    pub rust_name: Option<Spanned<String>>,
+}
+
+/// An entry of `examples`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// `name`.
+    pub name: Spanned<String>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `request`.
+    pub request: Option<Node>,
+    /// `response.status`.
+    pub status: Spanned<i64>,
+    /// `response.body`.
+    pub body: Node,
+    /// `correction`.
+    pub correction: Option<Correction>,
+}
+
+/// `waiter`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiter {
+    /// `status`.
+    pub status: Spanned<String>,
+    /// `running`.
+    pub running: Vec<Node>,
+    /// `succeeded`.
+    pub succeeded: Vec<Node>,
+    /// `failed`.
+    pub failed: Vec<Node>,
+    /// `progress`.
+    pub progress: Option<Spanned<String>>,
+}
+
+/// `pagination`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// `page_number`.
+    pub page_number: Spanned<String>,
+    /// `page_size`.
+    pub page_size: Spanned<String>,
+    /// `first_page`.
+    pub first_page: Spanned<i64>,
+    /// `items`.
+    pub items: Spanned<String>,
+    /// `total`.
+    pub total: Option<Spanned<String>>,
+}
+
+/// `authorization`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Authorization {
+    /// `action`.
+    pub action: Spanned<String>,
+    /// `access_level`.
+    pub access_level: Option<Spanned<String>>,
+    /// `resource_type`.
+    pub resource_type: Option<Spanned<String>>,
+}
+
+/// An entry of `sources`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceNote {
+    /// `fact`.
+    pub fact: Spanned<String>,
+    /// `source`.
+    pub source: Spanned<String>,
+}
+
+/// A `service.yaml`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceDoc {
+    /// The file.
+    pub file: FileId,
+    /// `provider`.
+    pub provider: Spanned<Provider>,
+    /// `service`.
+    pub service: Spanned<String>,
+    /// `title`.
+    pub title: Spanned<String>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `api_version`.
+    pub api_version: Option<Spanned<String>>,
+    /// `protocol`.
+    pub protocol: Spanned<Protocol>,
+    /// `endpoint`.
+    pub endpoint: Spanned<String>,
+    /// `signing`.
+    pub signing: Vec<Spanned<Signing>>,
+    /// `error_envelope`.
+    pub error_envelope: Spanned<Envelope>,
+    /// `request_id_header`.
+    pub request_id_header: Spanned<String>,
+    /// `time_zone`.
+    pub time_zone: Option<Spanned<String>>,
+    /// `errors`.
+    pub errors: Vec<ErrorDef>,
+    /// `sources`.
+    pub sources: Vec<SourceNote>,
+}
+
+/// An operation file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationDoc {
+    /// The file.
+    pub file: FileId,
+    /// `operation`.
+    pub operation: Spanned<String>,
+    /// `seed`.
+    pub seed: Spanned<String>,
+    /// `summary`.
+    pub summary: Spanned<String>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+    /// `authorization`.
+    pub authorization: Option<Authorization>,
+    /// `http.method`.
+    pub method: Spanned<Method>,
+    /// `http.path`.
+    pub path: Spanned<String>,
+    /// `idempotency`.
+    pub idempotency: Spanned<Idempotency>,
+    /// `idempotency_token`.
+    pub idempotency_token: Option<Spanned<String>>,
+    /// `request.description`.
+    pub request_description: Option<Spanned<String>>,
+    /// `request.params`.
+    pub params: Vec<Field>,
+    /// `response.description`.
+    pub response_description: Option<Spanned<String>>,
+    /// `response.fields`.
+    pub response: Vec<Field>,
+    /// `types`.
+    pub types: Vec<TypeDef>,
+    /// `enums`.
+    pub enums: Vec<EnumDef>,
+    /// `errors`.
+    pub errors: Vec<ErrorDef>,
+    /// `examples`.
+    pub examples: Vec<Example>,
+    /// `waiter`.
+    pub waiter: Option<Waiter>,
+    /// `pagination`.
+    pub pagination: Option<Pagination>,
+}
+
+/// One service: its `service.yaml` and its operation files, sorted by operation name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSpec {
+    /// The service file.
+    pub service: ServiceDoc,
+    /// The operations.
+    pub operations: Vec<OperationDoc>,
+}

@@ -1,0 +1,185 @@
+//! Client configuration: region, endpoint, credentials, timeouts, retries, user agent and
+//! the HTTP client. Shared by every service's `Client`.
+
+use std::time::Duration;
+
+use crate::credentials::Credentials;
+use crate::error::ConfigError;
+use crate::retry::RetryPolicy;
+use crate::{Provider, Signing};
+
+/// How to reach and authenticate with a service. An owned builder:
+/// `Config::new("cn-hangzhou").credentials(...).timeout(...)`.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct Config {
+    pub(crate) region: String,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) project_id: Option<String>,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) allow_http: bool,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: String,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) signing: Option<Signing>,
+}
+
+impl Config {
+    /// A configuration for `region` (`cn-hangzhou`, `cn-north-4`, `ap-guangzhou`, ...), with no
+    /// credentials, a 10 s connect timeout, a 60 s request timeout and the default retry policy.
+    pub fn new(region: impl Into<String>) -> Self {
+        Self {
+            region: region.into(),
+            credentials: None,
+            project_id: None,
+            endpoint: None,
+            allow_http: false,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            user_agent: concat!("cloud-task-apis/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http: None,
+            signing: None,
+        }
+    }
+
+    /// A configuration for `region` with credentials from `provider`'s environment variables
+    /// (see [`Credentials::from_env`]) and, for Huawei, the project id from
+    /// `HUAWEICLOUD_SDK_PROJECT_ID`.
+    ///
+    /// # Errors
+    /// [`ConfigError::MissingEnv`] naming the variable that is not set.
+    pub fn from_env(provider: Provider, region: impl Into<String>) -> Result<Self, ConfigError> {
+        let mut config = Self::new(region).credentials(Credentials::from_env(provider)?);
+        if provider == Provider::Huawei {
+            config.project_id = std::env::var("HUAWEICLOUD_SDK_PROJECT_ID").ok().filter(|p| !p.is_empty());
+        }
+        Ok(config)
+    }
+
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sets the Huawei project id (sent as `X-Project-Id` and placed in paths that need it).
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sends requests to this endpoint instead of the regional one: a host (`host:port`,
+    /// HTTPS) or a URL (`https://...`; `http://...` only after [`Config::allow_http`]). For
+    /// proxies, VPC endpoints and tests.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Allows a plain-HTTP endpoint override (local stand-ins, tests).
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Time allowed to open a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt, from sending to the end of the response body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the `User-Agent`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses a caller-supplied HTTP client (its own timeouts, proxies and TLS settings apply;
+    /// [`Config::connect_timeout`] does not).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Chooses the signer, among those the service accepts (default: the service's first,
+    /// which for Alibaba is ACS3-HMAC-SHA256 as in the official SDK; `RpcHmacSha1` selects
+    /// the V1 signature).
+    pub fn signing(mut self, signing: Signing) -> Self {
+        self.signing = Some(signing);
+        self
+    }
+
+    /// The region.
+    #[must_use]
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+}
+
+/// Where requests go: scheme and authority.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    pub(crate) scheme: &'static str,
+    pub(crate) authority: String,
+}
+
+impl Endpoint {
+    /// The endpoint for a service's host template, or the configured override.
+    pub(crate) fn resolve(template: &str, config: &Config) -> Result<Self, ConfigError> {
+        let Some(custom) = &config.endpoint else {
+            if config.region.is_empty() || !config.region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(ConfigError::InvalidRegion(config.region.clone()));
+            }
+            return Ok(Self { scheme: "https", authority: template.replace("{region}", &config.region) });
+        };
+        let (scheme, rest) = if let Some(rest) = custom.strip_prefix("https://") {
+            ("https", rest)
+        } else if let Some(rest) = custom.strip_prefix("http://") {
+            if !config.allow_http {
+                return Err(ConfigError::PlainHttp(custom.clone()));
+            }
+            ("http", rest)
+        } else {
+            ("https", custom.as_str())
+        };
+        let authority = rest.trim_end_matches('/');
+        if authority.is_empty() || authority.contains(['/', '?', '#', '@', ' ']) {
+            return Err(ConfigError::InvalidEndpoint(custom.clone()));
+        }
+        Ok(Self { scheme, authority: authority.to_owned() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_from_template_and_overrides() {
+        let config = Config::new("cn-hangzhou");
+        let e = Endpoint::resolve("actiontrail.{region}.aliyuncs.com", &config).expect("regional");
+        assert_eq!((e.scheme, e.authority.as_str()), ("https", "actiontrail.cn-hangzhou.aliyuncs.com"));
+        let e = Endpoint::resolve("x.{region}", &config.clone().endpoint("vpc.example.com:8443/")).expect("host");
+        assert_eq!((e.scheme, e.authority.as_str()), ("https", "vpc.example.com:8443"));
+        assert!(matches!(Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1")), Err(ConfigError::PlainHttp(_))));
+        let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true)).expect("http");
+        assert_eq!(e.scheme, "http");
+        assert!(matches!(Endpoint::resolve("x.{region}", &Config::new("../evil")), Err(ConfigError::InvalidRegion(_))));
+        assert!(matches!(Endpoint::resolve("x", &config.endpoint("https://a/b")), Err(ConfigError::InvalidEndpoint(_))));
+    }
+}

@@ -1,0 +1,340 @@
+//! Error types shared by every operation. Each operation's own `Error` enum wraps these:
+//! a [`ServiceError`] for answers from the provider, a [`RequestError`] for everything else.
+
+use std::fmt;
+
+/// A configuration that cannot serve a service.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No credentials were configured.
+    #[error("no credentials configured for {0}: use Config::credentials or Config::from_env")]
+    MissingCredentials(&'static str),
+    /// Credentials of another provider were configured.
+    #[error("credentials for {found} cannot sign requests to {expected}")]
+    WrongCredentials {
+        /// The service's provider.
+        expected: &'static str,
+        /// The credentials' provider.
+        found: &'static str,
+    },
+    /// An environment variable that `from_env` needs is not set.
+    #[error("environment variable {0} is not set")]
+    MissingEnv(&'static str),
+    /// The region is not a region id.
+    #[error("region {0:?} is not a region id (letters, digits and '-')")]
+    InvalidRegion(String),
+    /// The endpoint override is not a host or URL.
+    #[error("endpoint {0:?} is not a host[:port] or an http(s) URL without a path")]
+    InvalidEndpoint(String),
+    /// A plain-HTTP endpoint without `allow_http`.
+    #[error("endpoint {0:?} is plain HTTP; call Config::allow_http(true) to allow it")]
+    PlainHttp(String),
+    /// The chosen signer is not accepted by the service.
+    #[error("signing {signing:?} is not accepted by {service}")]
+    UnsupportedSigning {
+        /// The service.
+        service: &'static str,
+        /// The chosen signer.
+        signing: crate::Signing,
+    },
+    /// The service needs a project id.
+    #[error("{0} needs a project id: use Config::project_id or HUAWEICLOUD_SDK_PROJECT_ID")]
+    MissingProjectId(&'static str),
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Http(String),
+}
+
+/// One broken rule of a request parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The parameter's wire name.
+    pub field: String,
+    /// The rule, and how the value breaks it.
+    pub rule: String,
+}
+
+/// Request parameters that break documented rules; nothing was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError {
+    violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    pub(crate) fn new(violations: Vec<Violation>) -> Self {
+        Self { violations }
+    }
+
+    /// A required parameter that was not set.
+    pub(crate) fn missing(field: &str) -> Self {
+        Self::new(vec![Violation { field: field.to_owned(), rule: "is required but was not set".to_owned() }])
+    }
+
+    /// Every broken rule.
+    #[must_use]
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid request: ")?;
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "`{}` {}", v.field, v.rule)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// What the provider said when it refused a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceError {
+    pub(crate) operation: &'static str,
+    pub(crate) status: u16,
+    pub(crate) code: String,
+    pub(crate) message: String,
+    pub(crate) request_id: Option<String>,
+}
+
+impl ServiceError {
+    /// The provider's error code (`TrailNotFoundException`, `APIGW.0308`).
+    #[must_use]
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The provider's message.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The HTTP status.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The request id, for the provider's support.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The operation that failed.
+    #[must_use]
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with HTTP {} {}: {}", self.operation, self.status, self.code, self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// What kind of [`RequestError`] this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestErrorKind {
+    /// Parameters broke a documented rule; nothing was sent.
+    Validation,
+    /// The configuration cannot serve the call.
+    Config,
+    /// The connection failed or broke.
+    Transport,
+    /// An attempt took longer than the configured timeout.
+    Timeout,
+    /// The provider answered with something that is neither the documented response nor its
+    /// error envelope.
+    UnexpectedResponse,
+}
+
+/// The call did not get a usable provider answer.
+#[derive(Debug)]
+pub struct RequestError {
+    kind: RequestErrorKind,
+    operation: &'static str,
+    detail: String,
+    status: Option<u16>,
+    request_id: Option<String>,
+    snippet: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+/// How much of an undecodable body an error keeps.
+const SNIPPET_BYTES: usize = 512;
+
+impl RequestError {
+    pub(crate) fn new(kind: RequestErrorKind, operation: &'static str, detail: impl Into<String>) -> Self {
+        Self { kind, operation, detail: detail.into(), status: None, request_id: None, snippet: None, source: None }
+    }
+
+    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn with_response(mut self, status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+        self.status = Some(status);
+        self.request_id = request_id;
+        self.snippet = Some(snippet(body));
+        self
+    }
+
+    /// What kind of failure this is.
+    #[must_use]
+    pub fn kind(&self) -> RequestErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status, when a response arrived.
+    #[must_use]
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The request id, when a response carried one.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The start of the response body that could not be used.
+    #[must_use]
+    pub fn body_snippet(&self) -> Option<&str> {
+        self.snippet.as_deref()
+    }
+
+    /// The broken rules, for [`RequestErrorKind::Validation`].
+    #[must_use]
+    pub fn validation(&self) -> Option<&ValidationError> {
+        self.source.as_deref().and_then(|s| s.downcast_ref())
+    }
+}
+
+/// The first [`SNIPPET_BYTES`] of a body as text, cut at a character boundary.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_BYTES)]).into_owned();
+    if body.len() > SNIPPET_BYTES { format!("{text}…") } else { text }
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.detail)?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status}")?;
+            if let Some(id) = &self.request_id {
+                write!(f, ", request id {id}")?;
+            }
+            f.write_str(")")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        if let Some(snippet) = &self.snippet {
+            write!(f, "; body: {snippet}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RequestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Facts about the HTTP exchange a response came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResponseMeta {
+    pub(crate) status: u16,
+    pub(crate) request_id: Option<String>,
+    pub(crate) attempts: u32,
+}
+
+impl ResponseMeta {
+    /// The HTTP status.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The request id from the provider's header or body.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// How many attempts the call took.
+    #[must_use]
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+/// Implements `Display`, `std::error::Error` and accessors for a generated operation error.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_operation_error {
+    ($t:ty) => {
+        impl ::core::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match $crate::__private::OperationError::service_error(self) {
+                    ::core::option::Option::Some(e) => ::core::fmt::Display::fmt(e, f),
+                    ::core::option::Option::None => match $crate::__private::OperationError::request_error(self) {
+                        ::core::option::Option::Some(e) => ::core::fmt::Display::fmt(e, f),
+                        ::core::option::Option::None => f.write_str("unknown error"),
+                    },
+                }
+            }
+        }
+        impl ::std::error::Error for $t {
+            fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match $crate::__private::OperationError::request_error(self) {
+                    ::core::option::Option::Some(e) => ::std::error::Error::source(e),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                }
+            }
+        }
+        impl $t {
+            /// The provider's answer, if the provider refused the request.
+            #[must_use]
+            pub fn service_error(&self) -> ::core::option::Option<&$crate::ServiceError> {
+                $crate::__private::OperationError::service_error(self)
+            }
+            /// The failure, if the call got no usable provider answer.
+            #[must_use]
+            pub fn request_error(&self) -> ::core::option::Option<&$crate::RequestError> {
+                $crate::__private::OperationError::request_error(self)
+            }
+            /// The provider's error code, if the provider refused the request.
+            #[must_use]
+            pub fn code(&self) -> ::core::option::Option<&str> {
+                self.service_error().map($crate::ServiceError::code)
+            }
+            /// The request id of the failed call, when the provider sent one.
+            #[must_use]
+            pub fn request_id(&self) -> ::core::option::Option<&str> {
+                match self.service_error() {
+                    ::core::option::Option::Some(e) => e.request_id(),
+                    ::core::option::Option::None => self.request_error().and_then($crate::RequestError::request_id),
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,124 @@
+//! The one door from generated code into the runtime. Not public API: names here may change
+//! in any release. Generated code reaches everything through `crate::__private::…`.
+
+#[cfg(test)]
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use crate::client::send_operation as send;
+pub use crate::error::ResponseMeta;
+pub use crate::validate::Validator;
+pub use crate::waiter::wait;
+pub use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
+use crate::error::{RequestError, ServiceError, ValidationError};
+
+/// A request of one operation.
+pub trait Operation: Send + Sized + 'static {
+    /// Its success response.
+    type Response: DeserializeOwned + ResponseBody + Send;
+    /// Its error.
+    type Error: OperationError + Send;
+    /// Static facts of the operation.
+    const SPEC: OperationSpec;
+    /// Writes the parameters.
+    fn write(&self, writer: &mut RequestWriter);
+    /// Checks documented constraints.
+    ///
+    /// # Errors
+    /// Every broken rule.
+    fn validate(&self) -> Result<(), ValidationError>;
+    /// The idempotency token field, for operations that have one.
+    fn idempotency_token(&mut self) -> Option<&mut Option<String>> {
+        None
+    }
+}
+
+/// A generated operation error.
+pub trait OperationError: Sized + std::error::Error + 'static {
+    /// Maps a provider error to its documented variant or `Unmodelled`.
+    fn from_service(error: ServiceError) -> Self;
+    /// Wraps a request-side failure.
+    fn from_request(error: RequestError) -> Self;
+    /// The provider error, if any.
+    fn service_error(&self) -> Option<&ServiceError>;
+    /// The request-side failure, if any.
+    fn request_error(&self) -> Option<&RequestError>;
+}
+
+/// A generated success response.
+pub trait ResponseBody {
+    /// Where the runtime records the HTTP facts.
+    fn meta_mut(&mut self) -> &mut ResponseMeta;
+}
+
+/// A response that reports the state of a task (generated from the spec's `waiter`).
+pub trait TaskStatus {
+    /// The state, classified by the spec.
+    fn task_state(&self) -> crate::TaskState;
+    /// The state as the provider wrote it.
+    fn state_text(&self) -> Option<String>;
+    /// Progress 0-100, where reported.
+    fn progress(&self) -> Option<i64>;
+}
+
+/// A request of a page-numbered listing (generated from the spec's `pagination`).
+pub trait Paged: Operation + Clone {
+    /// One listed item.
+    type Item: Clone + Send + 'static;
+    /// Number of the first page.
+    const FIRST_PAGE: i64;
+    /// The provider's page size when none is sent.
+    const DEFAULT_PAGE_SIZE: i64;
+    /// The page number and size set on this request.
+    fn page(&self) -> (Option<i64>, Option<i64>);
+    /// Sets page number and size.
+    fn set_page(&mut self, number: i64, size: i64);
+    /// The items of one page.
+    fn items(response: &Self::Response) -> &[Self::Item];
+    /// The total item count, where reported.
+    fn total(response: &Self::Response) -> Option<i64>;
+}
+
+/// A required builder field, or the error naming it.
+///
+/// # Errors
+/// [`ValidationError`] naming `field`.
+pub fn required<T>(value: Option<T>, field: &str) -> Result<T, ValidationError> {
+    value.ok_or_else(|| ValidationError::missing(field))
+}
+
+/// A builder's validation failure as an operation error.
+pub fn validation_error<O: Operation>(error: ValidationError) -> O::Error {
+    O::Error::from_request(crate::client::validation(&O::SPEC, error))
+}
+
+/// Decodes a documented example body into `R` and encodes it back; the two JSON values must
+/// be equal up to key order, with a `null` member the same as an absent one.
+///
+/// # Errors
+/// What did not decode, or both JSON texts when they differ.
+#[cfg(test)]
+pub fn example_round_trip<R: DeserializeOwned + Serialize>(body: &str) -> Result<(), String> {
+    let original: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("example is not JSON: {e}"))?;
+    let decoded: R = serde_json::from_str(body).map_err(|e| format!("example does not decode: {e}"))?;
+    let encoded = serde_json::to_value(&decoded).map_err(|e| format!("response does not encode: {e}"))?;
+    if without_nulls(&original) == without_nulls(&encoded) { Ok(()) } else { Err(format!("round trip changed the body:\n  was {original}\n  now {encoded}")) }
+}
+
+#[cfg(test)]
+fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect(),
+        serde_json::Value::Array(items) => items.iter().map(without_nulls).collect(),
+        other => other.clone(),
+    }
+}
+
+/// Decodes a documented error example as the runtime decodes an error response.
+#[cfg(test)]
+pub fn decode_example_error<O: Operation>(status: u16, body: &str) -> O::Error {
+    match crate::envelope::parse(O::SPEC.service.envelope, body.as_bytes()) {
+        Some(p) => O::Error::from_service(ServiceError { operation: O::SPEC.name, status, code: p.code, message: p.message, request_id: p.request_id }),
+        None => O::Error::from_request(RequestError::new(crate::error::RequestErrorKind::UnexpectedResponse, O::SPEC.name, "not an error envelope")),
+    }
+}

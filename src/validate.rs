@@ -1,0 +1,99 @@
+//! Checks of documented parameter constraints, run before anything is sent.
+
+use crate::error::{ValidationError, Violation};
+
+/// Collects broken rules of one request.
+#[derive(Debug, Default)]
+pub struct Validator {
+    violations: Vec<Violation>,
+}
+
+impl Validator {
+    fn fail(&mut self, field: &str, rule: String) {
+        self.violations.push(Violation { field: field.to_owned(), rule });
+    }
+
+    /// Length in characters within `min..=max`.
+    pub fn length(&mut self, field: &str, value: &str, min: Option<u64>, max: Option<u64>) {
+        let len = value.chars().count() as u64;
+        self.count_rule(field, len, min, max, "length");
+    }
+
+    /// Number of items within `min..=max`.
+    pub fn count(&mut self, field: &str, len: usize, min: Option<u64>, max: Option<u64>) {
+        self.count_rule(field, len as u64, min, max, "item count");
+    }
+
+    fn count_rule(&mut self, field: &str, len: u64, min: Option<u64>, max: Option<u64>, what: &str) {
+        if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
+            let bounds = match (min, max) {
+                (Some(lo), Some(hi)) if lo == hi => format!("exactly {lo}"),
+                (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
+                (Some(lo), None) => format!("at least {lo}"),
+                (None, Some(hi)) => format!("at most {hi}"),
+                (None, None) => String::new(),
+            };
+            self.fail(field, format!("must have {what} {bounds}, got {len}"));
+        }
+    }
+
+    /// Value within `min..=max`.
+    pub fn range(&mut self, field: &str, value: i64, min: Option<i64>, max: Option<i64>) {
+        if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
+            let lo = min.map_or(String::new(), |m| m.to_string());
+            let hi = max.map_or(String::new(), |m| m.to_string());
+            self.fail(field, format!("must be in {lo}..={hi}, got {value}"));
+        }
+    }
+
+    /// ASCII characters only.
+    pub fn ascii(&mut self, field: &str, value: &str) {
+        if let Some(c) = value.chars().find(|c| !c.is_ascii()) {
+            self.fail(field, format!("must contain ASCII characters only, found {c:?}"));
+        }
+    }
+
+    /// ASCII letters and digits only.
+    pub fn alphanumeric(&mut self, field: &str, value: &str) {
+        if let Some(c) = value.chars().find(|c| !c.is_ascii_alphanumeric()) {
+            self.fail(field, format!("must contain letters and digits only, found {c:?}"));
+        }
+    }
+
+    /// The whole value matches `pattern` (checked by the generator to compile).
+    pub fn pattern(&mut self, field: &str, value: &str, pattern: &str) {
+        let matches = regex_lite::Regex::new(&format!("^(?:{pattern})$")).map(|re| re.is_match(value));
+        if !matches.unwrap_or(true) {
+            self.fail(field, format!("must match the pattern {pattern:?}"));
+        }
+    }
+
+    /// All broken rules, if any.
+    ///
+    /// # Errors
+    /// The [`ValidationError`] listing them.
+    pub fn finish(self) -> Result<(), ValidationError> {
+        if self.violations.is_empty() { Ok(()) } else { Err(ValidationError::new(self.violations)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn violations_name_the_field_and_the_rule() {
+        let mut v = Validator::default();
+        v.length("ClientToken", &"x".repeat(65), None, Some(64));
+        v.alphanumeric("task_id", "abc-def");
+        v.range("progress", 300, Some(0), Some(100));
+        v.ascii("TrailName", "é");
+        v.pattern("id", "ab", "[0-9]+");
+        let err = v.finish().expect_err("broken");
+        assert_eq!(
+            err.to_string(),
+            "invalid request: `ClientToken` must have length at most 64, got 65; `task_id` must contain letters and digits only, found '-'; \
+             `progress` must be in 0..=100, got 300; `TrailName` must contain ASCII characters only, found 'é'; `id` must match the pattern \"[0-9]+\""
+        );
+    }
+}

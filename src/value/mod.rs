@@ -1,0 +1,25 @@
+//! Wire value types shared by the generated bindings.
+//!
+//! These types model values whose JSON form needs more care than a plain
+//! serde derive gives:
+//!
+//! - time: [`Timestamp`] (RFC 3339 text kept byte for byte),
+//!   [`EpochMillis`] (integer milliseconds) and [`LocalDateTime`]
+//!   (`YYYY-MM-DD HH:MM:SS` in a fixed zone);
+//! - shape: [`OneOrMany`] (an object or an array of them) and
+//!   [`StringOrNumber`] (a code that is sometimes a string, sometimes a
+//!   number);
+//! - open enums: [`StringEnum`] and [`IntEnum`], which generated enums
+//!   implement so that values unknown to the bindings survive a round trip.
+//!
+//! Every type encodes back to the JSON shape it was decoded from.
+
+mod enums;
+mod shape;
+mod time;
+
+pub use self::enums::{IntEnum, ParseEnumError, StringEnum, parse_int_enum};
+#[doc(hidden)]
+pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
+pub use self::shape::{OneOrMany, StringOrNumber};
+pub use self::time::{EpochMillis, LocalDateTime, ParseTimeError, Timestamp};

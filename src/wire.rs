@@ -1,0 +1,191 @@
+//! How generated operations describe themselves to the runtime: static service and operation
+//! facts, and a [`RequestWriter`] that collects the parameters of one request.
+
+use std::fmt::Display;
+
+use crate::error::{ValidationError, Violation};
+use crate::{Provider, Signing};
+
+/// Wire protocol of a service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// Alibaba RPC: `Action` and `Version` travel with the parameters.
+    Rpc,
+    /// Method and path per operation.
+    Rest,
+}
+
+/// Error body format of a service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Envelope {
+    /// `{RequestId, HostId, Code, Message, Recommend}`.
+    Alibaba,
+    /// `{error_code, error_msg}`.
+    Huawei,
+    /// `{errorCode, message}` (DIS), with API Gateway errors in the Huawei shape.
+    HuaweiDis,
+    /// `{errorcode, errormessage}`.
+    TencentCls,
+}
+
+/// HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+    /// PUT.
+    Put,
+    /// DELETE.
+    Delete,
+}
+
+impl Method {
+    /// Upper-case name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+/// When an operation may be retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetrySafety {
+    /// No side effect: retry on any transient failure.
+    Read,
+    /// Creates something, identified by an idempotency token kept across attempts.
+    Token,
+    /// Retry only when the provider refused the request before acting (throttling).
+    Unsafe,
+}
+
+/// Static facts of a service, generated from its `service.yaml`.
+#[derive(Debug)]
+pub struct ServiceSpec {
+    /// The provider.
+    pub provider: Provider,
+    /// Short name (`actiontrail`).
+    pub name: &'static str,
+    /// API version (RPC).
+    pub api_version: Option<&'static str>,
+    /// Wire protocol.
+    pub protocol: Protocol,
+    /// Host template with `{region}`.
+    pub endpoint: &'static str,
+    /// Accepted signers, the default first.
+    pub signing: &'static [Signing],
+    /// Error body format.
+    pub envelope: Envelope,
+    /// Response header carrying the request id.
+    pub request_id_header: &'static str,
+}
+
+/// Static facts of an operation, generated from its spec.
+#[derive(Debug)]
+pub struct OperationSpec {
+    /// Its service.
+    pub service: &'static ServiceSpec,
+    /// The provider's name (`GetDeliveryHistoryJob`).
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template with `{name}` placeholders.
+    pub path: &'static str,
+    /// Retry safety.
+    pub retry: RetrySafety,
+}
+
+/// The parameters of one request, in the order the operation writes them.
+#[derive(Debug, Default)]
+pub struct RequestWriter {
+    pub(crate) path_params: Vec<(&'static str, String)>,
+    pub(crate) project_id_param: Option<&'static str>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) problems: Vec<Violation>,
+}
+
+impl RequestWriter {
+    /// A `{name}` of the path.
+    pub fn path(&mut self, name: &'static str, value: &dyn Display) {
+        self.path_params.push((name, value.to_string()));
+    }
+
+    /// A `{name}` of the path filled with the configured project id.
+    pub fn project_id_path(&mut self, name: &'static str) {
+        self.project_id_param = Some(name);
+    }
+
+    /// A query parameter.
+    pub fn query(&mut self, name: &str, value: &dyn Display) {
+        self.query.push((name.to_owned(), value.to_string()));
+    }
+
+    /// A request header.
+    pub fn header(&mut self, name: &str, value: &dyn Display) {
+        self.headers.push((name.to_owned(), value.to_string()));
+    }
+
+    /// The JSON body (the body parameters of the request).
+    pub fn json_body<T: serde::Serialize>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes),
+            Err(e) => self.problems.push(Violation { field: "(body)".to_owned(), rule: format!("cannot be encoded as JSON: {e}") }),
+        }
+    }
+
+    /// The path with every placeholder replaced by its percent-encoded value; a value can
+    /// never add or remove a path segment.
+    pub(crate) fn fill_path(&self, template: &str, project_id: Option<&str>) -> Result<String, ValidationError> {
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        let mut problems = self.problems.clone();
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else { break };
+            let name = &rest[open + 1..open + close];
+            let value = if self.project_id_param == Some(name) {
+                project_id.map(str::to_owned)
+            } else {
+                self.path_params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+            };
+            match value.as_deref() {
+                None => problems.push(Violation { field: name.to_owned(), rule: "is required but was not set".to_owned() }),
+                Some("" | "." | "..") => problems.push(Violation { field: name.to_owned(), rule: "must not be empty, \".\" or \"..\" (it is a path segment)".to_owned() }),
+                Some(v) => out.push_str(&crate::sign::encode::path_segment(v)),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        if problems.is_empty() { Ok(out) } else { Err(ValidationError::new(problems)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_values_cannot_change_the_path() {
+        let mut w = RequestWriter::default();
+        w.path("task_id", &"../x");
+        w.path("id", &"a/b c");
+        let path = w.fill_path("/v1/{task_id}/logs/{id}", None).expect("filled");
+        assert_eq!(path, "/v1/..%2Fx/logs/a%2Fb%20c");
+        let mut w = RequestWriter::default();
+        w.path("task_id", &"..");
+        let err = w.fill_path("/v1/{task_id}", None).expect_err("dot-dot");
+        assert_eq!(err.violations()[0].field, "task_id");
+        let mut w = RequestWriter::default();
+        w.project_id_path("project_id");
+        assert_eq!(w.fill_path("/v3/{project_id}/x", Some("p1")).expect("project"), "/v3/p1/x");
+        assert!(w.fill_path("/v3/{project_id}/x", None).is_err());
+    }
+}
