@@ -9,7 +9,9 @@ fn main() {
     // A rerun line turns off Cargo's "rerun on any change" default, so list every input: the
     // folder (new and removed files) and each spec read.
     println!("cargo::rerun-if-changed=specs");
-    let providers = ["alibaba", "huawei", "tencent"].into_iter().filter(|p| std::env::var_os(format!("CARGO_FEATURE_{}", p.to_uppercase())).is_some());
+    let providers = ["alibaba", "huawei", "tencent"]
+        .into_iter()
+        .filter(|p| std::env::var_os(format!("CARGO_FEATURE_{}", p.to_uppercase())).is_some());
     match cloud_task_apis_codegen::Config::new().providers(providers).compile_specs("specs", &out_dir) {
         Ok(compiled) => {
             for input in &compiled.inputs {

@@ -8,10 +8,10 @@ use std::time::Instant;
 use time::OffsetDateTime;
 use tracing::Instrument;
 
+use crate::__private::{Operation, OperationError, ResponseBody};
 use crate::config::{Config, Endpoint};
 use crate::credentials::Credentials;
 use crate::error::{ConfigError, RequestError, RequestErrorKind, ResponseMeta, ServiceError, ValidationError};
-use crate::__private::{Operation, OperationError, ResponseBody};
 use crate::retry::{Failure, hint, is_retryable};
 use crate::sign::{self, SignableRequest};
 use crate::wire::{OperationSpec, RequestWriter, RetrySafety, ServiceSpec};
@@ -48,14 +48,22 @@ impl ClientHandle {
     /// Missing or foreign credentials, a signer the service does not accept, a bad region or
     /// endpoint, or an HTTP client that cannot be built.
     pub fn new(service: &'static ServiceSpec, config: Config) -> Result<Self, ConfigError> {
-        let credentials = config.credentials.clone().ok_or(ConfigError::MissingCredentials(provider_name(service.provider)))?;
+        let credentials =
+            config.credentials.clone().ok_or(ConfigError::MissingCredentials(provider_name(service.provider)))?;
         if credentials.provider() != service.provider {
-            return Err(ConfigError::WrongCredentials { expected: provider_name(service.provider), found: provider_name(credentials.provider()) });
+            return Err(ConfigError::WrongCredentials {
+                expected: provider_name(service.provider),
+                found: provider_name(credentials.provider()),
+            });
         }
         let signing = match (&config.signing, &credentials) {
             (Some(signing), _) => *signing,
             (None, Credentials::HuaweiToken { .. }) => Signing::HuaweiToken,
-            (None, _) => service.signing.first().copied().ok_or(ConfigError::UnsupportedSigning { service: service.name, signing: Signing::HuaweiToken })?,
+            (None, _) => service
+                .signing
+                .first()
+                .copied()
+                .ok_or(ConfigError::UnsupportedSigning { service: service.name, signing: Signing::HuaweiToken })?,
         };
         let token_credentials = matches!(credentials, Credentials::HuaweiToken { .. });
         if !service.signing.contains(&signing) || token_credentials != (signing == Signing::HuaweiToken) {
@@ -98,7 +106,14 @@ impl ClientHandle {
                 req.headers.push(("x-acs-action".to_owned(), spec.name.to_owned()));
                 req.headers.push(("x-acs-version".to_owned(), version.to_owned()));
                 req.headers.push(("user-agent".to_owned(), inner.config.user_agent.clone()));
-                sign::rpc_v1::sign(&mut req, access_key_id, access_key_secret.expose(), security_token.as_ref().map(|s| s.expose()), now, &nonce);
+                sign::rpc_v1::sign(
+                    &mut req,
+                    access_key_id,
+                    access_key_secret.expose(),
+                    security_token.as_ref().map(|s| s.expose()),
+                    now,
+                    &nonce,
+                );
             }
             (Credentials::Alibaba { access_key_id, access_key_secret, security_token }, _) => {
                 // ACS3 (the official SDK's `do_request`): parameters in the query, action and
@@ -111,7 +126,14 @@ impl ClientHandle {
                 if !req.body.is_empty() {
                     req.headers.push(("content-type".to_owned(), "application/json".to_owned()));
                 }
-                sign::acs3::sign(&mut req, access_key_id, access_key_secret.expose(), security_token.as_ref().map(|s| s.expose()), now, &nonce);
+                sign::acs3::sign(
+                    &mut req,
+                    access_key_id,
+                    access_key_secret.expose(),
+                    security_token.as_ref().map(|s| s.expose()),
+                    now,
+                    &nonce,
+                );
             }
             (Credentials::HuaweiAkSk { access_key, secret_key, security_token }, _) => {
                 req.query.extend(writer.query.iter().cloned());
@@ -120,7 +142,13 @@ impl ClientHandle {
                 if let Some(project) = &inner.config.project_id {
                     req.headers.push(("X-Project-Id".to_owned(), project.clone()));
                 }
-                sign::huawei::sign(&mut req, access_key, secret_key.expose(), security_token.as_ref().map(|s| s.expose()), now);
+                sign::huawei::sign(
+                    &mut req,
+                    access_key,
+                    secret_key.expose(),
+                    security_token.as_ref().map(|s| s.expose()),
+                    now,
+                );
             }
             (Credentials::HuaweiToken { token }, _) => {
                 req.query.extend(writer.query.iter().cloned());
@@ -136,7 +164,14 @@ impl ClientHandle {
                 }
                 // Key time as the official CLS SDKs use it: from a minute ago to five minutes ahead.
                 let start = now.unix_timestamp() - 60;
-                sign::tencent::sign(&mut req, secret_id, secret_key.expose(), token.as_ref().map(|s| s.expose()), start, start + 360);
+                sign::tencent::sign(
+                    &mut req,
+                    secret_id,
+                    secret_key.expose(),
+                    token.as_ref().map(|s| s.expose()),
+                    start,
+                    start + 360,
+                );
             }
         }
         req
@@ -145,13 +180,18 @@ impl ClientHandle {
     /// The query string as sent: RFC 3986 for Alibaba and Huawei, form encoding (`+` for a
     /// space) for Tencent CLS, matching what each signer signed.
     fn url(&self, req: &SignableRequest) -> String {
-        let encoder = if self.inner.service.provider == Provider::Tencent { sign::encode::form } else { sign::encode::rfc3986 };
+        let encoder =
+            if self.inner.service.provider == Provider::Tencent { sign::encode::form } else { sign::encode::rfc3986 };
         let query = sign::encode::query_string(&req.query, encoder);
         let base = format!("{}://{}{}", self.inner.endpoint.scheme, self.inner.endpoint.authority, req.path);
         if query.is_empty() { base } else { format!("{base}?{query}") }
     }
 
-    async fn attempt(&self, spec: &OperationSpec, req: SignableRequest) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), (Failure<'static>, RequestError)> {
+    async fn attempt(
+        &self,
+        spec: &OperationSpec,
+        req: SignableRequest,
+    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), (Failure<'static>, RequestError)> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut builder = self.inner.http.request(method, self.url(&req)).timeout(self.inner.config.timeout);
         for (name, value) in &req.headers {
@@ -193,7 +233,11 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
     request.write(&mut writer);
     let project = handle.inner.config.project_id.as_deref();
     if writer.project_id_param.is_some() && project.is_none() {
-        return Err(O::Error::from_request(fail(spec, RequestErrorKind::Config, ConfigError::MissingProjectId(service.name).to_string())));
+        return Err(O::Error::from_request(fail(
+            spec,
+            RequestErrorKind::Config,
+            ConfigError::MissingProjectId(service.name).to_string(),
+        )));
     }
     let path = writer.fill_path(spec.path, project).map_err(|e| O::Error::from_request(validation(spec, e)))?;
     let span = tracing::info_span!(
@@ -216,7 +260,8 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
             let (retryable, error, retry_hint) = match handle.attempt(spec, req).await {
                 Err((failure, error)) => (is_retryable(failure, spec.retry), O::Error::from_request(error), None),
                 Ok((status, headers, body)) => {
-                    let header_id = headers.get(service.request_id_header).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    let header_id =
+                        headers.get(service.request_id_header).and_then(|v| v.to_str().ok()).map(str::to_owned);
                     tracing::Span::current().record("status", status);
                     if let Some(id) = &header_id {
                         tracing::Span::current().record("request_id", id.as_str());
@@ -226,14 +271,29 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
                     }
                     match crate::envelope::parse(service.envelope, &body) {
                         Some(parsed) => {
-                            let error = ServiceError { operation: spec.name, status, code: parsed.code, message: parsed.message, request_id: header_id.or(parsed.request_id) };
-                            let retryable = is_retryable(Failure::Status { status, code: Some(error.code.as_str()) }, spec.retry);
+                            let error = ServiceError {
+                                operation: spec.name,
+                                status,
+                                code: parsed.code,
+                                message: parsed.message,
+                                request_id: header_id.or(parsed.request_id),
+                            };
+                            let retryable =
+                                is_retryable(Failure::Status { status, code: Some(error.code.as_str()) }, spec.retry);
                             (retryable, O::Error::from_service(error), hint(&headers))
                         }
                         None => {
-                            let error = fail(spec, RequestErrorKind::UnexpectedResponse, format!("HTTP {status} without a {} error body", provider_name(service.provider)))
-                                .with_response(status, header_id, &body);
-                            (is_retryable(Failure::Status { status, code: None }, spec.retry), O::Error::from_request(error), hint(&headers))
+                            let error = fail(
+                                spec,
+                                RequestErrorKind::UnexpectedResponse,
+                                format!("HTTP {status} without a {} error body", provider_name(service.provider)),
+                            )
+                            .with_response(status, header_id, &body);
+                            (
+                                is_retryable(Failure::Status { status, code: None }, spec.retry),
+                                O::Error::from_request(error),
+                                hint(&headers),
+                            )
                         }
                     }
                 }
@@ -260,10 +320,18 @@ pub(crate) fn validation(spec: &OperationSpec, error: ValidationError) -> Reques
     RequestError::new(RequestErrorKind::Validation, spec.name, "request not sent").with_source(error)
 }
 
-fn decode<O: Operation>(spec: &OperationSpec, status: u16, header_id: Option<String>, body: &[u8], attempts: u32) -> Result<O::Response, O::Error> {
+fn decode<O: Operation>(
+    spec: &OperationSpec,
+    status: u16,
+    header_id: Option<String>,
+    body: &[u8],
+    attempts: u32,
+) -> Result<O::Response, O::Error> {
     let mut response: O::Response = serde_json::from_slice(body).map_err(|e| {
         O::Error::from_request(
-            fail(spec, RequestErrorKind::UnexpectedResponse, "response body did not decode").with_response(status, header_id.clone(), body).with_source(e),
+            fail(spec, RequestErrorKind::UnexpectedResponse, "response body did not decode")
+                .with_response(status, header_id.clone(), body)
+                .with_source(e),
         )
     })?;
     let request_id = header_id.or_else(|| crate::envelope::body_request_id(body));
@@ -278,7 +346,9 @@ pub(crate) fn transient<E: OperationError>(error: &E, safety: RetrySafety) -> bo
         (None, Some(e)) => match e.kind() {
             RequestErrorKind::Timeout => is_retryable(Failure::Timeout, safety),
             RequestErrorKind::Transport => is_retryable(Failure::Transport, safety),
-            RequestErrorKind::UnexpectedResponse => e.status().is_some_and(|s| is_retryable(Failure::Status { status: s, code: None }, safety)),
+            RequestErrorKind::UnexpectedResponse => {
+                e.status().is_some_and(|s| is_retryable(Failure::Status { status: s, code: None }, safety))
+            }
             _ => false,
         },
         (None, None) => false,

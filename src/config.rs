@@ -176,10 +176,16 @@ mod tests {
         assert_eq!((e.scheme, e.authority.as_str()), ("https", "actiontrail.cn-hangzhou.aliyuncs.com"));
         let e = Endpoint::resolve("x.{region}", &config.clone().endpoint("vpc.example.com:8443/")).expect("host");
         assert_eq!((e.scheme, e.authority.as_str()), ("https", "vpc.example.com:8443"));
-        assert!(matches!(Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1")), Err(ConfigError::PlainHttp(_))));
+        assert!(matches!(
+            Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1")),
+            Err(ConfigError::PlainHttp(_))
+        ));
         let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true)).expect("http");
         assert_eq!(e.scheme, "http");
         assert!(matches!(Endpoint::resolve("x.{region}", &Config::new("../evil")), Err(ConfigError::InvalidRegion(_))));
-        assert!(matches!(Endpoint::resolve("x", &config.endpoint("https://a/b")), Err(ConfigError::InvalidEndpoint(_))));
+        assert!(matches!(
+            Endpoint::resolve("x", &config.endpoint("https://a/b")),
+            Err(ConfigError::InvalidEndpoint(_))
+        ));
     }
 }

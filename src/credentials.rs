@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use crate::error::ConfigError;
 use crate::Provider;
+use crate::error::ConfigError;
 
 /// A secret string: usable by the signers, never printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -78,7 +78,11 @@ fn need(name: &'static str) -> Result<String, ConfigError> {
 impl Credentials {
     /// Alibaba Cloud AccessKey pair.
     pub fn alibaba(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
-        Self::Alibaba { access_key_id: access_key_id.into(), access_key_secret: Secret::new(access_key_secret), security_token: None }
+        Self::Alibaba {
+            access_key_id: access_key_id.into(),
+            access_key_secret: Secret::new(access_key_secret),
+            security_token: None,
+        }
     }
 
     /// Huawei Cloud AK/SK.
@@ -101,7 +105,9 @@ impl Credentials {
     #[must_use]
     pub fn with_security_token(mut self, value: impl Into<String>) -> Self {
         match &mut self {
-            Self::Alibaba { security_token, .. } | Self::HuaweiAkSk { security_token, .. } | Self::Tencent { token: security_token, .. } => {
+            Self::Alibaba { security_token, .. }
+            | Self::HuaweiAkSk { security_token, .. }
+            | Self::Tencent { token: security_token, .. } => {
                 *security_token = Some(Secret::new(value));
             }
             Self::HuaweiToken { .. } => {}
@@ -119,7 +125,9 @@ impl Credentials {
     /// [`ConfigError::MissingEnv`] naming the first variable that is not set.
     pub fn from_env(provider: Provider) -> Result<Self, ConfigError> {
         let credentials = match provider {
-            Provider::Alibaba => Self::alibaba(need("ALIBABA_CLOUD_ACCESS_KEY_ID")?, need("ALIBABA_CLOUD_ACCESS_KEY_SECRET")?),
+            Provider::Alibaba => {
+                Self::alibaba(need("ALIBABA_CLOUD_ACCESS_KEY_ID")?, need("ALIBABA_CLOUD_ACCESS_KEY_SECRET")?)
+            }
             Provider::Huawei => {
                 if let Some(token) = var("HUAWEICLOUD_SDK_AUTH_TOKEN") {
                     return Ok(Self::huawei_token(token));

@@ -41,19 +41,32 @@ pub fn parse(envelope: Envelope, body: &[u8]) -> Option<Parsed> {
     };
     let shapes: &[(&[&str], &[&str], &[&str])] = match envelope {
         Envelope::Alibaba => &[(&["Code", "code"], &["Message", "message"], &["RequestId", "requestId"])],
-        Envelope::Huawei => &[(&["error_code", "errorCode", "code"], &["error_msg", "errorMsg", "message"], &["request_id"])],
-        Envelope::HuaweiDis => &[(&["errorCode"], &["message", "errorMessage"], &["request_id"]), (&["error_code"], &["error_msg"], &["request_id"])],
+        Envelope::Huawei => {
+            &[(&["error_code", "errorCode", "code"], &["error_msg", "errorMsg", "message"], &["request_id"])]
+        }
+        Envelope::HuaweiDis => &[
+            (&["errorCode"], &["message", "errorMessage"], &["request_id"]),
+            (&["error_code"], &["error_msg"], &["request_id"]),
+        ],
         Envelope::TencentCls => &[(&["errorcode"], &["errormessage"], &["requestid"])],
     };
     for (code_keys, message_keys, id_keys) in shapes {
         if let Some(code) = pick(&json, code_keys) {
-            return Some(Parsed { code, message: pick(&json, message_keys).unwrap_or_default(), request_id: pick(&json, id_keys) });
+            return Some(Parsed {
+                code,
+                message: pick(&json, message_keys).unwrap_or_default(),
+                request_id: pick(&json, id_keys),
+            });
         }
     }
     if envelope == Envelope::TencentCls {
         let response = json.get("Response")?;
         let error = response.get("Error")?;
-        return Some(Parsed { code: pick(error, &["Code"])?, message: pick(error, &["Message"]).unwrap_or_default(), request_id: pick(response, &["RequestId"]) });
+        return Some(Parsed {
+            code: pick(error, &["Code"])?,
+            message: pick(error, &["Message"]).unwrap_or_default(),
+            request_id: pick(response, &["RequestId"]),
+        });
     }
     None
 }
@@ -88,22 +101,40 @@ mod tests {
     #[test]
     fn each_providers_envelope() {
         assert_eq!(
-            code(Envelope::Alibaba, r#"{"RequestId":"R1","HostId":"h","Code":"TrailNotFoundException","Message":"no","Recommend":"x"}"#),
+            code(
+                Envelope::Alibaba,
+                r#"{"RequestId":"R1","HostId":"h","Code":"TrailNotFoundException","Message":"no","Recommend":"x"}"#
+            ),
             Some(("TrailNotFoundException".into(), "no".into(), Some("R1".into())))
         );
         assert_eq!(
-            code(Envelope::Alibaba, "<Error><RequestId>R2</RequestId><Code>Throttling</Code><Message>slow</Message></Error>"),
+            code(
+                Envelope::Alibaba,
+                "<Error><RequestId>R2</RequestId><Code>Throttling</Code><Message>slow</Message></Error>"
+            ),
             Some(("Throttling".into(), "slow".into(), Some("R2".into())))
         );
-        assert_eq!(code(Envelope::Huawei, r#"{"error_code":"BackupService.6500","error_msg":"gone"}"#), Some(("BackupService.6500".into(), "gone".into(), None)));
-        assert_eq!(code(Envelope::HuaweiDis, r#"{"errorCode":"DIS.4301","message":"no stream"}"#), Some(("DIS.4301".into(), "no stream".into(), None)));
+        assert_eq!(
+            code(Envelope::Huawei, r#"{"error_code":"BackupService.6500","error_msg":"gone"}"#),
+            Some(("BackupService.6500".into(), "gone".into(), None))
+        );
+        assert_eq!(
+            code(Envelope::HuaweiDis, r#"{"errorCode":"DIS.4301","message":"no stream"}"#),
+            Some(("DIS.4301".into(), "no stream".into(), None))
+        );
         assert_eq!(
             code(Envelope::HuaweiDis, r#"{"error_code":"APIGW.0308","error_msg":"throttled","request_id":"R3"}"#),
             Some(("APIGW.0308".into(), "throttled".into(), Some("R3".into())))
         );
-        assert_eq!(code(Envelope::TencentCls, r#"{"errorcode":"SpeedQuotaExceed","errormessage":"slow"}"#), Some(("SpeedQuotaExceed".into(), "slow".into(), None)));
         assert_eq!(
-            code(Envelope::TencentCls, r#"{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"R4"}}"#),
+            code(Envelope::TencentCls, r#"{"errorcode":"SpeedQuotaExceed","errormessage":"slow"}"#),
+            Some(("SpeedQuotaExceed".into(), "slow".into(), None))
+        );
+        assert_eq!(
+            code(
+                Envelope::TencentCls,
+                r#"{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"R4"}}"#
+            ),
             Some(("InternalError".into(), "m".into(), Some("R4".into())))
         );
         assert_eq!(code(Envelope::Huawei, "<html>bad gateway</html>"), None);

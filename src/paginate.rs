@@ -38,7 +38,14 @@ impl<O: Paged> Paginator<O> {
             Ok(request) => {
                 let (number, size) = request.page();
                 let size = size.filter(|s| *s > 0).unwrap_or(O::DEFAULT_PAGE_SIZE);
-                Ok(State { client: self.client, request, next: number.unwrap_or(O::FIRST_PAGE), size, fetched: 0, done: false })
+                Ok(State {
+                    client: self.client,
+                    request,
+                    next: number.unwrap_or(O::FIRST_PAGE),
+                    size,
+                    fetched: 0,
+                    done: false,
+                })
             }
         };
         stream::unfold(Some(start), |state| async move {

@@ -7,10 +7,10 @@ use serde::de::DeserializeOwned;
 
 pub use crate::client::send_operation as send;
 pub use crate::error::ResponseMeta;
+use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
 pub use crate::waiter::wait;
 pub use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
-use crate::error::{RequestError, ServiceError, ValidationError};
 
 /// A request of one operation.
 pub trait Operation: Send + Sized + 'static {
@@ -102,13 +102,19 @@ pub fn example_round_trip<R: DeserializeOwned + Serialize>(body: &str) -> Result
     let original: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("example is not JSON: {e}"))?;
     let decoded: R = serde_json::from_str(body).map_err(|e| format!("example does not decode: {e}"))?;
     let encoded = serde_json::to_value(&decoded).map_err(|e| format!("response does not encode: {e}"))?;
-    if without_nulls(&original) == without_nulls(&encoded) { Ok(()) } else { Err(format!("round trip changed the body:\n  was {original}\n  now {encoded}")) }
+    if without_nulls(&original) == without_nulls(&encoded) {
+        Ok(())
+    } else {
+        Err(format!("round trip changed the body:\n  was {original}\n  now {encoded}"))
+    }
 }
 
 #[cfg(test)]
 fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
     match value {
-        serde_json::Value::Object(map) => map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect(),
+        serde_json::Value::Object(map) => {
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect()
+        }
         serde_json::Value::Array(items) => items.iter().map(without_nulls).collect(),
         other => other.clone(),
     }
@@ -118,7 +124,17 @@ fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
 #[cfg(test)]
 pub fn decode_example_error<O: Operation>(status: u16, body: &str) -> O::Error {
     match crate::envelope::parse(O::SPEC.service.envelope, body.as_bytes()) {
-        Some(p) => O::Error::from_service(ServiceError { operation: O::SPEC.name, status, code: p.code, message: p.message, request_id: p.request_id }),
-        None => O::Error::from_request(RequestError::new(crate::error::RequestErrorKind::UnexpectedResponse, O::SPEC.name, "not an error envelope")),
+        Some(p) => O::Error::from_service(ServiceError {
+            operation: O::SPEC.name,
+            status,
+            code: p.code,
+            message: p.message,
+            request_id: p.request_id,
+        }),
+        None => O::Error::from_request(RequestError::new(
+            crate::error::RequestErrorKind::UnexpectedResponse,
+            O::SPEC.name,
+            "not an error envelope",
+        )),
     }
 }

@@ -18,7 +18,12 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     /// 3 attempts, backoff from 200 ms doubling up to 5 s, at most 30 s in all.
     fn default() -> Self {
-        Self { max_attempts: 3, initial_backoff: Duration::from_millis(200), max_backoff: Duration::from_secs(5), max_elapsed: Duration::from_secs(30) }
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_elapsed: Duration::from_secs(30),
+        }
     }
 }
 
@@ -78,7 +83,15 @@ pub(crate) enum Failure<'a> {
 /// are retried for reads and for creates that carry an idempotency token. Other 4xx never.
 pub(crate) fn is_retryable(failure: Failure<'_>, safety: RetrySafety) -> bool {
     let throttled = match failure {
-        Failure::Status { status, code } => status == 429 || code.is_some_and(|c| c.starts_with("Throttling") || c == "Rejected.Throttling" || c == "APIGW.0308" || c == "SpeedQuotaExceed"),
+        Failure::Status { status, code } => {
+            status == 429
+                || code.is_some_and(|c| {
+                    c.starts_with("Throttling")
+                        || c == "Rejected.Throttling"
+                        || c == "APIGW.0308"
+                        || c == "SpeedQuotaExceed"
+                })
+        }
         _ => false,
     };
     if throttled {
@@ -89,7 +102,10 @@ pub(crate) fn is_retryable(failure: Failure<'_>, safety: RetrySafety) -> bool {
     }
     match failure {
         Failure::Transport | Failure::Timeout => true,
-        Failure::Status { status, code } => matches!(status, 500 | 502 | 503 | 504) || code.is_some_and(|c| c == "ServiceUnavailable" || c == "InternalError"),
+        Failure::Status { status, code } => {
+            matches!(status, 500 | 502 | 503 | 504)
+                || code.is_some_and(|c| c == "ServiceUnavailable" || c == "InternalError")
+        }
     }
 }
 

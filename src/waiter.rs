@@ -31,7 +31,11 @@ pub struct WaitPolicy {
 impl Default for WaitPolicy {
     /// Up to 30 minutes, polling after 2 s, backing off to every 30 s.
     fn default() -> Self {
-        Self { max_wait: Duration::from_secs(1800), initial_delay: Duration::from_secs(2), max_delay: Duration::from_secs(30) }
+        Self {
+            max_wait: Duration::from_secs(1800),
+            initial_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(30),
+        }
     }
 }
 
@@ -126,16 +130,29 @@ where
             Ok(response) => {
                 let state = response.task_state();
                 let state_text = response.state_text();
-                observe(&TaskProgress { response: &response, state, state_text: state_text.clone(), progress: response.progress(), polls, elapsed: started.elapsed() });
+                observe(&TaskProgress {
+                    response: &response,
+                    state,
+                    state_text: state_text.clone(),
+                    progress: response.progress(),
+                    polls,
+                    elapsed: started.elapsed(),
+                });
                 match state {
                     TaskState::Succeeded => return Ok(response),
-                    TaskState::Failed => return Err(WaitError::Failed { response: Box::new(response), state: state_text }),
-                    TaskState::Unknown => tracing::warn!(operation = O::SPEC.name, state = ?state_text, "unknown task state; still waiting"),
+                    TaskState::Failed => {
+                        return Err(WaitError::Failed { response: Box::new(response), state: state_text });
+                    }
+                    TaskState::Unknown => {
+                        tracing::warn!(operation = O::SPEC.name, state = ?state_text, "unknown task state; still waiting")
+                    }
                     TaskState::Running => {}
                 }
                 last = Some(response);
             }
-            Err(error) if transient(&error, O::SPEC.retry) => tracing::debug!(operation = O::SPEC.name, "poll failed, polling again: {error}"),
+            Err(error) if transient(&error, O::SPEC.retry) => {
+                tracing::debug!(operation = O::SPEC.name, "poll failed, polling again: {error}")
+            }
             Err(error) => return Err(WaitError::Call(error)),
         }
         let delay = policy.delay(polls);

@@ -137,7 +137,9 @@ impl RequestWriter {
     pub fn json_body<T: serde::Serialize>(&mut self, body: &T) {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Some(bytes),
-            Err(e) => self.problems.push(Violation { field: "(body)".to_owned(), rule: format!("cannot be encoded as JSON: {e}") }),
+            Err(e) => self
+                .problems
+                .push(Violation { field: "(body)".to_owned(), rule: format!("cannot be encoded as JSON: {e}") }),
         }
     }
 
@@ -157,8 +159,13 @@ impl RequestWriter {
                 self.path_params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
             };
             match value.as_deref() {
-                None => problems.push(Violation { field: name.to_owned(), rule: "is required but was not set".to_owned() }),
-                Some("" | "." | "..") => problems.push(Violation { field: name.to_owned(), rule: "must not be empty, \".\" or \"..\" (it is a path segment)".to_owned() }),
+                None => {
+                    problems.push(Violation { field: name.to_owned(), rule: "is required but was not set".to_owned() })
+                }
+                Some("" | "." | "..") => problems.push(Violation {
+                    field: name.to_owned(),
+                    rule: "must not be empty, \".\" or \"..\" (it is a path segment)".to_owned(),
+                }),
                 Some(v) => out.push_str(&crate::sign::encode::path_segment(v)),
             }
             rest = &rest[open + close + 1..];

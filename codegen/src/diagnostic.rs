@@ -185,11 +185,7 @@ impl Diagnostics {
     #[must_use]
     pub fn summary(&self) -> String {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        format!(
-            "{}, {}",
-            plural(self.error_count(), "error"),
-            plural(self.warning_count(), "warning")
-        )
+        format!("{}, {}", plural(self.error_count(), "error"), plural(self.warning_count(), "warning"))
     }
 }
 
@@ -204,8 +200,7 @@ fn to_rendered(item: &Diagnostic) -> Rendered<usize> {
     }
     for extra in &item.secondary {
         labels.push(
-            RenderedLabel::secondary(extra.span.file.0, extra.span.start..extra.span.end)
-                .with_message(&extra.message),
+            RenderedLabel::secondary(extra.span.file.0, extra.span.start..extra.span.end).with_message(&extra.message),
         );
     }
     let notes = item.help.iter().map(|h| format!("help: {h}")).collect();

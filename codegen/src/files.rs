@@ -74,7 +74,8 @@ impl Config {
     pub fn compile_specs(&self, spec_dir: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> Result<Compiled, Report> {
         let (sources, inputs) = read_specs(spec_dir.as_ref())?;
         let providers: Vec<&str> = self.providers.iter().map(String::as_str).collect();
-        let output = crate::generate(&sources, &providers).map_err(|diagnostics| Report { sources: sources.clone(), diagnostics })?;
+        let output = crate::generate(&sources, &providers)
+            .map_err(|diagnostics| Report { sources: sources.clone(), diagnostics })?;
         let mut written = Vec::new();
         for file in &output.files {
             let path = out_dir.as_ref().join(&file.name);

@@ -11,7 +11,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cloud-task-apis-codegen check [SPEC_DIR]\n       cloud-task-apis-codegen generate [SPEC_DIR] [OUT_DIR]";
+const USAGE: &str =
+    "usage: cloud-task-apis-codegen check [SPEC_DIR]\n       cloud-task-apis-codegen generate [SPEC_DIR] [OUT_DIR]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

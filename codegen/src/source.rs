@@ -27,9 +27,7 @@ pub struct SourceFile {
 
 impl SourceFile {
     fn new(path: String, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         Self { path, text, line_starts }
     }
 
@@ -39,10 +37,7 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.line_starts[line];
-        let col = self
-            .text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |s| s.chars().count());
+        let col = self.text.get(line_start..offset).map_or(offset - line_start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 }

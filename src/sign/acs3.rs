@@ -20,10 +20,7 @@
 use time::OffsetDateTime;
 
 use super::encode::{query_string, rfc3986};
-use super::{
-    SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex,
-    utc_timestamp,
-};
+use super::{SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, utc_timestamp};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
 const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -67,19 +64,11 @@ pub fn sign(
 /// no Host header is present. The payload hash is computed from `req.body`. An empty path is
 /// canonicalised as `/` (the RPC style's `CanonicalURI`).
 #[must_use]
-pub fn authorization(
-    req: &SignableRequest,
-    access_key_id: &str,
-    access_key_secret: &str,
-) -> SigningOutput {
+pub fn authorization(req: &SignableRequest, access_key_id: &str, access_key_secret: &str) -> SigningOutput {
     // The access key id only appears in the Authorization header, not in the signature.
     let _ = access_key_id;
     let (lines, signed) = header_block(&canonical_headers(req, |_| true));
-    let path = if req.path.is_empty() {
-        "/"
-    } else {
-        req.path.as_str()
-    };
+    let path = if req.path.is_empty() { "/" } else { req.path.as_str() };
     let canonical_request = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
         req.method,
@@ -90,15 +79,8 @@ pub fn authorization(
         sha256_hex(&req.body)
     );
     let string_to_sign = format!("{ALGORITHM}\n{}", sha256_hex(canonical_request.as_bytes()));
-    let signature = hex::encode(hmac_sha256(
-        access_key_secret.as_bytes(),
-        string_to_sign.as_bytes(),
-    ));
-    SigningOutput {
-        canonical_request,
-        string_to_sign,
-        signature,
-    }
+    let signature = hex::encode(hmac_sha256(access_key_secret.as_bytes(), string_to_sign.as_bytes()));
+    SigningOutput { canonical_request, string_to_sign, signature }
 }
 
 /// The `Authorization` header value for `signature`, listing the headers [`authorization`] signs
@@ -124,9 +106,7 @@ mod tests {
     const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     /// Vector AP1: the worked example of the V3 signature doc ("签名示例").
@@ -136,10 +116,7 @@ mod tests {
             host: "ecs.cn-shanghai.aliyuncs.com".into(),
             path: "/".into(),
             query: owned(&[
-                (
-                    "ImageId",
-                    "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd",
-                ),
+                ("ImageId", "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd"),
                 ("RegionId", "cn-shanghai"),
             ]),
             headers: owned(&[
@@ -209,10 +186,7 @@ mod tests {
         // signature (the body is empty, so x-acs-content-sha256 is the empty hash).
         let mut req = ap1_request();
         req.headers.retain(|(name, _)| {
-            !matches!(
-                name.as_str(),
-                "x-acs-date" | "x-acs-signature-nonce" | "x-acs-content-sha256"
-            )
+            !matches!(name.as_str(), "x-acs-date" | "x-acs-signature-nonce" | "x-acs-content-sha256")
         });
         let out = sign(
             &mut req,
@@ -245,19 +219,9 @@ mod tests {
     fn sign_sets_headers_and_is_deterministic() {
         let time = datetime!(2024-01-02 03:04:05 UTC);
         let mut first = sample();
-        let out = sign(
-            &mut first,
-            "ak",
-            "sk",
-            None,
-            time,
-            "00112233445566778899aabbccddeeff",
-        );
+        let out = sign(&mut first, "ak", "sk", None, time, "00112233445566778899aabbccddeeff");
         assert_eq!(first.header("x-acs-date"), Some("2024-01-02T03:04:05Z"));
-        assert_eq!(
-            first.header("x-acs-signature-nonce"),
-            Some("00112233445566778899aabbccddeeff")
-        );
+        assert_eq!(first.header("x-acs-signature-nonce"), Some("00112233445566778899aabbccddeeff"));
         assert_eq!(first.header("x-acs-content-sha256"), Some(EMPTY_SHA256));
         assert_eq!(first.header("x-acs-security-token"), None);
         assert_eq!(first.header("x-acs-accesskey-id"), None);
@@ -270,39 +234,15 @@ mod tests {
 
         // Same inputs, same result; re-signing the signed request also gives the same result.
         let mut second = sample();
-        assert_eq!(
-            sign(
-                &mut second,
-                "ak",
-                "sk",
-                None,
-                time,
-                "00112233445566778899aabbccddeeff"
-            ),
-            out
-        );
+        assert_eq!(sign(&mut second, "ak", "sk", None, time, "00112233445566778899aabbccddeeff"), out);
         assert_eq!(second, first);
-        let again = sign(
-            &mut second,
-            "ak",
-            "sk",
-            None,
-            time,
-            "00112233445566778899aabbccddeeff",
-        );
+        let again = sign(&mut second, "ak", "sk", None, time, "00112233445566778899aabbccddeeff");
         assert_eq!(again, out);
         assert_eq!(second, first);
 
         // A different nonce changes the signature.
         let mut third = sample();
-        let other = sign(
-            &mut third,
-            "ak",
-            "sk",
-            None,
-            time,
-            "ffeeddccbbaa99887766554433221100",
-        );
+        let other = sign(&mut third, "ak", "sk", None, time, "ffeeddccbbaa99887766554433221100");
         assert_ne!(other.signature, out.signature);
     }
 
@@ -311,25 +251,12 @@ mod tests {
         let mut req = sample();
         req.body = b"JobId=42".to_vec();
         req.set_header("content-type", "application/x-www-form-urlencoded".into());
-        let out = sign(
-            &mut req,
-            "ak",
-            "sk",
-            Some("sts-token"),
-            datetime!(2024-01-02 03:04:05 UTC),
-            "n",
-        );
+        let out = sign(&mut req, "ak", "sk", Some("sts-token"), datetime!(2024-01-02 03:04:05 UTC), "n");
         assert_eq!(req.header("x-acs-accesskey-id"), Some("ak"));
         assert_eq!(req.header("x-acs-security-token"), Some("sts-token"));
-        assert_eq!(
-            req.header("x-acs-content-sha256"),
-            Some(sha256_hex(b"JobId=42").as_str())
-        );
+        assert_eq!(req.header("x-acs-content-sha256"), Some(sha256_hex(b"JobId=42").as_str()));
         assert!(out.canonical_request.ends_with(&sha256_hex(b"JobId=42")));
-        assert!(
-            out.canonical_request
-                .contains("\ncontent-type:application/x-www-form-urlencoded\n")
-        );
+        assert!(out.canonical_request.contains("\ncontent-type:application/x-www-form-urlencoded\n"));
         let auth = req.header("authorization").unwrap_or_default();
         assert!(auth.contains("x-acs-accesskey-id;"));
         assert!(auth.contains("x-acs-security-token;"));

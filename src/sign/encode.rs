@@ -17,11 +17,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode, utf8_percent_encode};
 
 /// Bytes that RFC 3986 section 2.3 calls unreserved stay literal; everything else is encoded.
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+const RFC3986: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// The [`RFC3986`] set with the space left literal, so that [`form`] can turn it into `+`.
 const FORM_BEFORE_PLUS: &AsciiSet = &RFC3986.remove(b' ');
@@ -48,9 +44,7 @@ pub(super) fn rfc3986_bytes(bytes: &[u8]) -> String {
 pub fn form(s: &str) -> String {
     // Every byte except the unreserved ones and the space is encoded, so any space left in the
     // output came from the input and can be replaced as a whole.
-    utf8_percent_encode(s, FORM_BEFORE_PLUS)
-        .to_string()
-        .replace(' ', "+")
+    utf8_percent_encode(s, FORM_BEFORE_PLUS).to_string().replace(' ', "+")
 }
 
 /// Writes `pairs` as `k=v` joined with `&`, in the given order, encoding keys and values with
@@ -85,9 +79,7 @@ mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]

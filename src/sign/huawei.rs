@@ -20,10 +20,7 @@ use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
 
 use super::encode::{query_string, rfc3986, rfc3986_bytes};
-use super::{
-    SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex,
-    utc_timestamp,
-};
+use super::{SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, utc_timestamp};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
 const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -68,9 +65,7 @@ pub fn authorization(req: &SignableRequest, access_key: &str, secret_key: &str) 
     // The access key only appears in the Authorization header, not in the signature.
     let _ = access_key;
     let (lines, signed) = header_block(&canonical_headers(req, |name| !name.contains('_')));
-    let payload = req
-        .header("x-sdk-content-sha256")
-        .map_or_else(|| sha256_hex(&req.body), str::to_owned);
+    let payload = req.header("x-sdk-content-sha256").map_or_else(|| sha256_hex(&req.body), str::to_owned);
     let canonical_request = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
         req.method,
@@ -81,19 +76,9 @@ pub fn authorization(req: &SignableRequest, access_key: &str, secret_key: &str) 
         payload
     );
     let date = req.header("x-sdk-date").unwrap_or_default();
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{date}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    );
-    let signature = hex::encode(hmac_sha256(
-        secret_key.as_bytes(),
-        string_to_sign.as_bytes(),
-    ));
-    SigningOutput {
-        canonical_request,
-        string_to_sign,
-        signature,
-    }
+    let string_to_sign = format!("{ALGORITHM}\n{date}\n{}", sha256_hex(canonical_request.as_bytes()));
+    let signature = hex::encode(hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()));
+    SigningOutput { canonical_request, string_to_sign, signature }
 }
 
 /// The `Authorization` header value: a space after the algorithm, then comma-space separated parts.
@@ -137,9 +122,7 @@ mod tests {
     const HP1_SIGNATURE: &str = "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe";
 
     fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     /// Vector HP1: the worked example of Huawei's API signing guide (api-sign-algorithm-005).
@@ -148,14 +131,8 @@ mod tests {
             method: "GET".into(),
             host: "service.region.example.com".into(),
             path: "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs".into(),
-            query: owned(&[
-                ("limit", "2"),
-                ("marker", "13551d6b-755d-4757-b956-536f674975c0"),
-            ]),
-            headers: owned(&[
-                ("Content-Type", "application/json"),
-                ("X-Sdk-Date", "20191115T033655Z"),
-            ]),
+            query: owned(&[("limit", "2"), ("marker", "13551d6b-755d-4757-b956-536f674975c0")]),
+            headers: owned(&[("Content-Type", "application/json"), ("X-Sdk-Date", "20191115T033655Z")]),
             body: Vec::new(),
         }
     }
@@ -195,8 +172,7 @@ mod tests {
     #[test]
     fn vector_hp1_with_explicit_host_header_and_through_sign() {
         let mut req = hp1_request();
-        req.headers
-            .push(("Host".into(), "service.region.example.com".into()));
+        req.headers.push(("Host".into(), "service.region.example.com".into()));
         assert_eq!(authorization(&req, AK, SK).signature, HP1_SIGNATURE);
 
         let mut req = hp1_request();
@@ -235,14 +211,10 @@ mod tests {
         assert!(!out.canonical_request.contains("x_custom"));
         assert!(out.canonical_request.ends_with(&sha256_hex(b"{}")));
 
-        req.headers
-            .push(("X-Sdk-Content-Sha256".into(), "UNSIGNED-PAYLOAD".into()));
+        req.headers.push(("X-Sdk-Content-Sha256".into(), "UNSIGNED-PAYLOAD".into()));
         let out = authorization(&req, AK, SK);
         assert!(out.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
-        assert!(
-            out.canonical_request
-                .contains("x-sdk-content-sha256:UNSIGNED-PAYLOAD\n")
-        );
+        assert!(out.canonical_request.contains("x-sdk-content-sha256:UNSIGNED-PAYLOAD\n"));
     }
 
     fn sample() -> SignableRequest {
@@ -251,10 +223,7 @@ mod tests {
             host: "dis.cn-north-4.myhuaweicloud.com".into(),
             path: "/v1/transfertasklog/task-1".into(),
             query: Vec::new(),
-            headers: owned(&[
-                ("Content-Type", "application/json"),
-                ("X-Project-Id", "0123456789abcdef"),
-            ]),
+            headers: owned(&[("Content-Type", "application/json"), ("X-Project-Id", "0123456789abcdef")]),
             body: b"{\"limit\":10}".to_vec(),
         }
     }
@@ -273,10 +242,7 @@ mod tests {
             out.signature
         );
         assert_eq!(first.header("Authorization"), Some(expected.as_str()));
-        assert!(
-            out.canonical_request
-                .starts_with("POST\n/v1/transfertasklog/task-1/\n\n")
-        );
+        assert!(out.canonical_request.starts_with("POST\n/v1/transfertasklog/task-1/\n\n"));
 
         let mut second = sample();
         assert_eq!(sign(&mut second, "ak", "sk", Some("tok"), time), out);
@@ -287,13 +253,7 @@ mod tests {
 
         // Huawei has no nonce; a different time changes the signature.
         let mut third = sample();
-        let other = sign(
-            &mut third,
-            "ak",
-            "sk",
-            Some("tok"),
-            datetime!(2024-01-02 03:04:06 UTC),
-        );
+        let other = sign(&mut third, "ak", "sk", Some("tok"), datetime!(2024-01-02 03:04:06 UTC));
         assert_ne!(other.signature, out.signature);
 
         let mut fourth = sample();

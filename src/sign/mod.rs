@@ -51,10 +51,7 @@ impl SignableRequest {
     /// The value of the first header named `name`, compared case-insensitively (ASCII).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Sets the header `name` to `value`.
@@ -63,11 +60,7 @@ impl SignableRequest {
     /// taking the spelling of `name`, and any further headers with that name are removed;
     /// when there is none, the header is appended.
     pub fn set_header(&mut self, name: &str, value: String) {
-        match self
-            .headers
-            .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(name))
-        {
+        match self.headers.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
             Some(first) => {
                 let mut index = 0;
                 self.headers.retain(|(n, _)| {
@@ -248,19 +241,13 @@ mod tests {
         // RFC 4231 test case 6: a 131-byte key, longer than the block, is hashed first.
         let key = [0xaa_u8; 131];
         assert_eq!(
-            hex::encode(hmac_sha256(
-                &key,
-                b"Test Using Larger Than Block-Size Key - Hash Key First"
-            )),
+            hex::encode(hmac_sha256(&key, b"Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
         // RFC 2202 test case 6: an 80-byte key for HMAC-SHA1.
         let key = [0xaa_u8; 80];
         assert_eq!(
-            hex::encode(hmac_sha1(
-                &key,
-                b"Test Using Larger Than Block-Size Key - Hash Key First"
-            )),
+            hex::encode(hmac_sha1(&key, b"Test Using Larger Than Block-Size Key - Hash Key First")),
             "aa4ae5e15272d00e95705637ce8a3b55ed402112"
         );
     }

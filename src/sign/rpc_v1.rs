@@ -24,15 +24,8 @@ use super::encode::{query_string, rfc3986};
 use super::{SignableRequest, SigningOutput, hmac_sha1, utc_timestamp};
 
 /// The query parameters [`sign`] owns; earlier values are removed before signing again.
-const OWNED_PARAMS: [&str; 7] = [
-    "AccessKeyId",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "Timestamp",
-    "SecurityToken",
-    "Signature",
-];
+const OWNED_PARAMS: [&str; 7] =
+    ["AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken", "Signature"];
 
 /// Signs `req` with RPC signature V1 by appending the common parameters and `Signature` to
 /// `req.query`.
@@ -52,8 +45,7 @@ pub fn sign(
     nonce: &str,
 ) -> SigningOutput {
     let timestamp = utc_timestamp(time, true);
-    req.query
-        .retain(|(key, _)| !OWNED_PARAMS.contains(&key.as_str()));
+    req.query.retain(|(key, _)| !OWNED_PARAMS.contains(&key.as_str()));
     let mut push = |key: &str, value: &str| req.query.push((key.to_owned(), value.to_owned()));
     push("AccessKeyId", access_key_id);
     push("SignatureMethod", "HMAC-SHA1");
@@ -64,8 +56,7 @@ pub fn sign(
         push("SecurityToken", token);
     }
     let output = signature(&req.method, &req.query, access_key_secret);
-    req.query
-        .push(("Signature".to_owned(), output.signature.clone()));
+    req.query.push(("Signature".to_owned(), output.signature.clone()));
     output
 }
 
@@ -75,33 +66,16 @@ pub fn sign(
 /// `canonical_request` is the `CanonicalizedQueryString` and `signature` the Base64 value, before
 /// URL encoding.
 #[must_use]
-pub fn signature(
-    method: &str,
-    params: &[(String, String)],
-    access_key_secret: &str,
-) -> SigningOutput {
-    let mut sorted: Vec<(String, String)> = params
-        .iter()
-        .filter(|(key, _)| key != "Signature")
-        .cloned()
-        .collect();
+pub fn signature(method: &str, params: &[(String, String)], access_key_secret: &str) -> SigningOutput {
+    let mut sorted: Vec<(String, String)> = params.iter().filter(|(key, _)| key != "Signature").cloned().collect();
     // Sorted by key in byte order; equal keys (not used by the RPC style) by value, for a stable
     // result.
     sorted.sort();
     let canonical_request = query_string(&sorted, rfc3986);
-    let string_to_sign = format!(
-        "{}&{}&{}",
-        method.to_ascii_uppercase(),
-        rfc3986("/"),
-        rfc3986(&canonical_request)
-    );
+    let string_to_sign = format!("{}&{}&{}", method.to_ascii_uppercase(), rfc3986("/"), rfc3986(&canonical_request));
     let key = format!("{access_key_secret}&");
     let signature = STANDARD.encode(hmac_sha1(key.as_bytes(), string_to_sign.as_bytes()));
-    SigningOutput {
-        canonical_request,
-        string_to_sign,
-        signature,
-    }
+    SigningOutput { canonical_request, string_to_sign, signature }
 }
 
 #[cfg(test)]
@@ -110,9 +84,7 @@ mod tests {
     use time::macros::datetime;
 
     fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]
@@ -190,13 +162,7 @@ mod tests {
             "edb2b34af0af9a6d14deaf7c1a5315eb",
         );
         assert_eq!(out.signature, "9NaGiOspFP5UPcwX8Iwt2YJXXuk=");
-        assert_eq!(
-            req.query.last(),
-            Some(&(
-                "Signature".to_owned(),
-                "9NaGiOspFP5UPcwX8Iwt2YJXXuk=".to_owned()
-            ))
-        );
+        assert_eq!(req.query.last(), Some(&("Signature".to_owned(), "9NaGiOspFP5UPcwX8Iwt2YJXXuk=".to_owned())));
     }
 
     fn sample() -> SignableRequest {
@@ -236,13 +202,7 @@ mod tests {
                 "Signature"
             ]
         );
-        let value = |key: &str| {
-            first
-                .query
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-        };
+        let value = |key: &str| first.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
         assert_eq!(value("AccessKeyId"), Some("ak"));
         assert_eq!(value("SignatureMethod"), Some("HMAC-SHA1"));
         assert_eq!(value("SignatureVersion"), Some("1.0"));
@@ -255,15 +215,9 @@ mod tests {
 
         // Deterministic, and re-signing replaces rather than duplicates the parameters.
         let mut second = sample();
-        assert_eq!(
-            sign(&mut second, "ak", "sk", Some("tok"), time, "nonce-1"),
-            out
-        );
+        assert_eq!(sign(&mut second, "ak", "sk", Some("tok"), time, "nonce-1"), out);
         assert_eq!(second, first);
-        assert_eq!(
-            sign(&mut second, "ak", "sk", Some("tok"), time, "nonce-1"),
-            out
-        );
+        assert_eq!(sign(&mut second, "ak", "sk", Some("tok"), time, "nonce-1"), out);
         assert_eq!(second, first);
 
         // A different nonce changes the signature.

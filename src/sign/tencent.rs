@@ -51,28 +51,15 @@ pub fn sign(
     let key_time = format!("{start};{end}");
     let mut headers: Vec<(String, String)> = SIGNED_HEADERS
         .iter()
-        .filter_map(|name| {
-            req.header(name)
-                .map(|value| ((*name).to_owned(), value.to_owned()))
-        })
+        .filter_map(|name| req.header(name).map(|value| ((*name).to_owned(), value.to_owned())))
         .collect();
     match req.header("host") {
         Some(host) => headers.push(("host".to_owned(), host.to_owned())),
         None if !req.host.is_empty() => headers.push(("host".to_owned(), req.host.clone())),
         None => {}
     }
-    let path = percent_decode_str(&req.path)
-        .decode_utf8()
-        .map_or_else(|_| req.path.clone(), Cow::into_owned);
-    let signed = compute(
-        &req.method,
-        &path,
-        &req.query,
-        &headers,
-        secret_key,
-        &key_time,
-        form,
-    );
+    let path = percent_decode_str(&req.path).decode_utf8().map_or_else(|_| req.path.clone(), Cow::into_owned);
+    let signed = compute(&req.method, &path, &req.query, &headers, secret_key, &key_time, form);
     let value = format!(
         "q-sign-algorithm=sha1&q-ak={secret_id}&q-sign-time={key_time}&q-key-time={key_time}\
          &q-header-list={}&q-url-param-list={}&q-signature={}",
@@ -98,16 +85,7 @@ pub fn signature(
     key_time: &str,
     encoder: fn(&str) -> String,
 ) -> SigningOutput {
-    compute(
-        method,
-        path_decoded,
-        params,
-        headers,
-        secret_key,
-        key_time,
-        encoder,
-    )
-    .output
+    compute(method, path_decoded, params, headers, secret_key, key_time, encoder).output
 }
 
 /// A signature and the name lists that go with it in the `Authorization` header.
@@ -129,25 +107,12 @@ fn compute(
 ) -> Signed {
     let (formatted_params, param_list) = format_pairs(params, encoder);
     let (formatted_headers, header_list) = format_pairs(headers, encoder);
-    let canonical_request = format!(
-        "{}\n{path_decoded}\n{formatted_params}\n{formatted_headers}\n",
-        method.to_lowercase()
-    );
-    let string_to_sign = format!(
-        "sha1\n{key_time}\n{}\n",
-        sha1_hex(canonical_request.as_bytes())
-    );
+    let canonical_request =
+        format!("{}\n{path_decoded}\n{formatted_params}\n{formatted_headers}\n", method.to_lowercase());
+    let string_to_sign = format!("sha1\n{key_time}\n{}\n", sha1_hex(canonical_request.as_bytes()));
     let sign_key = hex::encode(hmac_sha1(secret_key.as_bytes(), key_time.as_bytes()));
     let signature = hex::encode(hmac_sha1(sign_key.as_bytes(), string_to_sign.as_bytes()));
-    Signed {
-        output: SigningOutput {
-            canonical_request,
-            string_to_sign,
-            signature,
-        },
-        header_list,
-        param_list,
-    }
+    Signed { output: SigningOutput { canonical_request, string_to_sign, signature }, header_list, param_list }
 }
 
 /// Lowercases the keys (Unicode, like Python's `str.lower`), sorts by key then value, and returns
@@ -157,10 +122,8 @@ fn compute(
 /// using the same encoded form in the list and in the string keeps the two consistent (the COS doc
 /// specifies the key list as encoded and lowercased).
 fn format_pairs(pairs: &[(String, String)], encoder: fn(&str) -> String) -> (String, String) {
-    let mut lowered: Vec<(String, &str)> = pairs
-        .iter()
-        .map(|(key, value)| (key.to_lowercase(), value.as_str()))
-        .collect();
+    let mut lowered: Vec<(String, &str)> =
+        pairs.iter().map(|(key, value)| (key.to_lowercase(), value.as_str())).collect();
     lowered.sort_unstable();
     let mut formatted = String::new();
     let mut names = String::new();
@@ -189,67 +152,34 @@ mod tests {
     const CLS_SIGN_KEY: &str = "f49255658de17084898d83beaa755b9f0301591f";
 
     fn owned(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     fn cls_headers() -> Vec<(String, String)> {
-        owned(&[
-            ("Host", "ap-shanghai.cls.tencentyun.com"),
-            ("Content-Type", "application/json"),
-        ])
+        owned(&[("Host", "ap-shanghai.cls.tencentyun.com"), ("Content-Type", "application/json")])
     }
 
     #[test]
     fn sign_key_of_cls_vectors() {
-        assert_eq!(
-            hex::encode(hmac_sha1(CLS_KEY.as_bytes(), CLS_KEY_TIME.as_bytes())),
-            CLS_SIGN_KEY
-        );
+        assert_eq!(hex::encode(hmac_sha1(CLS_KEY.as_bytes(), CLS_KEY_TIME.as_bytes())), CLS_SIGN_KEY);
     }
 
     #[test]
     fn vector_tp1() {
         let params = owned(&[("logset_id", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")]);
-        let signed = compute(
-            "GET",
-            "/logset",
-            &params,
-            &cls_headers(),
-            CLS_KEY,
-            CLS_KEY_TIME,
-            form,
-        );
+        let signed = compute("GET", "/logset", &params, &cls_headers(), CLS_KEY, CLS_KEY_TIME, form);
         let out = &signed.output;
         assert_eq!(
             out.canonical_request,
             "get\n/logset\nlogset_id=xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\n\
              content-type=application%2Fjson&host=ap-shanghai.cls.tencentyun.com\n"
         );
-        assert_eq!(
-            sha1_hex(out.canonical_request.as_bytes()),
-            "e2d0126b61269ef047d9d05b6c385cea0aea9799"
-        );
-        assert_eq!(
-            out.string_to_sign,
-            "sha1\n1578976553;1578978363\ne2d0126b61269ef047d9d05b6c385cea0aea9799\n"
-        );
+        assert_eq!(sha1_hex(out.canonical_request.as_bytes()), "e2d0126b61269ef047d9d05b6c385cea0aea9799");
+        assert_eq!(out.string_to_sign, "sha1\n1578976553;1578978363\ne2d0126b61269ef047d9d05b6c385cea0aea9799\n");
         assert_eq!(out.signature, "315dfa0d0ce55582145f7800df5eb3e9c88d2f84");
         assert_eq!(signed.header_list, "content-type;host");
         assert_eq!(signed.param_list, "logset_id");
-        assert_eq!(
-            &signature(
-                "GET",
-                "/logset",
-                &params,
-                &cls_headers(),
-                CLS_KEY,
-                CLS_KEY_TIME,
-                form
-            ),
-            out
-        );
+        assert_eq!(&signature("GET", "/logset", &params, &cls_headers(), CLS_KEY, CLS_KEY_TIME, form), out);
     }
 
     #[test]
@@ -262,14 +192,7 @@ mod tests {
             headers: owned(&[("Content-Type", "application/json")]),
             body: Vec::new(),
         };
-        let out = sign(
-            &mut req,
-            CLS_ID,
-            CLS_KEY,
-            None,
-            1_578_976_553,
-            1_578_978_363,
-        );
+        let out = sign(&mut req, CLS_ID, CLS_KEY, None, 1_578_976_553, 1_578_978_363);
         assert_eq!(out.signature, "315dfa0d0ce55582145f7800df5eb3e9c88d2f84");
         assert_eq!(
             req.header("authorization"),
@@ -284,24 +207,13 @@ mod tests {
 
     #[test]
     fn vector_tp2() {
-        let signed = compute(
-            "PUT",
-            "/logset",
-            &[],
-            &cls_headers(),
-            CLS_KEY,
-            CLS_KEY_TIME,
-            form,
-        );
+        let signed = compute("PUT", "/logset", &[], &cls_headers(), CLS_KEY, CLS_KEY_TIME, form);
         let out = &signed.output;
         assert_eq!(
             out.canonical_request,
             "put\n/logset\n\ncontent-type=application%2Fjson&host=ap-shanghai.cls.tencentyun.com\n"
         );
-        assert_eq!(
-            sha1_hex(out.canonical_request.as_bytes()),
-            "e86af9693f3de2047dd10dbe2898ecaf1df00de0"
-        );
+        assert_eq!(sha1_hex(out.canonical_request.as_bytes()), "e86af9693f3de2047dd10dbe2898ecaf1df00de0");
         assert_eq!(out.signature, "600aeb5e646d385d7dd9da57ba9b2545cadfaa1c");
         assert_eq!(signed.param_list, "");
         assert_eq!(signed.header_list, "content-type;host");
@@ -313,30 +225,17 @@ mod tests {
         // UTF-8 path.
         let key = "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz";
         let key_time = "1557989753;1557996953";
-        let params = owned(&[
-            ("response-content-type", "application/octet-stream"),
-            ("response-cache-control", "max-age=600"),
-        ]);
+        let params =
+            owned(&[("response-content-type", "application/octet-stream"), ("response-cache-control", "max-age=600")]);
         let headers = owned(&[
             ("Date", "Thu, 16 May 2019 06:55:53 GMT"),
-            (
-                "Host",
-                "examplebucket-1250000000.cos.ap-beijing.myqcloud.com",
-            ),
+            ("Host", "examplebucket-1250000000.cos.ap-beijing.myqcloud.com"),
         ]);
         assert_eq!(
             hex::encode(hmac_sha1(key.as_bytes(), key_time.as_bytes())),
             "937914bf490e9e8c189836aad2052e4feeb35eaf"
         );
-        let out = signature(
-            "GET",
-            "/exampleobject(腾讯云)",
-            &params,
-            &headers,
-            key,
-            key_time,
-            rfc3986,
-        );
+        let out = signature("GET", "/exampleobject(腾讯云)", &params, &headers, key, key_time, rfc3986);
         assert_eq!(
             out.canonical_request,
             "get\n/exampleobject(腾讯云)\n\
@@ -344,26 +243,15 @@ mod tests {
              date=Thu%2C%2016%20May%202019%2006%3A55%3A53%20GMT\
              &host=examplebucket-1250000000.cos.ap-beijing.myqcloud.com\n"
         );
-        assert_eq!(
-            sha1_hex(out.canonical_request.as_bytes()),
-            "54ecfe22f59d3514fdc764b87a32d8133ea611e6"
-        );
+        assert_eq!(sha1_hex(out.canonical_request.as_bytes()), "54ecfe22f59d3514fdc764b87a32d8133ea611e6");
         assert_eq!(out.signature, "01681b8c9d798a678e43b685a9f1bba0f6c0e012");
     }
 
     #[test]
     fn format_pairs_lowercases_sorts_and_encodes() {
-        let pairs = owned(&[
-            ("Start_Time", "2017-10-10 00:00:00"),
-            ("a", "x*~/"),
-            ("A", "é"),
-            ("b", "腾讯云"),
-        ]);
+        let pairs = owned(&[("Start_Time", "2017-10-10 00:00:00"), ("a", "x*~/"), ("A", "é"), ("b", "腾讯云")]);
         let (formatted, names) = format_pairs(&pairs, form);
-        assert_eq!(
-            formatted,
-            "a=x%2A~%2F&a=%C3%A9&b=%E8%85%BE%E8%AE%AF%E4%BA%91&start_time=2017-10-10+00%3A00%3A00"
-        );
+        assert_eq!(formatted, "a=x%2A~%2F&a=%C3%A9&b=%E8%85%BE%E8%AE%AF%E4%BA%91&start_time=2017-10-10+00%3A00%3A00");
         assert_eq!(names, "a;a;b;start_time");
         let (formatted, _) = format_pairs(&pairs[..1], rfc3986);
         assert_eq!(formatted, "start_time=2017-10-10%2000%3A00%3A00");
@@ -388,14 +276,7 @@ mod tests {
     #[test]
     fn sign_sets_headers_and_is_deterministic() {
         let mut first = sample();
-        let out = sign(
-            &mut first,
-            "id",
-            "key",
-            Some("tok"),
-            1_700_000_000,
-            1_700_000_300,
-        );
+        let out = sign(&mut first, "id", "key", Some("tok"), 1_700_000_000, 1_700_000_300);
         assert_eq!(first.header("X-Cls-Token"), Some("tok"));
         assert_eq!(
             out.canonical_request,
@@ -412,52 +293,22 @@ mod tests {
         assert_eq!(first.header("Authorization"), Some(expected.as_str()));
 
         let mut second = sample();
-        assert_eq!(
-            sign(
-                &mut second,
-                "id",
-                "key",
-                Some("tok"),
-                1_700_000_000,
-                1_700_000_300
-            ),
-            out
-        );
+        assert_eq!(sign(&mut second, "id", "key", Some("tok"), 1_700_000_000, 1_700_000_300), out);
         assert_eq!(second, first);
         // Re-signing the signed request gives the same result.
-        assert_eq!(
-            sign(
-                &mut second,
-                "id",
-                "key",
-                Some("tok"),
-                1_700_000_000,
-                1_700_000_300
-            ),
-            out
-        );
+        assert_eq!(sign(&mut second, "id", "key", Some("tok"), 1_700_000_000, 1_700_000_300), out);
         assert_eq!(second, first);
 
         // No nonce in this scheme; a different key time changes the signature.
         let mut third = sample();
-        let other = sign(
-            &mut third,
-            "id",
-            "key",
-            Some("tok"),
-            1_700_000_001,
-            1_700_000_300,
-        );
+        let other = sign(&mut third, "id", "key", Some("tok"), 1_700_000_001, 1_700_000_300);
         assert_ne!(other.signature, out.signature);
 
         let mut fourth = sample();
         sign(&mut fourth, "id", "key", None, 1_700_000_000, 1_700_000_300);
         assert_eq!(fourth.header("X-Cls-Token"), None);
         // The token is not signed.
-        assert_eq!(
-            sign(&mut fourth, "id", "key", None, 1_700_000_000, 1_700_000_300),
-            out
-        );
+        assert_eq!(sign(&mut fourth, "id", "key", None, 1_700_000_000, 1_700_000_300), out);
     }
 
     #[test]

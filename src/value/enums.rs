@@ -67,10 +67,7 @@ impl ParseEnumError {
     /// An error for `input`, which was meant to be a value of `type_name`.
     #[must_use]
     pub fn new(type_name: &'static str, input: &str) -> Self {
-        Self {
-            type_name,
-            input: input.to_owned(),
-        }
+        Self { type_name, input: input.to_owned() }
     }
 
     /// The name of the enum that was being parsed.
@@ -88,11 +85,7 @@ impl ParseEnumError {
 
 impl fmt::Display for ParseEnumError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid {} value {:?}: expected a decimal integer in the i64 range",
-            self.type_name, self.input
-        )
+        write!(f, "invalid {} value {:?}: expected a decimal integer in the i64 range", self.type_name, self.input)
     }
 }
 
@@ -105,9 +98,7 @@ impl std::error::Error for ParseEnumError {}
 ///
 /// Returns [`ParseEnumError`] when `text` is not a decimal `i64`.
 pub fn parse_int_enum<T: IntEnum>(text: &str) -> Result<T, ParseEnumError> {
-    text.parse::<i64>()
-        .map(T::from_wire)
-        .map_err(|_| ParseEnumError::new(short_type_name::<T>(), text))
+    text.parse::<i64>().map(T::from_wire).map_err(|_| ParseEnumError::new(short_type_name::<T>(), text))
 }
 
 /// Decodes a [`StringEnum`] from a string; used by `__impl_string_enum!`.
@@ -172,9 +163,7 @@ impl<T: IntEnum> Visitor<'_> for IntEnumVisitor<T> {
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<T, E> {
-        i64::try_from(value)
-            .map(T::from_wire)
-            .map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+        i64::try_from(value).map(T::from_wire).map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
     }
 }
 
@@ -200,18 +189,13 @@ macro_rules! __impl_string_enum {
         }
 
         impl ::serde::Serialize for $t {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(<$t as $crate::value::StringEnum>::as_wire(self))
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $t {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 deserializer.deserialize_str($crate::value::StringEnumVisitor::<$t>::new())
             }
         }
@@ -248,18 +232,13 @@ macro_rules! __impl_int_enum {
         }
 
         impl ::serde::Serialize for $t {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(<$t as $crate::value::IntEnum>::to_wire(self))
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $t {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 deserializer.deserialize_i64($crate::value::IntEnumVisitor::<$t>::new())
             }
         }
@@ -380,13 +359,8 @@ mod tests {
     #[test]
     fn int_enum_decode_errors_name_what_was_expected() {
         for bad in ["\"2\"", "2.5", "9223372036854775808", "null", "[2]"] {
-            let message = serde_json::from_str::<JobStatus>(bad)
-                .expect_err(bad)
-                .to_string();
-            assert!(
-                message.contains("expected a JobStatus integer in the i64 range"),
-                "{message}"
-            );
+            let message = serde_json::from_str::<JobStatus>(bad).expect_err(bad).to_string();
+            assert!(message.contains("expected a JobStatus integer in the i64 range"), "{message}");
         }
     }
 
@@ -413,9 +387,7 @@ mod tests {
     #[test]
     fn string_enum_decode_errors_name_what_was_expected() {
         for bad in ["1", "null", "true", r#"{"a":1}"#] {
-            let message = serde_json::from_str::<State>(bad)
-                .expect_err(bad)
-                .to_string();
+            let message = serde_json::from_str::<State>(bad).expect_err(bad).to_string();
             assert!(message.contains("expected a State string"), "{message}");
         }
     }

@@ -14,8 +14,8 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 
 use serde::de::value::{
-    BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer,
-    MapAccessDeserializer, StrDeserializer, StringDeserializer, U64Deserializer, UnitDeserializer,
+    BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer, MapAccessDeserializer,
+    StrDeserializer, StringDeserializer, U64Deserializer, UnitDeserializer,
 };
 use serde::de::{self, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -297,8 +297,7 @@ impl StringOrNumber {
             Self::String(own) => own == text,
             Self::Number(number) => {
                 let mut matcher = PrefixMatcher { rest: text };
-                fmt::write(&mut matcher, format_args!("{number}")).is_ok()
-                    && matcher.rest.is_empty()
+                fmt::write(&mut matcher, format_args!("{number}")).is_ok() && matcher.rest.is_empty()
             }
         }
     }
@@ -457,10 +456,7 @@ mod tests {
     #[test]
     fn one_or_many_from_object() {
         let value: OneOrMany<Item> = round_trip(r#"{"id":1,"name":"a"}"#);
-        let item = Item {
-            id: 1,
-            name: "a".to_owned(),
-        };
+        let item = Item { id: 1, name: "a".to_owned() };
         assert_eq!(value.as_slice(), std::slice::from_ref(&item));
         assert_eq!(value, OneOrMany::One(item));
         assert_eq!(value.len(), 1);
@@ -492,10 +488,7 @@ mod tests {
         let value: OneOrMany<Item> = round_trip("[]");
         assert!(value.is_empty());
         assert_eq!(value, OneOrMany::default());
-        assert_eq!(
-            serde_json::to_string(&OneOrMany::<Item>::default()).expect("encodes"),
-            "[]"
-        );
+        assert_eq!(serde_json::to_string(&OneOrMany::<Item>::default()).expect("encodes"), "[]");
     }
 
     #[test]
@@ -544,17 +537,12 @@ mod tests {
 
     #[test]
     fn one_or_many_errors_name_what_was_expected() {
-        let message = serde_json::from_str::<OneOrMany<Item>>(r#""text""#)
-            .expect_err("wrong type")
-            .to_string();
+        let message = serde_json::from_str::<OneOrMany<Item>>(r#""text""#).expect_err("wrong type").to_string();
         assert!(message.contains("struct Item"), "{message}");
-        let message = serde_json::from_str::<OneOrMany<Item>>(r#"[{"id":"x","name":"a"}]"#)
-            .expect_err("bad element")
-            .to_string();
+        let message =
+            serde_json::from_str::<OneOrMany<Item>>(r#"[{"id":"x","name":"a"}]"#).expect_err("bad element").to_string();
         assert!(message.contains("u32"), "{message}");
-        let message = serde_json::from_str::<OneOrMany<Item>>(r#"{"id":1}"#)
-            .expect_err("missing field")
-            .to_string();
+        let message = serde_json::from_str::<OneOrMany<Item>>(r#"{"id":1}"#).expect_err("missing field").to_string();
         assert!(message.contains("missing field `name`"), "{message}");
     }
 
@@ -602,13 +590,8 @@ mod tests {
     #[test]
     fn string_or_number_errors_name_what_was_expected() {
         for bad in ["null", "true", "[1]", r#"{"code":1}"#] {
-            let message = serde_json::from_str::<StringOrNumber>(bad)
-                .expect_err(bad)
-                .to_string();
-            assert!(
-                message.contains("expected a string or a number"),
-                "{message}"
-            );
+            let message = serde_json::from_str::<StringOrNumber>(bad).expect_err(bad).to_string();
+            assert!(message.contains("expected a string or a number"), "{message}");
         }
     }
 }

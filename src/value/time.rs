@@ -22,12 +22,10 @@ use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What a [`Timestamp`] expects, used in parse and decode errors.
-const RFC3339_EXPECTED: &str =
-    "an RFC 3339 date-time such as 2021-05-27T07:15:03Z or 2019-05-23T14:35:23.584+00:00";
+const RFC3339_EXPECTED: &str = "an RFC 3339 date-time such as 2021-05-27T07:15:03Z or 2019-05-23T14:35:23.584+00:00";
 
 /// What a [`LocalDateTime`] expects, used in parse and decode errors.
-const LOCAL_EXPECTED: &str =
-    "a date-time in the form YYYY-MM-DD HH:MM:SS such as 2017-10-17 10:10:10";
+const LOCAL_EXPECTED: &str = "a date-time in the form YYYY-MM-DD HH:MM:SS such as 2017-10-17 10:10:10";
 
 /// What an [`EpochMillis`] expects, used in decode errors.
 const MILLIS_EXPECTED: &str = "an integer count of milliseconds since the Unix epoch";
@@ -43,10 +41,7 @@ pub struct ParseTimeError {
 
 impl ParseTimeError {
     fn new(input: &str, expected: &'static str) -> Self {
-        Self {
-            input: input.to_owned(),
-            expected,
-        }
+        Self { input: input.to_owned(), expected }
     }
 
     /// The text that could not be parsed.
@@ -64,11 +59,7 @@ impl ParseTimeError {
 
 impl fmt::Display for ParseTimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid date-time {:?}: expected {}",
-            self.input, self.expected
-        )
+        write!(f, "invalid date-time {:?}: expected {}", self.input, self.expected)
     }
 }
 
@@ -88,13 +79,7 @@ fn write_date(f: &mut impl fmt::Write, date: Date) -> fmt::Result {
 
 /// Writes `HH:MM:SS` (no fraction).
 fn write_hms(f: &mut impl fmt::Write, time: Time) -> fmt::Result {
-    write!(
-        f,
-        "{:02}:{:02}:{:02}",
-        time.hour(),
-        time.minute(),
-        time.second()
-    )
+    write!(f, "{:02}:{:02}:{:02}", time.hour(), time.minute(), time.second())
 }
 
 /// Formats an instant in canonical RFC 3339: UTC with `Z`, and a fraction
@@ -171,10 +156,7 @@ impl Timestamp {
     /// sign or a fifth digit, which [`Timestamp::from_str`] does not accept.
     #[must_use]
     pub fn new(instant: OffsetDateTime) -> Self {
-        Self {
-            text: canonical_rfc3339(instant),
-            instant,
-        }
+        Self { text: canonical_rfc3339(instant), instant }
     }
 
     /// The instant, in the offset the wire text used.
@@ -230,10 +212,7 @@ impl FromStr for Timestamp {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let instant = parse_rfc3339(text)?;
-        Ok(Self {
-            instant,
-            text: text.to_owned(),
-        })
+        Ok(Self { instant, text: text.to_owned() })
     }
 }
 
@@ -292,17 +271,12 @@ impl Visitor<'_> for TimestampVisitor {
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Timestamp, E> {
-        value
-            .parse()
-            .map_err(|_| E::invalid_value(Unexpected::Str(value), &self))
+        value.parse().map_err(|_| E::invalid_value(Unexpected::Str(value), &self))
     }
 
     fn visit_string<E: de::Error>(self, value: String) -> Result<Timestamp, E> {
         match parse_rfc3339(&value) {
-            Ok(instant) => Ok(Timestamp {
-                instant,
-                text: value,
-            }),
+            Ok(instant) => Ok(Timestamp { instant, text: value }),
             Err(_) => Err(E::invalid_value(Unexpected::Str(&value), &self)),
         }
     }
@@ -341,12 +315,7 @@ impl EpochMillis {
     pub fn from_offset_date_time(instant: OffsetDateTime) -> Self {
         // `unix_timestamp` floors to whole seconds and `millisecond` counts
         // forward from there, so negative instants also round toward the past.
-        Self(
-            instant
-                .unix_timestamp()
-                .saturating_mul(1000)
-                .saturating_add(i64::from(instant.millisecond())),
-        )
+        Self(instant.unix_timestamp().saturating_mul(1000).saturating_add(i64::from(instant.millisecond())))
     }
 }
 
@@ -389,9 +358,7 @@ impl Visitor<'_> for EpochMillisVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<EpochMillis, E> {
-        i64::try_from(value)
-            .map(EpochMillis)
-            .map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+        i64::try_from(value).map(EpochMillis).map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
     }
 }
 
@@ -471,10 +438,7 @@ impl<const UTC_OFFSET_SECONDS: i32> From<OffsetDateTime> for LocalDateTime<UTC_O
 /// Reads `len` ASCII digits from `bytes` at `start` as a number.
 fn digits(bytes: &[u8], start: usize, len: usize) -> Option<u16> {
     let field = bytes.get(start..start + len)?;
-    field.iter().try_fold(0_u16, |acc, &byte| {
-        byte.is_ascii_digit()
-            .then(|| acc * 10 + u16::from(byte - b'0'))
-    })
+    field.iter().try_fold(0_u16, |acc, &byte| byte.is_ascii_digit().then(|| acc * 10 + u16::from(byte - b'0')))
 }
 
 /// Parses exactly `YYYY-MM-DD HH:MM:SS`.
@@ -504,9 +468,7 @@ impl<const UTC_OFFSET_SECONDS: i32> FromStr for LocalDateTime<UTC_OFFSET_SECONDS
     type Err = ParseTimeError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        parse_local(text)
-            .map(Self)
-            .ok_or_else(|| ParseTimeError::new(text, LOCAL_EXPECTED))
+        parse_local(text).map(Self).ok_or_else(|| ParseTimeError::new(text, LOCAL_EXPECTED))
     }
 }
 
@@ -537,9 +499,7 @@ impl<const UTC_OFFSET_SECONDS: i32> Visitor<'_> for LocalDateTimeVisitor<UTC_OFF
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        value
-            .parse()
-            .map_err(|_| E::invalid_value(Unexpected::Str(value), &self))
+        value.parse().map_err(|_| E::invalid_value(Unexpected::Str(value), &self))
     }
 }
 
@@ -568,10 +528,7 @@ mod tests {
     #[test]
     fn timestamp_with_fraction_and_offset_round_trips() {
         let value: Timestamp = round_trip("\"2019-05-23T14:35:23.584+00:00\"");
-        assert_eq!(
-            value.as_offset_date_time(),
-            datetime!(2019-05-23 14:35:23.584 UTC)
-        );
+        assert_eq!(value.as_offset_date_time(), datetime!(2019-05-23 14:35:23.584 UTC));
         assert_eq!(value.as_str(), "2019-05-23T14:35:23.584+00:00");
         assert_eq!(value.to_string(), "2019-05-23T14:35:23.584+00:00");
     }
@@ -579,10 +536,7 @@ mod tests {
     #[test]
     fn timestamp_utc_round_trips() {
         let value: Timestamp = round_trip("\"2021-05-27T07:15:03Z\"");
-        assert_eq!(
-            value.as_offset_date_time(),
-            datetime!(2021-05-27 07:15:03 UTC)
-        );
+        assert_eq!(value.as_offset_date_time(), datetime!(2021-05-27 07:15:03 UTC));
     }
 
     #[test]
@@ -608,10 +562,7 @@ mod tests {
         assert_eq!(fraction.as_str(), "2019-05-23T14:35:23.584Z");
         let nanos = Timestamp::new(datetime!(2019-05-23 14:35:23.000_000_001 -05:30));
         assert_eq!(nanos.as_str(), "2019-05-23T20:05:23.000000001Z");
-        assert_eq!(
-            serde_json::to_string(&whole).expect("encodes"),
-            "\"2021-05-27T07:15:03Z\""
-        );
+        assert_eq!(serde_json::to_string(&whole).expect("encodes"), "\"2021-05-27T07:15:03Z\"");
         // The canonical text parses back to the same instant.
         let reparsed: Timestamp = nanos.as_str().parse().expect("parses");
         assert_eq!(reparsed, nanos);
@@ -643,14 +594,9 @@ mod tests {
 
     #[test]
     fn timestamp_rejects_other_formats() {
-        for bad in [
-            "2021-05-27",
-            "2021-05-27 07:15:03",
-            "2021-05-27X07:15:03Z",
-            "2021-13-27T07:15:03Z",
-            "1622099703",
-            "",
-        ] {
+        for bad in
+            ["2021-05-27", "2021-05-27 07:15:03", "2021-05-27X07:15:03Z", "2021-13-27T07:15:03Z", "1622099703", ""]
+        {
             let error = bad.parse::<Timestamp>().expect_err(bad);
             assert_eq!(error.input(), bad);
             let message = error.to_string();
@@ -699,13 +645,8 @@ mod tests {
     #[test]
     fn epoch_millis_decode_errors_name_the_format() {
         for bad in ["\"1756539753280\"", "1.5", "18446744073709551615"] {
-            let message = serde_json::from_str::<EpochMillis>(bad)
-                .expect_err(bad)
-                .to_string();
-            assert!(
-                message.contains("milliseconds since the Unix epoch"),
-                "{message}"
-            );
+            let message = serde_json::from_str::<EpochMillis>(bad).expect_err(bad).to_string();
+            assert!(message.contains("milliseconds since the Unix epoch"), "{message}");
         }
     }
 
@@ -714,14 +655,8 @@ mod tests {
         let value: Cls = round_trip("\"2017-10-17 10:10:10\"");
         assert_eq!(value.to_string(), "2017-10-17 10:10:10");
         assert_eq!(value.as_primitive(), datetime!(2017-10-17 10:10:10));
-        assert_eq!(
-            value.to_offset_date_time(),
-            datetime!(2017-10-17 02:10:10 UTC)
-        );
-        assert_eq!(
-            Cls::from_offset_date_time(datetime!(2017-10-17 02:10:10 UTC)),
-            value
-        );
+        assert_eq!(value.to_offset_date_time(), datetime!(2017-10-17 02:10:10 UTC));
+        assert_eq!(Cls::from_offset_date_time(datetime!(2017-10-17 02:10:10 UTC)), value);
         assert_eq!("2017-10-17 10:10:10".parse::<Cls>(), Ok(value));
     }
 
@@ -737,10 +672,7 @@ mod tests {
         type Bad = LocalDateTime<{ i32::MAX }>;
         assert_eq!(Bad::OFFSET, UtcOffset::UTC);
         let value: Bad = "2017-10-17 10:10:10".parse().expect("parses");
-        assert_eq!(
-            value.to_offset_date_time(),
-            datetime!(2017-10-17 10:10:10 UTC)
-        );
+        assert_eq!(value.to_offset_date_time(), datetime!(2017-10-17 10:10:10 UTC));
     }
 
     #[test]
@@ -751,10 +683,7 @@ mod tests {
             PrimitiveDateTime::MAX.replace_nanosecond(0).expect("valid")
         );
         let early = PrimitiveDateTime::MIN.assume_utc();
-        assert_eq!(
-            LocalDateTime::<-3600>::from_offset_date_time(early).as_primitive(),
-            PrimitiveDateTime::MIN
-        );
+        assert_eq!(LocalDateTime::<-3600>::from_offset_date_time(early).as_primitive(), PrimitiveDateTime::MIN);
     }
 
     #[test]
@@ -773,9 +702,7 @@ mod tests {
             assert_eq!(error.input(), bad);
             assert!(error.to_string().contains("YYYY-MM-DD HH:MM:SS"), "{error}");
         }
-        let message = serde_json::from_str::<Cls>("1508206210")
-            .expect_err("wrong type")
-            .to_string();
+        let message = serde_json::from_str::<Cls>("1508206210").expect_err("wrong type").to_string();
         assert!(message.contains("YYYY-MM-DD HH:MM:SS"), "{message}");
     }
 }

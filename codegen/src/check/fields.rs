@@ -28,9 +28,12 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
         .any(|f| f.ty.value == "local_datetime" || f.items.as_ref().is_some_and(|i| i.value == "local_datetime"));
     if uses_local_time && spec.service.time_zone.is_none() {
         diags.push(
-            Diagnostic::error(spec.service.service.span, "the service uses `local_datetime` but declares no `time_zone`")
-                .label("values without a zone cannot be converted")
-                .help("add `time_zone: \"+08:00\"` (the zone the provider's times are in)"),
+            Diagnostic::error(
+                spec.service.service.span,
+                "the service uses `local_datetime` but declares no `time_zone`",
+            )
+            .label("values without a zone cannot be converted")
+            .help("add `time_zone: \"+08:00\"` (the zone the provider's times are in)"),
         );
     }
     for e in &op.enums {
@@ -87,46 +90,67 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
     let length_target = matches!(ty, TypeExpr::Scalar(Scalar::String)) || matches!(ty, TypeExpr::Array(_));
     for bound in lengths.iter().copied().flatten() {
         if !length_target {
-            diags.push(Diagnostic::error(bound.span, "length constraints apply to strings and arrays").label("this field is neither").also(f.ty.span, "declared type"));
+            diags.push(
+                Diagnostic::error(bound.span, "length constraints apply to strings and arrays")
+                    .label("this field is neither")
+                    .also(f.ty.span, "declared type"),
+            );
         } else if bound.value < 0 {
             diags.push(Diagnostic::error(bound.span, "a length cannot be negative").label("negative length"));
         }
     }
     for bound in [&c.minimum, &c.maximum].into_iter().flatten() {
         if !ty.is_integer() {
-            diags.push(Diagnostic::error(bound.span, "`minimum` and `maximum` apply to integers").label("not an integer field").also(f.ty.span, "declared type"));
+            diags.push(
+                Diagnostic::error(bound.span, "`minimum` and `maximum` apply to integers")
+                    .label("not an integer field")
+                    .also(f.ty.span, "declared type"),
+            );
         }
     }
     for (lo, hi, what) in [(&c.min_length, &c.max_length, "length"), (&c.minimum, &c.maximum, "range")] {
         if let (Some(lo), Some(hi)) = (lo, hi) {
             if lo.value > hi.value {
                 diags.push(
-                    Diagnostic::error(lo.span, format!("empty {what}: the lower bound {} is above the upper bound {}", lo.value, hi.value))
-                        .label("lower bound")
-                        .also(hi.span, "upper bound"),
+                    Diagnostic::error(
+                        lo.span,
+                        format!("empty {what}: the lower bound {} is above the upper bound {}", lo.value, hi.value),
+                    )
+                    .label("lower bound")
+                    .also(hi.span, "upper bound"),
                 );
             }
         }
     }
     if let Some(charset) = &c.charset {
         if !ty.is_string() {
-            diags.push(Diagnostic::error(charset.span, "`charset` applies to strings").label("not a string field").also(f.ty.span, "declared type"));
+            diags.push(
+                Diagnostic::error(charset.span, "`charset` applies to strings")
+                    .label("not a string field")
+                    .also(f.ty.span, "declared type"),
+            );
         }
     }
     if let Some(pattern) = &c.pattern {
         if !ty.is_string() {
             diags.push(Diagnostic::error(pattern.span, "`pattern` applies to strings").label("not a string field"));
         } else if let Err(e) = regex_lite::Regex::new(&pattern.value) {
-            diags.push(Diagnostic::error(pattern.span, "`pattern` is not a valid regular expression").label(e.to_string().lines().next().unwrap_or("invalid").to_owned()));
+            diags.push(
+                Diagnostic::error(pattern.span, "`pattern` is not a valid regular expression")
+                    .label(e.to_string().lines().next().unwrap_or("invalid").to_owned()),
+            );
         }
     }
     if let Some(rust_name) = &f.rust_name {
         let usable = crate::ir::names::snake(&rust_name.value);
         if usable != rust_name.value {
             diags.push(
-                Diagnostic::error(rust_name.span, format!("`rust_name` `{}` is not a usable snake_case identifier", rust_name.value))
-                    .label("used as a Rust field name")
-                    .help(format!("write `{usable}`")),
+                Diagnostic::error(
+                    rust_name.span,
+                    format!("`rust_name` `{}` is not a usable snake_case identifier", rust_name.value),
+                )
+                .label("used as a Rust field name")
+                .help(format!("write `{usable}`")),
             );
         }
     }
@@ -137,7 +161,11 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
 fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
     let mut seen: Vec<(&Value, Span)> = Vec::new();
     if e.values.is_empty() {
-        diags.push(Diagnostic::error(e.name.span, format!("enum `{}` has no values", e.name.value)).label("empty enum").help("list the documented values under `values`"));
+        diags.push(
+            Diagnostic::error(e.name.span, format!("enum `{}` has no values", e.name.value))
+                .label("empty enum")
+                .help("list the documented values under `values`"),
+        );
     }
     for v in &e.values {
         let fits = match e.kind.value {
@@ -146,21 +174,34 @@ fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
         };
         if !fits {
             let expected = if e.kind.value == EnumKind::String { "a string" } else { "an integer" };
-            let help = if e.kind.value == EnumKind::String { "quote the value: \"0\"" } else { "write the number without quotes" };
+            let help = if e.kind.value == EnumKind::String {
+                "quote the value: \"0\""
+            } else {
+                "write the number without quotes"
+            };
             diags.push(
-                Diagnostic::error(v.value.span, format!("value of enum `{}` must be {expected}, found {}", e.name.value, v.value.kind()))
-                    .label("wrong kind of value")
-                    .also(e.kind.span, "kind declared here")
-                    .help(help),
+                Diagnostic::error(
+                    v.value.span,
+                    format!("value of enum `{}` must be {expected}, found {}", e.name.value, v.value.kind()),
+                )
+                .label("wrong kind of value")
+                .also(e.kind.span, "kind declared here")
+                .help(help),
             );
             continue;
         }
         if let Some((_, first)) = seen.iter().find(|(value, _)| **value == v.value.value) {
-            diags.push(Diagnostic::error(v.value.span, "duplicate enum value").label("listed twice").also(*first, "first listed here"));
+            diags.push(
+                Diagnostic::error(v.value.span, "duplicate enum value")
+                    .label("listed twice")
+                    .also(*first, "first listed here"),
+            );
         }
         seen.push((&v.value.value, v.value.span));
         let needs_name = match &v.value.value {
-            Value::Str(s) => !s.chars().next().is_some_and(char::is_alphabetic) || crate::ir::names::is_reserved_variant(s),
+            Value::Str(s) => {
+                !s.chars().next().is_some_and(char::is_alphabetic) || crate::ir::names::is_reserved_variant(s)
+            }
             _ => true,
         };
         if needs_name && v.name.is_none() {
@@ -175,7 +216,8 @@ fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
 
 /// Rule: error codes are unique across the operation and its service, with real statuses.
 fn check_errors(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, Span> = spec.service.errors.iter().map(|e| (e.code.value.as_str(), e.code.span)).collect();
+    let mut seen: BTreeMap<&str, Span> =
+        spec.service.errors.iter().map(|e| (e.code.value.as_str(), e.code.span)).collect();
     for e in &op.errors {
         check_status(e.status.value, e.status.span, diags);
         if let Some(first) = seen.insert(&e.code.value, e.code.span) {
@@ -216,14 +258,21 @@ fn check_params(op: &OperationDoc, diags: &mut Diagnostics) {
             };
             if let Some(expected) = expected.filter(|e| *e != location.value) {
                 diags.push(
-                    Diagnostic::error(source.span, format!("`source: {}` needs `in: {}`", source.value.word(), expected.word()))
-                        .label("the client cannot fill it there")
-                        .also(location.span, "location declared here"),
+                    Diagnostic::error(
+                        source.span,
+                        format!("`source: {}` needs `in: {}`", source.value.word(), expected.word()),
+                    )
+                    .label("the client cannot fill it there")
+                    .also(location.span, "location declared here"),
                 );
             }
         }
         if matches!(location.value, ParamIn::Path) && !p.required.value {
-            diags.push(Diagnostic::error(p.required.span, "path parameters are always required").label("must be `true`").help("set `required: true`"));
+            diags.push(
+                Diagnostic::error(p.required.span, "path parameters are always required")
+                    .label("must be `true`")
+                    .help("set `required: true`"),
+            );
         }
     }
 }
@@ -235,7 +284,8 @@ fn check_path(op: &OperationDoc, diags: &mut Diagnostics) {
         diags.push(Diagnostic::error(path.span, "the path must start with `/`").label("relative path"));
     }
     let placeholders = placeholders(&path.value);
-    let params: Vec<&Field> = op.params.iter().filter(|p| p.location.as_ref().is_some_and(|l| l.value == ParamIn::Path)).collect();
+    let params: Vec<&Field> =
+        op.params.iter().filter(|p| p.location.as_ref().is_some_and(|l| l.value == ParamIn::Path)).collect();
     for name in &placeholders {
         if !params.iter().any(|p| p.name.value == *name) {
             diags.push(
@@ -248,10 +298,13 @@ fn check_path(op: &OperationDoc, diags: &mut Diagnostics) {
     for p in params {
         if !placeholders.contains(&p.name.value.as_str()) {
             diags.push(
-                Diagnostic::error(p.name.span, format!("path parameter `{}` does not appear in the path", p.name.value))
-                    .label("never placed in the URL")
-                    .also(path.span, "the path")
-                    .help(format!("add `{{{}}}` to the path or change `in`", p.name.value)),
+                Diagnostic::error(
+                    p.name.span,
+                    format!("path parameter `{}` does not appear in the path", p.name.value),
+                )
+                .label("never placed in the URL")
+                .also(path.span, "the path")
+                .help(format!("add `{{{}}}` to the path or change `in`", p.name.value)),
             );
         }
     }
@@ -275,7 +328,10 @@ fn check_idempotency(op: &OperationDoc, diags: &mut Diagnostics) {
             None => diags.push(
                 Diagnostic::error(token.span, format!("idempotency token `{}` is not a parameter", token.value))
                     .label("no such parameter")
-                    .maybe_help(crate::diagnostic::did_you_mean(&token.value, op.params.iter().map(|p| p.name.value.as_str())).map(|c| format!("did you mean `{c}`?"))),
+                    .maybe_help(
+                        crate::diagnostic::did_you_mean(&token.value, op.params.iter().map(|p| p.name.value.as_str()))
+                            .map(|c| format!("did you mean `{c}`?")),
+                    ),
             ),
             Some(p) => {
                 if p.ty.value != "string" || p.required.value {
@@ -309,7 +365,11 @@ fn warn_unused_definitions(op: &OperationDoc, diags: &mut Diagnostics) {
         .collect();
     for name in op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)) {
         if !used.contains(&name.value.as_str()) {
-            diags.push(Diagnostic::warning(name.span, format!("`{}` is not used by any field", name.value)).label("unused definition").help("remove it, or reference it from a field's `type`"));
+            diags.push(
+                Diagnostic::warning(name.span, format!("`{}` is not used by any field", name.value))
+                    .label("unused definition")
+                    .help("remove it, or reference it from a field's `type`"),
+            );
         }
     }
 }
@@ -317,17 +377,29 @@ fn warn_unused_definitions(op: &OperationDoc, diags: &mut Diagnostics) {
 /// Warnings: documentation gaps that make the generated docs thin.
 pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
     if op.examples.is_empty() {
-        diags.push(Diagnostic::warning(op.operation.span, format!("operation `{}` has no examples", op.operation.value)).label("nothing to test decoding against").help("transcribe the document's example response under `examples`"));
+        diags.push(
+            Diagnostic::warning(op.operation.span, format!("operation `{}` has no examples", op.operation.value))
+                .label("nothing to test decoding against")
+                .help("transcribe the document's example response under `examples`"),
+        );
     }
     for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
         if f.description.is_none() {
-            diags.push(Diagnostic::warning(f.name.span, format!("`{}` has no description", f.name.value)).label("undocumented").help("copy the document's description"));
+            diags.push(
+                Diagnostic::warning(f.name.span, format!("`{}` has no description", f.name.value))
+                    .label("undocumented")
+                    .help("copy the document's description"),
+            );
         }
     }
     for e in &op.enums {
         for v in &e.values {
             if v.description.is_none() {
-                diags.push(Diagnostic::warning(v.value.span, format!("a value of enum `{}` has no meaning", e.name.value)).label("what does this value mean?").help("add `description:` from the document"));
+                diags.push(
+                    Diagnostic::warning(v.value.span, format!("a value of enum `{}` has no meaning", e.name.value))
+                        .label("what does this value mean?")
+                        .help("add `description:` from the document"),
+                );
             }
         }
     }

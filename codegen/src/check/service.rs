@@ -28,7 +28,10 @@ pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) 
 pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     let s = &spec.service;
     let name = &s.service.value;
-    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') || name.as_bytes()[0].is_ascii_digit() {
+    if name.is_empty()
+        || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || name.as_bytes()[0].is_ascii_digit()
+    {
         diags.push(
             Diagnostic::error(s.service.span, format!("service name `{name}` is not a lowercase identifier"))
                 .label("becomes a Rust module name")
@@ -50,7 +53,11 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
         );
     }
     if s.signing.is_empty() {
-        diags.push(Diagnostic::error(s.provider.span, "`signing` lists no signer").label("calls could not be authenticated").help("list at least one signer"));
+        diags.push(
+            Diagnostic::error(s.provider.span, "`signing` lists no signer")
+                .label("calls could not be authenticated")
+                .help("list at least one signer"),
+        );
     }
     for signing in &s.signing {
         let owner = match signing.value {
@@ -60,9 +67,12 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
         };
         if owner != s.provider.value {
             diags.push(
-                Diagnostic::error(signing.span, format!("signer `{}` belongs to provider `{}`", signing.value.word(), owner.word()))
-                    .label("not a signer of this provider")
-                    .also(s.provider.span, "provider declared here"),
+                Diagnostic::error(
+                    signing.span,
+                    format!("signer `{}` belongs to provider `{}`", signing.value.word(), owner.word()),
+                )
+                .label("not a signer of this provider")
+                .also(s.provider.span, "provider declared here"),
             );
         }
     }
@@ -78,7 +88,11 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     let mut codes = BTreeMap::new();
     for e in &s.errors {
         if let Some(first) = codes.insert(e.code.value.clone(), e.code.span) {
-            diags.push(Diagnostic::error(e.code.span, format!("duplicate error code `{}`", e.code.value)).label("listed twice").also(first, "first listed here"));
+            diags.push(
+                Diagnostic::error(e.code.span, format!("duplicate error code `{}`", e.code.value))
+                    .label("listed twice")
+                    .also(first, "first listed here"),
+            );
         }
         super::fields::check_status(e.status.value, e.status.span, diags);
     }

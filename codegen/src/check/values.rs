@@ -20,7 +20,11 @@ pub fn check_examples(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnos
     let mut names = std::collections::BTreeMap::new();
     for ex in &op.examples {
         if let Some(first) = names.insert(ex.name.value.as_str(), ex.name.span) {
-            diags.push(Diagnostic::error(ex.name.span, format!("duplicate example `{}`", ex.name.value)).label("second example with this name").also(first, "first defined here"));
+            diags.push(
+                Diagnostic::error(ex.name.span, format!("duplicate example `{}`", ex.name.value))
+                    .label("second example with this name")
+                    .also(first, "first defined here"),
+            );
         }
         let context = format!("example `{}`", ex.name.value);
         if let Some(request) = &ex.request {
@@ -53,9 +57,12 @@ impl Checker<'_> {
             let given = entries.iter().any(|(k, _)| k.as_str() == Some(&p.name.value));
             if caller && p.required.value && !given {
                 diags.push(
-                    Diagnostic::error(node.span, format!("{context}: the request lacks required parameter `{}`", p.name.value))
-                        .label("incomplete example request")
-                        .also(p.name.span, "required here"),
+                    Diagnostic::error(
+                        node.span,
+                        format!("{context}: the request lacks required parameter `{}`", p.name.value),
+                    )
+                    .label("incomplete example request")
+                    .also(p.name.span, "required here"),
                 );
             }
         }
@@ -63,7 +70,13 @@ impl Checker<'_> {
 
     fn object(&self, fields: &[Field], type_name: &str, node: &Node, context: &str, diags: &mut Diagnostics) {
         let Value::Map(entries) = &node.value else {
-            diags.push(Diagnostic::error(node.span, format!("{context}: expected an object for {type_name}, found {}", node.kind())).label("not an object"));
+            diags.push(
+                Diagnostic::error(
+                    node.span,
+                    format!("{context}: expected an object for {type_name}, found {}", node.kind()),
+                )
+                .label("not an object"),
+            );
             return;
         };
         for (key, value) in entries {
@@ -76,10 +89,13 @@ impl Checker<'_> {
         for f in fields.iter().filter(|f| f.required.value) {
             if !entries.iter().any(|(k, _)| k.as_str() == Some(&f.name.value)) {
                 diags.push(
-                    Diagnostic::error(node.span, format!("{context}: required field `{}` of {type_name} is missing", f.name.value))
-                        .label("incomplete object")
-                        .also(f.name.span, "declared required here")
-                        .help("add the field to the example, or declare it `required: false`"),
+                    Diagnostic::error(
+                        node.span,
+                        format!("{context}: required field `{}` of {type_name} is missing", f.name.value),
+                    )
+                    .label("incomplete object")
+                    .also(f.name.span, "declared required here")
+                    .help("add the field to the example, or declare it `required: false`"),
                 );
             }
         }
@@ -89,15 +105,31 @@ impl Checker<'_> {
         let Ok(ty) = resolve(self.op, &f.ty, f.items.as_ref()) else { return };
         if node.value == Value::Null {
             if f.required.value {
-                diags.push(Diagnostic::error(node.span, format!("{context}: null for a required field")).label("null").also(f.required.span, "declared required here").help("declare it `required: false` if the provider sends null"));
+                diags.push(
+                    Diagnostic::error(node.span, format!("{context}: null for a required field"))
+                        .label("null")
+                        .also(f.required.span, "declared required here")
+                        .help("declare it `required: false` if the provider sends null"),
+                );
             }
             return;
         }
         self.value(&ty, f.shape.as_ref().map(|s| s.value), &f.constraints, node, context, diags);
     }
 
-    fn value(&self, ty: &TypeExpr, shape: Option<Shape>, c: &Constraints, node: &Node, context: &str, diags: &mut Diagnostics) {
-        let mismatch = |expected: &str| Diagnostic::error(node.span, format!("{context}: expected {expected}, found {}", node.kind())).label(format!("not {expected}"));
+    fn value(
+        &self,
+        ty: &TypeExpr,
+        shape: Option<Shape>,
+        c: &Constraints,
+        node: &Node,
+        context: &str,
+        diags: &mut Diagnostics,
+    ) {
+        let mismatch = |expected: &str| {
+            Diagnostic::error(node.span, format!("{context}: expected {expected}, found {}", node.kind()))
+                .label(format!("not {expected}"))
+        };
         match (ty, &node.value) {
             (TypeExpr::Array(item), Value::Seq(items)) => {
                 length(items.len(), c, node, context, diags);
@@ -118,10 +150,13 @@ impl Checker<'_> {
                 if !e.values.iter().any(|v| v.value.value == node.value) {
                     let listed: Vec<String> = e.values.iter().map(|v| display(&v.value)).collect();
                     diags.push(
-                        Diagnostic::error(node.span, format!("{context}: {} is not a value of enum `{}`", display(node), e.name.value))
-                            .label("unknown value")
-                            .also(e.name.span, "enum defined here")
-                            .help(format!("values: {}", listed.join(", "))),
+                        Diagnostic::error(
+                            node.span,
+                            format!("{context}: {} is not a value of enum `{}`", display(node), e.name.value),
+                        )
+                        .label("unknown value")
+                        .also(e.name.span, "enum defined here")
+                        .help(format!("values: {}", listed.join(", "))),
                     );
                 }
             }
@@ -130,15 +165,30 @@ impl Checker<'_> {
     }
 }
 
-fn scalar(s: Scalar, shape: Option<Shape>, c: &Constraints, node: &Node, v: &Value, context: &str, diags: &mut Diagnostics) {
-    let mismatch = |expected: &str| Diagnostic::error(node.span, format!("{context}: expected {expected}, found {}", node.kind())).label(format!("not {expected}"));
+fn scalar(
+    s: Scalar,
+    shape: Option<Shape>,
+    c: &Constraints,
+    node: &Node,
+    v: &Value,
+    context: &str,
+    diags: &mut Diagnostics,
+) {
+    let mismatch = |expected: &str| {
+        Diagnostic::error(node.span, format!("{context}: expected {expected}, found {}", node.kind()))
+            .label(format!("not {expected}"))
+    };
     match (s, v) {
         (Scalar::String, Value::Str(text)) => string(text, c, node, context, diags),
         (Scalar::String, Value::Int(_) | Value::Float(_)) if shape == Some(Shape::StringOrNumber) => {}
         (Scalar::String, _) => diags.push(mismatch("a string").help("quote the value if it is text")),
         (Scalar::Int32 | Scalar::Int64, Value::Int(i)) => {
             if s == Scalar::Int32 && i32::try_from(*i).is_err() {
-                diags.push(Diagnostic::error(node.span, format!("{context}: {i} does not fit int32")).label("too large").help("declare the field `int64`"));
+                diags.push(
+                    Diagnostic::error(node.span, format!("{context}: {i} does not fit int32"))
+                        .label("too large")
+                        .help("declare the field `int64`"),
+                );
             }
             range(*i, c, node, context, diags);
         }
@@ -165,13 +215,24 @@ fn string(text: &str, c: &Constraints, node: &Node, context: &str, diags: &mut D
             Charset::Alphanumeric => text.chars().all(|ch| ch.is_ascii_alphanumeric()),
         };
         if !ok {
-            diags.push(Diagnostic::error(node.span, format!("{context}: \"{text}\" has characters outside `{}`", charset.value.word())).label("charset violated").also(charset.span, "constraint declared here"));
+            diags.push(
+                Diagnostic::error(
+                    node.span,
+                    format!("{context}: \"{text}\" has characters outside `{}`", charset.value.word()),
+                )
+                .label("charset violated")
+                .also(charset.span, "constraint declared here"),
+            );
         }
     }
     if let Some(pattern) = &c.pattern {
         if let Ok(re) = regex_lite::Regex::new(&format!("^(?:{})$", pattern.value)) {
             if !re.is_match(text) {
-                diags.push(Diagnostic::error(node.span, format!("{context}: \"{text}\" does not match the pattern")).label("pattern violated").also(pattern.span, "pattern declared here"));
+                diags.push(
+                    Diagnostic::error(node.span, format!("{context}: \"{text}\" does not match the pattern"))
+                        .label("pattern violated")
+                        .also(pattern.span, "pattern declared here"),
+                );
             }
         }
     }
@@ -210,7 +271,10 @@ fn range(value: i64, c: &Constraints, node: &Node, context: &str, diags: &mut Di
 fn check_error_body(spec: &ServiceSpec, op: &OperationDoc, body: &Node, context: &str, diags: &mut Diagnostics) {
     let code_key = spec.service.error_envelope.value.code_key();
     let Value::Map(entries) = &body.value else {
-        diags.push(Diagnostic::error(body.span, format!("{context}: an error body must be an object")).label(format!("expected an object with `{code_key}`")));
+        diags.push(
+            Diagnostic::error(body.span, format!("{context}: an error body must be an object"))
+                .label(format!("expected an object with `{code_key}`")),
+        );
         return;
     };
     let Some((_, code)) = entries.iter().find(|(k, _)| k.as_str() == Some(code_key)) else {
@@ -225,18 +289,31 @@ fn check_error_body(spec: &ServiceSpec, op: &OperationDoc, body: &Node, context:
     let known = op.errors.iter().chain(&spec.service.errors).any(|e| e.code.value == code_text);
     if !known {
         diags.push(
-            Diagnostic::warning(code.span, format!("{context}: error code `{code_text}` is not documented for this operation"))
-                .label("no typed variant will match")
-                .help("add it to `errors` with its HTTP status"),
+            Diagnostic::warning(
+                code.span,
+                format!("{context}: error code `{code_text}` is not documented for this operation"),
+            )
+            .label("no typed variant will match")
+            .help("add it to `errors` with its HTTP status"),
         );
     }
 }
 
-fn unknown_key<'a>(key: &Node, name: &str, scope: &str, fields: impl Iterator<Item = &'a Field>, context: &str) -> Diagnostic {
+fn unknown_key<'a>(
+    key: &Node,
+    name: &str,
+    scope: &str,
+    fields: impl Iterator<Item = &'a Field>,
+    context: &str,
+) -> Diagnostic {
     let names: Vec<&str> = fields.map(|f| f.name.value.as_str()).collect();
     Diagnostic::error(key.span, format!("{context}: `{name}` is not declared in {scope}"))
         .label("unknown field")
-        .maybe_help(did_you_mean(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?")).or_else(|| Some("declare it (with a correction if the document's table misses it)".to_owned())))
+        .maybe_help(
+            did_you_mean(name, names.iter().copied())
+                .map(|c| format!("did you mean `{c}`?"))
+                .or_else(|| Some("declare it (with a correction if the document's table misses it)".to_owned())),
+        )
 }
 
 fn display(node: &Node) -> String {
@@ -250,7 +327,8 @@ fn display(node: &Node) -> String {
 }
 
 fn is_rfc3339(text: &str) -> bool {
-    regex_lite::Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").is_ok_and(|re| re.is_match(text))
+    regex_lite::Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+        .is_ok_and(|re| re.is_match(text))
 }
 
 fn is_local_datetime(text: &str) -> bool {

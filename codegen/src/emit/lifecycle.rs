@@ -7,19 +7,24 @@ use quote::quote;
 use super::ident;
 use crate::ir::{Pagination, RustType, Step, Waiter};
 
-/// An expression of type `Option<&T>` reaching the end of `steps` from `root`.
+/// An expression of type `Option<&T>` reaching the end of `steps` from `root`: plain field
+/// access while fields are required, `Option` combinators from the first optional one.
 fn read(root: &TokenStream, steps: &[Step]) -> TokenStream {
-    let mut expr = quote!();
-    for (i, step) in steps.iter().enumerate() {
+    let mut place = root.clone();
+    let mut optional: Option<TokenStream> = None;
+    for step in steps {
         let field = ident(&step.field);
-        expr = match (i, step.optional) {
-            (0, true) => quote!(#root.#field.as_ref()),
-            (0, false) => quote!(::core::option::Option::Some(&#root.#field)),
-            (_, true) => quote!(#expr.and_then(|value| value.#field.as_ref())),
-            (_, false) => quote!(#expr.map(|value| &value.#field)),
+        optional = match (optional, step.optional) {
+            (None, false) => {
+                place = quote!(#place.#field);
+                None
+            }
+            (None, true) => Some(quote!(#place.#field.as_ref())),
+            (Some(expr), true) => Some(quote!(#expr.and_then(|value| value.#field.as_ref()))),
+            (Some(expr), false) => Some(quote!(#expr.map(|value| &value.#field))),
         };
     }
-    expr
+    optional.unwrap_or_else(|| quote!(::core::option::Option::Some(&#place)))
 }
 
 /// `impl TaskStatus for Response`: the declared running, succeeded and failed states.

@@ -266,7 +266,11 @@ fn validation(f: &Field) -> TokenStream {
     let mut out = TokenStream::new();
     if c.min_length.is_some() || c.max_length.is_some() {
         let (lo, hi) = (opt_u64(c.min_length), opt_u64(c.max_length));
-        out.extend(if is_list { quote!(check.count(#wire, value.len(), #lo, #hi);) } else { quote!(check.length(#wire, value, #lo, #hi);) });
+        out.extend(if is_list {
+            quote!(check.count(#wire, value.len(), #lo, #hi);)
+        } else {
+            quote!(check.length(#wire, value, #lo, #hi);)
+        });
     }
     if c.minimum.is_some() || c.maximum.is_some() {
         let (lo, hi) = (opt_i64(c.minimum), opt_i64(c.maximum));

@@ -72,7 +72,19 @@ pub fn object(def: &Struct) -> TokenStream {
         }
     });
     // `Default` where every field has an empty value, so paginators (and users) can start from one.
-    let default = def.fields.iter().all(|f| !f.required || matches!(f.ty, RustType::String | RustType::I32 | RustType::I64 | RustType::F64 | RustType::Bool | RustType::Vec(_) | RustType::Json));
+    let default = def.fields.iter().all(|f| {
+        !f.required
+            || matches!(
+                f.ty,
+                RustType::String
+                    | RustType::I32
+                    | RustType::I64
+                    | RustType::F64
+                    | RustType::Bool
+                    | RustType::Vec(_)
+                    | RustType::Json
+            )
+    });
     let default = if default { quote!(Default,) } else { quote!() };
     quote! {
         #doc
@@ -95,7 +107,14 @@ pub fn enumeration(def: &Enum) -> TokenStream {
     let names: Vec<_> = def.variants.iter().map(|v| ident(&v.name)).collect();
     let (unknown, conversions) = match def.kind {
         EnumKind::String => {
-            let values: Vec<&str> = def.variants.iter().map(|v| match &v.value { WireValue::Str(s) => s.as_str(), WireValue::Int(_) => "" }).collect();
+            let values: Vec<&str> = def
+                .variants
+                .iter()
+                .map(|v| match &v.value {
+                    WireValue::Str(s) => s.as_str(),
+                    WireValue::Int(_) => "",
+                })
+                .collect();
             (
                 quote!(Unknown(::std::string::String)),
                 quote! {
@@ -118,7 +137,16 @@ pub fn enumeration(def: &Enum) -> TokenStream {
             )
         }
         EnumKind::Integer => {
-            let values: Vec<Literal> = def.variants.iter().map(|v| Literal::i64_unsuffixed(match &v.value { WireValue::Int(i) => *i, WireValue::Str(_) => 0 })).collect();
+            let values: Vec<Literal> = def
+                .variants
+                .iter()
+                .map(|v| {
+                    Literal::i64_unsuffixed(match &v.value {
+                        WireValue::Int(i) => *i,
+                        WireValue::Str(_) => 0,
+                    })
+                })
+                .collect();
             (
                 quote!(Unknown(i64)),
                 quote! {

@@ -37,7 +37,13 @@ impl DocBuilder {
     }
 
     /// Adds the wire facts of a field: wire name, constraints, default and example.
-    pub fn field_facts(&mut self, wire: &str, constraints: &Constraints, default: Option<&Node>, example: Option<&Node>) -> &mut Self {
+    pub fn field_facts(
+        &mut self,
+        wire: &str,
+        constraints: &Constraints,
+        default: Option<&Node>,
+        example: Option<&Node>,
+    ) -> &mut Self {
         let mut facts = vec![format!("Wire name: `{wire}`.")];
         let c = constraints;
         match (&c.min_length, &c.max_length) {

@@ -42,7 +42,11 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         })
         .collect();
     let mut doc = DocBuilder::default();
-    doc.paragraph(&format!("{} ({}).", docs_safe(&s.title.value), s.api_version.as_ref().map_or_else(|| "REST API".to_owned(), |v| format!("API version {}", v.value))));
+    doc.paragraph(&format!(
+        "{} ({}).",
+        docs_safe(&s.title.value),
+        s.api_version.as_ref().map_or_else(|| "REST API".to_owned(), |v| format!("API version {}", v.value))
+    ));
     doc.prose(s.description.as_ref());
     let mut files = vec![sources.get(s.file).path.clone()];
     files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
@@ -73,29 +77,55 @@ struct Ctx<'a> {
 
 fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
     let ctx = Ctx { op, offset };
-    let mut type_names = Scope::new("type").reserve("Request", op.operation.span).reserve("Response", op.operation.span).reserve("Error", op.operation.span).reserve("Builder", op.operation.span);
+    let mut type_names = Scope::new("type")
+        .reserve("Request", op.operation.span)
+        .reserve("Response", op.operation.span)
+        .reserve("Error", op.operation.span)
+        .reserve("Builder", op.operation.span);
     let types = op
         .types
         .iter()
         .map(|t| {
             let name = names::camel(&t.name.value);
             claim(&mut type_names, &name, &t.name, diags);
-            Struct { docs: DocBuilder::default().prose(t.description.as_ref()).correction(t.correction.as_ref()).build(), fields: ctx.fields(&t.fields, diags), name }
+            Struct {
+                docs: DocBuilder::default().prose(t.description.as_ref()).correction(t.correction.as_ref()).build(),
+                fields: ctx.fields(&t.fields, diags),
+                name,
+            }
         })
         .collect();
     let enums = op.enums.iter().map(|e| ctx.enumeration(e, &mut type_names, diags)).collect();
-    let (request, implicit): (Vec<_>, Vec<_>) = ctx.fields(&op.params, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
+    let (request, implicit): (Vec<_>, Vec<_>) =
+        ctx.fields(&op.params, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
     let response = ctx.fields(&op.response, diags);
     let errors = error_variants(spec, op, diags);
     let examples = op.examples.iter().map(|ex| example(spec, ex, &errors)).collect();
-    let token_field = op.idempotency_token.as_ref().and_then(|t| request.iter().find(|f| f.wire_name == t.value)).map(|f| f.rust_name.clone());
+    let token_field = op
+        .idempotency_token
+        .as_ref()
+        .and_then(|t| request.iter().find(|f| f.wire_name == t.value))
+        .map(|f| f.rust_name.clone());
     let mut doc = DocBuilder::default();
     doc.paragraph(&docs_safe(&op.summary.value)).prose(op.description.as_ref());
-    doc.paragraph(&format!("`{} {}` ({}); transcribed from `{}`.", op.method.value.word(), op.path.value, op.operation.value, op.seed.value));
+    doc.paragraph(&format!(
+        "`{} {}` ({}); transcribed from `{}`.",
+        op.method.value.word(),
+        op.path.value,
+        op.operation.value,
+        op.seed.value
+    ));
     if let Some(auth) = &op.authorization {
-        doc.paragraph(&format!("Authorization: action `{}`{}{}.", auth.action.value,
+        doc.paragraph(&format!(
+            "Authorization: action `{}`{}{}.",
+            auth.action.value,
             auth.access_level.as_ref().map(|l| format!(", access level {}", docs_safe(&l.value))).unwrap_or_default(),
-            auth.resource_type.as_ref().filter(|r| !r.value.is_empty()).map(|r| format!(", resource type {}", docs_safe(&r.value))).unwrap_or_default()));
+            auth.resource_type
+                .as_ref()
+                .filter(|r| !r.value.is_empty())
+                .map(|r| format!(", resource type {}", docs_safe(&r.value)))
+                .unwrap_or_default()
+        ));
     }
     Operation {
         wire_name: op.operation.value.clone(),
@@ -133,7 +163,9 @@ impl Ctx<'_> {
                 let rust_name = names::snake(f.rust_name.as_ref().map_or(&f.name.value, |r| &r.value));
                 claim(&mut scope, &rust_name, &f.name, diags);
                 let mut doc = DocBuilder::default();
-                doc.prose(f.description.as_ref()).field_facts(&f.name.value, &f.constraints, f.default.as_ref(), f.example.as_ref()).correction(f.correction.as_ref());
+                doc.prose(f.description.as_ref())
+                    .field_facts(&f.name.value, &f.constraints, f.default.as_ref(), f.example.as_ref())
+                    .correction(f.correction.as_ref());
                 if let Some(source) = &f.source {
                     match source.value {
                         ParamSource::AuthToken => doc.paragraph("Filled by the client from token credentials."),
@@ -202,7 +234,10 @@ impl Ctx<'_> {
                     diags.push(d);
                 }
                 let mut doc = DocBuilder::default();
-                doc.paragraph(&format!("`{text}`{}", v.description.as_ref().map(|d| format!(": {}", docs_safe(&d.value))).unwrap_or_default()));
+                doc.paragraph(&format!(
+                    "`{text}`{}",
+                    v.description.as_ref().map(|d| format!(": {}", docs_safe(&d.value))).unwrap_or_default()
+                ));
                 Variant { name: rust, value, docs: doc.build() }
             })
             .collect();
@@ -216,9 +251,19 @@ impl Ctx<'_> {
     }
 
     fn steps(&self, root: &[model::Field], path: &str) -> Vec<Step> {
-        resolve_path(self.op, root, path).map_or_else(|_| Vec::new(), |(chain, _)| {
-            chain.iter().map(|f| Step { field: names::snake(f.rust_name.as_ref().map_or(&f.name.value, |r| &r.value)), optional: !f.required.value, ty: self.rust_type(f) }).collect()
-        })
+        resolve_path(self.op, root, path).map_or_else(
+            |_| Vec::new(),
+            |(chain, _)| {
+                chain
+                    .iter()
+                    .map(|f| Step {
+                        field: names::snake(f.rust_name.as_ref().map_or(&f.name.value, |r| &r.value)),
+                        optional: !f.required.value,
+                        ty: self.rust_type(f),
+                    })
+                    .collect()
+            },
+        )
     }
 
     fn variant_names(&self, e: &model::EnumDef, states: &[Node]) -> Vec<String> {
@@ -242,7 +287,12 @@ impl Ctx<'_> {
             _ => None,
         };
         let (enum_name, running, succeeded, failed) = match enum_def {
-            Some(e) => (names::camel(&e.name.value), self.variant_names(e, &w.running), self.variant_names(e, &w.succeeded), self.variant_names(e, &w.failed)),
+            Some(e) => (
+                names::camel(&e.name.value),
+                self.variant_names(e, &w.running),
+                self.variant_names(e, &w.succeeded),
+                self.variant_names(e, &w.failed),
+            ),
             None => (String::new(), Vec::new(), Vec::new(), Vec::new()),
         };
         Waiter {
@@ -285,7 +335,8 @@ fn constraints(c: &model::Constraints) -> Constraints {
 }
 
 fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diagnostics) -> Vec<ErrorVariant> {
-    let mut scope = RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r, op.operation.span));
+    let mut scope =
+        RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r, op.operation.span));
     op.errors
         .iter()
         .chain(&spec.service.errors)
@@ -293,9 +344,19 @@ fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diag
             let name = names::camel(e.rust_name.as_ref().map_or(&e.code.value, |r| &r.value));
             claim(&mut scope, &name, &e.code, diags);
             let mut doc = DocBuilder::default();
-            doc.paragraph(&format!("`{}` (HTTP {}){}", e.code.value, e.status.value, e.message.as_ref().map(|m| format!(": {}", docs_safe(&m.value))).unwrap_or_default()));
+            doc.paragraph(&format!(
+                "`{}` (HTTP {}){}",
+                e.code.value,
+                e.status.value,
+                e.message.as_ref().map(|m| format!(": {}", docs_safe(&m.value))).unwrap_or_default()
+            ));
             doc.prose(e.description.as_ref().filter(|d| Some(&d.value) != e.message.as_ref().map(|m| &m.value)));
-            ErrorVariant { name, code: e.code.value.clone(), status: u16::try_from(e.status.value).unwrap_or(0), docs: doc.build() }
+            ErrorVariant {
+                name,
+                code: e.code.value.clone(),
+                status: u16::try_from(e.status.value).unwrap_or(0),
+                docs: doc.build(),
+            }
         })
         .collect()
 }
@@ -309,7 +370,12 @@ fn example(spec: &ServiceSpec, ex: &model::Example, errors: &[ErrorVariant]) -> 
             Some(errors.iter().find(|e| e.code == code).map_or_else(|| "Unmodelled".to_owned(), |e| e.name.clone()))
         })
         .flatten();
-    Example { name: names::snake(&ex.name.value), status: u16::try_from(ex.status.value).unwrap_or(0), body: body.to_string(), error_variant }
+    Example {
+        name: names::snake(&ex.name.value),
+        status: u16::try_from(ex.status.value).unwrap_or(0),
+        body: body.to_string(),
+        error_variant,
+    }
 }
 
 /// A YAML value as JSON (examples are JSON written as YAML).
@@ -322,6 +388,8 @@ pub fn to_json(node: &Node) -> serde_json::Value {
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
         Value::Str(s) => J::String(s.clone()),
         Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => J::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect()),
+        Value::Map(entries) => {
+            J::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect())
+        }
     }
 }

@@ -11,7 +11,9 @@ pub mod names;
 
 pub use lower::lower;
 
-pub use crate::spec::model::{Envelope, EnumKind, Idempotency, Method, ParamIn, ParamSource, Protocol, Provider, Signing};
+pub use crate::spec::model::{
+    EnumKind, Envelope, Idempotency, Method, ParamIn, ParamSource, Protocol, Provider, Signing,
+};
 
 /// Everything to generate.
 #[derive(Clone, Debug, PartialEq)]

@@ -118,13 +118,19 @@ impl Scope {
                 self.taken.insert(rust.to_owned(), (wire.to_owned(), span));
                 Ok(())
             }
-            Some((first_wire, _)) if first_wire == "(generated)" => Err(Diagnostic::error(span, format!("`{wire}` becomes the {} name `{rust}`, which the generated code uses itself", self.what))
-                .label(format!("becomes `{rust}`"))
-                .help("give it another Rust name (`rust_name:` or `name:`)")),
-            Some((first_wire, first_span)) => Err(Diagnostic::error(span, format!("`{wire}` and `{first_wire}` both become the {} name `{rust}`", self.what))
-                .label(format!("becomes `{rust}`"))
-                .also(*first_span, format!("`{first_wire}` becomes `{rust}` too"))
-                .help("give one of them another Rust name (`rust_name:` or `name:`)")),
+            Some((first_wire, _)) if first_wire == "(generated)" => Err(Diagnostic::error(
+                span,
+                format!("`{wire}` becomes the {} name `{rust}`, which the generated code uses itself", self.what),
+            )
+            .label(format!("becomes `{rust}`"))
+            .help("give it another Rust name (`rust_name:` or `name:`)")),
+            Some((first_wire, first_span)) => Err(Diagnostic::error(
+                span,
+                format!("`{wire}` and `{first_wire}` both become the {} name `{rust}`", self.what),
+            )
+            .label(format!("becomes `{rust}`"))
+            .also(*first_span, format!("`{first_wire}` becomes `{rust}` too"))
+            .help("give one of them another Rust name (`rust_name:` or `name:`)")),
         }
     }
 }

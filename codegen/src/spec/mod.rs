@@ -34,9 +34,12 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
             _ => {
                 if let Some(first) = operation_files.first() {
                     diags.push(
-                        Diagnostic::error(Span { file: *first, start: 0, end: 0 }, format!("folder `{folder}` has no {SERVICE_FILE}"))
-                            .label("this operation belongs to no service")
-                            .help(format!("add {folder}/{SERVICE_FILE} naming the provider, endpoint and signing")),
+                        Diagnostic::error(
+                            Span { file: *first, start: 0, end: 0 },
+                            format!("folder `{folder}` has no {SERVICE_FILE}"),
+                        )
+                        .label("this operation belongs to no service")
+                        .help(format!("add {folder}/{SERVICE_FILE} naming the provider, endpoint and signing")),
                     );
                 }
                 None

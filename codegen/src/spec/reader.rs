@@ -139,7 +139,12 @@ impl<'a> MapReader<'a> {
     }
 
     /// A word of a closed set.
-    pub fn keyword<K: Keyword>(&mut self, key: &'static str, required: bool, diags: &mut Diagnostics) -> Option<Spanned<K>> {
+    pub fn keyword<K: Keyword>(
+        &mut self,
+        key: &'static str,
+        required: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<K>> {
         let node = if required { self.require(key, diags)? } else { self.get(key)? };
         keyword(node, key, diags)
     }

@@ -73,7 +73,11 @@ impl TypeExpr {
 /// # Errors
 /// A diagnostic naming the unknown type (with the closest known name), a missing or
 /// superfluous `items`, or an array of arrays.
-pub fn resolve(op: &OperationDoc, ty: &Spanned<String>, items: Option<&Spanned<String>>) -> Result<TypeExpr, Diagnostic> {
+pub fn resolve(
+    op: &OperationDoc,
+    ty: &Spanned<String>,
+    items: Option<&Spanned<String>>,
+) -> Result<TypeExpr, Diagnostic> {
     if ty.value == "array" {
         let Some(items) = items else {
             return Err(Diagnostic::error(ty.span, "`array` needs `items`")
@@ -115,7 +119,9 @@ fn named(op: &OperationDoc, name: &Spanned<String>) -> Result<TypeExpr, Diagnost
         Some(close) => format!("did you mean `{close}`?"),
         None => "use a built-in type (string, int32, int64, float64, boolean, rfc3339, epoch_millis, local_datetime, json, array) or a name from `types` or `enums` of this file".to_owned(),
     };
-    Err(Diagnostic::error(name.span, format!("unknown type `{}`", name.value)).label("not defined in this file").help(hint))
+    Err(Diagnostic::error(name.span, format!("unknown type `{}`", name.value))
+        .label("not defined in this file")
+        .help(hint))
 }
 
 /// Follows a dotted path of wire names (`operation_log.status`) from `root` through object
@@ -123,13 +129,19 @@ fn named(op: &OperationDoc, name: &Spanned<String>) -> Result<TypeExpr, Diagnost
 ///
 /// # Errors
 /// The segment that does not exist or cannot be entered, and why.
-pub fn resolve_path<'a>(op: &'a OperationDoc, root: &'a [Field], path: &str) -> Result<(Vec<&'a Field>, TypeExpr), String> {
+pub fn resolve_path<'a>(
+    op: &'a OperationDoc,
+    root: &'a [Field],
+    path: &str,
+) -> Result<(Vec<&'a Field>, TypeExpr), String> {
     let mut fields = root;
     let mut chain = Vec::new();
     let segments: Vec<&str> = path.split('.').collect();
     for (i, segment) in segments.iter().enumerate() {
         let Some(field) = fields.iter().find(|f| f.name.value == *segment) else {
-            let hint = did_you_mean(segment, fields.iter().map(|f| f.name.value.as_str())).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+            let hint = did_you_mean(segment, fields.iter().map(|f| f.name.value.as_str()))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
             return Err(format!("no field `{segment}` here{hint}"));
         };
         chain.push(field);

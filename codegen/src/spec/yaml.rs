@@ -203,9 +203,17 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
 
 fn unsupported(anchor: usize, tagged: bool, span: Span) -> Option<Diagnostic> {
     if anchor != 0 {
-        Some(Diagnostic::error(span, "anchors are not supported in specs").label("anchor").help("write the value out in full"))
+        Some(
+            Diagnostic::error(span, "anchors are not supported in specs")
+                .label("anchor")
+                .help("write the value out in full"),
+        )
     } else if tagged {
-        Some(Diagnostic::error(span, "tags are not supported in specs").label("tag").help("remove the tag; quote the value to make it a string"))
+        Some(
+            Diagnostic::error(span, "tags are not supported in specs")
+                .label("tag")
+                .help("remove the tag; quote the value to make it a string"),
+        )
     } else {
         None
     }

@@ -1,0 +1,32 @@
+//! Per-feature snapshots of generated code: each fixture under `fixtures/valid/` is one
+//! operation (named for the feature it exercises) next to the shared `service.yaml`.
+//! Review changes with `cargo insta review` (or `INSTA_UPDATE=always` and `git diff`).
+
+use std::path::Path;
+
+use cloud_task_apis_codegen::{SourceMap, generate};
+
+fn generate_fixture(path: &Path) -> String {
+    let fixtures = path.parent().expect("fixture folder");
+    let mut sources = SourceMap::new();
+    let service = std::fs::read_to_string(fixtures.join("service.yaml")).expect("shared service.yaml");
+    sources.add("specs/fixture/service.yaml", service);
+    let name = path.file_name().expect("file name").to_string_lossy();
+    sources.add(format!("specs/fixture/{name}"), std::fs::read_to_string(path).expect("fixture"));
+    let output = generate(&sources, &["huawei"]).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+    assert!(output.warnings.is_empty(), "{}", output.warnings.render(&sources));
+    output.files.into_iter().find(|f| f.name == "huawei_fixture.rs").expect("service file").contents
+}
+
+#[test]
+fn valid_fixtures() {
+    insta::glob!("fixtures/valid/*.yaml", |path| {
+        if path.file_name().is_some_and(|n| n == "service.yaml") {
+            return;
+        }
+        let code = generate_fixture(path);
+        // Every fixture's output must be a valid Rust file, not only a stable text.
+        syn::parse_file(&code).expect("generated code parses");
+        insta::assert_snapshot!(code);
+    });
+}
