@@ -249,14 +249,14 @@ fn validation(f: &Field) -> TokenStream {
     let rust = ident(&f.rust_name);
     let c = &f.constraints;
     let is_list = matches!(f.ty, RustType::Vec(_) | RustType::OneOrMany(_));
-    let opt_u64 = |v: Option<u64>| match v {
+    let optional_len = |v: Option<u64>| match v {
         Some(v) => {
             let v = Literal::u64_unsuffixed(v);
             quote!(::core::option::Option::Some(#v))
         }
         None => quote!(::core::option::Option::None),
     };
-    let opt_i64 = |v: Option<i64>| match v {
+    let optional_bound = |v: Option<i64>| match v {
         Some(v) => {
             let v = Literal::i64_unsuffixed(v);
             quote!(::core::option::Option::Some(#v))
@@ -265,7 +265,7 @@ fn validation(f: &Field) -> TokenStream {
     };
     let mut out = TokenStream::new();
     if c.min_length.is_some() || c.max_length.is_some() {
-        let (lo, hi) = (opt_u64(c.min_length), opt_u64(c.max_length));
+        let (lo, hi) = (optional_len(c.min_length), optional_len(c.max_length));
         out.extend(if is_list {
             quote!(check.count(#wire, value.len(), #lo, #hi);)
         } else {
@@ -273,7 +273,7 @@ fn validation(f: &Field) -> TokenStream {
         });
     }
     if c.minimum.is_some() || c.maximum.is_some() {
-        let (lo, hi) = (opt_i64(c.minimum), opt_i64(c.maximum));
+        let (lo, hi) = (optional_bound(c.minimum), optional_bound(c.maximum));
         out.extend(quote!(check.range(#wire, i64::from(*value), #lo, #hi);));
     }
     if c.ascii {

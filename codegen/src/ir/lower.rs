@@ -95,7 +95,7 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
             }
         })
         .collect();
-    let enums = op.enums.iter().map(|e| ctx.enumeration(e, &mut type_names, diags)).collect();
+    let enums = op.enums.iter().map(|e| Ctx::enumeration(e, &mut type_names, diags)).collect();
     let (request, implicit): (Vec<_>, Vec<_>) =
         ctx.fields(&op.params, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
     let response = ctx.fields(&op.response, diags);
@@ -216,7 +216,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn enumeration(&self, e: &model::EnumDef, types: &mut Scope, diags: &mut Diagnostics) -> Enum {
+    fn enumeration(e: &model::EnumDef, types: &mut Scope, diags: &mut Diagnostics) -> Enum {
         let name = names::camel(&e.name.value);
         claim(types, &name, &e.name, diags);
         let mut variants = Scope::new("variant").reserve("Unknown", e.name.span);
@@ -266,7 +266,7 @@ impl Ctx<'_> {
         )
     }
 
-    fn variant_names(&self, e: &model::EnumDef, states: &[Node]) -> Vec<String> {
+    fn variant_names(e: &model::EnumDef, states: &[Node]) -> Vec<String> {
         states
             .iter()
             .filter_map(|s| e.values.iter().find(|v| v.value.value == s.value))
@@ -289,9 +289,9 @@ impl Ctx<'_> {
         let (enum_name, running, succeeded, failed) = match enum_def {
             Some(e) => (
                 names::camel(&e.name.value),
-                self.variant_names(e, &w.running),
-                self.variant_names(e, &w.succeeded),
-                self.variant_names(e, &w.failed),
+                Self::variant_names(e, &w.running),
+                Self::variant_names(e, &w.succeeded),
+                Self::variant_names(e, &w.failed),
             ),
             None => (String::new(), Vec::new(), Vec::new(), Vec::new()),
         };
