@@ -17,6 +17,10 @@ fn main() {
             for input in &compiled.inputs {
                 println!("cargo::rerun-if-changed={}", input.display());
             }
+            if let Err(e) = embed_specs(&compiled.inputs, &out_dir) {
+                eprintln!("error: cannot write the embedded spec list: {e}");
+                std::process::exit(1);
+            }
             for line in compiled.warnings.lines().filter(|l| !l.trim().is_empty()) {
                 println!("cargo::warning={line}");
             }
@@ -26,4 +30,22 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// Writes `embedded_specs.rs`: every spec file as `(path, text)`, for the simulator's default
+/// specs (only compiled with the `simulator` feature).
+fn embed_specs(inputs: &[std::path::PathBuf], out_dir: &str) -> std::io::Result<()> {
+    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let mut code = String::from("&[\n");
+    for input in inputs {
+        let display = input.to_string_lossy().replace('\\', "/");
+        let absolute = std::path::Path::new(&root).join(input);
+        code.push_str(&format!("    ({display:?}, include_str!({:?})),\n", absolute.to_string_lossy()));
+    }
+    code.push_str("]\n");
+    let path = std::path::Path::new(out_dir).join("embedded_specs.rs");
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == code) {
+        return Ok(());
+    }
+    std::fs::write(path, code)
 }

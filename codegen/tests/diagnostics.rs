@@ -105,11 +105,12 @@ fn check_rendering(fixture: &Fixture, sources: &SourceMap, diags: &Diagnostics, 
     problems
 }
 
-fn snapshot(fixture: &Fixture, rendered: &str) {
+/// Snapshots as `diagnostics__{kind}@{fixture}.snap`, described by the fixture's header.
+fn snapshot(kind: &str, fixture: &Fixture, rendered: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.set_description(fixture.about.clone());
     settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_snapshot!(rendered));
+    settings.bind(|| insta::assert_snapshot!(kind, rendered));
 }
 
 #[test]
@@ -133,7 +134,7 @@ fn invalid_specs() {
         }
         let rendered = diags.render(&sources);
         problems.extend(check_rendering(&fixture, &sources, &diags, &rendered));
-        snapshot(&fixture, &rendered);
+        snapshot("invalid", &fixture, &rendered);
     });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -159,7 +160,7 @@ fn suspicious_specs_pass_with_warnings() {
         }
         let rendered = warnings.render(&sources);
         problems.extend(check_rendering(&fixture, &sources, &warnings, &rendered));
-        snapshot(&fixture, &rendered);
+        snapshot("warning", &fixture, &rendered);
     });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
