@@ -359,7 +359,7 @@ pub mod actiontrail {
                 }
             }
         }
-        crate::__impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(Error);
     }
     /// Queries the details of a data backfill task.
     ///
@@ -499,8 +499,10 @@ pub mod actiontrail {
                 }
             }
             fn state_text(&self) -> ::core::option::Option<::std::string::String> {
-                ::core::option::Option::Some(&self.job_status)
-                    .map(::std::string::ToString::to_string)
+                ::core::option::Option::Some({
+                    let value = &self.job_status;
+                    value.to_string()
+                })
             }
             fn progress(&self) -> ::core::option::Option<i64> {
                 ::core::option::Option::None
@@ -721,7 +723,7 @@ pub mod actiontrail {
                 }
             }
         }
-        crate::__impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(Error);
         /// The task status in one region.
         #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct RegionStatus {
@@ -776,7 +778,7 @@ pub mod actiontrail {
                 }
             }
         }
-        crate::__impl_int_enum!(JobStatus);
+        crate::__private::impl_int_enum!(JobStatus);
     }
     #[cfg(test)]
     mod examples {

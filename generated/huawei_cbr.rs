@@ -181,10 +181,7 @@ pub mod cbr {
                 }
             }
             fn state_text(&self) -> ::core::option::Option<::std::string::String> {
-                self.operation_log
-                    .status
-                    .as_ref()
-                    .map(::std::string::ToString::to_string)
+                self.operation_log.status.as_ref().map(|value| value.to_string())
             }
             fn progress(&self) -> ::core::option::Option<i64> {
                 self.operation_log
@@ -192,7 +189,7 @@ pub mod cbr {
                     .as_ref()
                     .and_then(|value| value.common.as_ref())
                     .and_then(|value| value.progress.as_ref())
-                    .map(|progress| i64::from(*progress))
+                    .map(|value| i64::from(*value))
             }
         }
         /// The response of `ShowOpLog`.
@@ -279,7 +276,7 @@ pub mod cbr {
                 }
             }
         }
-        crate::__impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(Error);
         /// Task information.
         #[derive(
             Clone,
@@ -907,7 +904,7 @@ pub mod cbr {
                 }
             }
         }
-        crate::__impl_string_enum!(OperationType);
+        crate::__private::impl_string_enum!(OperationType);
         /// Task status.
         ///
         /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -952,7 +949,7 @@ pub mod cbr {
                 }
             }
         }
-        crate::__impl_string_enum!(OperationStatus);
+        crate::__private::impl_string_enum!(OperationStatus);
         /// Application-consistent backup status.
         ///
         /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -981,7 +978,7 @@ pub mod cbr {
                 }
             }
         }
-        crate::__impl_string_enum!(AppConsistencyStatus);
+        crate::__private::impl_string_enum!(AppConsistencyStatus);
         /// Whether incremental backup is used.
         ///
         /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
@@ -1010,7 +1007,7 @@ pub mod cbr {
                 }
             }
         }
-        crate::__impl_string_enum!(Incremental);
+        crate::__private::impl_string_enum!(Incremental);
         /// Type of the resource to be backed up.
         ///
         /// Correction. The document: The description cell of Resource.type holds only "\|-"; the values are lost. In fact: The values are OS::Nova::Server, OS::Cinder::Volume, OS::Ironic::BareMetalServer, OS::Native::Server, OS::Sfs::Turbo and OS::Workspace::DesktopV2. Source: huaweicloudsdkcbr model Resource (docstring of type).
@@ -1057,7 +1054,7 @@ pub mod cbr {
                 }
             }
         }
-        crate::__impl_string_enum!(ResourceType);
+        crate::__private::impl_string_enum!(ResourceType);
     }
     #[cfg(test)]
     mod examples {

@@ -249,12 +249,12 @@ pub mod dis {
                         .page_info
                         .as_ref()
                         .map(|value| &value.page_index)
-                        .map(|n| i64::from(*n)),
+                        .map(|value| i64::from(*value)),
                     self
                         .page_info
                         .as_ref()
                         .map(|value| &value.page_total)
-                        .map(|n| i64::from(*n)),
+                        .map(|value| i64::from(*value)),
                 )
             }
             fn set_page(&mut self, number: i64, size: i64) {
@@ -272,12 +272,13 @@ pub mod dis {
                 target.page_total = i32::try_from(size).unwrap_or(i32::MAX);
             }
             fn items(response: &Response) -> &[Self::Item] {
-                ::core::option::Option::Some(&response.transfer_task_log_list)
-                    .map_or(&[][..], |items| &items[..])
+                &response.transfer_task_log_list[..]
             }
             fn total(response: &Response) -> ::core::option::Option<i64> {
-                ::core::option::Option::Some(&response.total_num)
-                    .map(|total| i64::from(*total))
+                ::core::option::Option::Some({
+                    let value = &response.total_num;
+                    i64::from(*value)
+                })
             }
         }
         /// The response of `ShowTransferTaskLog`.
@@ -519,7 +520,7 @@ pub mod dis {
                 }
             }
         }
-        crate::__impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(Error);
         /// Number of pages and logs displayed.
         #[derive(
             Clone,
@@ -665,7 +666,7 @@ pub mod dis {
                 }
             }
         }
-        crate::__impl_string_enum!(SortOrder);
+        crate::__private::impl_string_enum!(SortOrder);
         /// Log sorting criteria.
         ///
         /// Correction. The document: The Range of the sortBy parameter is empty. In fact: The values are createTimeStr, startTime, endTime, state, records, readRecords and dataSize; the default is createTimeStr. Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
@@ -716,7 +717,7 @@ pub mod dis {
                 }
             }
         }
-        crate::__impl_string_enum!(SortBy);
+        crate::__private::impl_string_enum!(SortBy);
     }
     #[cfg(test)]
     mod examples {

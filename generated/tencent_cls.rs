@@ -321,7 +321,7 @@ pub mod cls {
                 }
             }
         }
-        crate::__impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(Error);
         /// Shipping task information.
         #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct TaskInfo {
@@ -417,7 +417,7 @@ pub mod cls {
                 }
             }
         }
-        crate::__impl_string_enum!(TaskStatus);
+        crate::__private::impl_string_enum!(TaskStatus);
     }
     #[cfg(test)]
     mod examples {

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 
 pub use crate::client::send_operation as send;
 pub use crate::error::ResponseMeta;
+pub use crate::{__impl_int_enum as impl_int_enum, __impl_operation_error as impl_operation_error, __impl_string_enum as impl_string_enum};
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
 pub use crate::waiter::wait;

@@ -52,6 +52,6 @@ pub fn error(op: &Operation) -> TokenStream {
                 }
             }
         }
-        crate::__impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(Error);
     }
 }

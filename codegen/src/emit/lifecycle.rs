@@ -7,29 +7,51 @@ use quote::quote;
 use super::ident;
 use crate::ir::{Pagination, RustType, Step, Waiter};
 
-/// An expression of type `Option<&T>` reaching the end of `steps` from `root`: plain field
-/// access while fields are required, `Option` combinators from the first optional one.
-fn read(root: &TokenStream, steps: &[Step]) -> TokenStream {
-    let mut place = root.clone();
-    let mut optional: Option<TokenStream> = None;
-    for step in steps {
-        let field = ident(&step.field);
-        optional = match (optional, step.optional) {
-            (None, false) => {
-                place = quote!(#place.#field);
-                None
-            }
-            (None, true) => Some(quote!(#place.#field.as_ref())),
-            (Some(expr), true) => Some(quote!(#expr.and_then(|value| value.#field.as_ref()))),
-            (Some(expr), false) => Some(quote!(#expr.map(|value| &value.#field))),
-        };
+/// The end of a path of fields: a plain place while every field is required, an `Option<&T>`
+/// expression from the first optional one on.
+enum Read {
+    Place(TokenStream),
+    Optional(TokenStream),
+}
+
+impl Read {
+    /// Follows `steps` from `root`.
+    fn new(root: &TokenStream, steps: &[Step]) -> Self {
+        let mut read = Self::Place(root.clone());
+        for step in steps {
+            let field = ident(&step.field);
+            read = match (read, step.optional) {
+                (Self::Place(place), false) => Self::Place(quote!(#place.#field)),
+                (Self::Place(place), true) => Self::Optional(quote!(#place.#field.as_ref())),
+                (Self::Optional(expr), true) => Self::Optional(quote!(#expr.and_then(|value| value.#field.as_ref()))),
+                (Self::Optional(expr), false) => Self::Optional(quote!(#expr.map(|value| &value.#field))),
+            };
+        }
+        read
     }
-    optional.unwrap_or_else(|| quote!(::core::option::Option::Some(&#place)))
+
+    /// `Option<&T>`.
+    fn option(&self) -> TokenStream {
+        match self {
+            Self::Place(place) => quote!(::core::option::Option::Some(&#place)),
+            Self::Optional(expr) => expr.clone(),
+        }
+    }
+
+    /// `Option<U>` from `convert`, an expression of `value: &T`.
+    fn map(&self, convert: &TokenStream) -> TokenStream {
+        match self {
+            Self::Place(place) => quote!(::core::option::Option::Some({ let value = &#place; #convert })),
+            Self::Optional(expr) => quote!(#expr.map(|value| #convert)),
+        }
+    }
 }
 
 /// `impl TaskStatus for Response`: the declared running, succeeded and failed states.
 pub fn task_status(w: &Waiter) -> TokenStream {
-    let state = read(&quote!(self), &w.status);
+    let status = Read::new(&quote!(self), &w.status);
+    let state = status.option();
+    let state_text = status.map(&quote!(value.to_string()));
     let enum_name = ident(&w.enum_name);
     let arm = |variants: &[String], outcome: &str| {
         let outcome = ident(outcome);
@@ -44,10 +66,7 @@ pub fn task_status(w: &Waiter) -> TokenStream {
     let succeeded = arm(&w.succeeded, "Succeeded");
     let failed = arm(&w.failed, "Failed");
     let progress = match &w.progress {
-        Some(steps) => {
-            let value = read(&quote!(self), steps);
-            quote!(#value.map(|progress| i64::from(*progress)))
-        }
+        Some(steps) => Read::new(&quote!(self), steps).map(&quote!(i64::from(*value))),
         None => quote!(::core::option::Option::None),
     };
     quote! {
@@ -61,7 +80,7 @@ pub fn task_status(w: &Waiter) -> TokenStream {
                 }
             }
             fn state_text(&self) -> ::core::option::Option<::std::string::String> {
-                #state.map(::std::string::ToString::to_string)
+                #state_text
             }
             fn progress(&self) -> ::core::option::Option<i64> {
                 #progress
@@ -100,15 +119,14 @@ pub fn paged(p: &Pagination) -> TokenStream {
         Some(RustType::Vec(item) | RustType::OneOrMany(item)) => super::types::rust_type(item),
         _ => quote!(::serde_json::Value),
     };
-    let items = read(&quote!(response), &p.items);
-    let items = quote!(#items.map_or(&[][..], |items| &items[..]));
-    let number = read(&quote!(self), &p.page_number);
-    let size = read(&quote!(self), &p.page_size);
+    let items = match Read::new(&quote!(response), &p.items) {
+        Read::Place(place) => quote!(&#place[..]),
+        Read::Optional(expr) => quote!(#expr.map_or(&[][..], |items| &items[..])),
+    };
+    let number = Read::new(&quote!(self), &p.page_number).map(&quote!(i64::from(*value)));
+    let size = Read::new(&quote!(self), &p.page_size).map(&quote!(i64::from(*value)));
     let total = match &p.total {
-        Some(steps) => {
-            let value = read(&quote!(response), steps);
-            quote!(#value.map(|total| i64::from(*total)))
-        }
+        Some(steps) => Read::new(&quote!(response), steps).map(&quote!(i64::from(*value))),
         None => quote!(::core::option::Option::None),
     };
     let set_number = write(&p.page_number, &convert(&p.page_number, "number"));
@@ -121,7 +139,7 @@ pub fn paged(p: &Pagination) -> TokenStream {
             const FIRST_PAGE: i64 = #first;
             const DEFAULT_PAGE_SIZE: i64 = #default_size;
             fn page(&self) -> (::core::option::Option<i64>, ::core::option::Option<i64>) {
-                (#number.map(|n| i64::from(*n)), #size.map(|n| i64::from(*n)))
+                (#number, #size)
             }
             fn set_page(&mut self, number: i64, size: i64) {
                 {

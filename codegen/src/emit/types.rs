@@ -132,7 +132,7 @@ pub fn enumeration(def: &Enum) -> TokenStream {
                             }
                         }
                     }
-                    crate::__impl_string_enum!(#name);
+                    crate::__private::impl_string_enum!(#name);
                 },
             )
         }
@@ -164,7 +164,7 @@ pub fn enumeration(def: &Enum) -> TokenStream {
                             }
                         }
                     }
-                    crate::__impl_int_enum!(#name);
+                    crate::__private::impl_int_enum!(#name);
                 },
             )
         }

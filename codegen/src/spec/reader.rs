@@ -52,27 +52,35 @@ pub fn keyword<K: Keyword>(node: &Node, key: &str, diags: &mut Diagnostics) -> O
     None
 }
 
-/// The error for a value of the wrong kind.
+/// The error for a value of the wrong kind under `key`.
 pub fn wrong_kind(node: &Node, key: &str, expected: &str) -> Diagnostic {
-    Diagnostic::error(node.span, format!("`{key}` must be {expected}, found {}", node.kind()))
+    Diagnostic::error(node.head(), format!("`{key}` must be {expected}, found {}", node.kind()))
         .label(format!("expected {expected}"))
 }
 
-/// Reads the keys of one mapping.
+/// Reads the keys of one mapping. Every reader must end with [`MapReader::finish`], which
+/// reports the keys that are unknown and the required keys that are missing.
 pub struct MapReader<'a> {
     what: &'static str,
     span: Span,
     entries: &'a [(Node, Node)],
     known: Vec<&'static str>,
+    missing: Vec<&'static str>,
 }
 
 impl<'a> MapReader<'a> {
-    /// Starts reading `node`, which must be a mapping describing a `what` ("parameter").
+    /// Starts reading `node`, which must be a mapping describing `what`, written with its
+    /// article for messages ("a parameter", "the operation file", "`http`").
     pub fn new(node: &'a Node, what: &'static str, diags: &mut Diagnostics) -> Option<Self> {
         match &node.value {
-            Value::Map(entries) => Some(Self { what, span: head_span(node, entries), entries, known: Vec::new() }),
+            Value::Map(entries) => {
+                Some(Self { what, span: head_span(node, entries), entries, known: Vec::new(), missing: Vec::new() })
+            }
             _ => {
-                diags.push(wrong_kind(node, what, "a mapping"));
+                diags.push(
+                    Diagnostic::error(node.head(), format!("{what} must be a mapping, found {}", node.kind()))
+                        .label("expected `key: value` lines or `{ key: value, ... }`"),
+                );
                 None
             }
         }
@@ -89,22 +97,23 @@ impl<'a> MapReader<'a> {
         self.entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v)
     }
 
-    /// The value of a key that must be present.
-    pub fn require(&mut self, key: &'static str, diags: &mut Diagnostics) -> Option<&'a Node> {
+    /// The value of a key that must be present; [`MapReader::finish`] reports it if it is not.
+    pub fn require(&mut self, key: &'static str) -> Option<&'a Node> {
         let node = self.get(key);
         if node.is_none() {
-            diags.push(
-                Diagnostic::error(self.span, format!("{} is missing `{key}`", self.what))
-                    .label(format!("this {} has no `{key}`", self.what))
-                    .help(format!("add `{key}:`; specs/README.md lists what each key means")),
-            );
+            self.missing.push(key);
         }
         node
     }
 
+    /// The value of `key`, required or not.
+    fn value(&mut self, key: &'static str, required: bool) -> Option<&'a Node> {
+        if required { self.require(key) } else { self.get(key) }
+    }
+
     /// A string value.
     pub fn str(&mut self, key: &'static str, required: bool, diags: &mut Diagnostics) -> Option<Spanned<String>> {
-        let node = if required { self.require(key, diags)? } else { self.get(key)? };
+        let node = self.value(key, required)?;
         match &node.value {
             Value::Str(s) => Some(Spanned::new(s.clone(), node.span)),
             _ => {
@@ -116,11 +125,11 @@ impl<'a> MapReader<'a> {
 
     /// A boolean value.
     pub fn bool(&mut self, key: &'static str, required: bool, diags: &mut Diagnostics) -> Option<Spanned<bool>> {
-        let node = if required { self.require(key, diags)? } else { self.get(key)? };
+        let node = self.value(key, required)?;
         match node.value {
             Value::Bool(b) => Some(Spanned::new(b, node.span)),
             _ => {
-                diags.push(wrong_kind(node, key, "`true` or `false`"));
+                diags.push(wrong_kind(node, key, "`true` or `false`").help("write `true` or `false`, without quotes"));
                 None
             }
         }
@@ -128,11 +137,11 @@ impl<'a> MapReader<'a> {
 
     /// An integer value.
     pub fn int(&mut self, key: &'static str, required: bool, diags: &mut Diagnostics) -> Option<Spanned<i64>> {
-        let node = if required { self.require(key, diags)? } else { self.get(key)? };
+        let node = self.value(key, required)?;
         match node.value {
             Value::Int(i) => Some(Spanned::new(i, node.span)),
             _ => {
-                diags.push(wrong_kind(node, key, "an integer"));
+                diags.push(wrong_kind(node, key, "an integer").help("write the number without quotes or fraction"));
                 None
             }
         }
@@ -145,7 +154,7 @@ impl<'a> MapReader<'a> {
         required: bool,
         diags: &mut Diagnostics,
     ) -> Option<Spanned<K>> {
-        let node = if required { self.require(key, diags)? } else { self.get(key)? };
+        let node = self.value(key, required)?;
         keyword(node, key, diags)
     }
 
@@ -157,7 +166,7 @@ impl<'a> MapReader<'a> {
         diags: &mut Diagnostics,
         mut item: impl FnMut(&'a Node, &mut Diagnostics) -> Option<T>,
     ) -> Vec<T> {
-        let node = if required { self.require(key, diags) } else { self.get(key) };
+        let node = self.value(key, required);
         match node.map(|n| (n, &n.value)) {
             None => Vec::new(),
             Some((_, Value::Seq(items))) => items.iter().filter_map(|n| item(n, diags)).collect(),
@@ -168,24 +177,44 @@ impl<'a> MapReader<'a> {
         }
     }
 
-    /// Reports keys the format does not know, with the closest known key as a hint.
+    /// Reports keys the format does not know, with the closest known key as a hint, and the
+    /// required keys that are missing. A missing key that an unknown key looks like a typo of
+    /// is reported once, at the typo.
     pub fn finish(self, diags: &mut Diagnostics) {
+        let mut explained: Vec<&str> = Vec::new();
         for (key, _) in self.entries {
             let Some(name) = key.as_str() else {
-                diags.push(wrong_kind(key, "a key", "a string"));
+                diags.push(
+                    Diagnostic::error(key.head(), format!("a key must be a string, found {}", key.kind()))
+                        .label("not a string")
+                        .help(format!("keys of {}: {}", self.what, self.known.join(", "))),
+                );
                 continue;
             };
             if self.known.contains(&name) {
                 continue;
             }
-            let hint = match did_you_mean(name, self.known.iter().copied()) {
+            let close = did_you_mean(name, self.missing.iter().copied())
+                .or_else(|| did_you_mean(name, self.known.iter().copied()));
+            let hint = match close {
+                Some(close) if self.missing.contains(&close) => {
+                    explained.push(close);
+                    format!("did you mean `{close}`? {} has no `{close}`, which is required", self.what)
+                }
                 Some(close) => format!("did you mean `{close}`?"),
-                None => format!("{} keys: {}", self.what, self.known.join(", ")),
+                None => format!("keys of {}: {}", self.what, self.known.join(", ")),
             };
             diags.push(
                 Diagnostic::error(key.span, format!("unknown key `{name}` in {}", self.what))
                     .label("not part of the spec format")
                     .help(hint),
+            );
+        }
+        for key in self.missing.iter().filter(|k| !explained.contains(k)) {
+            diags.push(
+                Diagnostic::error(self.span, format!("{} is missing `{key}`", self.what))
+                    .label(format!("`{key}` is required here"))
+                    .help(format!("add `{key}:`; specs/README.md lists what each key means")),
             );
         }
     }
