@@ -9,12 +9,61 @@ pub mod actiontrail {
     pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
         provider: crate::Provider::Alibaba,
         name: "actiontrail",
-        api_version: ::core::option::Option::Some("2020-07-06"),
+        api_version: Some("2020-07-06"),
         protocol: crate::__private::Protocol::Rpc,
         endpoint: "actiontrail.{region}.aliyuncs.com",
         signing: &[crate::Signing::Acs3HmacSha256, crate::Signing::RpcHmacSha1],
         envelope: crate::__private::Envelope::Alibaba,
         request_id_header: "x-acs-request-id",
+    };
+    /// This service's operations, for the command-line tool.
+    #[cfg(feature = "cli")]
+    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+        provider: "alibaba",
+        name: "actiontrail",
+        spec: &SERVICE,
+        operations: &[
+            crate::__private::cli::Operation {
+                name: "CreateDeliveryHistoryJob",
+                summary: "Creates a data backfill task.",
+                params: &[
+                    crate::__private::cli::Param {
+                        name: "TrailName",
+                        kind: crate::__private::cli::Kind::String,
+                        required: true,
+                        help: "The name of the trail for which you want to create a historical event delivery task.",
+                    },
+                    crate::__private::cli::Param {
+                        name: "ClientToken",
+                        kind: crate::__private::cli::Kind::String,
+                        required: false,
+                        help: "The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.",
+                    },
+                ],
+                call: |client, args| ::std::boxed::Box::pin(
+                    crate::__private::cli::call::<
+                        create_delivery_history_job::Request,
+                    >(client, args),
+                ),
+            },
+            crate::__private::cli::Operation {
+                name: "GetDeliveryHistoryJob",
+                summary: "Queries the details of a data backfill task.",
+                params: &[
+                    crate::__private::cli::Param {
+                        name: "JobId",
+                        kind: crate::__private::cli::Kind::Integer,
+                        required: true,
+                        help: "The ID of the historical event delivery task.",
+                    },
+                ],
+                call: |client, args| ::std::boxed::Box::pin(
+                    crate::__private::cli::call::<
+                        get_delivery_history_job::Request,
+                    >(client, args),
+                ),
+            },
+        ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -26,10 +75,8 @@ pub mod actiontrail {
         ///
         /// # Errors
         /// When the configuration cannot serve this service (see [`crate::ConfigError`]).
-        pub fn new(
-            config: crate::Config,
-        ) -> ::core::result::Result<Self, crate::ConfigError> {
-            ::core::result::Result::Ok(Self {
+        pub fn new(config: crate::Config) -> Result<Self, crate::ConfigError> {
+            Ok(Self {
                 handle: crate::ClientHandle::new(&SERVICE, config)?,
             })
         }
@@ -67,20 +114,22 @@ pub mod actiontrail {
     /// Authorization: action `actiontrail:CreateDeliveryHistoryJob`, access level create.
     pub mod create_delivery_history_job {
         /// The parameters of `CreateDeliveryHistoryJob`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
         pub struct Request {
             /// The name of the trail for which you want to create a historical event delivery task.
             ///
             /// Wire name: `TrailName`.
             /// Example: `"trail-name"`.
-            pub trail_name: ::std::string::String,
+            #[serde(rename = "TrailName")]
+            pub trail_name: String,
             /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.
             ///
             /// Wire name: `ClientToken`.
             /// Length: at most 64.
             /// Characters: ascii only.
             /// Example: `"123e4567-e89b-12d3-a456-42665544****"`.
-            pub client_token: ::core::option::Option<::std::string::String>,
+            #[serde(rename = "ClientToken")]
+            pub client_token: Option<String>,
         }
         impl Request {
             /// Starts building a request.
@@ -93,26 +142,23 @@ pub mod actiontrail {
         #[must_use]
         pub struct Builder<C = ()> {
             client: C,
-            trail_name: ::core::option::Option<::std::string::String>,
-            client_token: ::core::option::Option<::std::string::String>,
+            trail_name: Option<String>,
+            client_token: Option<String>,
         }
         impl<C> Builder<C> {
             pub(crate) fn with_client(client: C) -> Self {
                 Self {
                     client,
-                    trail_name: ::core::option::Option::None,
-                    client_token: ::core::option::Option::None,
+                    trail_name: None,
+                    client_token: None,
                 }
             }
             /// The name of the trail for which you want to create a historical event delivery task.
             ///
             /// Wire name: `TrailName`.
             /// Example: `"trail-name"`.
-            pub fn trail_name(
-                mut self,
-                value: impl ::core::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.trail_name = ::core::option::Option::Some(value.into());
+            pub fn trail_name(mut self, value: impl Into<String>) -> Self {
+                self.trail_name = Some(value.into());
                 self
             }
             /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.
@@ -121,20 +167,15 @@ pub mod actiontrail {
             /// Length: at most 64.
             /// Characters: ascii only.
             /// Example: `"123e4567-e89b-12d3-a456-42665544****"`.
-            pub fn client_token(
-                mut self,
-                value: impl ::core::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.client_token = ::core::option::Option::Some(value.into());
+            pub fn client_token(mut self, value: impl Into<String>) -> Self {
+                self.client_token = Some(value.into());
                 self
             }
             /// Checks required parameters and constraints and returns the request.
             ///
             /// # Errors
             /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(
-                self,
-            ) -> ::core::result::Result<Request, crate::ValidationError> {
+            pub fn build(self) -> Result<Request, crate::ValidationError> {
                 let request = Request {
                     trail_name: crate::__private::required(
                         self.trail_name,
@@ -143,7 +184,7 @@ pub mod actiontrail {
                     client_token: self.client_token,
                 };
                 crate::__private::Operation::validate(&request)?;
-                ::core::result::Result::Ok(request)
+                Ok(request)
             }
         }
         impl Builder<crate::ClientHandle> {
@@ -153,16 +194,12 @@ pub mod actiontrail {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> ::core::result::Result<Response, Error> {
+            pub async fn send(self) -> Result<Response, Error> {
                 let client = self.client.clone();
                 match self.build() {
-                    ::core::result::Result::Ok(request) => {
-                        crate::__private::send(&client, request).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        ::core::result::Result::Err(
-                            crate::__private::validation_error::<Request>(error),
-                        )
+                    Ok(request) => crate::__private::send(&client, request).await,
+                    Err(error) => {
+                        Err(crate::__private::validation_error::<Request>(error))
                     }
                 }
             }
@@ -179,30 +216,20 @@ pub mod actiontrail {
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.query("TrailName", &self.trail_name);
-                if let ::core::option::Option::Some(value) = &self.client_token {
+                if let Some(value) = &self.client_token {
                     writer.query("ClientToken", value);
                 }
             }
-            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+            fn validate(&self) -> Result<(), crate::ValidationError> {
                 let mut check = crate::__private::Validator::default();
-                if let ::core::option::Option::Some(value) = &self.client_token {
-                    check
-                        .length(
-                            "ClientToken",
-                            value,
-                            ::core::option::Option::None,
-                            ::core::option::Option::Some(64),
-                        );
+                if let Some(value) = &self.client_token {
+                    check.length("ClientToken", value, None, Some(64));
                     check.ascii("ClientToken", value);
                 }
                 check.finish()
             }
-            fn idempotency_token(
-                &mut self,
-            ) -> ::core::option::Option<
-                &mut ::core::option::Option<::std::string::String>,
-            > {
-                ::core::option::Option::Some(&mut self.client_token)
+            fn idempotency_token(&mut self) -> Option<&mut Option<String>> {
+                Some(&mut self.client_token)
             }
         }
         /// The response of `CreateDeliveryHistoryJob`.
@@ -215,7 +242,7 @@ pub mod actiontrail {
             ///
             /// Correction. The document: The Response parameters section is empty; the field appears only in the example. In fact: The response body has RequestId, a string. Source: SDK alibabacloud\_actiontrail20200706 CreateDeliveryHistoryJobResponseBody.
             #[serde(rename = "RequestId")]
-            pub request_id: ::std::string::String,
+            pub request_id: String,
             /// The ID of the data backfill task that was created.
             ///
             /// Wire name: `JobId`.
@@ -331,7 +358,7 @@ pub mod actiontrail {
             fn from_request(error: crate::RequestError) -> Self {
                 Self::Request(error)
             }
-            fn service_error(&self) -> ::core::option::Option<&crate::ServiceError> {
+            fn service_error(&self) -> Option<&crate::ServiceError> {
                 match self {
                     Self::TrailNotFoundException(error)
                     | Self::MissingParameter(error)
@@ -348,14 +375,14 @@ pub mod actiontrail {
                     | Self::InternalError(error)
                     | Self::ServiceUnavailable(error)
                     | Self::IdempotentParameterMismatch(error)
-                    | Self::Unmodelled(error) => ::core::option::Option::Some(error),
-                    Self::Request(_) => ::core::option::Option::None,
+                    | Self::Unmodelled(error) => Some(error),
+                    Self::Request(_) => None,
                 }
             }
-            fn request_error(&self) -> ::core::option::Option<&crate::RequestError> {
+            fn request_error(&self) -> Option<&crate::RequestError> {
                 match self {
-                    Self::Request(error) => ::core::option::Option::Some(error),
-                    _ => ::core::option::Option::None,
+                    Self::Request(error) => Some(error),
+                    _ => None,
                 }
             }
         }
@@ -370,7 +397,7 @@ pub mod actiontrail {
     /// Authorization: action `actiontrail:GetDeliveryHistoryJob`, access level get, resource type \*HistoryDeliveryJob.
     pub mod get_delivery_history_job {
         /// The parameters of `GetDeliveryHistoryJob`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
         pub struct Request {
             /// The ID of the historical event delivery task.
             ///
@@ -378,6 +405,7 @@ pub mod actiontrail {
             /// Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer; it is sent as a decimal string in the query. Source: alibabacloud-go actiontrail-20200706 client models (GetDeliveryHistoryJobRequest.JobId \*int64).
+            #[serde(rename = "JobId")]
             pub job_id: i64,
         }
         impl Request {
@@ -391,14 +419,11 @@ pub mod actiontrail {
         #[must_use]
         pub struct Builder<C = ()> {
             client: C,
-            job_id: ::core::option::Option<i64>,
+            job_id: Option<i64>,
         }
         impl<C> Builder<C> {
             pub(crate) fn with_client(client: C) -> Self {
-                Self {
-                    client,
-                    job_id: ::core::option::Option::None,
-                }
+                Self { client, job_id: None }
             }
             /// The ID of the historical event delivery task.
             ///
@@ -406,22 +431,20 @@ pub mod actiontrail {
             /// Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer; it is sent as a decimal string in the query. Source: alibabacloud-go actiontrail-20200706 client models (GetDeliveryHistoryJobRequest.JobId \*int64).
-            pub fn job_id(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.job_id = ::core::option::Option::Some(value.into());
+            pub fn job_id(mut self, value: impl Into<i64>) -> Self {
+                self.job_id = Some(value.into());
                 self
             }
             /// Checks required parameters and constraints and returns the request.
             ///
             /// # Errors
             /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(
-                self,
-            ) -> ::core::result::Result<Request, crate::ValidationError> {
+            pub fn build(self) -> Result<Request, crate::ValidationError> {
                 let request = Request {
                     job_id: crate::__private::required(self.job_id, "JobId")?,
                 };
                 crate::__private::Operation::validate(&request)?;
-                ::core::result::Result::Ok(request)
+                Ok(request)
             }
         }
         impl Builder<crate::ClientHandle> {
@@ -431,16 +454,12 @@ pub mod actiontrail {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> ::core::result::Result<Response, Error> {
+            pub async fn send(self) -> Result<Response, Error> {
                 let client = self.client.clone();
                 match self.build() {
-                    ::core::result::Result::Ok(request) => {
-                        crate::__private::send(&client, request).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        ::core::result::Result::Err(
-                            crate::__private::validation_error::<Request>(error),
-                        )
+                    Ok(request) => crate::__private::send(&client, request).await,
+                    Err(error) => {
+                        Err(crate::__private::validation_error::<Request>(error))
                     }
                 }
             }
@@ -455,7 +474,7 @@ pub mod actiontrail {
                 self,
                 policy: crate::WaitPolicy,
                 observe: impl FnMut(&crate::TaskProgress<'_, Response>),
-            ) -> ::core::result::Result<Response, crate::WaitError<Response, Error>> {
+            ) -> Result<Response, crate::WaitError<Response, Error>> {
                 let client = self.client.clone();
                 let request = self
                     .build()
@@ -478,34 +497,30 @@ pub mod actiontrail {
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.query("JobId", &self.job_id);
             }
-            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+            fn validate(&self) -> Result<(), crate::ValidationError> {
                 let check = crate::__private::Validator::default();
                 check.finish()
             }
         }
         impl crate::__private::TaskStatus for Response {
             fn task_state(&self) -> crate::TaskState {
-                match ::core::option::Option::Some(&self.job_status) {
-                    ::core::option::Option::Some(
-                        JobStatus::Initializing | JobStatus::Delivering,
-                    ) => crate::TaskState::Running,
-                    ::core::option::Option::Some(JobStatus::Complete) => {
-                        crate::TaskState::Succeeded
+                match Some(&self.job_status) {
+                    Some(JobStatus::Initializing | JobStatus::Delivering) => {
+                        crate::TaskState::Running
                     }
-                    ::core::option::Option::Some(JobStatus::Failed) => {
-                        crate::TaskState::Failed
-                    }
+                    Some(JobStatus::Complete) => crate::TaskState::Succeeded,
+                    Some(JobStatus::Failed) => crate::TaskState::Failed,
                     _ => crate::TaskState::Unknown,
                 }
             }
-            fn state_text(&self) -> ::core::option::Option<::std::string::String> {
-                ::core::option::Option::Some({
+            fn state_text(&self) -> Option<String> {
+                Some({
                     let value = &self.job_status;
                     value.to_string()
                 })
             }
-            fn progress(&self) -> ::core::option::Option<i64> {
-                ::core::option::Option::None
+            fn progress(&self) -> Option<i64> {
+                None
             }
         }
         /// The response of `GetDeliveryHistoryJob`.
@@ -525,17 +540,14 @@ pub mod actiontrail {
             /// Example: `"2021-05-27T07:20:03Z"`.
             ///
             /// Correction. The document: The type is given as string, and the only example is a finished task. In fact: The value is an RFC 3339 time in UTC (YYYY-MM-DDTHH:MM:SSZ); a task that has not ended has no end time, so the field is optional (the SDK models every field as optional). Source: alibabacloud-go actiontrail-20200706 client models (EndTime \*string); the seed's example values.
-            #[serde(
-                rename = "EndTime",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub end_time: ::core::option::Option<crate::value::Timestamp>,
+            #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
+            pub end_time: Option<crate::value::Timestamp>,
             /// The home region of the trail.
             ///
             /// Wire name: `HomeRegion`.
             /// Example: `"cn-hangzhou"`.
             #[serde(rename = "HomeRegion")]
-            pub home_region: ::std::string::String,
+            pub home_region: String,
             /// The ID of the task.
             ///
             /// Wire name: `JobId`.
@@ -555,7 +567,7 @@ pub mod actiontrail {
             /// Wire name: `RequestId`.
             /// Example: `"FAFEC427-A00D-5653-B837-D0FA52220D8C"`.
             #[serde(rename = "RequestId")]
-            pub request_id: ::std::string::String,
+            pub request_id: String,
             /// The time when the task started.
             ///
             /// Wire name: `StartTime`.
@@ -569,17 +581,14 @@ pub mod actiontrail {
             /// Wire name: `Status`.
             ///
             /// Correction. The document: The list is shown as always present. In fact: The key may be absent; the official SDK then treats it as an empty list. Source: SDK alibabacloud\_actiontrail20200706 GetDeliveryHistoryJobResponseBody to\_map (always writes Status as a list).
-            #[serde(
-                rename = "Status",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub status: ::core::option::Option<::std::vec::Vec<RegionStatus>>,
+            #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+            pub status: Option<Vec<RegionStatus>>,
             /// The name of the trail based on which the task delivers events.
             ///
             /// Wire name: `TrailName`.
             /// Example: `"trail-name"`.
             #[serde(rename = "TrailName")]
-            pub trail_name: ::std::string::String,
+            pub trail_name: String,
             /// The time when the task was updated.
             ///
             /// Wire name: `UpdatedTime`.
@@ -695,7 +704,7 @@ pub mod actiontrail {
             fn from_request(error: crate::RequestError) -> Self {
                 Self::Request(error)
             }
-            fn service_error(&self) -> ::core::option::Option<&crate::ServiceError> {
+            fn service_error(&self) -> Option<&crate::ServiceError> {
                 match self {
                     Self::TrailNotFoundException(error)
                     | Self::MissingParameter(error)
@@ -712,14 +721,14 @@ pub mod actiontrail {
                     | Self::InternalError(error)
                     | Self::ServiceUnavailable(error)
                     | Self::IdempotentParameterMismatch(error)
-                    | Self::Unmodelled(error) => ::core::option::Option::Some(error),
-                    Self::Request(_) => ::core::option::Option::None,
+                    | Self::Unmodelled(error) => Some(error),
+                    Self::Request(_) => None,
                 }
             }
-            fn request_error(&self) -> ::core::option::Option<&crate::RequestError> {
+            fn request_error(&self) -> Option<&crate::RequestError> {
                 match self {
-                    Self::Request(error) => ::core::option::Option::Some(error),
-                    _ => ::core::option::Option::None,
+                    Self::Request(error) => Some(error),
+                    _ => None,
                 }
             }
         }
@@ -732,7 +741,7 @@ pub mod actiontrail {
             /// Wire name: `Region`.
             /// Example: `"cn-hangzhou"`.
             #[serde(rename = "Region")]
-            pub region: ::std::string::String,
+            pub region: String,
             /// The task status in each region.
             ///
             /// Wire name: `Status`.

@@ -9,12 +9,36 @@ pub mod cbr {
     pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
         provider: crate::Provider::Huawei,
         name: "cbr",
-        api_version: ::core::option::Option::None,
+        api_version: None,
         protocol: crate::__private::Protocol::Rest,
         endpoint: "cbr.{region}.myhuaweicloud.com",
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::Huawei,
         request_id_header: "X-Request-Id",
+    };
+    /// This service's operations, for the command-line tool.
+    #[cfg(feature = "cli")]
+    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+        provider: "huawei",
+        name: "cbr",
+        spec: &SERVICE,
+        operations: &[
+            crate::__private::cli::Operation {
+                name: "ShowOpLog",
+                summary: "Queries a task by task ID.",
+                params: &[
+                    crate::__private::cli::Param {
+                        name: "operation_log_id",
+                        kind: crate::__private::cli::Kind::String,
+                        required: true,
+                        help: "Task ID.",
+                    },
+                ],
+                call: |client, args| ::std::boxed::Box::pin(
+                    crate::__private::cli::call::<show_op_log::Request>(client, args),
+                ),
+            },
+        ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -26,10 +50,8 @@ pub mod cbr {
         ///
         /// # Errors
         /// When the configuration cannot serve this service (see [`crate::ConfigError`]).
-        pub fn new(
-            config: crate::Config,
-        ) -> ::core::result::Result<Self, crate::ConfigError> {
-            ::core::result::Result::Ok(Self {
+        pub fn new(config: crate::Config) -> Result<Self, crate::ConfigError> {
+            Ok(Self {
                 handle: crate::ClientHandle::new(&SERVICE, config)?,
             })
         }
@@ -49,12 +71,12 @@ pub mod cbr {
     /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` (ShowOpLog); transcribed from `004_76d30c683ddb2eb3.txt`.
     pub mod show_op_log {
         /// The parameters of `ShowOpLog`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
         pub struct Request {
             /// Task ID.
             ///
             /// Wire name: `operation_log_id`.
-            pub operation_log_id: ::std::string::String,
+            pub operation_log_id: String,
         }
         impl Request {
             /// Starts building a request.
@@ -67,32 +89,27 @@ pub mod cbr {
         #[must_use]
         pub struct Builder<C = ()> {
             client: C,
-            operation_log_id: ::core::option::Option<::std::string::String>,
+            operation_log_id: Option<String>,
         }
         impl<C> Builder<C> {
             pub(crate) fn with_client(client: C) -> Self {
                 Self {
                     client,
-                    operation_log_id: ::core::option::Option::None,
+                    operation_log_id: None,
                 }
             }
             /// Task ID.
             ///
             /// Wire name: `operation_log_id`.
-            pub fn operation_log_id(
-                mut self,
-                value: impl ::core::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.operation_log_id = ::core::option::Option::Some(value.into());
+            pub fn operation_log_id(mut self, value: impl Into<String>) -> Self {
+                self.operation_log_id = Some(value.into());
                 self
             }
             /// Checks required parameters and constraints and returns the request.
             ///
             /// # Errors
             /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(
-                self,
-            ) -> ::core::result::Result<Request, crate::ValidationError> {
+            pub fn build(self) -> Result<Request, crate::ValidationError> {
                 let request = Request {
                     operation_log_id: crate::__private::required(
                         self.operation_log_id,
@@ -100,7 +117,7 @@ pub mod cbr {
                     )?,
                 };
                 crate::__private::Operation::validate(&request)?;
-                ::core::result::Result::Ok(request)
+                Ok(request)
             }
         }
         impl Builder<crate::ClientHandle> {
@@ -110,16 +127,12 @@ pub mod cbr {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> ::core::result::Result<Response, Error> {
+            pub async fn send(self) -> Result<Response, Error> {
                 let client = self.client.clone();
                 match self.build() {
-                    ::core::result::Result::Ok(request) => {
-                        crate::__private::send(&client, request).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        ::core::result::Result::Err(
-                            crate::__private::validation_error::<Request>(error),
-                        )
+                    Ok(request) => crate::__private::send(&client, request).await,
+                    Err(error) => {
+                        Err(crate::__private::validation_error::<Request>(error))
                     }
                 }
             }
@@ -134,7 +147,7 @@ pub mod cbr {
                 self,
                 policy: crate::WaitPolicy,
                 observe: impl FnMut(&crate::TaskProgress<'_, Response>),
-            ) -> ::core::result::Result<Response, crate::WaitError<Response, Error>> {
+            ) -> Result<Response, crate::WaitError<Response, Error>> {
                 let client = self.client.clone();
                 let request = self
                     .build()
@@ -158,7 +171,7 @@ pub mod cbr {
                 writer.project_id_path("project_id");
                 writer.path("operation_log_id", &self.operation_log_id);
             }
-            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+            fn validate(&self) -> Result<(), crate::ValidationError> {
                 let check = crate::__private::Validator::default();
                 check.finish()
             }
@@ -166,13 +179,11 @@ pub mod cbr {
         impl crate::__private::TaskStatus for Response {
             fn task_state(&self) -> crate::TaskState {
                 match self.operation_log.status.as_ref() {
-                    ::core::option::Option::Some(
-                        OperationStatus::Running | OperationStatus::Waiting,
-                    ) => crate::TaskState::Running,
-                    ::core::option::Option::Some(OperationStatus::Success) => {
-                        crate::TaskState::Succeeded
+                    Some(OperationStatus::Running | OperationStatus::Waiting) => {
+                        crate::TaskState::Running
                     }
-                    ::core::option::Option::Some(
+                    Some(OperationStatus::Success) => crate::TaskState::Succeeded,
+                    Some(
                         OperationStatus::Failed
                         | OperationStatus::Timeout
                         | OperationStatus::Skipped,
@@ -180,10 +191,10 @@ pub mod cbr {
                     _ => crate::TaskState::Unknown,
                 }
             }
-            fn state_text(&self) -> ::core::option::Option<::std::string::String> {
+            fn state_text(&self) -> Option<String> {
                 self.operation_log.status.as_ref().map(|value| value.to_string())
             }
-            fn progress(&self) -> ::core::option::Option<i64> {
+            fn progress(&self) -> Option<i64> {
                 self.operation_log
                     .extra_info
                     .as_ref()
@@ -257,7 +268,7 @@ pub mod cbr {
             fn from_request(error: crate::RequestError) -> Self {
                 Self::Request(error)
             }
-            fn service_error(&self) -> ::core::option::Option<&crate::ServiceError> {
+            fn service_error(&self) -> Option<&crate::ServiceError> {
                 match self {
                     Self::BackupService6500(error)
                     | Self::Apigw0101(error)
@@ -265,14 +276,14 @@ pub mod cbr {
                     | Self::Apigw0301(error)
                     | Self::Apigw0303(error)
                     | Self::Apigw0308(error)
-                    | Self::Unmodelled(error) => ::core::option::Option::Some(error),
-                    Self::Request(_) => ::core::option::Option::None,
+                    | Self::Unmodelled(error) => Some(error),
+                    Self::Request(_) => None,
                 }
             }
-            fn request_error(&self) -> ::core::option::Option<&crate::RequestError> {
+            fn request_error(&self) -> Option<&crate::RequestError> {
                 match self {
-                    Self::Request(error) => ::core::option::Option::Some(error),
-                    _ => ::core::option::Option::None,
+                    Self::Request(error) => Some(error),
+                    _ => None,
                 }
             }
         }
@@ -291,95 +302,95 @@ pub mod cbr {
             ///
             /// Wire name: `checkpoint_id`.
             /// Example: `"b432511f-d889-428f-8b0e-5f47c524c6b6"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub checkpoint_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub checkpoint_id: Option<String>,
             /// Creation time, for example, 2020-02-23T01:00:32Z.
             ///
             /// Wire name: `created_at`.
             /// Example: `"2019-05-23T14:31:36.039+00:00"`.
             ///
             /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub created_at: ::core::option::Option<crate::value::Timestamp>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub created_at: Option<crate::value::Timestamp>,
             /// Task end time, for example, 2020-02-23T01:00:32Z.
             ///
             /// Wire name: `ended_at`.
             /// Example: `"2019-05-23T14:35:23.511+00:00"`.
             ///
             /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub ended_at: ::core::option::Option<crate::value::Timestamp>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub ended_at: Option<crate::value::Timestamp>,
             /// Task error message.
             ///
             /// Wire name: `error_info`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub error_info: ::core::option::Option<OpErrorInfo>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub error_info: Option<OpErrorInfo>,
             /// Task extension information.
             ///
             /// Wire name: `extra_info`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub extra_info: ::core::option::Option<OpExtraInfo>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub extra_info: Option<OpExtraInfo>,
             /// Task ID.
             ///
             /// Wire name: `id`.
             /// Example: `"4827f2da-b008-4507-ab7d-42d0df5ed912"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub id: Option<String>,
             /// Task type.
             ///
             /// Wire name: `operation_type`.
             /// Example: `"backup"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub operation_type: ::core::option::Option<OperationType>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_type: Option<OperationType>,
             /// Policy ID.
             ///
             /// Wire name: `policy_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub policy_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub policy_id: Option<String>,
             /// Project ID.
             ///
             /// Wire name: `project_id`.
             /// Example: `"04f1829c788037ac2fb8c01eb2b04b95"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub project_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub project_id: Option<String>,
             /// Backup provider ID, which specifies whether the backup object is a server or disk.
             ///
             /// Wire name: `provider_id`.
             /// Example: `"0daac4c5-6707-4851-97ba-169e36266b66"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub provider_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub provider_id: Option<String>,
             /// Task start time, for example, 2020-02-23T01:00:32Z.
             ///
             /// Wire name: `started_at`.
             /// Example: `"2019-05-23T14:31:36.007+00:00"`.
             ///
             /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub started_at: ::core::option::Option<crate::value::Timestamp>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub started_at: Option<crate::value::Timestamp>,
             /// Task status.
             ///
             /// Wire name: `status`.
             /// Example: `"success"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub status: ::core::option::Option<OperationStatus>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub status: Option<OperationStatus>,
             /// Modification time, for example, 2020-02-23T01:00:32Z.
             ///
             /// Wire name: `updated_at`.
             /// Example: `"2019-05-23T14:35:23.584+00:00"`.
             ///
             /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub updated_at: ::core::option::Option<crate::value::Timestamp>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub updated_at: Option<crate::value::Timestamp>,
             /// ID of the vault with which the target resource is associated.
             ///
             /// Wire name: `vault_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub vault_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub vault_id: Option<String>,
             /// Name of the vault with which the target resource is associated.
             ///
             /// Wire name: `vault_name`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub vault_name: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub vault_name: Option<String>,
         }
         /// Task error message.
         #[derive(
@@ -394,13 +405,13 @@ pub mod cbr {
             /// Error code. For details, see Error Codes.
             ///
             /// Wire name: `code`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub code: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub code: Option<String>,
             /// Error message.
             ///
             /// Wire name: `message`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub message: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub message: Option<String>,
         }
         /// Task extension information.
         #[derive(
@@ -415,59 +426,57 @@ pub mod cbr {
             /// Extended parameters of backup.
             ///
             /// Wire name: `backup`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub backup: ::core::option::Option<OpExtendInfoBckup>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub backup: Option<OpExtendInfoBckup>,
             /// Common parameters.
             ///
             /// Wire name: `common`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub common: ::core::option::Option<OpExtendInfoCommon>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub common: Option<OpExtendInfoCommon>,
             /// Extended parameters of deletion.
             ///
             /// Wire name: `delete`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub delete: ::core::option::Option<OpExtendInfoDelete>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub delete: Option<OpExtendInfoDelete>,
             /// Extended parameters of synchronization.
             ///
             /// Wire name: `sync`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub sync: ::core::option::Option<OpExtendInfoSync>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub sync: Option<OpExtendInfoSync>,
             /// Extended parameters of removing resources from a vault.
             ///
             /// Wire name: `remove_resources`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub remove_resources: ::core::option::Option<OpExtendInfoRemoveResources>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub remove_resources: Option<OpExtendInfoRemoveResources>,
             /// Extended parameters of replication.
             ///
             /// Wire name: `replication`.
             ///
             /// Correction. The document: The OpExtraInfo table does not list this field. In fact: Replication tasks carry extra\_info.replication (OpExtendInfoReplication). Source: huaweicloudsdkcbr 3.1.219 model OpExtraInfo and OpExtendInfoReplication; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> (table OpExtraInfo).
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub replication: ::core::option::Option<OpExtendInfoReplication>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub replication: Option<OpExtendInfoReplication>,
             /// Resource information.
             ///
             /// Wire name: `resource`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub resource: ::core::option::Option<Resource>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub resource: Option<Resource>,
             /// Extended parameters of restoration.
             ///
             /// Wire name: `restore`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub restore: ::core::option::Option<OpExtendInfoRestore>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub restore: Option<OpExtendInfoRestore>,
             /// Extended parameters of deleting a vault.
             ///
             /// Wire name: `vault_delete`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub vault_delete: ::core::option::Option<OpExtendInfoVaultDelete>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub vault_delete: Option<OpExtendInfoVaultDelete>,
             /// Extended parameters of updating the expiration time of backups.
             ///
             /// Wire name: `update_expiration_time`.
             ///
             /// Correction. The document: The OpExtraInfo table does not list this field. In fact: Tasks that update backup expiration times carry extra\_info.update\_expiration\_time (OpExtendInfoUpdateExpirationTime). Source: huaweicloudsdkcbr model OpExtraInfo and OpExtendInfoUpdateExpirationTime.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub update_expiration_time: ::core::option::Option<
-                OpExtendInfoUpdateExpirationTime,
-            >,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub update_expiration_time: Option<OpExtendInfoUpdateExpirationTime>,
         }
         /// Extended parameters of backup.
         #[derive(
@@ -482,39 +491,35 @@ pub mod cbr {
             /// Error code returned if application-consistent backup fails. For details, see Error Codes.
             ///
             /// Wire name: `app_consistency_error_code`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub app_consistency_error_code: ::core::option::Option<
-                ::std::string::String,
-            >,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub app_consistency_error_code: Option<String>,
             /// Error message returned if application-consistent backup fails.
             ///
             /// Wire name: `app_consistency_error_message`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub app_consistency_error_message: ::core::option::Option<
-                ::std::string::String,
-            >,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub app_consistency_error_message: Option<String>,
             /// Application-consistent backup status, which can be set to 0 (non-application-consistent backup) or 1 (application-consistent backup).
             ///
             /// Wire name: `app_consistency_status`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub app_consistency_status: ::core::option::Option<AppConsistencyStatus>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub app_consistency_status: Option<AppConsistencyStatus>,
             /// Backup ID.
             ///
             /// Wire name: `backup_id`.
             /// Example: `"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub backup_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub backup_id: Option<String>,
             /// Backup name.
             ///
             /// Wire name: `backup_name`.
             /// Example: `"manualbk_1234"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub backup_name: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub backup_name: Option<String>,
             /// Whether incremental backup is used.
             ///
             /// Wire name: `incremental`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub incremental: ::core::option::Option<Incremental>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub incremental: Option<Incremental>,
         }
         /// Common parameters.
         #[derive(
@@ -531,19 +536,19 @@ pub mod cbr {
             /// Wire name: `progress`.
             /// Range: 0 to 100.
             /// Example: `100`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub progress: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub progress: Option<i32>,
             /// Request ID.
             ///
             /// Wire name: `request_id`.
             /// Example: `"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub request_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub request_id: Option<String>,
             /// Backup task ID.
             ///
             /// Wire name: `task_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub task_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub task_id: Option<String>,
         }
         /// Extended parameters of deletion.
         #[derive(
@@ -558,13 +563,13 @@ pub mod cbr {
             /// Backup ID.
             ///
             /// Wire name: `backup_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub backup_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub backup_id: Option<String>,
             /// Backup name.
             ///
             /// Wire name: `backup_name`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub backup_name: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub backup_name: Option<String>,
         }
         /// Extended parameters of synchronization.
         #[derive(
@@ -579,18 +584,18 @@ pub mod cbr {
             /// Number of synchronized backups.
             ///
             /// Wire name: `sync_backup_num`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub sync_backup_num: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub sync_backup_num: Option<i32>,
             /// Number of deleted backups.
             ///
             /// Wire name: `delete_backup_num`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub delete_backup_num: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub delete_backup_num: Option<i32>,
             /// Number of backups that failed to be synchronized.
             ///
             /// Wire name: `err_sync_backup_num`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub err_sync_backup_num: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub err_sync_backup_num: Option<i32>,
         }
         /// Extended parameters of removing resources from a vault.
         #[derive(
@@ -605,18 +610,18 @@ pub mod cbr {
             /// Number of resources that fail to be deleted.
             ///
             /// Wire name: `fail_count`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub fail_count: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub fail_count: Option<i32>,
             /// Number of deleted backups.
             ///
             /// Wire name: `total_count`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub total_count: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub total_count: Option<i32>,
             /// Resource information.
             ///
             /// Wire name: `resources`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub resources: ::core::option::Option<::std::vec::Vec<Resource>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub resources: Option<Vec<Resource>>,
         }
         /// Resource information.
         #[derive(
@@ -631,32 +636,29 @@ pub mod cbr {
             /// Extra information of the resource.
             ///
             /// Wire name: `extra_info`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub extra_info: ::core::option::Option<ResourceExtraInfo>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub extra_info: Option<ResourceExtraInfo>,
             /// ID of the resource to be backed up.
             ///
             /// Wire name: `id`.
             /// Example: `"1dab32fa-ebf2-415a-ab0b-eabe6353bc86"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub id: Option<String>,
             /// Name of the resource to be backed up. The value consists of 0 to 255 characters.
             ///
             /// Wire name: `name`.
             /// Length: 0 to 255.
             /// Example: `"ECS-0001"`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub name: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub name: Option<String>,
             /// Type of the resource to be backed up.
             ///
             /// Wire name: `type`.
             /// Example: `"OS::Nova::Server"`.
             ///
             /// Correction. The document: The description cell holds only "\|-"; the type and its values are lost. In fact: The type of the resource to be backed up: OS::Nova::Server, OS::Cinder::Volume, OS::Ironic::BareMetalServer, OS::Native::Server, OS::Sfs::Turbo or OS::Workspace::DesktopV2. Source: huaweicloudsdkcbr model Resource (docstring of type).
-            #[serde(
-                rename = "type",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub type_: ::core::option::Option<ResourceType>,
+            #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+            pub type_: Option<ResourceType>,
         }
         /// Extra information of the resource.
         #[derive(
@@ -671,19 +673,15 @@ pub mod cbr {
             /// IDs of the disks that will not be backed up. This parameter is used when servers are added to a vault, which include all server disks. But some disks do not need to be backed up. Or in case that a server was previously added and some disks on this server do not need to be backed up.
             ///
             /// Wire name: `exclude_volumes`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub exclude_volumes: ::core::option::Option<
-                ::std::vec::Vec<::std::string::String>,
-            >,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub exclude_volumes: Option<Vec<String>>,
             /// Disks to be backed up.
             ///
             /// Wire name: `include_volumes`.
             ///
             /// Correction. The document: The ResourceExtraInfo table does not list this field. In fact: Resource extra information may carry include\_volumes, a list of objects with id and os\_version. Source: huaweicloudsdkcbr 3.1.219 model ResourceExtraInfo and ResourceExtraInfoIncludeVolumes.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub include_volumes: ::core::option::Option<
-                ::std::vec::Vec<ResourceExtraInfoIncludeVolumes>,
-            >,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub include_volumes: Option<Vec<ResourceExtraInfoIncludeVolumes>>,
         }
         /// A disk to be backed up.
         ///
@@ -700,13 +698,13 @@ pub mod cbr {
             /// Volume ID. Only a UUID is supported.
             ///
             /// Wire name: `id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub id: Option<String>,
             /// Operating system type.
             ///
             /// Wire name: `os_version`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub os_version: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub os_version: Option<String>,
         }
         /// Extended parameters of restoration.
         #[derive(
@@ -721,23 +719,23 @@ pub mod cbr {
             /// Backup ID.
             ///
             /// Wire name: `backup_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub backup_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub backup_id: Option<String>,
             /// Backup name.
             ///
             /// Wire name: `backup_name`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub backup_name: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub backup_name: Option<String>,
             /// ID of the resource to be restored.
             ///
             /// Wire name: `target_resource_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub target_resource_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub target_resource_id: Option<String>,
             /// Name of the resource to be restored.
             ///
             /// Wire name: `target_resource_name`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub target_resource_name: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub target_resource_name: Option<String>,
         }
         /// Extended parameters of deleting a vault.
         #[derive(
@@ -752,13 +750,13 @@ pub mod cbr {
             /// Number of resources that fail to be deleted in this task.
             ///
             /// Wire name: `fail_count`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub fail_count: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub fail_count: Option<i32>,
             /// Number of backups deleted in this task.
             ///
             /// Wire name: `total_count`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub total_count: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub total_count: Option<i32>,
         }
         /// Extended parameters of replication.
         ///
@@ -775,53 +773,53 @@ pub mod cbr {
             /// Destination backup ID.
             ///
             /// Wire name: `destination_backup_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub destination_backup_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub destination_backup_id: Option<String>,
             /// Destination restore point ID.
             ///
             /// Wire name: `destination_checkpoint_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub destination_checkpoint_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub destination_checkpoint_id: Option<String>,
             /// Destination project ID.
             ///
             /// Wire name: `destination_project_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub destination_project_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub destination_project_id: Option<String>,
             /// Destination region.
             ///
             /// Wire name: `destination_region`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub destination_region: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub destination_region: Option<String>,
             /// Source backup ID.
             ///
             /// Wire name: `source_backup_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub source_backup_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub source_backup_id: Option<String>,
             /// Source restore point ID.
             ///
             /// Wire name: `source_checkpoint_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub source_checkpoint_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub source_checkpoint_id: Option<String>,
             /// Source project ID.
             ///
             /// Wire name: `source_project_id`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub source_project_id: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub source_project_id: Option<String>,
             /// Source region.
             ///
             /// Wire name: `source_region`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub source_region: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub source_region: Option<String>,
             /// Source backup name.
             ///
             /// Wire name: `source_backup_name`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub source_backup_name: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub source_backup_name: Option<String>,
             /// Destination backup name.
             ///
             /// Wire name: `destination_backup_name`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub destination_backup_name: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub destination_backup_name: Option<String>,
         }
         /// Extended parameters of updating the expiration time of backups.
         ///
@@ -838,13 +836,13 @@ pub mod cbr {
             /// Number of backups affected by this task.
             ///
             /// Wire name: `affected_backups_count`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub affected_backups_count: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub affected_backups_count: Option<i32>,
             /// Expected expiration date set by this task, in the format YYYY-MM-DD.
             ///
             /// Wire name: `expiration_day`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub expiration_day: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub expiration_day: Option<String>,
         }
         /// Task type.
         ///
@@ -872,7 +870,7 @@ pub mod cbr {
             /// `migrate_resources`: Migration of resources.
             MigrateResources,
             /// A value this version of the crate does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl crate::value::StringEnum for OperationType {
             fn from_wire(value: &str) -> Self {
@@ -923,7 +921,7 @@ pub mod cbr {
             /// `waiting`: The task is waiting to run.
             Waiting,
             /// A value this version of the crate does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl crate::value::StringEnum for OperationStatus {
             fn from_wire(value: &str) -> Self {
@@ -960,7 +958,7 @@ pub mod cbr {
             /// `1`: Application-consistent backup.
             ApplicationConsistent,
             /// A value this version of the crate does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl crate::value::StringEnum for AppConsistencyStatus {
             fn from_wire(value: &str) -> Self {
@@ -989,7 +987,7 @@ pub mod cbr {
             /// `false`: Incremental backup is not used.
             False,
             /// A value this version of the crate does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl crate::value::StringEnum for Incremental {
             fn from_wire(value: &str) -> Self {
@@ -1028,7 +1026,7 @@ pub mod cbr {
             /// `OS::Workspace::DesktopV2`: Cloud desktop (Workspace).
             WorkspaceDesktopV2,
             /// A value this version of the crate does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl crate::value::StringEnum for ResourceType {
             fn from_wire(value: &str) -> Self {

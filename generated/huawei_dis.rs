@@ -9,12 +9,56 @@ pub mod dis {
     pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
         provider: crate::Provider::Huawei,
         name: "dis",
-        api_version: ::core::option::Option::None,
+        api_version: None,
         protocol: crate::__private::Protocol::Rest,
         endpoint: "dis.{region}.myhuaweicloud.com",
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::HuaweiDis,
         request_id_header: "X-Request-Id",
+    };
+    /// This service's operations, for the command-line tool.
+    #[cfg(feature = "cli")]
+    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+        provider: "huawei",
+        name: "dis",
+        spec: &SERVICE,
+        operations: &[
+            crate::__private::cli::Operation {
+                name: "ShowTransferTaskLog",
+                summary: "Queries the log of the dump task running in the current stream.",
+                params: &[
+                    crate::__private::cli::Param {
+                        name: "task_id",
+                        kind: crate::__private::cli::Kind::String,
+                        required: true,
+                        help: "Dump task ID. The value contains 19 characters, including letters and digits.",
+                    },
+                    crate::__private::cli::Param {
+                        name: "order",
+                        kind: crate::__private::cli::Kind::Enum,
+                        required: false,
+                        help: "Log sorting mode.",
+                    },
+                    crate::__private::cli::Param {
+                        name: "sortBy",
+                        kind: crate::__private::cli::Kind::Enum,
+                        required: false,
+                        help: "Log sorting criteria. This field is used together with the order field. By default, logs are sorted by creation time in descending order.",
+                    },
+                    crate::__private::cli::Param {
+                        name: "pageInfo",
+                        kind: crate::__private::cli::Kind::Json,
+                        required: false,
+                        help: "Number of pages and logs displayed.",
+                    },
+                ],
+                call: |client, args| ::std::boxed::Box::pin(
+                    crate::__private::cli::call::<
+                        show_transfer_task_log::Request,
+                    >(client, args),
+                ),
+            },
+        ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -26,10 +70,8 @@ pub mod dis {
         ///
         /// # Errors
         /// When the configuration cannot serve this service (see [`crate::ConfigError`]).
-        pub fn new(
-            config: crate::Config,
-        ) -> ::core::result::Result<Self, crate::ConfigError> {
-            ::core::result::Result::Ok(Self {
+        pub fn new(config: crate::Config) -> Result<Self, crate::ConfigError> {
+            Ok(Self {
                 handle: crate::ClientHandle::new(&SERVICE, config)?,
             })
         }
@@ -51,15 +93,15 @@ pub mod dis {
     /// `POST /v1/transfertasklog/{task_id}` (ShowTransferTaskLog); transcribed from `002_7c4b2582fc2035c2.txt`.
     pub mod show_transfer_task_log {
         /// The parameters of `ShowTransferTaskLog`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct Request {
             /// Dump task ID. The value contains 19 characters, including letters and digits.
             ///
             /// Wire name: `task_id`.
             /// Length: exactly 19.
             /// Characters: alphanumeric only.
-            #[serde(skip)]
-            pub task_id: ::std::string::String,
+            #[serde(skip_serializing)]
+            pub task_id: String,
             /// Log sorting mode.
             ///
             /// Wire name: `order`.
@@ -67,8 +109,8 @@ pub mod dis {
             /// Example: `"desc"`.
             ///
             /// Correction. The document: The Range of values is empty. In fact: The value is desc (descending) or asc (ascending). Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub order: ::core::option::Option<SortOrder>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub order: Option<SortOrder>,
             /// Log sorting criteria. This field is used together with the order field. By default, logs are sorted by creation time in descending order.
             ///
             /// Wire name: `sortBy`.
@@ -76,19 +118,13 @@ pub mod dis {
             /// Example: `"createTimeStr"`.
             ///
             /// Correction. The document: The Range of values is empty. In fact: The value is createTimeStr, startTime, endTime, state, records, readRecords or dataSize. Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
-            #[serde(
-                rename = "sortBy",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub sort_by: ::core::option::Option<SortBy>,
+            #[serde(rename = "sortBy", skip_serializing_if = "Option::is_none")]
+            pub sort_by: Option<SortBy>,
             /// Number of pages and logs displayed.
             ///
             /// Wire name: `pageInfo`.
-            #[serde(
-                rename = "pageInfo",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub page_info: ::core::option::Option<PageInfo>,
+            #[serde(rename = "pageInfo", skip_serializing_if = "Option::is_none")]
+            pub page_info: Option<PageInfo>,
         }
         impl Request {
             /// Starts building a request.
@@ -101,19 +137,19 @@ pub mod dis {
         #[must_use]
         pub struct Builder<C = ()> {
             client: C,
-            task_id: ::core::option::Option<::std::string::String>,
-            order: ::core::option::Option<SortOrder>,
-            sort_by: ::core::option::Option<SortBy>,
-            page_info: ::core::option::Option<PageInfo>,
+            task_id: Option<String>,
+            order: Option<SortOrder>,
+            sort_by: Option<SortBy>,
+            page_info: Option<PageInfo>,
         }
         impl<C> Builder<C> {
             pub(crate) fn with_client(client: C) -> Self {
                 Self {
                     client,
-                    task_id: ::core::option::Option::None,
-                    order: ::core::option::Option::None,
-                    sort_by: ::core::option::Option::None,
-                    page_info: ::core::option::Option::None,
+                    task_id: None,
+                    order: None,
+                    sort_by: None,
+                    page_info: None,
                 }
             }
             /// Dump task ID. The value contains 19 characters, including letters and digits.
@@ -121,11 +157,8 @@ pub mod dis {
             /// Wire name: `task_id`.
             /// Length: exactly 19.
             /// Characters: alphanumeric only.
-            pub fn task_id(
-                mut self,
-                value: impl ::core::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.task_id = ::core::option::Option::Some(value.into());
+            pub fn task_id(mut self, value: impl Into<String>) -> Self {
+                self.task_id = Some(value.into());
                 self
             }
             /// Log sorting mode.
@@ -135,11 +168,8 @@ pub mod dis {
             /// Example: `"desc"`.
             ///
             /// Correction. The document: The Range of values is empty. In fact: The value is desc (descending) or asc (ascending). Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
-            pub fn order(
-                mut self,
-                value: impl ::core::convert::Into<SortOrder>,
-            ) -> Self {
-                self.order = ::core::option::Option::Some(value.into());
+            pub fn order(mut self, value: impl Into<SortOrder>) -> Self {
+                self.order = Some(value.into());
                 self
             }
             /// Log sorting criteria. This field is used together with the order field. By default, logs are sorted by creation time in descending order.
@@ -149,27 +179,22 @@ pub mod dis {
             /// Example: `"createTimeStr"`.
             ///
             /// Correction. The document: The Range of values is empty. In fact: The value is createTimeStr, startTime, endTime, state, records, readRecords or dataSize. Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
-            pub fn sort_by(mut self, value: impl ::core::convert::Into<SortBy>) -> Self {
-                self.sort_by = ::core::option::Option::Some(value.into());
+            pub fn sort_by(mut self, value: impl Into<SortBy>) -> Self {
+                self.sort_by = Some(value.into());
                 self
             }
             /// Number of pages and logs displayed.
             ///
             /// Wire name: `pageInfo`.
-            pub fn page_info(
-                mut self,
-                value: impl ::core::convert::Into<PageInfo>,
-            ) -> Self {
-                self.page_info = ::core::option::Option::Some(value.into());
+            pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
+                self.page_info = Some(value.into());
                 self
             }
             /// Checks required parameters and constraints and returns the request.
             ///
             /// # Errors
             /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(
-                self,
-            ) -> ::core::result::Result<Request, crate::ValidationError> {
+            pub fn build(self) -> Result<Request, crate::ValidationError> {
                 let request = Request {
                     task_id: crate::__private::required(self.task_id, "task_id")?,
                     order: self.order,
@@ -177,7 +202,7 @@ pub mod dis {
                     page_info: self.page_info,
                 };
                 crate::__private::Operation::validate(&request)?;
-                ::core::result::Result::Ok(request)
+                Ok(request)
             }
         }
         impl Builder<crate::ClientHandle> {
@@ -187,16 +212,12 @@ pub mod dis {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> ::core::result::Result<Response, Error> {
+            pub async fn send(self) -> Result<Response, Error> {
                 let client = self.client.clone();
                 match self.build() {
-                    ::core::result::Result::Ok(request) => {
-                        crate::__private::send(&client, request).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        ::core::result::Result::Err(
-                            crate::__private::validation_error::<Request>(error),
-                        )
+                    Ok(request) => crate::__private::send(&client, request).await,
+                    Err(error) => {
+                        Err(crate::__private::validation_error::<Request>(error))
                     }
                 }
             }
@@ -221,17 +242,11 @@ pub mod dis {
                 writer.path("task_id", &self.task_id);
                 writer.json_body(self);
             }
-            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+            fn validate(&self) -> Result<(), crate::ValidationError> {
                 let mut check = crate::__private::Validator::default();
                 {
                     let value = &self.task_id;
-                    check
-                        .length(
-                            "task_id",
-                            value,
-                            ::core::option::Option::Some(19),
-                            ::core::option::Option::Some(19),
-                        );
+                    check.length("task_id", value, Some(19), Some(19));
                     check.alphanumeric("task_id", value);
                 }
                 check.finish()
@@ -241,9 +256,7 @@ pub mod dis {
             type Item = TransferTaskLog;
             const FIRST_PAGE: i64 = 1;
             const DEFAULT_PAGE_SIZE: i64 = 10;
-            fn page(
-                &self,
-            ) -> (::core::option::Option<i64>, ::core::option::Option<i64>) {
+            fn page(&self) -> (Option<i64>, Option<i64>) {
                 (
                     self
                         .page_info
@@ -260,22 +273,18 @@ pub mod dis {
             fn set_page(&mut self, number: i64, size: i64) {
                 {
                     let target = &mut *self;
-                    let target = target
-                        .page_info
-                        .get_or_insert_with(::core::default::Default::default);
+                    let target = target.page_info.get_or_insert_with(Default::default);
                     target.page_index = i32::try_from(number).unwrap_or(i32::MAX);
                 }
                 let target = &mut *self;
-                let target = target
-                    .page_info
-                    .get_or_insert_with(::core::default::Default::default);
+                let target = target.page_info.get_or_insert_with(Default::default);
                 target.page_total = i32::try_from(size).unwrap_or(i32::MAX);
             }
             fn items(response: &Response) -> &[Self::Item] {
                 &response.transfer_task_log_list[..]
             }
-            fn total(response: &Response) -> ::core::option::Option<i64> {
-                ::core::option::Option::Some({
+            fn total(response: &Response) -> Option<i64> {
+                Some({
                     let value = &response.total_num;
                     i64::from(*value)
                 })
@@ -293,8 +302,8 @@ pub mod dis {
             /// If the operation fails, the details of the error are displayed. If the operation is successful, this field may be null.
             ///
             /// Wire name: `message`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub message: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub message: Option<String>,
             /// Error code.
             ///
             /// Wire name: `errorCode`.
@@ -314,31 +323,22 @@ pub mod dis {
             /// Wire name: `isStreamFound`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(
-                rename = "isStreamFound",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub is_stream_found: ::core::option::Option<::serde_json::Value>,
+            #[serde(rename = "isStreamFound", skip_serializing_if = "Option::is_none")]
+            pub is_stream_found: Option<::serde_json::Value>,
             /// Present in the example response (null); the document does not describe it.
             ///
             /// Wire name: `streamData`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(
-                rename = "streamData",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub stream_data: ::core::option::Option<::serde_json::Value>,
+            #[serde(rename = "streamData", skip_serializing_if = "Option::is_none")]
+            pub stream_data: Option<::serde_json::Value>,
             /// Present in the example response (null); the document does not describe it.
             ///
             /// Wire name: `streamDataList`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(
-                rename = "streamDataList",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub stream_data_list: ::core::option::Option<::serde_json::Value>,
+            #[serde(rename = "streamDataList", skip_serializing_if = "Option::is_none")]
+            pub stream_data_list: Option<::serde_json::Value>,
             /// Present in the example response (null); the document does not describe it.
             ///
             /// Wire name: `transferTaskList`.
@@ -346,19 +346,16 @@ pub mod dis {
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
             #[serde(
                 rename = "transferTaskList",
-                skip_serializing_if = "::core::option::Option::is_none"
+                skip_serializing_if = "Option::is_none"
             )]
-            pub transfer_task_list: ::core::option::Option<::serde_json::Value>,
+            pub transfer_task_list: Option<::serde_json::Value>,
             /// Present in the example response (null); the document does not describe it.
             ///
             /// Wire name: `monitorData`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(
-                rename = "monitorData",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub monitor_data: ::core::option::Option<::serde_json::Value>,
+            #[serde(rename = "monitorData", skip_serializing_if = "Option::is_none")]
+            pub monitor_data: Option<::serde_json::Value>,
             /// The HTTP exchange this response came from (status, request id); not part of the body.
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
@@ -487,7 +484,7 @@ pub mod dis {
             fn from_request(error: crate::RequestError) -> Self {
                 Self::Request(error)
             }
-            fn service_error(&self) -> ::core::option::Option<&crate::ServiceError> {
+            fn service_error(&self) -> Option<&crate::ServiceError> {
                 match self {
                     Self::Apigw0101(error)
                     | Self::Apigw0201(error)
@@ -509,14 +506,14 @@ pub mod dis {
                     | Self::Dis4112(error)
                     | Self::Dis4117(error)
                     | Self::Dis4200(error)
-                    | Self::Unmodelled(error) => ::core::option::Option::Some(error),
-                    Self::Request(_) => ::core::option::Option::None,
+                    | Self::Unmodelled(error) => Some(error),
+                    Self::Request(_) => None,
                 }
             }
-            fn request_error(&self) -> ::core::option::Option<&crate::RequestError> {
+            fn request_error(&self) -> Option<&crate::RequestError> {
                 match self {
-                    Self::Request(error) => ::core::option::Option::Some(error),
-                    _ => ::core::option::Option::None,
+                    Self::Request(error) => Some(error),
+                    _ => None,
                 }
             }
         }
@@ -555,13 +552,13 @@ pub mod dis {
             /// Characters: alphanumeric only.
             /// Example: `"CDaRPdvKUfZrAhzTaYs"`.
             #[serde(rename = "transferTaskId")]
-            pub transfer_task_id: ::std::string::String,
+            pub transfer_task_id: String,
             /// Type of the dump task. Default value OBS.
             ///
             /// Wire name: `destinationType`.
             /// Example: `"OBS"`.
             #[serde(rename = "destinationType")]
-            pub destination_type: ::std::string::String,
+            pub destination_type: String,
             /// Dump task start time. It is a UNIX timestamp, accurate to millisecond.
             ///
             /// Wire name: `startTime`.
@@ -595,27 +592,27 @@ pub mod dis {
             /// Wire name: `streamId`.
             /// Example: `"hFKqKEhCZgNayyIS8Zv"`.
             #[serde(rename = "streamId")]
-            pub stream_id: ::std::string::String,
+            pub stream_id: String,
             /// Project ID.
             ///
             /// Wire name: `projectId`.
             /// Example: `"575ae927fc644f22b5c5af5209b7cf51"`.
             #[serde(rename = "projectId")]
-            pub project_id: ::std::string::String,
+            pub project_id: String,
             /// Dump task name, which is composed of the dump task ID, stream name, and creation time. The value must be unique.
             ///
             /// Wire name: `transferFileName`.
             /// Example: `"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290"`.
             #[serde(rename = "transferFileName")]
-            pub transfer_file_name: ::std::string::String,
+            pub transfer_file_name: String,
             /// Present in the example response (0); the document does not describe it.
             ///
             /// Wire name: `state`.
             /// Example: `0`.
             ///
             /// Correction. The document: The transferTaskLogListResult table does not list this field. In fact: Each log carries an integer state (0 in the example). Source: the document's own example response.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub state: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub state: Option<i32>,
             /// Present in the example response (0); the document does not describe it.
             ///
             /// Wire name: `transformRecordsNum`.
@@ -624,17 +621,17 @@ pub mod dis {
             /// Correction. The document: The transferTaskLogListResult table does not list this field. In fact: Each log carries an integer transformRecordsNum (0 in the example). Source: the document's own example response.
             #[serde(
                 rename = "transformRecordsNum",
-                skip_serializing_if = "::core::option::Option::is_none"
+                skip_serializing_if = "Option::is_none"
             )]
-            pub transform_records_num: ::core::option::Option<i64>,
+            pub transform_records_num: Option<i64>,
             /// Present in the example response (0); the document does not describe it.
             ///
             /// Wire name: `num`.
             /// Example: `0`.
             ///
             /// Correction. The document: The transferTaskLogListResult table does not list this field. In fact: Each log carries an integer num (0 in the example). Source: the document's own example response.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub num: ::core::option::Option<i32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub num: Option<i32>,
         }
         /// Log sorting mode.
         ///
@@ -648,7 +645,7 @@ pub mod dis {
             /// `asc`: Ascending order.
             Asc,
             /// A value this version of the crate does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl crate::value::StringEnum for SortOrder {
             fn from_wire(value: &str) -> Self {
@@ -689,7 +686,7 @@ pub mod dis {
             /// `dataSize`: Data size in bytes.
             DataSize,
             /// A value this version of the crate does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl crate::value::StringEnum for SortBy {
             fn from_wire(value: &str) -> Self {

@@ -17,3 +17,14 @@ pub mod huawei {
 pub mod tencent {
     include!(concat!(env!("OUT_DIR"), "/tencent_cls.rs"));
 }
+/// Every enabled service's operations, for the command-line tool.
+#[cfg(feature = "cli")]
+pub(crate) fn cli_services() -> Vec<&'static crate::__private::cli::Service> {
+    #[allow(unused_mut)]
+    let mut services = Vec::new();
+    #[cfg(feature = "alibaba")] services.push(&alibaba::actiontrail::CLI);
+    #[cfg(feature = "huawei")] services.push(&huawei::cbr::CLI);
+    #[cfg(feature = "huawei")] services.push(&huawei::dis::CLI);
+    #[cfg(feature = "tencent")] services.push(&tencent::cls::CLI);
+    services
+}

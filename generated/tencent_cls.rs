@@ -9,12 +9,50 @@ pub mod cls {
     pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
         provider: crate::Provider::Tencent,
         name: "cls",
-        api_version: ::core::option::Option::None,
+        api_version: None,
         protocol: crate::__private::Protocol::Rest,
         endpoint: "{region}.cls.tencentyun.com",
         signing: &[crate::Signing::TencentQSignSha1],
         envelope: crate::__private::Envelope::TencentCls,
         request_id_header: "x-cls-requestid",
+    };
+    /// This service's operations, for the command-line tool.
+    #[cfg(feature = "cli")]
+    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+        provider: "tencent",
+        name: "cls",
+        spec: &SERVICE,
+        operations: &[
+            crate::__private::cli::Operation {
+                name: "ListShippingTasks",
+                summary: "Gets the shipping task information list.",
+                params: &[
+                    crate::__private::cli::Param {
+                        name: "shipper_id",
+                        kind: crate::__private::cli::Kind::String,
+                        required: true,
+                        help: "ID of the shipping rule to be queried.",
+                    },
+                    crate::__private::cli::Param {
+                        name: "start_time",
+                        kind: crate::__private::cli::Kind::String,
+                        required: true,
+                        help: "Query start time, which can be within the last three days.",
+                    },
+                    crate::__private::cli::Param {
+                        name: "end_time",
+                        kind: crate::__private::cli::Kind::String,
+                        required: true,
+                        help: "Query end time.",
+                    },
+                ],
+                call: |client, args| ::std::boxed::Box::pin(
+                    crate::__private::cli::call::<
+                        list_shipping_tasks::Request,
+                    >(client, args),
+                ),
+            },
+        ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -26,10 +64,8 @@ pub mod cls {
         ///
         /// # Errors
         /// When the configuration cannot serve this service (see [`crate::ConfigError`]).
-        pub fn new(
-            config: crate::Config,
-        ) -> ::core::result::Result<Self, crate::ConfigError> {
-            ::core::result::Result::Ok(Self {
+        pub fn new(config: crate::Config) -> Result<Self, crate::ConfigError> {
+            Ok(Self {
                 handle: crate::ClientHandle::new(&SERVICE, config)?,
             })
         }
@@ -51,13 +87,13 @@ pub mod cls {
     /// `GET /tasks` (ListShippingTasks); transcribed from `003_bc91df043198355a.txt`.
     pub mod list_shipping_tasks {
         /// The parameters of `ListShippingTasks`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
         pub struct Request {
             /// ID of the shipping rule to be queried.
             ///
             /// Wire name: `shipper_id`.
             /// Example: `"xx-xx-xx-xxxx"`.
-            pub shipper_id: ::std::string::String,
+            pub shipper_id: String,
             /// Query start time, which can be within the last three days.
             ///
             /// Wire name: `start_time`.
@@ -84,28 +120,25 @@ pub mod cls {
         #[must_use]
         pub struct Builder<C = ()> {
             client: C,
-            shipper_id: ::core::option::Option<::std::string::String>,
-            start_time: ::core::option::Option<crate::value::LocalDateTime<28800>>,
-            end_time: ::core::option::Option<crate::value::LocalDateTime<28800>>,
+            shipper_id: Option<String>,
+            start_time: Option<crate::value::LocalDateTime<28800>>,
+            end_time: Option<crate::value::LocalDateTime<28800>>,
         }
         impl<C> Builder<C> {
             pub(crate) fn with_client(client: C) -> Self {
                 Self {
                     client,
-                    shipper_id: ::core::option::Option::None,
-                    start_time: ::core::option::Option::None,
-                    end_time: ::core::option::Option::None,
+                    shipper_id: None,
+                    start_time: None,
+                    end_time: None,
                 }
             }
             /// ID of the shipping rule to be queried.
             ///
             /// Wire name: `shipper_id`.
             /// Example: `"xx-xx-xx-xxxx"`.
-            pub fn shipper_id(
-                mut self,
-                value: impl ::core::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.shipper_id = ::core::option::Option::Some(value.into());
+            pub fn shipper_id(mut self, value: impl Into<String>) -> Self {
+                self.shipper_id = Some(value.into());
                 self
             }
             /// Query start time, which can be within the last three days.
@@ -116,9 +149,9 @@ pub mod cls {
             /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone (in the URL, space as + and colon as %3A). Source: the document's sample request (start\_time=2017-10-10+00%3A00%3A00); tencentcloud-cls-sdk-python logclient.py.
             pub fn start_time(
                 mut self,
-                value: impl ::core::convert::Into<crate::value::LocalDateTime<28800>>,
+                value: impl Into<crate::value::LocalDateTime<28800>>,
             ) -> Self {
-                self.start_time = ::core::option::Option::Some(value.into());
+                self.start_time = Some(value.into());
                 self
             }
             /// Query end time.
@@ -129,18 +162,16 @@ pub mod cls {
             /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone (in the URL, space as + and colon as %3A). Source: the document's sample request (end\_time=2017-10-10+23%3A59%3A59); tencentcloud-cls-sdk-python logclient.py.
             pub fn end_time(
                 mut self,
-                value: impl ::core::convert::Into<crate::value::LocalDateTime<28800>>,
+                value: impl Into<crate::value::LocalDateTime<28800>>,
             ) -> Self {
-                self.end_time = ::core::option::Option::Some(value.into());
+                self.end_time = Some(value.into());
                 self
             }
             /// Checks required parameters and constraints and returns the request.
             ///
             /// # Errors
             /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(
-                self,
-            ) -> ::core::result::Result<Request, crate::ValidationError> {
+            pub fn build(self) -> Result<Request, crate::ValidationError> {
                 let request = Request {
                     shipper_id: crate::__private::required(
                         self.shipper_id,
@@ -153,7 +184,7 @@ pub mod cls {
                     end_time: crate::__private::required(self.end_time, "end_time")?,
                 };
                 crate::__private::Operation::validate(&request)?;
-                ::core::result::Result::Ok(request)
+                Ok(request)
             }
         }
         impl Builder<crate::ClientHandle> {
@@ -163,16 +194,12 @@ pub mod cls {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> ::core::result::Result<Response, Error> {
+            pub async fn send(self) -> Result<Response, Error> {
                 let client = self.client.clone();
                 match self.build() {
-                    ::core::result::Result::Ok(request) => {
-                        crate::__private::send(&client, request).await
-                    }
-                    ::core::result::Result::Err(error) => {
-                        ::core::result::Result::Err(
-                            crate::__private::validation_error::<Request>(error),
-                        )
+                    Ok(request) => crate::__private::send(&client, request).await,
+                    Err(error) => {
+                        Err(crate::__private::validation_error::<Request>(error))
                     }
                 }
             }
@@ -192,7 +219,7 @@ pub mod cls {
                 writer.query("start_time", &self.start_time);
                 writer.query("end_time", &self.end_time);
             }
-            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+            fn validate(&self) -> Result<(), crate::ValidationError> {
                 let check = crate::__private::Validator::default();
                 check.finish()
             }
@@ -203,7 +230,7 @@ pub mod cls {
             /// Shipping task information array.
             ///
             /// Wire name: `tasks`.
-            pub tasks: ::std::vec::Vec<TaskInfo>,
+            pub tasks: Vec<TaskInfo>,
             /// The HTTP exchange this response came from (status, request id); not part of the body.
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
@@ -292,7 +319,7 @@ pub mod cls {
             fn from_request(error: crate::RequestError) -> Self {
                 Self::Request(error)
             }
-            fn service_error(&self) -> ::core::option::Option<&crate::ServiceError> {
+            fn service_error(&self) -> Option<&crate::ServiceError> {
                 match self {
                     Self::InvalidAuthorization(error)
                     | Self::MissingAuthorization(error)
@@ -310,14 +337,14 @@ pub mod cls {
                     | Self::TopicNotExist(error)
                     | Self::SpeedQuotaExceed(error)
                     | Self::InternalError(error)
-                    | Self::Unmodelled(error) => ::core::option::Option::Some(error),
-                    Self::Request(_) => ::core::option::Option::None,
+                    | Self::Unmodelled(error) => Some(error),
+                    Self::Request(_) => None,
                 }
             }
-            fn request_error(&self) -> ::core::option::Option<&crate::RequestError> {
+            fn request_error(&self) -> Option<&crate::RequestError> {
                 match self {
-                    Self::Request(error) => ::core::option::Option::Some(error),
-                    _ => ::core::option::Option::None,
+                    Self::Request(error) => Some(error),
+                    _ => None,
                 }
             }
         }
@@ -329,17 +356,17 @@ pub mod cls {
             ///
             /// Wire name: `task_id`.
             /// Example: `"xxxxx-xx-xx-xx"`.
-            pub task_id: ::std::string::String,
+            pub task_id: String,
             /// Shipping rule ID.
             ///
             /// Wire name: `shipper_id`.
             /// Example: `"xxxxx-xx-xx-xx"`.
-            pub shipper_id: ::std::string::String,
+            pub shipper_id: String,
             /// Log topic ID.
             ///
             /// Wire name: `topic_id`.
             /// Example: `"xxxxx-xx-xx-xx"`.
-            pub topic_id: ::std::string::String,
+            pub topic_id: String,
             /// Start time of the current batch of shipped logs.
             ///
             /// Wire name: `range_start`.
@@ -377,7 +404,7 @@ pub mod cls {
             ///
             /// Wire name: `message`.
             /// Example: `"success"`.
-            pub message: ::std::string::String,
+            pub message: String,
         }
         /// Result of the current shipping task. Valid value: "success", "running", "failed", "wait".
         ///
@@ -395,7 +422,7 @@ pub mod cls {
             /// `wait`: The shipping task is waiting to run.
             Wait,
             /// A value this version of the crate does not know, kept as received.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl crate::value::StringEnum for TaskStatus {
             fn from_wire(value: &str) -> Self {

@@ -5,13 +5,19 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "cli")]
+#[path = "cli.rs"]
+pub mod cli;
 pub use crate::client::send_operation as send;
 pub use crate::error::ResponseMeta;
-pub use crate::{__impl_int_enum as impl_int_enum, __impl_operation_error as impl_operation_error, __impl_string_enum as impl_string_enum};
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
 pub use crate::waiter::wait;
 pub use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
+pub use crate::{
+    __impl_int_enum as impl_int_enum, __impl_operation_error as impl_operation_error,
+    __impl_string_enum as impl_string_enum,
+};
 
 /// A request of one operation.
 pub trait Operation: Send + Sized + 'static {

@@ -40,7 +40,14 @@ impl Fixture {
     fn read(path: &Path) -> Result<Self, String> {
         let name = path.file_name().and_then(|n| n.to_str()).ok_or("fixture name is not UTF-8")?.to_owned();
         let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
-        let mut fixture = Self { name, text: text.clone(), about: String::new(), expect: Vec::new(), with: Vec::new(), service: true };
+        let mut fixture = Self {
+            name,
+            text: text.clone(),
+            about: String::new(),
+            expect: Vec::new(),
+            with: Vec::new(),
+            service: true,
+        };
         for line in text.lines().map_while(|l| l.strip_prefix('#')) {
             let line = line.trim();
             if let Some(expect) = line.strip_prefix("expect:") {
@@ -62,7 +69,8 @@ impl Fixture {
     /// The fixture with its companions, under the display paths described at the top.
     fn sources(&self) -> Result<SourceMap, String> {
         let companion = |file: &str| {
-            std::fs::read_to_string(fixtures().join("invalid").join(file)).map_err(|e| format!("{}: companion {file}: {e}", self.name))
+            std::fs::read_to_string(fixtures().join("invalid").join(file))
+                .map_err(|e| format!("{}: companion {file}: {e}", self.name))
         };
         let mut sources = SourceMap::new();
         if let Some(stem) = self.name.strip_prefix("service_").and_then(|n| n.strip_suffix(".yaml")) {

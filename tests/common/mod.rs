@@ -135,12 +135,12 @@ pub fn example(provider: &str, service: &str, wire_name: &str, name: &str) -> St
     let specs = cloud_task_apis_codegen::spec::load(&sources, &mut diags);
     let api = cloud_task_apis_codegen::ir::lower(&sources, &specs)
         .unwrap_or_else(|diagnostics| panic!("{}", diagnostics.render(&sources)));
-    let service = api
+    let found = api
         .services
         .iter()
         .find(|s| s.provider.word() == provider && s.module == service)
         .unwrap_or_else(|| panic!("no service {provider}/{service} in specs/"));
-    let operation = service
+    let operation = found
         .operations
         .iter()
         .find(|o| o.wire_name == wire_name)

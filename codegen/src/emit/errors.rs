@@ -39,16 +39,16 @@ pub fn error(op: &Operation) -> TokenStream {
             fn from_request(error: crate::RequestError) -> Self {
                 Self::Request(error)
             }
-            fn service_error(&self) -> ::core::option::Option<&crate::ServiceError> {
+            fn service_error(&self) -> Option<&crate::ServiceError> {
                 match self {
-                    #(Self::#names(error) |)* Self::Unmodelled(error) => ::core::option::Option::Some(error),
-                    Self::Request(_) => ::core::option::Option::None,
+                    #(Self::#names(error) |)* Self::Unmodelled(error) => Some(error),
+                    Self::Request(_) => None,
                 }
             }
-            fn request_error(&self) -> ::core::option::Option<&crate::RequestError> {
+            fn request_error(&self) -> Option<&crate::RequestError> {
                 match self {
-                    Self::Request(error) => ::core::option::Option::Some(error),
-                    _ => ::core::option::Option::None,
+                    Self::Request(error) => Some(error),
+                    _ => None,
                 }
             }
         }

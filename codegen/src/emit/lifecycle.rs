@@ -33,7 +33,7 @@ impl Read {
     /// `Option<&T>`.
     fn option(&self) -> TokenStream {
         match self {
-            Self::Place(place) => quote!(::core::option::Option::Some(&#place)),
+            Self::Place(place) => quote!(Some(&#place)),
             Self::Optional(expr) => expr.clone(),
         }
     }
@@ -41,7 +41,7 @@ impl Read {
     /// `Option<U>` from `convert`, an expression of `value: &T`.
     fn map(&self, convert: &TokenStream) -> TokenStream {
         match self {
-            Self::Place(place) => quote!(::core::option::Option::Some({ let value = &#place; #convert })),
+            Self::Place(place) => quote!(Some({ let value = &#place; #convert })),
             Self::Optional(expr) => quote!(#expr.map(|value| #convert)),
         }
     }
@@ -59,7 +59,7 @@ pub fn task_status(w: &Waiter) -> TokenStream {
         if variants.is_empty() {
             quote!()
         } else {
-            quote!(::core::option::Option::Some(#(#enum_name::#variants)|*) => crate::TaskState::#outcome,)
+            quote!(Some(#(#enum_name::#variants)|*) => crate::TaskState::#outcome,)
         }
     };
     let running = arm(&w.running, "Running");
@@ -67,7 +67,7 @@ pub fn task_status(w: &Waiter) -> TokenStream {
     let failed = arm(&w.failed, "Failed");
     let progress = match &w.progress {
         Some(steps) => Read::new(&quote!(self), steps).map(&quote!(i64::from(*value))),
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     };
     quote! {
         impl crate::__private::TaskStatus for Response {
@@ -79,10 +79,10 @@ pub fn task_status(w: &Waiter) -> TokenStream {
                     _ => crate::TaskState::Unknown,
                 }
             }
-            fn state_text(&self) -> ::core::option::Option<::std::string::String> {
+            fn state_text(&self) -> Option<String> {
                 #state_text
             }
-            fn progress(&self) -> ::core::option::Option<i64> {
+            fn progress(&self) -> Option<i64> {
                 #progress
             }
         }
@@ -96,9 +96,9 @@ fn write(steps: &[Step], value: &TokenStream) -> TokenStream {
         let field = ident(&step.field);
         let last = i + 1 == steps.len();
         out.extend(match (last, step.optional) {
-            (false, true) => quote!(let target = target.#field.get_or_insert_with(::core::default::Default::default);),
+            (false, true) => quote!(let target = target.#field.get_or_insert_with(Default::default);),
             (false, false) => quote!(let target = &mut target.#field;),
-            (true, true) => quote!(target.#field = ::core::option::Option::Some(#value);),
+            (true, true) => quote!(target.#field = Some(#value);),
             (true, false) => quote!(target.#field = #value;),
         });
     }
@@ -127,7 +127,7 @@ pub fn paged(p: &Pagination) -> TokenStream {
     let size = Read::new(&quote!(self), &p.page_size).map(&quote!(i64::from(*value)));
     let total = match &p.total {
         Some(steps) => Read::new(&quote!(response), steps).map(&quote!(i64::from(*value))),
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     };
     let set_number = write(&p.page_number, &convert(&p.page_number, "number"));
     let set_size = write(&p.page_size, &convert(&p.page_size, "size"));
@@ -138,7 +138,7 @@ pub fn paged(p: &Pagination) -> TokenStream {
             type Item = #item;
             const FIRST_PAGE: i64 = #first;
             const DEFAULT_PAGE_SIZE: i64 = #default_size;
-            fn page(&self) -> (::core::option::Option<i64>, ::core::option::Option<i64>) {
+            fn page(&self) -> (Option<i64>, Option<i64>) {
                 (#number, #size)
             }
             fn set_page(&mut self, number: i64, size: i64) {
@@ -150,7 +150,7 @@ pub fn paged(p: &Pagination) -> TokenStream {
             fn items(response: &Response) -> &[Self::Item] {
                 #items
             }
-            fn total(response: &Response) -> ::core::option::Option<i64> {
+            fn total(response: &Response) -> Option<i64> {
                 #total
             }
         }

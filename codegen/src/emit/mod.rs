@@ -5,6 +5,7 @@
 //! signing, retries, validation rules) lives in the runtime, reached through
 //! `crate::__private`, so changing it never needs regeneration.
 
+mod cli;
 mod errors;
 mod examples;
 mod lifecycle;
@@ -40,10 +41,12 @@ pub fn service(service: &Service) -> TokenStream {
     let client = client(service);
     let operations = service.operations.iter().map(operation::operation);
     let examples = examples::tests(service);
+    let cli = cli::service_table(service);
     quote! {
         #module_docs
         pub mod #module {
             #spec
+            #cli
             #client
             #(#operations)*
             #examples
@@ -76,7 +79,8 @@ pub fn index(api: &Api) -> TokenStream {
             }
         }
     });
-    quote!(#(#modules)*)
+    let cli = cli::index_list(&api.services);
+    quote!(#(#modules)* #cli)
 }
 
 /// The file name of a service's generated code.
@@ -93,8 +97,8 @@ fn service_spec(service: &Service) -> TokenStream {
     });
     let name = &service.module;
     let api_version = match &service.api_version {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
     };
     let protocol = ident(match service.protocol {
         Protocol::Rpc => "Rpc",
@@ -156,8 +160,8 @@ fn client(service: &Service) -> TokenStream {
             ///
             /// # Errors
             /// When the configuration cannot serve this service (see [`crate::ConfigError`]).
-            pub fn new(config: crate::Config) -> ::core::result::Result<Self, crate::ConfigError> {
-                ::core::result::Result::Ok(Self { handle: crate::ClientHandle::new(&SERVICE, config)? })
+            pub fn new(config: crate::Config) -> Result<Self, crate::ConfigError> {
+                Ok(Self { handle: crate::ClientHandle::new(&SERVICE, config)? })
             }
             #(#methods)*
         }

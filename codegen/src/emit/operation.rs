@@ -43,20 +43,26 @@ fn request(op: &Operation) -> TokenStream {
         let field_docs = docs(&f.docs);
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
-        let serde = if !body {
-            quote!()
-        } else if f.location == Some(ParamIn::Body) {
-            serde_attrs(f)
-        } else {
-            quote!(#[serde(skip)])
-        };
+        // Requests decode from their wire names (the command-line tool builds them that way);
+        // with a JSON body they also encode, as exactly the body parameters.
+        let mut parts = Vec::new();
+        if f.wire_name != f.rust_name {
+            let wire = &f.wire_name;
+            parts.push(quote!(rename = #wire));
+        }
+        if body && f.location != Some(ParamIn::Body) {
+            parts.push(quote!(skip_serializing));
+        } else if body && !f.required {
+            parts.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        let serde = if parts.is_empty() { quote!() } else { quote!(#[serde(#(#parts),*)]) };
         quote!(#field_docs #serde pub #rust: #ty,)
     });
     let derive_serialize = if body { quote!(::serde::Serialize,) } else { quote!() };
     let summary = format!(" The parameters of `{}`. Build one with [`Request::builder`].", op.wire_name);
     quote! {
         #[doc = #summary]
-        #[derive(Clone, Debug, PartialEq, #derive_serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, #derive_serialize)]
         pub struct Request {
             #(#fields)*
         }
@@ -76,8 +82,8 @@ fn builder(op: &Operation) -> TokenStream {
         let setter_docs = docs(&f.docs);
         quote! {
             #setter_docs
-            pub fn #name(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
-                self.#name = ::core::option::Option::Some(value.into());
+            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                self.#name = Some(value.into());
                 self
             }
         }
@@ -103,7 +109,7 @@ fn builder(op: &Operation) -> TokenStream {
                 self,
                 policy: crate::WaitPolicy,
                 observe: impl FnMut(&crate::TaskProgress<'_, Response>),
-            ) -> ::core::result::Result<Response, crate::WaitError<Response, Error>> {
+            ) -> Result<Response, crate::WaitError<Response, Error>> {
                 let client = self.client.clone();
                 let request = self.build().map_err(|e| crate::WaitError::Call(crate::__private::validation_error::<Request>(e)))?;
                 crate::__private::wait(&client, request, policy, observe).await
@@ -127,21 +133,21 @@ fn builder(op: &Operation) -> TokenStream {
         #[must_use]
         pub struct Builder<C = ()> {
             client: C,
-            #(#names: ::core::option::Option<#types>,)*
+            #(#names: Option<#types>,)*
         }
         impl<C> Builder<C> {
             pub(crate) fn with_client(client: C) -> Self {
-                Self { client, #(#names: ::core::option::Option::None,)* }
+                Self { client, #(#names: None,)* }
             }
             #(#setters)*
             /// Checks required parameters and constraints and returns the request.
             ///
             /// # Errors
             /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(self) -> ::core::result::Result<Request, crate::ValidationError> {
+            pub fn build(self) -> Result<Request, crate::ValidationError> {
                 let request = Request { #(#build_fields)* };
                 crate::__private::Operation::validate(&request)?;
-                ::core::result::Result::Ok(request)
+                Ok(request)
             }
         }
         impl Builder<crate::ClientHandle> {
@@ -151,11 +157,11 @@ fn builder(op: &Operation) -> TokenStream {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> ::core::result::Result<Response, Error> {
+            pub async fn send(self) -> Result<Response, Error> {
                 let client = self.client.clone();
                 match self.build() {
-                    ::core::result::Result::Ok(request) => crate::__private::send(&client, request).await,
-                    ::core::result::Result::Err(error) => ::core::result::Result::Err(crate::__private::validation_error::<Request>(error)),
+                    Ok(request) => crate::__private::send(&client, request).await,
+                    Err(error) => Err(crate::__private::validation_error::<Request>(error)),
                 }
             }
             #wait
@@ -190,7 +196,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
             quote!(writer.#call(#wire, &self.#rust);)
         } else {
             quote! {
-                if let ::core::option::Option::Some(value) = &self.#rust {
+                if let Some(value) = &self.#rust {
                     writer.#call(#wire, value);
                 }
             }
@@ -209,8 +215,8 @@ fn operation_impl(op: &Operation) -> TokenStream {
     let token = op.token_field.as_ref().map(|t| {
         let t = ident(t);
         quote! {
-            fn idempotency_token(&mut self) -> ::core::option::Option<&mut ::core::option::Option<::std::string::String>> {
-                ::core::option::Option::Some(&mut self.#t)
+            fn idempotency_token(&mut self) -> Option<&mut Option<String>> {
+                Some(&mut self.#t)
             }
         }
     });
@@ -232,7 +238,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 #(#writes)*
                 #body
             }
-            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+            fn validate(&self) -> Result<(), crate::ValidationError> {
                 #check_binding = crate::__private::Validator::default();
                 #(#checks)*
                 check.finish()
@@ -252,16 +258,16 @@ fn validation(f: &Field) -> TokenStream {
     let optional_len = |v: Option<u64>| match v {
         Some(v) => {
             let v = Literal::u64_unsuffixed(v);
-            quote!(::core::option::Option::Some(#v))
+            quote!(Some(#v))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     };
     let optional_bound = |v: Option<i64>| match v {
         Some(v) => {
             let v = Literal::i64_unsuffixed(v);
-            quote!(::core::option::Option::Some(#v))
+            quote!(Some(#v))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     };
     let mut out = TokenStream::new();
     if c.min_length.is_some() || c.max_length.is_some() {
@@ -294,7 +300,7 @@ fn validation(f: &Field) -> TokenStream {
         }
     } else {
         quote! {
-            if let ::core::option::Option::Some(value) = &self.#rust {
+            if let Some(value) = &self.#rust {
                 #out
             }
         }

@@ -9,7 +9,7 @@ use crate::ir::{Enum, EnumKind, Field, RustType, Struct, WireValue};
 /// The Rust type of a field value (without the `Option` of optional fields).
 pub fn rust_type(ty: &RustType) -> TokenStream {
     match ty {
-        RustType::String => quote!(::std::string::String),
+        RustType::String => quote!(String),
         RustType::I32 => quote!(i32),
         RustType::I64 => quote!(i64),
         RustType::F64 => quote!(f64),
@@ -23,7 +23,7 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::Json => quote!(::serde_json::Value),
         RustType::Vec(item) => {
             let item = rust_type(item);
-            quote!(::std::vec::Vec<#item>)
+            quote!(Vec<#item>)
         }
         RustType::OneOrMany(item) => {
             let item = rust_type(item);
@@ -40,7 +40,7 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
 /// The declared type of a field: `Option<T>` when the value may be absent.
 pub fn field_type(field: &Field) -> TokenStream {
     let ty = rust_type(&field.ty);
-    if field.required { ty } else { quote!(::core::option::Option<#ty>) }
+    if field.required { ty } else { quote!(Option<#ty>) }
 }
 
 /// `#[serde(...)]` for a field: the wire name when it differs, and skipping absent optionals.
@@ -51,7 +51,7 @@ pub fn serde_attrs(field: &Field) -> TokenStream {
         parts.push(quote!(rename = #wire));
     }
     if !field.required {
-        parts.push(quote!(skip_serializing_if = "::core::option::Option::is_none"));
+        parts.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     if parts.is_empty() { quote!() } else { quote!(#[serde(#(#parts),*)]) }
 }
@@ -116,7 +116,7 @@ pub fn enumeration(def: &Enum) -> TokenStream {
                 })
                 .collect();
             (
-                quote!(Unknown(::std::string::String)),
+                quote!(Unknown(String)),
                 quote! {
                     impl crate::value::StringEnum for #name {
                         fn from_wire(value: &str) -> Self {

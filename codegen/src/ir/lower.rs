@@ -77,11 +77,12 @@ struct Ctx<'a> {
 
 fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
     let ctx = Ctx { op, offset };
-    let mut type_names = Scope::new("type")
-        .reserve("Request", op.operation.span)
-        .reserve("Response", op.operation.span)
-        .reserve("Error", op.operation.span)
-        .reserve("Builder", op.operation.span);
+    // Generated code names the prelude's types unqualified, so specs may not shadow them.
+    let reserved = [
+        "Request", "Response", "Error", "Builder", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec",
+        "Box", "Default", "Into",
+    ];
+    let mut type_names = reserved.iter().fold(Scope::new("type"), |scope, name| scope.reserve(name, op.operation.span));
     let types = op
         .types
         .iter()

@@ -14,13 +14,26 @@ pub const FORMAT_VERSION: i64 = 1;
 
 /// Checks `format:` first, so a file of another version is rejected by name rather than
 /// through a pile of unknown-key errors.
+/// A file without `format:` is reported and read as the current version.
 fn check_format(map: &mut MapReader<'_>, diags: &mut Diagnostics) -> bool {
-    let Some(node) = map.require("format", diags) else { return false };
-    match node.value {
+    let Some(node) = map.get("format") else {
+        diags.push(
+            Diagnostic::error(map.span(), "the file does not say which spec format it is written in")
+                .label("`format` is required")
+                .help(format!("start the file with `format: {FORMAT_VERSION}`")),
+        );
+        return true;
+    };
+    match &node.value {
         Value::Int(FORMAT_VERSION) => true,
-        _ => {
+        other => {
+            let found = match other {
+                Value::Int(v) => format!("`{v}`"),
+                Value::Str(s) => format!("\"{s}\" (a string)"),
+                _ => node.kind().to_owned(),
+            };
             diags.push(
-                Diagnostic::error(node.span, "unsupported spec format version")
+                Diagnostic::error(node.head(), format!("unsupported spec format version {found}"))
                     .label(format!("this generator reads `format: {FORMAT_VERSION}`"))
                     .help("convert the file to format 1 as described in specs/README.md"),
             );
@@ -31,11 +44,11 @@ fn check_format(map: &mut MapReader<'_>, diags: &mut Diagnostics) -> bool {
 
 /// Decodes a `service.yaml`.
 pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<ServiceDoc> {
-    let mut m = MapReader::new(root, "service file", diags)?;
+    let mut m = MapReader::new(root, "the service file", diags)?;
+    let before = diags.error_count();
     if !check_format(&mut m, diags) {
         return None;
     }
-    let before = diags.error_count();
     let provider = m.keyword("provider", true, diags);
     let service = m.str("service", true, diags);
     let title = m.str("title", true, diags);
@@ -73,17 +86,17 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
 
 /// Decodes an operation file.
 pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<OperationDoc> {
-    let mut m = MapReader::new(root, "operation file", diags)?;
+    let mut m = MapReader::new(root, "the operation file", diags)?;
+    let before = diags.error_count();
     if !check_format(&mut m, diags) {
         return None;
     }
-    let before = diags.error_count();
     let operation = m.str("operation", true, diags);
     let seed = m.str("seed", true, diags);
     let summary = m.str("summary", true, diags);
     let description = m.str("description", false, diags);
     let authorization = m.get("authorization").and_then(|n| authorization(n, diags));
-    let http = m.require("http", diags).and_then(|n| MapReader::new(n, "`http`", diags));
+    let http = m.require("http").and_then(|n| MapReader::new(n, "`http`", diags));
     let (method, path) = match http {
         Some(mut h) => {
             let method = h.keyword("method", true, diags);
@@ -95,7 +108,7 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
     };
     let idempotency = m.keyword("idempotency", true, diags);
     let idempotency_token = m.str("idempotency_token", false, diags);
-    let request = m.require("request", diags).and_then(|n| MapReader::new(n, "`request`", diags));
+    let request = m.require("request").and_then(|n| MapReader::new(n, "`request`", diags));
     let (request_description, params) = match request {
         Some(mut r) => {
             let description = r.str("description", false, diags);
@@ -105,7 +118,7 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
         }
         None => (None, Vec::new()),
     };
-    let response = m.require("response", diags).and_then(|n| MapReader::new(n, "`response`", diags));
+    let response = m.require("response").and_then(|n| MapReader::new(n, "`response`", diags));
     let (response_description, response) = match response {
         Some(mut r) => {
             let description = r.str("description", false, diags);
@@ -156,7 +169,7 @@ enum FieldKind {
 }
 
 fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field> {
-    let what = if kind == FieldKind::Param { "parameter" } else { "field" };
+    let what = if kind == FieldKind::Param { "a parameter" } else { "a field" };
     let mut m = MapReader::new(node, what, diags)?;
     let before = diags.error_count();
     let name = m.str("name", true, diags);
@@ -217,7 +230,7 @@ fn correction(node: &Node, diags: &mut Diagnostics) -> Option<Correction> {
 }
 
 fn type_def(node: &Node, diags: &mut Diagnostics) -> Option<TypeDef> {
-    let mut m = MapReader::new(node, "type", diags)?;
+    let mut m = MapReader::new(node, "a type", diags)?;
     let name = m.str("name", true, diags);
     let description = m.str("description", false, diags);
     let fields = m.list("fields", true, diags, |n, d| field(n, FieldKind::Field, d));
@@ -227,7 +240,7 @@ fn type_def(node: &Node, diags: &mut Diagnostics) -> Option<TypeDef> {
 }
 
 fn enum_def(node: &Node, diags: &mut Diagnostics) -> Option<EnumDef> {
-    let mut m = MapReader::new(node, "enum", diags)?;
+    let mut m = MapReader::new(node, "an enum", diags)?;
     let name = m.str("name", true, diags);
     let kind = m.keyword("kind", true, diags);
     let description = m.str("description", false, diags);
@@ -238,8 +251,8 @@ fn enum_def(node: &Node, diags: &mut Diagnostics) -> Option<EnumDef> {
 }
 
 fn enum_value(node: &Node, diags: &mut Diagnostics) -> Option<EnumValue> {
-    let mut m = MapReader::new(node, "enum value", diags)?;
-    let value = m.require("value", diags).cloned();
+    let mut m = MapReader::new(node, "an enum value", diags)?;
+    let value = m.require("value").cloned();
     let name = m.str("name", false, diags);
     let description = m.str("description", false, diags);
     m.finish(diags);
@@ -247,7 +260,7 @@ fn enum_value(node: &Node, diags: &mut Diagnostics) -> Option<EnumValue> {
 }
 
 fn error_def(node: &Node, diags: &mut Diagnostics) -> Option<ErrorDef> {
-    let mut m = MapReader::new(node, "error", diags)?;
+    let mut m = MapReader::new(node, "an error", diags)?;
     let code = m.str("code", true, diags);
     let status = m.int("status", true, diags);
     let message = m.str("message", false, diags);
@@ -258,7 +271,7 @@ fn error_def(node: &Node, diags: &mut Diagnostics) -> Option<ErrorDef> {
 }
 
 fn example(node: &Node, diags: &mut Diagnostics) -> Option<Example> {
-    let mut m = MapReader::new(node, "example", diags)?;
+    let mut m = MapReader::new(node, "an example", diags)?;
     let name = m.str("name", true, diags);
     let description = m.str("description", false, diags);
     let request = m.get("request").cloned();
@@ -267,11 +280,11 @@ fn example(node: &Node, diags: &mut Diagnostics) -> Option<Example> {
             diags.push(wrong_kind(r, "request", "a mapping of parameter names to values"));
         }
     }
-    let response = m.require("response", diags).and_then(|n| MapReader::new(n, "example `response`", diags));
+    let response = m.require("response").and_then(|n| MapReader::new(n, "the example's `response`", diags));
     let (status, body) = match response {
         Some(mut r) => {
             let status = r.int("status", true, diags);
-            let body = r.require("body", diags).cloned();
+            let body = r.require("body").cloned();
             r.finish(diags);
             (status, body)
         }
@@ -296,7 +309,7 @@ fn waiter(node: &Node, diags: &mut Diagnostics) -> Option<Waiter> {
     let mut m = MapReader::new(node, "`waiter`", diags)?;
     let status = m.str("status", true, diags);
     let states = |key: &'static str, m: &mut MapReader<'_>, diags: &mut Diagnostics| {
-        m.require(key, diags).map(|n| values(n, key, diags)).unwrap_or_default()
+        m.require(key).map(|n| values(n, key, diags)).unwrap_or_default()
     };
     let running = states("running", &mut m, diags);
     let succeeded = states("succeeded", &mut m, diags);
@@ -327,7 +340,7 @@ fn authorization(node: &Node, diags: &mut Diagnostics) -> Option<Authorization> 
 }
 
 fn source_note(node: &Node, diags: &mut Diagnostics) -> Option<SourceNote> {
-    let mut m = MapReader::new(node, "source note", diags)?;
+    let mut m = MapReader::new(node, "a source note", diags)?;
     let fact = m.str("fact", true, diags);
     let source = m.str("source", true, diags);
     m.finish(diags);

@@ -116,6 +116,14 @@ impl<'a> MapReader<'a> {
         let node = self.value(key, required)?;
         match &node.value {
             Value::Str(s) => Some(Spanned::new(s.clone(), node.span)),
+            Value::Null => {
+                diags.push(wrong_kind(node, key, "a string").help(format!("write the value after `{key}:`")));
+                None
+            }
+            Value::Seq(_) | Value::Map(_) => {
+                diags.push(wrong_kind(node, key, "a string"));
+                None
+            }
             _ => {
                 diags.push(wrong_kind(node, key, "a string").help("quote the value to make it a string"));
                 None

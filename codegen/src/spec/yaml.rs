@@ -5,6 +5,8 @@
 //! error (not a silent overwrite), the byte span of every key and value, and bounded nesting so
 //! no input can exhaust the stack later. Scalars are resolved with the YAML 1.2 core schema.
 
+use std::collections::HashMap;
+
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -12,6 +14,10 @@ use crate::source::{FileId, Span};
 
 /// Deepest nesting of collections a spec may use; real specs use about eight.
 const MAX_DEPTH: usize = 64;
+
+/// Largest spec file read, in bytes; real specs are below 32 KiB. Bounds the memory and time
+/// one file can cost.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
 
 /// A YAML value.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,32 +70,87 @@ impl Node {
             _ => None,
         }
     }
-}
 
-/// Converts character offsets (what the parser reports) to byte offsets.
-struct Offsets<'a> {
-    text: &'a str,
-    ascii: bool,
-}
-
-impl Offsets<'_> {
-    fn byte(&self, char_index: usize) -> usize {
-        if self.ascii {
-            return char_index.min(self.text.len());
+    /// Where the value starts: a scalar whole, a collection up to the end of its first key or
+    /// item, so a message about a long list or mapping marks one line, not all of them.
+    #[must_use]
+    pub fn head(&self) -> Span {
+        let end = match &self.value {
+            Value::Seq(items) => items.first().map(|n| n.head().end),
+            Value::Map(entries) => entries.first().map(|(k, _)| k.head().end),
+            _ => None,
+        };
+        match end {
+            Some(end) if end >= self.span.start && end <= self.span.end => Span { end, ..self.span },
+            _ => self.span,
         }
-        self.text.char_indices().nth(char_index).map_or(self.text.len(), |(i, _)| i)
+    }
+}
+
+/// Converts character offsets (what the parser reports) to byte offsets, in constant time.
+struct Offsets {
+    len: usize,
+    /// Byte offset of every character; `None` for ASCII text, where the two are equal.
+    starts: Option<Vec<usize>>,
+}
+
+impl Offsets {
+    fn new(text: &str) -> Self {
+        let starts = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect());
+        Self { len: text.len(), starts }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.starts {
+            None => char_index.min(self.len),
+            Some(starts) => starts.get(char_index).copied().unwrap_or(self.len),
+        }
     }
 }
 
 enum Frame {
     Seq { start: usize, items: Vec<Node> },
-    Map { start: usize, entries: Vec<(Node, Node)>, key: Option<Node> },
+    Map { start: usize, entries: Vec<(Node, Node)>, key: Option<Node>, seen: HashMap<ScalarKey, usize> },
 }
 
-/// Parses one YAML document. Syntax errors, duplicate keys, anchors, tags and excessive
-/// nesting are reported; the first syntax error ends parsing of that file.
+/// A scalar key in a form that can be hashed, for finding duplicate keys in linear time.
+#[derive(PartialEq, Eq, Hash)]
+enum ScalarKey {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(u64),
+    Str(String),
+}
+
+impl ScalarKey {
+    fn of(value: &Value) -> Option<Self> {
+        Some(match value {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Int(i) => Self::Int(*i),
+            Value::Float(f) => Self::Float(f.to_bits()),
+            Value::Str(s) => Self::Str(s.clone()),
+            Value::Seq(_) | Value::Map(_) => return None,
+        })
+    }
+}
+
+/// Parses one YAML document. Syntax errors, duplicate keys, anchors, tags, excessive nesting
+/// and oversized files are reported; the first syntax error ends parsing of that file.
 pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
-    let offsets = Offsets { text, ascii: text.is_ascii() };
+    if text.len() > MAX_FILE_BYTES {
+        diags.push(
+            Diagnostic::error(
+                Span { file, start: 0, end: 0 },
+                format!("the file is larger than {} KiB", MAX_FILE_BYTES / 1024),
+            )
+            .label("not read")
+            .help("a spec describes one service or one operation; split it or remove what is not part of the format"),
+        );
+        return None;
+    }
+    let offsets = Offsets::new(text);
     let span = |s: YamlSpan| {
         let start = offsets.byte(s.start.index());
         Span { file, start, end: offsets.byte(s.end.index()).max(start) }
@@ -102,11 +163,7 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
             Ok(e) => e,
             Err(e) => {
                 let at = offsets.byte(e.marker().index());
-                diags.push(
-                    Diagnostic::error(Span { file, start: at, end: at }, format!("invalid YAML: {}", e.info()))
-                        .label("here")
-                        .help("check indentation and quoting around this place"),
-                );
+                diags.push(syntax_error(file, text, at, e.info(), stack.last()));
                 return None;
             }
         };
@@ -127,21 +184,21 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => continue,
             Event::Alias(_) => {
                 diags.push(
-                    Diagnostic::error(here, "aliases are not supported in specs")
+                    Diagnostic::error(here, "anchors and aliases are not supported in specs")
                         .label("alias")
-                        .help("write the value out in full"),
+                        .help("write the value out in full where it is used"),
                 );
                 return None;
             }
-            Event::Scalar(text, style, anchor, tag) => {
-                if let Some(d) = unsupported(anchor, tag.is_some(), here) {
+            Event::Scalar(value, style, anchor, tag) => {
+                if let Some(d) = unsupported(text, anchor, tag.is_some(), here) {
                     diags.push(d);
                     return None;
                 }
-                Node { value: resolve(&text, style), span: here }
+                Node { value: resolve(&value, style), span: here }
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
-                if let Some(d) = unsupported(anchor, tag.is_some(), here) {
+                if let Some(d) = unsupported(text, anchor, tag.is_some(), here) {
                     diags.push(d);
                     return None;
                 }
@@ -156,7 +213,7 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq { start: here.start, items: Vec::new() }
                 } else {
-                    Frame::Map { start: here.start, entries: Vec::new(), key: None }
+                    Frame::Map { start: here.start, entries: Vec::new(), key: None, seen: HashMap::new() }
                 });
                 continue;
             }
@@ -175,16 +232,20 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
         match stack.last_mut() {
             None => root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map { entries, key, seen, .. }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some((first, _)) = entries.iter().find(|(existing, _)| existing.value == k.value) {
-                        diags.push(
-                            Diagnostic::error(k.span, "duplicate key")
-                                .label("this key appears twice")
-                                .also(first.span, "first given here")
-                                .help("remove one of them"),
-                        );
+                    if let Some(scalar) = ScalarKey::of(&k.value) {
+                        if let Some((first, _)) = seen.get(&scalar).and_then(|i| entries.get(*i)) {
+                            diags.push(
+                                Diagnostic::error(k.span, "duplicate key")
+                                    .label("this key appears twice")
+                                    .also(first.span, "first given here")
+                                    .help("remove one of them"),
+                            );
+                        } else {
+                            seen.insert(scalar, entries.len());
+                        }
                     }
                     entries.push((k, node));
                 }
@@ -201,22 +262,63 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
     root
 }
 
-fn unsupported(anchor: usize, tagged: bool, span: Span) -> Option<Diagnostic> {
+fn unsupported(text: &str, anchor: usize, tagged: bool, span: Span) -> Option<Diagnostic> {
     if anchor != 0 {
         Some(
-            Diagnostic::error(span, "anchors are not supported in specs")
+            Diagnostic::error(token(text, span, '&'), "anchors and aliases are not supported in specs")
                 .label("anchor")
-                .help("write the value out in full"),
+                .help("write the value out in full where it is used"),
         )
     } else if tagged {
         Some(
-            Diagnostic::error(span, "tags are not supported in specs")
+            Diagnostic::error(token(text, span, '!'), "tags are not supported in specs")
                 .label("tag")
                 .help("remove the tag; quote the value to make it a string"),
         )
     } else {
         None
     }
+}
+
+/// The word starting with `marker` (an anchor `&name` or a tag `!!str`) within `span`, or the
+/// whole span if there is none.
+fn token(text: &str, span: Span, marker: char) -> Span {
+    let Some(inside) = text.get(span.start..span.end) else { return span };
+    let Some(at) = inside.find(marker) else { return span };
+    let word = &inside[at..];
+    let len = word.find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}')).unwrap_or(word.len());
+    Span { start: span.start + at, end: span.start + at + len.max(1), ..span }
+}
+
+/// The report of a syntax error at byte `at`: a tab in indentation is named as such, and an
+/// unclosed flow collection (`{`, `[`) is shown where it opens.
+fn syntax_error(file: FileId, text: &str, at: usize, info: &str, open: Option<&Frame>) -> Diagnostic {
+    let line_start = text.get(..at).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let line = text.get(line_start..).and_then(|t| t.lines().next()).unwrap_or("");
+    if info.contains("tab") {
+        if let Some(tab) = line.find('\t') {
+            let start = line_start + tab;
+            return Diagnostic::error(Span { file, start, end: start + 1 }, format!("invalid YAML: {info}"))
+                .label("tab")
+                .help("indent with spaces; YAML does not allow tabs in indentation");
+        }
+    }
+    let mut diagnostic = Diagnostic::error(Span { file, start: at, end: at }, format!("invalid YAML: {info}"))
+        .label("the parser stopped here");
+    let open_at = match open {
+        Some(Frame::Seq { start, .. } | Frame::Map { start, .. }) => Some(*start),
+        None => None,
+    };
+    match open_at.filter(|s| *s < at).and_then(|s| Some((s, text.get(s..)?.chars().next()?))) {
+        Some((start, bracket @ ('{' | '['))) => {
+            let closing = if bracket == '{' { '}' } else { ']' };
+            diagnostic = diagnostic
+                .also(Span { file, start, end: start + 1 }, format!("`{bracket}` opened here"))
+                .help(format!("check that every `{bracket}` is closed with `{closing}` and that values holding `,`, `[`, `]`, `{{` or `}}` are quoted"));
+        }
+        _ => diagnostic = diagnostic.help("check indentation and quoting around this place"),
+    }
+    diagnostic
 }
 
 /// The YAML 1.2 core schema for plain scalars; quoted and block scalars are strings.
@@ -231,20 +333,21 @@ fn resolve(text: &str, style: ScalarStyle) -> Value {
         _ => {}
     }
     let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => (-1, rest),
+        Some(rest) => (-1_i128, rest),
         None => (1, text.strip_prefix('+').unwrap_or(text)),
     };
-    let int = if let Some(hex) = digits.strip_prefix("0x") {
-        i64::from_str_radix(hex, 16).ok()
-    } else if let Some(oct) = digits.strip_prefix("0o") {
-        i64::from_str_radix(oct, 8).ok()
-    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse::<i64>().ok()
-    } else {
-        None
+    let digits_of = |text: &str, radix: u32| {
+        (!text.is_empty() && text.chars().all(|c| c.is_digit(radix))).then(|| u64::from_str_radix(text, radix).ok())?
     };
-    if let Some(v) = int {
-        return Value::Int(sign * v);
+    let magnitude = if let Some(hex) = digits.strip_prefix("0x") {
+        digits_of(hex, 16)
+    } else if let Some(oct) = digits.strip_prefix("0o") {
+        digits_of(oct, 8)
+    } else {
+        digits_of(digits, 10)
+    };
+    if let Some(v) = magnitude.and_then(|m| i64::try_from(sign * i128::from(m)).ok()) {
+        return Value::Int(v);
     }
     let looks_numeric = digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
         && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
