@@ -281,7 +281,10 @@ pub mod dis {
                 target.page_total = i32::try_from(size).unwrap_or(i32::MAX);
             }
             fn items(response: &Response) -> &[Self::Item] {
-                &response.transfer_task_log_list[..]
+                response
+                    .transfer_task_log_list
+                    .as_ref()
+                    .map_or(&[][..], |items| &items[..])
             }
             fn total(response: &Response) -> Option<i64> {
                 Some({
@@ -311,13 +314,16 @@ pub mod dis {
             /// Correction. The document: The type is given as String. In fact: The value may arrive as a JSON number; the example returns -1, which means success (no error). Source: the document's own example response; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
             #[serde(rename = "errorCode")]
             pub error_code: crate::value::StringOrNumber,
-            /// Dump logs of the current dump task.
+            /// Dump logs of the current dump task. Optional here because the document's example returns null for every field it has no value for, so an empty page may arrive as null.
             ///
             /// Wire name: `transferTaskLogList`.
             ///
             /// Correction. The document: The type is given as Array of transferTaskLogListResult objects, but the example response holds a single object. In fact: The value may arrive as an array or as a single object; a single object is one log. Source: the document's own example response; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
-            #[serde(rename = "transferTaskLogList")]
-            pub transfer_task_log_list: crate::value::OneOrMany<TransferTaskLog>,
+            #[serde(
+                rename = "transferTaskLogList",
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub transfer_task_log_list: Option<crate::value::OneOrMany<TransferTaskLog>>,
             /// Present in the example response (null); the document does not describe it.
             ///
             /// Wire name: `isStreamFound`.

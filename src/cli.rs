@@ -30,6 +30,19 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The placeholder shown in help (`INTEGER`, `JSON`).
+    #[must_use]
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Self::Integer => "INTEGER",
+            Self::Number => "NUMBER",
+            Self::Boolean => "BOOLEAN",
+            Self::String => "TEXT",
+            Self::Enum => "VALUE",
+            Self::Json => "JSON",
+        }
+    }
+
     /// Parses an argument.
     ///
     /// # Errors

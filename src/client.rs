@@ -202,8 +202,18 @@ impl ClientHandle {
         if !req.body.is_empty() {
             builder = builder.body(req.body);
         }
-        let classify = |e: reqwest::Error| {
-            let (failure, kind, what) = if e.is_timeout() {
+        let classify = |mut e: reqwest::Error| {
+            // reqwest's message quotes the URL; its query can hold credentials (RPC V1 sends
+            // SecurityToken and Signature there), so only scheme, host and path are kept.
+            if let Some(url) = e.url_mut() {
+                url.set_query(None);
+            }
+            let (failure, kind, what) = if e.is_builder() {
+                // Nothing was sent; the same values would fail again.
+                let what = "cannot build the HTTP request (a header value such as a credential or the user agent \
+                            holds characters HTTP does not allow)";
+                (Failure::Unsendable, RequestErrorKind::Config, what)
+            } else if e.is_timeout() {
                 (Failure::Timeout, RequestErrorKind::Timeout, "timed out")
             } else {
                 (Failure::Transport, RequestErrorKind::Transport, "transport failure")
@@ -286,7 +296,10 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
                             let error = fail(
                                 spec,
                                 RequestErrorKind::UnexpectedResponse,
-                                format!("HTTP {status} without a {} error body", provider_name(service.provider)),
+                                format!(
+                                    "unexpected response: the body is not in the {} error format",
+                                    provider_name(service.provider)
+                                ),
                             )
                             .with_response(status, header_id, &body);
                             (

@@ -145,7 +145,8 @@ impl Endpoint {
             if config.region.is_empty() || !config.region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 return Err(ConfigError::InvalidRegion(config.region.clone()));
             }
-            return Ok(Self { scheme: "https", authority: template.replace("{region}", &config.region) });
+            let authority = template.replace("{region}", &config.region);
+            return Ok(Self { scheme: "https", authority: normalize_authority("https", &authority) });
         };
         let (scheme, rest) = if let Some(rest) = custom.strip_prefix("https://") {
             ("https", rest)
@@ -161,7 +162,19 @@ impl Endpoint {
         if authority.is_empty() || authority.contains(['/', '?', '#', '@', ' ']) {
             return Err(ConfigError::InvalidEndpoint(custom.clone()));
         }
-        Ok(Self { scheme, authority: authority.to_owned() })
+        Ok(Self { scheme, authority: normalize_authority(scheme, authority) })
+    }
+}
+
+/// The authority as the HTTP client writes it in the `Host` header, which the signers sign:
+/// the host lowercased and the scheme's default port (`:443`, `:80`) dropped. Signing
+/// `Example.com:443` while `example.com` goes on the wire would break every signature.
+fn normalize_authority(scheme: &str, authority: &str) -> String {
+    let lower = authority.to_ascii_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    match lower.strip_suffix(default_port) {
+        Some(host) if !host.is_empty() => host.to_owned(),
+        _ => lower,
     }
 }
 
@@ -183,6 +196,16 @@ mod tests {
         let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true)).expect("http");
         assert_eq!(e.scheme, "http");
         assert!(matches!(Endpoint::resolve("x.{region}", &Config::new("../evil")), Err(ConfigError::InvalidRegion(_))));
+        // The authority is signed as the Host header the HTTP client sends: lowercase, without
+        // the scheme's default port.
+        let e = Endpoint::resolve("x", &config.clone().endpoint("https://VPC.Example.com:443")).expect("default port");
+        assert_eq!(e.authority, "vpc.example.com");
+        let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:80").allow_http(true)).expect("80");
+        assert_eq!(e.authority, "127.0.0.1");
+        let e = Endpoint::resolve("x", &config.clone().endpoint("http://[::1]:8080").allow_http(true)).expect("v6");
+        assert_eq!(e.authority, "[::1]:8080");
+        let e = Endpoint::resolve("x.{region}.aliyuncs.com", &Config::new("CN-Hangzhou")).expect("region");
+        assert_eq!(e.authority, "x.cn-hangzhou.aliyuncs.com");
         assert!(matches!(
             Endpoint::resolve("x", &config.endpoint("https://a/b")),
             Err(ConfigError::InvalidEndpoint(_))

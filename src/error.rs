@@ -136,8 +136,12 @@ impl ServiceError {
 }
 
 impl fmt::Display for ServiceError {
+    /// One line: operation, status, code, message (line breaks folded) and request id.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with HTTP {} {}: {}", self.operation, self.status, self.code, self.message)?;
+        write!(f, "{} failed with HTTP {} {}", self.operation, self.status, self.code)?;
+        if !self.message.trim().is_empty() {
+            write!(f, ": {}", OneLine(&self.message))?;
+        }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
@@ -233,7 +237,25 @@ fn snippet(body: &[u8]) -> String {
     if body.len() > SNIPPET_BYTES { format!("{text}…") } else { text }
 }
 
+/// Writes text on one line: every run of whitespace (line breaks included) becomes one space.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, word) in self.0.split_whitespace().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(word)?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for RequestError {
+    /// One line: operation, what failed, status and request id when a response arrived, the
+    /// chain of causes (so a transport failure names e.g. the refused connection), and the
+    /// start of an unusable body with its line breaks folded.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.operation, self.detail)?;
         if let Some(status) = self.status {
@@ -243,11 +265,19 @@ impl fmt::Display for RequestError {
             }
             f.write_str(")")?;
         }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(self);
+        let mut previous = String::new();
+        while let Some(error) = cause {
+            let text = error.to_string();
+            // Wrappers often repeat their inner error's message; show each message once.
+            if !text.is_empty() && !previous.contains(&text) {
+                write!(f, ": {}", OneLine(&text))?;
+            }
+            previous = text;
+            cause = error.source();
         }
         if let Some(snippet) = &self.snippet {
-            write!(f, "; body: {snippet}")?;
+            write!(f, "; body: {}", OneLine(snippet))?;
         }
         Ok(())
     }

@@ -21,6 +21,10 @@
 //! where that is safe ([`RetryPolicy`]), and every failure is typed: documented error codes
 //! have their own variants, other provider errors carry code, message, status and request id
 //! ([`ServiceError`]), and everything else is a [`RequestError`] of a named kind.
+//!
+//! With the `simulator` feature, `simulator::Simulator` is an in-process stand-in for the
+//! providers, served from the same specs, for tests and offline work (`cargo run --example demo
+//! --features simulator` shows it).
 
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
@@ -32,6 +36,8 @@ mod error;
 mod paginate;
 mod retry;
 pub mod sign;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 mod validate;
 pub mod value;
 mod waiter;

@@ -30,22 +30,22 @@ impl<O: Paged> Paginator<O> {
         Self { client, request }
     }
 
-    /// Every page's response, in order. Stops after a page shorter than the page size, an empty
-    /// page, or when the reported total is reached; stops after the first error.
+    /// Every page's response, in order; stops after the first error.
+    ///
+    /// Where the listing reports a total, it stops once the items fetched (counting the pages
+    /// before a starting page as full) reach it, or at an empty page; a page shorter than asked
+    /// for does not end it then, since a service may cap the page size. Without a total it
+    /// stops after a page shorter than the page size.
     pub fn pages(self) -> impl Stream<Item = Result<O::Response, O::Error>> {
         let start = match self.request {
             Err(error) => Err(error),
             Ok(request) => {
                 let (number, size) = request.page();
                 let size = size.filter(|s| *s > 0).unwrap_or(O::DEFAULT_PAGE_SIZE);
-                Ok(State {
-                    client: self.client,
-                    request,
-                    next: number.unwrap_or(O::FIRST_PAGE),
-                    size,
-                    fetched: 0,
-                    done: false,
-                })
+                let next = number.unwrap_or(O::FIRST_PAGE);
+                // Items on the pages before the starting one, for comparing with the total.
+                let skipped = next.saturating_sub(O::FIRST_PAGE).max(0).saturating_mul(size);
+                Ok(State { client: self.client, request, next, size, fetched: skipped, done: false })
             }
         };
         stream::unfold(Some(start), |state| async move {
@@ -57,10 +57,12 @@ impl<O: Paged> Paginator<O> {
                         Err(error) => Some((Err(error), None)),
                         Ok(response) => {
                             let count = i64::try_from(O::items(&response).len()).unwrap_or(i64::MAX);
-                            state.fetched += count;
-                            let total_reached = O::total(&response).is_some_and(|total| state.fetched >= total);
-                            state.done = count < state.size || total_reached;
-                            state.next += 1;
+                            state.fetched = state.fetched.saturating_add(count);
+                            state.done = match O::total(&response) {
+                                Some(total) => count == 0 || state.fetched >= total,
+                                None => count < state.size,
+                            };
+                            state.next = state.next.saturating_add(1);
                             Some((Ok(response), Some(Ok(state))))
                         }
                     }

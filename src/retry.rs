@@ -73,6 +73,8 @@ pub(crate) enum Failure<'a> {
     Timeout,
     /// The provider answered with an error.
     Status { status: u16, code: Option<&'a str> },
+    /// The request could not be built (a header value HTTP does not allow): no attempt can succeed.
+    Unsendable,
 }
 
 /// Whether a failure may succeed on another attempt, given the operation's safety.
@@ -102,6 +104,7 @@ pub(crate) fn is_retryable(failure: Failure<'_>, safety: RetrySafety) -> bool {
     }
     match failure {
         Failure::Transport | Failure::Timeout => true,
+        Failure::Unsendable => false,
         Failure::Status { status, code } => {
             matches!(status, 500 | 502 | 503 | 504)
                 || code.is_some_and(|c| c == "ServiceUnavailable" || c == "InternalError")
@@ -131,6 +134,7 @@ mod tests {
         assert!(!is_retryable(status(441, Some("DIS.4100")), RetrySafety::Read));
         assert!(is_retryable(Failure::Timeout, RetrySafety::Read));
         assert!(!is_retryable(Failure::Transport, RetrySafety::Unsafe));
+        assert!(!is_retryable(Failure::Unsendable, RetrySafety::Read));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Waiting for a task to finish: poll a task-status operation with backoff and jitter until
 //! the state the spec declares as succeeded or failed, or until the policy's time runs out.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use crate::__private::{Operation, TaskStatus};
 use crate::client::{ClientHandle, send_operation, transient};
@@ -106,7 +108,9 @@ pub enum WaitError<R, E: std::error::Error + 'static> {
 /// Polls `request` until its task succeeds or fails, or the policy's time runs out.
 ///
 /// Transient failures of a poll (throttling, 5xx, timeouts) keep it polling while time
-/// remains; any other failure ends the wait.
+/// remains; any other failure ends the wait. The maximum wait bounds the whole wait, polls
+/// included: a poll still running when it is reached is abandoned, and the last delay is
+/// shortened so that one more poll happens at the deadline.
 ///
 /// # Errors
 /// See [`WaitError`].
@@ -124,9 +128,17 @@ where
     let started = Instant::now();
     let mut last: Option<O::Response> = None;
     let mut polls = 0;
+    let timed_out = |last: Option<O::Response>| {
+        let last_state = last.as_ref().and_then(TaskStatus::state_text);
+        WaitError::TimedOut { last: last.map(Box::new), last_state, waited: started.elapsed() }
+    };
     loop {
         polls += 1;
-        match send_operation(handle, request.clone()).await {
+        let remaining = policy.max_wait.saturating_sub(started.elapsed());
+        let Ok(result) = tokio::time::timeout(remaining, send_operation(handle, request.clone())).await else {
+            return Err(timed_out(last));
+        };
+        match result {
             Ok(response) => {
                 let state = response.task_state();
                 let state_text = response.state_text();
@@ -155,11 +167,10 @@ where
             }
             Err(error) => return Err(WaitError::Call(error)),
         }
-        let delay = policy.delay(polls);
-        if started.elapsed() + delay > policy.max_wait {
-            let last_state = last.as_ref().and_then(TaskStatus::state_text);
-            return Err(WaitError::TimedOut { last: last.map(Box::new), last_state, waited: started.elapsed() });
+        let elapsed = started.elapsed();
+        if elapsed >= policy.max_wait {
+            return Err(timed_out(last));
         }
-        tokio::time::sleep(delay).await;
+        tokio::time::sleep(policy.delay(polls).min(policy.max_wait - elapsed)).await;
     }
 }

@@ -148,8 +148,9 @@ async fn dis_show_transfer_task_log_with_aksk() {
     assert_eq!(log.total_num, 100);
     assert_eq!(log.error_code.as_i64(), Some(-1), "the documented example sends the number -1");
     assert_eq!(log.message, None);
-    assert_eq!(log.transfer_task_log_list.len(), 1, "a single object is read as a list of one");
-    let item = &log.transfer_task_log_list[0];
+    let list = log.transfer_task_log_list.as_ref().expect("transferTaskLogList");
+    assert_eq!(list.len(), 1, "a single object is read as a list of one");
+    let item = &list[0];
     assert_eq!(item.transfer_task_id, "CDaRPdvKUfZrAhzTaYs");
     assert_eq!(item.destination_type, "OBS");
     assert_eq!(item.start_time.0, 1_756_539_753_280);
@@ -400,6 +401,23 @@ async fn dis_task_id_is_checked_before_sending() {
     let error = client.show_transfer_task_log().send().await.expect_err("missing");
     assert!(error.to_string().contains("`task_id` is required"), "{error}");
     assert!(received(&server).await.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_token_that_cannot_be_a_header_is_a_config_error_and_not_retried() {
+    let server = MockServer::start().await;
+    serve_dis(&server, json(200, &dis_example())).await;
+    // A token read from a file with its line break.
+    let token = format!("{IAM_TOKEN}\n");
+    let config = config(&server).credentials(Credentials::huawei_token(token)).retry(fast_retry().max_attempts(3));
+    let error = dis_client(config).show_transfer_task_log().task_id(TASK_ID).send().await.expect_err("bad header");
+    let show_transfer_task_log::Error::Request(e) = &error else { panic!("{error:?}") };
+    assert_eq!(e.kind(), RequestErrorKind::Config);
+    let shown = error.to_string();
+    assert!(shown.contains("header value"), "{shown}");
+    assert_no_secret(&format!("{shown} {error:?}"), &[IAM_TOKEN]);
+    assert_one_line(&shown);
+    assert!(received(&server).await.is_empty());
 }
 
 #[tokio::test]

@@ -101,10 +101,21 @@ impl Diagnostic {
     }
 }
 
+/// Most errors, and most warnings, kept with their details. A run that finds more keeps only
+/// counting them, so no input can make the report grow without bound.
+pub const MAX_KEPT: usize = 1000;
+
+/// Most candidates compared for a "did you mean" hint, so hints stay cheap in huge specs.
+const MAX_CANDIDATES: usize = 512;
+
 /// The findings of a run, in the order they were found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    kept_errors: usize,
+    kept_warnings: usize,
+    dropped_errors: usize,
+    dropped_warnings: usize,
 }
 
 impl Diagnostics {
@@ -114,35 +125,48 @@ impl Diagnostics {
         Self::default()
     }
 
-    /// Records a finding.
+    /// Records a finding; beyond [`MAX_KEPT`] of its severity only counts it.
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
+        let (kept, dropped) = match diagnostic.severity {
+            Severity::Error => (&mut self.kept_errors, &mut self.dropped_errors),
+            Severity::Warning => (&mut self.kept_warnings, &mut self.dropped_warnings),
+        };
+        if *kept < MAX_KEPT {
+            *kept += 1;
+            self.items.push(diagnostic);
+        } else {
+            *dropped += 1;
+        }
     }
 
     /// Records all findings of another accumulator.
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for item in other.items {
+            self.push(item);
+        }
+        self.dropped_errors += other.dropped_errors;
+        self.dropped_warnings += other.dropped_warnings;
     }
 
     /// Whether any finding is an error.
     #[must_use]
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.error_count() > 0
     }
 
-    /// Number of errors.
+    /// Number of errors, including those not kept.
     #[must_use]
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+        self.kept_errors + self.dropped_errors
     }
 
-    /// Number of warnings.
+    /// Number of warnings, including those not kept.
     #[must_use]
     pub fn warning_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.kept_warnings + self.dropped_warnings
     }
 
-    /// All findings.
+    /// The findings kept (all of them unless there were more than [`MAX_KEPT`] of a severity).
     #[must_use]
     pub fn items(&self) -> &[Diagnostic] {
         &self.items
@@ -151,7 +175,7 @@ impl Diagnostics {
     /// Whether there are no findings.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.error_count() + self.warning_count() == 0
     }
 
     /// Sorts findings by file and position, so output does not depend on rule order.
@@ -170,11 +194,18 @@ impl Diagnostics {
         let mut out = String::new();
         for item in &self.items {
             let rendered = to_rendered(item);
-            match term::emit_into_string(&config, &files, &rendered) {
-                Ok(text) => out.push_str(&text),
+            let shown =
+                if spans_fit(item, sources) { term::emit_into_string(&config, &files, &rendered).ok() } else { None };
+            match shown {
+                Some(text) => out.push_str(&text),
                 // A span outside its file is a generator bug; still say what was wrong.
-                Err(_) => out.push_str(&format!("error: {}\n", item.message)),
+                None => out.push_str(&format!("{}: {}\n\n", item.severity.word(), item.message)),
             }
+        }
+        if self.dropped_errors + self.dropped_warnings > 0 {
+            out.push_str(&format!(
+                "note: only the first {MAX_KEPT} errors and warnings are shown; fix these and run again\n\n"
+            ));
         }
         out.push_str(&self.summary());
         out.push('\n');
@@ -187,6 +218,27 @@ impl Diagnostics {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         format!("{}, {}", plural(self.error_count(), "error"), plural(self.warning_count(), "warning"))
     }
+}
+
+impl Severity {
+    /// `error` or `warning`, as the report prints it.
+    #[must_use]
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+/// Whether every span of `item` lies in its file on character boundaries, so rendering the
+/// excerpt cannot fail.
+fn spans_fit(item: &Diagnostic, sources: &SourceMap) -> bool {
+    item.span.iter().chain(item.secondary.iter().map(|l| &l.span)).all(|span| {
+        sources.iter().nth(span.file.0).is_some_and(|(_, file)| {
+            span.start <= span.end && file.text.is_char_boundary(span.start) && file.text.is_char_boundary(span.end)
+        })
+    })
 }
 
 fn to_rendered(item: &Diagnostic) -> Rendered<usize> {
@@ -208,11 +260,14 @@ fn to_rendered(item: &Diagnostic) -> Rendered<usize> {
 }
 
 /// The closest of `candidates` to `input`, if any is close enough to be a likely typo.
+/// Only the first 512 candidates are compared.
 #[must_use]
 pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let input = input.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&input.to_lowercase(), &c.to_lowercase()), c))
+        .take(MAX_CANDIDATES)
+        .map(|c| (strsim::jaro_winkler(&input, &c.to_lowercase()), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)

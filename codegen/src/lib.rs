@@ -46,6 +46,8 @@ pub mod ir;
 pub mod render;
 pub mod source;
 pub mod spec;
+#[doc(hidden)]
+pub mod synthetic;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use files::{Compiled, Config, Report, compile_specs, read_specs};
@@ -80,9 +82,8 @@ pub const INDEX_FILE: &str = "services.rs";
 pub fn generate(sources: &SourceMap, providers: &[&str]) -> Result<Output, Diagnostics> {
     let mut diags = Diagnostics::new();
     let specs = spec::load(sources, &mut diags);
-    if diags.has_errors() {
-        return Err(sorted(diags));
-    }
+    // Files that failed to load are left out of `specs`; the rules still run over the others,
+    // so one run reports the mistakes of every file.
     check::check(&specs, &mut diags);
     if diags.has_errors() {
         return Err(sorted(diags));

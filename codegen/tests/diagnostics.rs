@@ -76,15 +76,16 @@ impl Fixture {
         if let Some(stem) = self.name.strip_prefix("service_").and_then(|n| n.strip_suffix(".yaml")) {
             sources.add(format!("specs/service_{stem}/service.yaml"), self.text.clone());
             sources.add(format!("specs/service_{stem}/ShowThing.yaml"), companion("_operation.yaml")?);
-        } else {
-            if self.service {
-                sources.add("specs/fixture/service.yaml", companion("_service.yaml")?);
-            }
-            sources.add(format!("specs/fixture/{}", self.name), self.text.clone());
+            return Ok(sources);
         }
+        if self.service {
+            sources.add("specs/fixture/service.yaml", companion("_service.yaml")?);
+        }
+        // Companions come first, so a duplicate is reported at the fixture.
         for file in &self.with {
             sources.add(format!("specs/fixture/{}", file.trim_start_matches('_')), companion(file)?);
         }
+        sources.add(format!("specs/fixture/{}", self.name), self.text.clone());
         Ok(sources)
     }
 }

@@ -1,15 +1,16 @@
 //! Rules about one operation's structure: types, names, constraints, path and idempotency.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::names;
 use crate::source::Span;
 use crate::spec::model::{
     EnumDef, EnumKind, Field, Idempotency, Method, OperationDoc, ParamIn, ParamSource, ServiceSpec, Shape,
 };
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve};
-use crate::spec::yaml::Value;
+use crate::spec::yaml::{ScalarKey, Value};
 
 /// Runs the structural rules of one operation.
 pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
@@ -19,31 +20,127 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
     for t in &op.types {
         check_unique_names(t.fields.iter().map(|f| &f.name), "field", diags);
     }
-    let uses_local_time = op
-        .params
-        .iter()
-        .chain(&op.response)
-        .chain(op.types.iter().flat_map(|t| &t.fields))
-        .filter(|f| check_field(op, f, diags))
-        .any(|f| f.ty.value == "local_datetime" || f.items.as_ref().is_some_and(|i| i.value == "local_datetime"));
-    if uses_local_time && spec.service.time_zone.is_none() {
-        diags.push(
-            Diagnostic::error(
-                spec.service.service.span,
-                "the service uses `local_datetime` but declares no `time_zone`",
-            )
-            .label("values without a zone cannot be converted")
-            .help("add `time_zone: \"+08:00\"` (the zone the provider's times are in)"),
-        );
+    let mut all_resolved = true;
+    let mut local_time = None;
+    for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
+        if !check_field(op, f, diags) {
+            all_resolved = false;
+        } else if local_time.is_none() {
+            local_time = [Some(&f.ty), f.items.as_ref()].into_iter().flatten().find(|t| t.value == "local_datetime");
+        }
     }
+    if let Some(ty) = local_time {
+        check_time_zone(spec, ty, diags);
+    }
+    check_type_names(op, diags);
+    check_recursive_types(op, diags);
     for e in &op.enums {
         check_enum(e, diags);
     }
     check_errors(spec, op, diags);
     check_params(op, diags);
+    check_param_types(op, diags);
     check_path(op, diags);
     check_idempotency(op, diags);
-    warn_unused_definitions(op, diags);
+    // A definition only looks unused when a misspelled `type:` meant it; that error says more.
+    if all_resolved {
+        warn_unused_definitions(op, diags);
+    }
+}
+
+/// Rule: a service whose operations use `local_datetime` declares the `time_zone` those times
+/// are in.
+fn check_time_zone(spec: &ServiceSpec, ty: &Spanned<String>, diags: &mut Diagnostics) {
+    if spec.service.time_zone.is_none() {
+        diags.push(
+            Diagnostic::error(ty.span, "`local_datetime` needs the service's `time_zone`")
+                .label("a time without a zone")
+                .also(spec.service.service.span, "service declared here, without `time_zone`")
+                .help("add `time_zone: \"+08:00\"` (the UTC offset of the provider's times) to service.yaml"),
+        );
+    }
+}
+
+/// Rule: type and enum names are the Rust names of the generated types, written in
+/// UpperCamelCase (`OperationLog`), so the spec shows the name the code uses.
+fn check_type_names(op: &OperationDoc, diags: &mut Diagnostics) {
+    for name in op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)) {
+        check_camel_name(name, "type name", "used as the Rust type name", diags);
+    }
+}
+
+/// Rule: a name written for a Rust type or variant (`name:` of an enum value, `rust_name:` of
+/// an error) is an UpperCamelCase identifier, used as written.
+pub fn check_camel_name(name: &Spanned<String>, what: &str, use_: &str, diags: &mut Diagnostics) {
+    let usable = names::camel(&name.value);
+    if usable != name.value {
+        diags.push(
+            Diagnostic::error(name.span, format!("{what} `{}` is not an UpperCamelCase identifier", name.value))
+                .label(use_.to_owned())
+                .help(format!("write `{usable}`")),
+        );
+    }
+}
+
+/// Rule: no object type contains itself except through an `array`: a value of it would never
+/// end, and the generated struct would have infinite size.
+fn check_recursive_types(op: &OperationDoc, diags: &mut Diagnostics) {
+    // Fields that hold another object directly (an `array` of it adds the indirection).
+    let edges: Vec<Vec<(&Field, usize)>> = op
+        .types
+        .iter()
+        .map(|t| {
+            t.fields
+                .iter()
+                .filter_map(|f| match resolve(op, &f.ty, f.items.as_ref()) {
+                    Ok(TypeExpr::Object(u)) => Some((f, u)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    // Depth-first search without recursion (a file may define many types): 0 = not seen,
+    // 1 = on the current path, 2 = done.
+    let mut state = vec![0_u8; op.types.len()];
+    for root in 0..op.types.len() {
+        if state.get(root) != Some(&0) {
+            continue;
+        }
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some((t, next)) = path.last_mut() {
+            let t = *t;
+            let Some(&(field, u)) = edges.get(t).and_then(|e| e.get(*next)) else {
+                state[t] = 2;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match state.get(u) {
+                Some(0) => {
+                    state[u] = 1;
+                    path.push((u, 0));
+                }
+                Some(1) => {
+                    let name = |i: usize| op.types.get(i).map_or("?", |t| t.name.value.as_str());
+                    let from = path.iter().position(|(i, _)| *i == u).unwrap_or(0);
+                    let cycle: Vec<&str> = path[from..].iter().map(|(i, _)| name(*i)).chain([name(u)]).collect();
+                    let mut d = Diagnostic::error(field.ty.span, format!("type `{}` contains itself", name(u)))
+                        .label(format!("`{}` inside `{}`", name(u), name(t)))
+                        .help(format!(
+                            "a value would never end ({}); if the document nests it, declare the field `type: array` with `items: {}`",
+                            cycle.join(" → "),
+                            name(u)
+                        ));
+                    if let Some(def) = op.types.get(u) {
+                        d = d.also(def.name.span, "defined here");
+                    }
+                    diags.push(d);
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Rule: names within one scope are unique.
@@ -81,7 +178,8 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
             diags.push(
                 Diagnostic::error(shape.span, format!("shape `{}` needs {needs}", shape.value.word()))
                     .label("does not fit the declared type")
-                    .also(f.ty.span, "declared type"),
+                    .also(f.ty.span, "declared type")
+                    .help(format!("declare the field {needs}, or remove `shape`")),
             );
         }
     }
@@ -93,10 +191,15 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
             diags.push(
                 Diagnostic::error(bound.span, "length constraints apply to strings and arrays")
                     .label("this field is neither")
-                    .also(f.ty.span, "declared type"),
+                    .also(f.ty.span, "declared type")
+                    .maybe_help(ty.is_integer().then(|| "for numbers use `minimum` and `maximum`".to_owned())),
             );
         } else if bound.value < 0 {
-            diags.push(Diagnostic::error(bound.span, "a length cannot be negative").label("negative length"));
+            diags.push(
+                Diagnostic::error(bound.span, "a length cannot be negative")
+                    .label("negative length")
+                    .help("lengths count characters or items, from 0"),
+            );
         }
     }
     for bound in [&c.minimum, &c.maximum].into_iter().flatten() {
@@ -104,7 +207,8 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
             diags.push(
                 Diagnostic::error(bound.span, "`minimum` and `maximum` apply to integers")
                     .label("not an integer field")
-                    .also(f.ty.span, "declared type"),
+                    .also(f.ty.span, "declared type")
+                    .maybe_help(ty.is_string().then(|| "for strings use `min_length` and `max_length`".to_owned())),
             );
         }
     }
@@ -117,7 +221,8 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
                         format!("empty {what}: the lower bound {} is above the upper bound {}", lo.value, hi.value),
                     )
                     .label("lower bound")
-                    .also(hi.span, "upper bound"),
+                    .also(hi.span, "upper bound")
+                    .help("no value could pass; check both bounds against the document"),
                 );
             }
         }
@@ -127,22 +232,29 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
             diags.push(
                 Diagnostic::error(charset.span, "`charset` applies to strings")
                     .label("not a string field")
-                    .also(f.ty.span, "declared type"),
+                    .also(f.ty.span, "declared type")
+                    .help("remove `charset`, or check the declared type"),
             );
         }
     }
     if let Some(pattern) = &c.pattern {
         if !ty.is_string() {
-            diags.push(Diagnostic::error(pattern.span, "`pattern` applies to strings").label("not a string field"));
+            diags.push(
+                Diagnostic::error(pattern.span, "`pattern` applies to strings")
+                    .label("not a string field")
+                    .also(f.ty.span, "declared type")
+                    .help("remove `pattern`, or check the declared type"),
+            );
         } else if let Err(e) = regex_lite::Regex::new(&pattern.value) {
             diags.push(
                 Diagnostic::error(pattern.span, "`pattern` is not a valid regular expression")
-                    .label(e.to_string().lines().next().unwrap_or("invalid").to_owned()),
+                    .label(e.to_string().lines().next().unwrap_or("invalid").to_owned())
+                    .help("patterns use the syntax of the `regex` crate; write `\\` before `(`, `[`, `{`, `.` or `+` to match it literally"),
             );
         }
     }
     if let Some(rust_name) = &f.rust_name {
-        let usable = crate::ir::names::snake(&rust_name.value);
+        let usable = names::snake(&rust_name.value);
         if usable != rust_name.value {
             diags.push(
                 Diagnostic::error(
@@ -157,9 +269,10 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
     true
 }
 
-/// Rule: enum values have the enum's kind, are unique, and have a usable variant name.
+/// Rule: enum values have the enum's kind, are unique, and have a usable variant name: the
+/// value itself, or `name:` written in UpperCamelCase.
 fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
-    let mut seen: Vec<(&Value, Span)> = Vec::new();
+    let mut seen: HashMap<ScalarKey, Span> = HashMap::new();
     if e.values.is_empty() {
         diags.push(
             Diagnostic::error(e.name.span, format!("enum `{}` has no values", e.name.value))
@@ -181,7 +294,7 @@ fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
             };
             diags.push(
                 Diagnostic::error(
-                    v.value.span,
+                    v.value.head(),
                     format!("value of enum `{}` must be {expected}, found {}", e.name.value, v.value.kind()),
                 )
                 .label("wrong kind of value")
@@ -190,25 +303,35 @@ fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
             );
             continue;
         }
-        if let Some((_, first)) = seen.iter().find(|(value, _)| **value == v.value.value) {
-            diags.push(
-                Diagnostic::error(v.value.span, "duplicate enum value")
-                    .label("listed twice")
-                    .also(*first, "first listed here"),
-            );
-        }
-        seen.push((&v.value.value, v.value.span));
-        let needs_name = match &v.value.value {
-            Value::Str(s) => {
-                !s.chars().next().is_some_and(char::is_alphabetic) || crate::ir::names::is_reserved_variant(s)
+        if let Some(key) = ScalarKey::of(&v.value.value) {
+            match seen.get(&key) {
+                Some(first) => diags.push(
+                    Diagnostic::error(v.value.span, "duplicate enum value")
+                        .label("listed twice")
+                        .also(*first, "first listed here")
+                        .help("remove one of them"),
+                ),
+                None => {
+                    seen.insert(key, v.value.span);
+                }
             }
-            _ => true,
+        }
+        if let Some(name) = &v.name {
+            check_camel_name(name, "variant name", "used as the Rust variant name", diags);
+            continue;
+        }
+        let why = match &v.value.value {
+            Value::Str(s) if names::is_reserved_variant(s) => {
+                Some(format!("becomes `{}`, the variant for values this version does not know", names::camel(s)))
+            }
+            Value::Str(s) if s.chars().next().is_some_and(char::is_alphabetic) => None,
+            _ => Some("not usable as a Rust variant name".to_owned()),
         };
-        if needs_name && v.name.is_none() {
+        if let Some(why) = why {
             diags.push(
                 Diagnostic::error(v.value.span, "this enum value needs a `name`")
-                    .label("not usable as a Rust variant name")
-                    .help("add `name: <PascalCase name that says what the value means>`"),
+                    .label(why)
+                    .help("add `name: <UpperCamelCase name that says what the value means>`"),
             );
         }
     }
@@ -220,6 +343,9 @@ fn check_errors(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) 
         spec.service.errors.iter().map(|e| (e.code.value.as_str(), e.code.span)).collect();
     for e in &op.errors {
         check_status(e.status.value, e.status.span, diags);
+        if let Some(rust_name) = &e.rust_name {
+            check_camel_name(rust_name, "`rust_name`", "used as the Rust variant name", diags);
+        }
         if let Some(first) = seen.insert(&e.code.value, e.code.span) {
             diags.push(
                 Diagnostic::error(e.code.span, format!("duplicate error code `{}`", e.code.value))
@@ -234,7 +360,11 @@ fn check_errors(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) 
 /// Rule: an HTTP status is between 100 and 599.
 pub fn check_status(status: i64, span: Span, diags: &mut Diagnostics) {
     if !(100..=599).contains(&status) {
-        diags.push(Diagnostic::error(span, format!("{status} is not an HTTP status")).label("expected 100 to 599"));
+        diags.push(
+            Diagnostic::error(span, format!("{status} is not an HTTP status"))
+                .label("expected 100 to 599")
+                .help("write the status the document gives, such as 404"),
+        );
     }
 }
 
@@ -263,9 +393,17 @@ fn check_params(op: &OperationDoc, diags: &mut Diagnostics) {
                         format!("`source: {}` needs `in: {}`", source.value.word(), expected.word()),
                     )
                     .label("the client cannot fill it there")
-                    .also(location.span, "location declared here"),
+                    .also(location.span, "location declared here")
+                    .help(format!("set `in: {}`", expected.word())),
                 );
             }
+        }
+        if location.value == ParamIn::Header && !is_header_name(&p.name.value) {
+            diags.push(
+                Diagnostic::error(p.name.span, format!("`{}` is not an HTTP header name", p.name.value))
+                    .label("sent as a request header")
+                    .help("header names are letters, digits and `-` (such as `X-Auth-Token`)"),
+            );
         }
         if matches!(location.value, ParamIn::Path) && !p.required.value {
             diags.push(
@@ -277,26 +415,76 @@ fn check_params(op: &OperationDoc, diags: &mut Diagnostics) {
     }
 }
 
+/// Whether `name` is an HTTP header name (an RFC 9110 token).
+pub fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Rule: path, query and header parameters each carry one scalar (a string, number, boolean,
+/// time or enum); lists, objects and `json` values only travel in a JSON body.
+fn check_param_types(op: &OperationDoc, diags: &mut Diagnostics) {
+    for p in &op.params {
+        let Some(location) = p.location.as_ref().filter(|l| l.value != ParamIn::Body) else { continue };
+        let Ok(ty) = resolve(op, &p.ty, p.items.as_ref()) else { continue };
+        let what = match ty {
+            TypeExpr::Array(_) => "a list",
+            TypeExpr::Object(_) => "an object",
+            TypeExpr::Scalar(Scalar::Json) => "a JSON value",
+            _ => continue,
+        };
+        let place = match location.value {
+            ParamIn::Path => "a path segment",
+            ParamIn::Header => "a header value",
+            _ => "a query value",
+        };
+        diags.push(
+            Diagnostic::error(
+                p.ty.span,
+                format!("{} parameter `{}` must have a scalar type", location.value.word(), p.name.value),
+            )
+            .label(format!("{what} does not fit in {place}"))
+            .also(location.span, "location declared here")
+            .help("use string, int32, int64, float64, boolean, rfc3339, epoch_millis, local_datetime or an enum; lists and objects travel only in a JSON body (`in: body`)"),
+        );
+    }
+}
+
 /// Rule: every `{name}` of the path is a path parameter and every path parameter is in the path.
 fn check_path(op: &OperationDoc, diags: &mut Diagnostics) {
     let path = &op.path;
     if !path.value.starts_with('/') {
-        diags.push(Diagnostic::error(path.span, "the path must start with `/`").label("relative path"));
+        diags.push(
+            Diagnostic::error(path.span, "the path must start with `/`")
+                .label("relative path")
+                .help(format!("write `/{}`", path.value)),
+        );
     }
     let placeholders = placeholders(&path.value);
-    let params: Vec<&Field> =
-        op.params.iter().filter(|p| p.location.as_ref().is_some_and(|l| l.value == ParamIn::Path)).collect();
-    for name in &placeholders {
-        if !params.iter().any(|p| p.name.value == *name) {
-            diags.push(
+    let used: HashSet<&str> = placeholders.iter().copied().collect();
+    let mut declared: HashMap<&str, &Field> = HashMap::new();
+    for p in &op.params {
+        declared.entry(p.name.value.as_str()).or_insert(p);
+    }
+    let mut reported = HashSet::new();
+    for name in placeholders.iter().filter(|n| reported.insert(**n)) {
+        let param = declared.get(name);
+        match param.and_then(|p| p.location.as_ref()) {
+            Some(location) if location.value == ParamIn::Path => {}
+            Some(location) => diags.push(
+                Diagnostic::error(path.span, format!("`{{{name}}}` names a parameter that is not in the path"))
+                    .label(format!("`{{{name}}}` is used here"))
+                    .also(location.span, "declared here with another location")
+                    .help("set `in: path`"),
+            ),
+            None => diags.push(
                 Diagnostic::error(path.span, format!("path parameter `{name}` is not declared"))
                     .label(format!("`{{{name}}}` is used here"))
                     .help(format!("add a parameter `name: {name}` with `in: path`")),
-            );
+            ),
         }
     }
-    for p in params {
-        if !placeholders.contains(&p.name.value.as_str()) {
+    for p in op.params.iter().filter(|p| p.location.as_ref().is_some_and(|l| l.value == ParamIn::Path)) {
+        if !used.contains(p.name.value.as_str()) {
             diags.push(
                 Diagnostic::error(
                     p.name.span,
@@ -335,10 +523,12 @@ fn check_idempotency(op: &OperationDoc, diags: &mut Diagnostics) {
             ),
             Some(p) => {
                 if p.ty.value != "string" || p.required.value {
+                    let fix = if p.ty.value == "string" { "declare it `required: false`" } else { "declare it `type: string`, `required: false`" };
                     diags.push(
                         Diagnostic::error(token.span, "the idempotency token must be an optional string parameter")
                             .label("the client fills it when the caller does not")
-                            .also(p.name.span, "parameter declared here"),
+                            .also(p.name.span, "parameter declared here")
+                            .help(fix),
                     );
                 }
             }
@@ -354,7 +544,7 @@ fn check_idempotency(op: &OperationDoc, diags: &mut Diagnostics) {
 
 /// Warning: a type or enum that no field uses is generated for nothing.
 fn warn_unused_definitions(op: &OperationDoc, diags: &mut Diagnostics) {
-    let used: Vec<&str> = op
+    let used: HashSet<&str> = op
         .params
         .iter()
         .chain(&op.response)
@@ -395,8 +585,16 @@ pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
     for e in &op.enums {
         for v in &e.values {
             if v.description.is_none() {
+                let value = match &v.value.value {
+                    Value::Str(s) => s.clone(),
+                    Value::Int(i) => i.to_string(),
+                    _ => v.value.kind().to_owned(),
+                };
                 diags.push(
-                    Diagnostic::warning(v.value.span, format!("a value of enum `{}` has no meaning", e.name.value))
+                    Diagnostic::warning(
+                        v.value.head(),
+                        format!("value `{value}` of enum `{}` has no description", e.name.value),
+                    )
                         .label("what does this value mean?")
                         .help("add `description:` from the document"),
                 );

@@ -23,14 +23,15 @@ pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) 
 }
 
 /// Rule: the service file is internally consistent: a lowercase identifier for a name, an
-/// endpoint with `{region}`, an API version for RPC, signers of its own provider, and a
-/// well-formed time zone.
+/// endpoint with `{region}`, an API version for RPC, signers of its own provider, a
+/// well-formed time zone, an HTTP header name for the request id, and unique error codes with
+/// real statuses.
 pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     let s = &spec.service;
     let name = &s.service.value;
     if name.is_empty()
         || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        || name.as_bytes()[0].is_ascii_digit()
+        || name.starts_with(|c: char| c.is_ascii_digit())
     {
         diags.push(
             Diagnostic::error(s.service.span, format!("service name `{name}` is not a lowercase identifier"))
@@ -54,9 +55,9 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     }
     if s.signing.is_empty() {
         diags.push(
-            Diagnostic::error(s.provider.span, "`signing` lists no signer")
+            Diagnostic::error(s.signing_span, "`signing` lists no signer")
                 .label("calls could not be authenticated")
-                .help("list at least one signer"),
+                .help("list the signers the provider accepts, the default first"),
         );
     }
     for signing in &s.signing {
@@ -85,16 +86,30 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
             );
         }
     }
+    if !super::fields::is_header_name(&s.request_id_header.value) {
+        diags.push(
+            Diagnostic::error(
+                s.request_id_header.span,
+                format!("`{}` is not an HTTP header name", s.request_id_header.value),
+            )
+            .label("read from the response headers")
+            .help("header names are letters, digits and `-` (such as `X-Request-Id`)"),
+        );
+    }
     let mut codes = BTreeMap::new();
     for e in &s.errors {
         if let Some(first) = codes.insert(e.code.value.clone(), e.code.span) {
             diags.push(
                 Diagnostic::error(e.code.span, format!("duplicate error code `{}`", e.code.value))
                     .label("listed twice")
-                    .also(first, "first listed here"),
+                    .also(first, "first listed here")
+                    .help("remove one of them"),
             );
         }
         super::fields::check_status(e.status.value, e.status.span, diags);
+        if let Some(rust_name) = &e.rust_name {
+            super::fields::check_camel_name(rust_name, "`rust_name`", "used as the Rust variant name", diags);
+        }
     }
 }
 

@@ -1,15 +1,30 @@
 //! Rules about example and default values: each must fit its declared type, enum and
 //! constraints, so the documented examples are known-good test data.
+//!
+//! Lookups go through maps built once per operation, so checking costs time in proportion to
+//! the size of the examples, however many fields the types declare.
+
+use std::cell::RefCell;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex_lite::Regex;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::ir::names::snake;
 use crate::spec::model::{Charset, Constraints, Field, OperationDoc, ParamSource, ServiceSpec, Shape};
 use crate::spec::types::{Scalar, TypeExpr, resolve};
-use crate::spec::yaml::{Node, Value};
+use crate::spec::yaml::{Node, ScalarKey, Value};
+
+/// How many missing fields one diagnostic names before it says "and N more".
+const NAMED: usize = 5;
 
 /// Rule: every `example` and `default` of a field, and every documented example request and
-/// response, fits the declared types, enums and constraints.
+/// response, fits the declared types, enums and constraints; examples have unique snake_case
+/// names (they name generated tests) and real HTTP statuses.
 pub fn check_examples(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
-    let checker = Checker { op };
+    let checker = Checker::new(op);
     for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
         for (what, node) in [("example", &f.example), ("default", &f.default)] {
             if let Some(node) = node {
@@ -17,15 +32,28 @@ pub fn check_examples(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnos
             }
         }
     }
-    let mut names = std::collections::BTreeMap::new();
+    let mut names = BTreeMap::new();
     for ex in &op.examples {
         if let Some(first) = names.insert(ex.name.value.as_str(), ex.name.span) {
             diags.push(
                 Diagnostic::error(ex.name.span, format!("duplicate example `{}`", ex.name.value))
                     .label("second example with this name")
-                    .also(first, "first defined here"),
+                    .also(first, "first defined here")
+                    .help("each example becomes a test named after it; rename one"),
             );
         }
+        let usable = snake(&ex.name.value);
+        if usable != ex.name.value {
+            diags.push(
+                Diagnostic::error(
+                    ex.name.span,
+                    format!("example name `{}` is not a snake_case identifier", ex.name.value),
+                )
+                .label("names a generated test")
+                .help(format!("write `{usable}`")),
+            );
+        }
+        super::fields::check_status(ex.status.value, ex.status.span, diags);
         let context = format!("example `{}`", ex.name.value);
         if let Some(request) = &ex.request {
             checker.request(request, &context, diags);
@@ -33,46 +61,103 @@ pub fn check_examples(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnos
         if ex.status.value >= 400 {
             check_error_body(spec, op, &ex.body, &context, diags);
         } else {
-            checker.object(&op.response, "the response", &ex.body, &context, diags);
+            checker.object(&checker.response, "the response", &ex.body, &context, diags);
         }
+    }
+}
+
+/// The fields of one object (the response, a type, or the request parameters) by wire name
+/// (the first of two fields with one name), and those an example must give.
+struct Scope<'a> {
+    fields: &'a [Field],
+    by_name: HashMap<&'a str, &'a Field>,
+    required: Vec<&'a Field>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(fields: &'a [Field], must_give: impl Fn(&Field) -> bool) -> Self {
+        let mut by_name = HashMap::new();
+        let mut required = Vec::new();
+        for f in fields {
+            if let Entry::Vacant(slot) = by_name.entry(f.name.value.as_str()) {
+                slot.insert(f);
+                if must_give(f) {
+                    required.push(f);
+                }
+            }
+        }
+        Self { fields, by_name, required }
+    }
+
+    /// The required fields `entries` lacks: at most [`NAMED`] of them, and how many in all.
+    /// Costs time in proportion to `entries` and [`NAMED`], not to the declared fields.
+    fn missing(&self, entries: &[(Node, Node)]) -> (Vec<&'a Field>, usize) {
+        let given: HashSet<&str> = entries.iter().filter_map(|(k, _)| k.as_str()).collect();
+        let present = self.required.iter().filter(|f| given.contains(f.name.value.as_str())).count();
+        let count = self.required.len() - present.min(self.required.len());
+        let named = if count == 0 {
+            Vec::new()
+        } else {
+            self.required.iter().filter(|f| !given.contains(f.name.value.as_str())).take(NAMED).copied().collect()
+        };
+        (named, count)
     }
 }
 
 struct Checker<'a> {
     op: &'a OperationDoc,
+    params: Scope<'a>,
+    response: Scope<'a>,
+    types: Vec<Scope<'a>>,
+    enum_values: Vec<HashSet<ScalarKey>>,
+    patterns: RefCell<HashMap<&'a str, Option<Regex>>>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(op: &'a OperationDoc) -> Self {
+        let caller_required =
+            |p: &Field| p.required.value && p.source.as_ref().is_none_or(|s| s.value == ParamSource::Caller);
+        Self {
+            op,
+            params: Scope::new(&op.params, caller_required),
+            response: Scope::new(&op.response, |f| f.required.value),
+            types: op.types.iter().map(|t| Scope::new(&t.fields, |f| f.required.value)).collect(),
+            enum_values: op
+                .enums
+                .iter()
+                .map(|e| e.values.iter().filter_map(|v| ScalarKey::of(&v.value.value)).collect())
+                .collect(),
+            patterns: RefCell::new(HashMap::new()),
+        }
+    }
+
     fn request(&self, node: &Node, context: &str, diags: &mut Diagnostics) {
         let Value::Map(entries) = &node.value else { return };
         for (key, value) in entries {
             let Some(name) = key.as_str() else { continue };
-            match self.op.params.iter().find(|p| p.name.value == name) {
+            match self.params.by_name.get(name) {
                 Some(p) => self.field_value(p, value, &format!("{context}: parameter `{name}`"), diags),
-                None => diags.push(unknown_key(key, name, "request parameters", self.op.params.iter(), context)),
+                None => diags.push(unknown_key(key, name, "the request parameters", &self.params, context)),
             }
         }
-        for p in &self.op.params {
-            let caller = p.source.as_ref().is_none_or(|s| s.value == ParamSource::Caller);
-            let given = entries.iter().any(|(k, _)| k.as_str() == Some(&p.name.value));
-            if caller && p.required.value && !given {
-                diags.push(
-                    Diagnostic::error(
-                        node.span,
-                        format!("{context}: the request lacks required parameter `{}`", p.name.value),
-                    )
+        let (missing, count) = self.params.missing(entries);
+        if let Some(first) = missing.first() {
+            let names = name_list(&missing, count);
+            let what = if count == 1 { "parameter" } else { "parameters" };
+            diags.push(
+                Diagnostic::error(node.head(), format!("{context}: the request lacks required {what} {names}"))
                     .label("incomplete example request")
-                    .also(p.name.span, "required here"),
-                );
-            }
+                    .also(first.name.span, "required here")
+                    .help("add the parameters the document's example sends"),
+            );
         }
     }
 
-    fn object(&self, fields: &[Field], type_name: &str, node: &Node, context: &str, diags: &mut Diagnostics) {
+    fn object(&self, scope: &Scope<'a>, type_name: &str, node: &Node, context: &str, diags: &mut Diagnostics) {
         let Value::Map(entries) = &node.value else {
             diags.push(
                 Diagnostic::error(
-                    node.span,
+                    node.head(),
                     format!("{context}: expected an object for {type_name}, found {}", node.kind()),
                 )
                 .label("not an object"),
@@ -81,27 +166,28 @@ impl Checker<'_> {
         };
         for (key, value) in entries {
             let Some(name) = key.as_str() else { continue };
-            match fields.iter().find(|f| f.name.value == name) {
+            match scope.by_name.get(name) {
                 Some(f) => self.field_value(f, value, &format!("{context}: `{name}`"), diags),
-                None => diags.push(unknown_key(key, name, type_name, fields.iter(), context)),
+                None => diags.push(unknown_key(key, name, type_name, scope, context)),
             }
         }
-        for f in fields.iter().filter(|f| f.required.value) {
-            if !entries.iter().any(|(k, _)| k.as_str() == Some(&f.name.value)) {
-                diags.push(
-                    Diagnostic::error(
-                        node.span,
-                        format!("{context}: required field `{}` of {type_name} is missing", f.name.value),
-                    )
-                    .label("incomplete object")
-                    .also(f.name.span, "declared required here")
-                    .help("add the field to the example, or declare it `required: false`"),
-                );
-            }
+        let (missing, count) = scope.missing(entries);
+        if let Some(first) = missing.first() {
+            let names = name_list(&missing, count);
+            let (what, verb) = if count == 1 { ("field", "is") } else { ("fields", "are") };
+            diags.push(
+                Diagnostic::error(
+                    node.head(),
+                    format!("{context}: required {what} {names} of {type_name} {verb} missing"),
+                )
+                .label("incomplete object")
+                .also(first.name.span, "declared required here")
+                .help("add the field to the example, or declare it `required: false`"),
+            );
         }
     }
 
-    fn field_value(&self, f: &Field, node: &Node, context: &str, diags: &mut Diagnostics) {
+    fn field_value(&self, f: &'a Field, node: &Node, context: &str, diags: &mut Diagnostics) {
         let Ok(ty) = resolve(self.op, &f.ty, f.items.as_ref()) else { return };
         if node.value == Value::Null {
             if f.required.value {
@@ -121,48 +207,128 @@ impl Checker<'_> {
         &self,
         ty: &TypeExpr,
         shape: Option<Shape>,
-        c: &Constraints,
+        c: &'a Constraints,
         node: &Node,
         context: &str,
         diags: &mut Diagnostics,
     ) {
-        let mismatch = |expected: &str| {
-            Diagnostic::error(node.span, format!("{context}: expected {expected}, found {}", node.kind()))
-                .label(format!("not {expected}"))
+        static NONE: Constraints = Constraints {
+            min_length: None,
+            max_length: None,
+            minimum: None,
+            maximum: None,
+            charset: None,
+            pattern: None,
         };
         match (ty, &node.value) {
             (TypeExpr::Array(item), Value::Seq(items)) => {
                 length(items.len(), c, node, context, diags);
                 for (i, n) in items.iter().enumerate() {
-                    self.value(item, None, &Constraints::default(), n, &format!("{context}[{i}]"), diags);
+                    self.value(item, None, &NONE, n, &format!("{context}[{i}]"), diags);
                 }
             }
             (TypeExpr::Array(item), Value::Map(_)) if shape == Some(Shape::OneOrMany) => {
-                self.value(item, None, &Constraints::default(), node, context, diags);
+                self.value(item, None, &NONE, node, context, diags);
             }
-            (TypeExpr::Array(_), _) => diags.push(mismatch("a list")),
+            (TypeExpr::Array(_), _) => diags.push(mismatch(node, context, "a list", None)),
             (TypeExpr::Object(i), _) => {
-                let t = &self.op.types[*i];
-                self.object(&t.fields, &format!("`{}`", t.name.value), node, context, diags);
+                if let (Some(t), Some(scope)) = (self.op.types.get(*i), self.types.get(*i)) {
+                    self.object(scope, &format!("`{}`", t.name.value), node, context, diags);
+                }
             }
             (TypeExpr::Enum(i), _) => {
-                let e = &self.op.enums[*i];
-                if !e.values.iter().any(|v| v.value.value == node.value) {
-                    let listed: Vec<String> = e.values.iter().map(|v| display(&v.value)).collect();
+                let (Some(e), Some(values)) = (self.op.enums.get(*i), self.enum_values.get(*i)) else { return };
+                if !ScalarKey::of(&node.value).is_some_and(|k| values.contains(&k)) {
+                    let words: Vec<&str> = e.values.iter().filter_map(|v| v.value.as_str()).collect();
+                    let listed = super::lifecycle::list_values(e);
+                    let hint = match node.as_str().and_then(|text| did_you_mean(text, words.iter().copied())) {
+                        Some(close) => format!("did you mean `{close}`? values: {listed}"),
+                        None => format!("values: {listed}"),
+                    };
                     diags.push(
                         Diagnostic::error(
-                            node.span,
+                            node.head(),
                             format!("{context}: {} is not a value of enum `{}`", display(node), e.name.value),
                         )
                         .label("unknown value")
                         .also(e.name.span, "enum defined here")
-                        .help(format!("values: {}", listed.join(", "))),
+                        .help(hint),
                     );
                 }
             }
-            (TypeExpr::Scalar(s), v) => scalar(*s, shape, c, node, v, context, diags),
+            (TypeExpr::Scalar(s), v) => self.scalar(*s, shape, c, node, v, context, diags),
         }
     }
+
+    #[allow(clippy::too_many_arguments)]
+    fn scalar(
+        &self,
+        s: Scalar,
+        shape: Option<Shape>,
+        c: &'a Constraints,
+        node: &Node,
+        v: &Value,
+        context: &str,
+        diags: &mut Diagnostics,
+    ) {
+        match (s, v) {
+            (Scalar::String, Value::Str(text)) => self.string(text, c, node, context, diags),
+            _ => scalar(s, shape, c, node, v, context, diags),
+        }
+    }
+
+    fn string(&self, text: &str, c: &'a Constraints, node: &Node, context: &str, diags: &mut Diagnostics) {
+        length(text.chars().count(), c, node, context, diags);
+        if let Some(charset) = &c.charset {
+            let ok = match charset.value {
+                Charset::Ascii => text.is_ascii(),
+                Charset::Alphanumeric => text.chars().all(|ch| ch.is_ascii_alphanumeric()),
+            };
+            if !ok {
+                diags.push(
+                    Diagnostic::error(
+                        node.span,
+                        format!("{context}: \"{text}\" has characters outside `{}`", charset.value.word()),
+                    )
+                    .label("charset violated")
+                    .also(charset.span, "constraint declared here"),
+                );
+            }
+        }
+        if let Some(pattern) = &c.pattern {
+            let mut patterns = self.patterns.borrow_mut();
+            let re = patterns
+                .entry(pattern.value.as_str())
+                .or_insert_with(|| Regex::new(&format!("^(?:{})$", pattern.value)).ok());
+            if re.as_ref().is_some_and(|re| !re.is_match(text)) {
+                diags.push(
+                    Diagnostic::error(node.span, format!("{context}: \"{text}\" does not match the pattern"))
+                        .label("pattern violated")
+                        .also(pattern.span, "pattern declared here")
+                        .help("the whole value must match; fix the example or the pattern"),
+                );
+            }
+        }
+    }
+}
+
+/// `` `a`, `b` and `c` `` (with "and N more" past [`NAMED`]).
+fn name_list(named: &[&Field], count: usize) -> String {
+    let mut names: Vec<String> = named.iter().map(|f| format!("`{}`", f.name.value)).collect();
+    if count > named.len() {
+        names.push(format!("{} more", count - named.len()));
+    }
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
+/// The error for a value of another kind than the type needs.
+fn mismatch(node: &Node, context: &str, expected: &str, help: Option<&str>) -> Diagnostic {
+    Diagnostic::error(node.head(), format!("{context}: expected {expected}, found {}", node.kind()))
+        .label(format!("not {expected}"))
+        .maybe_help(help.map(str::to_owned))
 }
 
 fn scalar(
@@ -174,14 +340,11 @@ fn scalar(
     context: &str,
     diags: &mut Diagnostics,
 ) {
-    let mismatch = |expected: &str| {
-        Diagnostic::error(node.span, format!("{context}: expected {expected}, found {}", node.kind()))
-            .label(format!("not {expected}"))
-    };
+    let wrong = |expected: &str, help: Option<&str>| mismatch(node, context, expected, help);
     match (s, v) {
-        (Scalar::String, Value::Str(text)) => string(text, c, node, context, diags),
+        (Scalar::String, Value::Str(_)) => {}
         (Scalar::String, Value::Int(_) | Value::Float(_)) if shape == Some(Shape::StringOrNumber) => {}
-        (Scalar::String, _) => diags.push(mismatch("a string").help("quote the value if it is text")),
+        (Scalar::String, _) => diags.push(wrong("a string", Some("quote the value if it is text"))),
         (Scalar::Int32 | Scalar::Int64, Value::Int(i)) => {
             if s == Scalar::Int32 && i32::try_from(*i).is_err() {
                 diags.push(
@@ -192,49 +355,39 @@ fn scalar(
             }
             range(*i, c, node, context, diags);
         }
-        (Scalar::Int32 | Scalar::Int64, _) => diags.push(mismatch("an integer")),
+        (Scalar::Int32 | Scalar::Int64, Value::Str(_)) => {
+            diags.push(wrong("an integer", Some("write the number without quotes")));
+        }
+        (Scalar::Int32 | Scalar::Int64, _) => diags.push(wrong("an integer", None)),
         (Scalar::Float64, Value::Int(_) | Value::Float(_)) => {}
-        (Scalar::Float64, _) => diags.push(mismatch("a number")),
+        (Scalar::Float64, _) => diags.push(wrong("a number", None)),
         (Scalar::Boolean, Value::Bool(_)) => {}
-        (Scalar::Boolean, _) => diags.push(mismatch("`true` or `false`")),
+        (Scalar::Boolean, _) => diags.push(wrong("`true` or `false`", Some("write `true` or `false`, without quotes"))),
         (Scalar::EpochMillis, Value::Int(_)) => {}
-        (Scalar::EpochMillis, _) => diags.push(mismatch("milliseconds since the epoch (an integer)")),
+        (Scalar::EpochMillis, _) => diags.push(wrong("milliseconds since the epoch (an integer)", None)),
         (Scalar::Rfc3339, Value::Str(text)) if is_rfc3339(text) => {}
-        (Scalar::Rfc3339, _) => diags.push(mismatch("an RFC 3339 time such as \"2021-05-27T07:15:03Z\"")),
+        (Scalar::Rfc3339, Value::Str(text)) => diags.push(
+            Diagnostic::error(node.span, format!("{context}: \"{text}\" is not an RFC 3339 time"))
+                .label("expected a time such as \"2021-05-27T07:15:03Z\"")
+                .help(if is_local_datetime(text) {
+                    "add the `T` and the offset (`Z`, `+08:00`), or declare the field `local_datetime` if the provider sends times without a zone"
+                } else {
+                    "write the date, `T`, the time and the offset: \"2021-05-27T07:15:03Z\" or \"2021-05-27T15:15:03+08:00\""
+                }),
+        ),
+        (Scalar::Rfc3339, _) => diags.push(wrong("an RFC 3339 time (a string)", None)),
         (Scalar::LocalDateTime, Value::Str(text)) if is_local_datetime(text) => {}
-        (Scalar::LocalDateTime, _) => diags.push(mismatch("a time as \"YYYY-MM-DD HH:MM:SS\"")),
+        (Scalar::LocalDateTime, Value::Str(text)) => diags.push(
+            Diagnostic::error(node.span, format!("{context}: \"{text}\" is not a local date and time"))
+                .label("expected \"YYYY-MM-DD HH:MM:SS\"")
+                .help(if is_rfc3339(text) {
+                    "the value carries a zone; declare the field `rfc3339`"
+                } else {
+                    "write the date, a space and the time: \"2021-05-27 15:15:03\""
+                }),
+        ),
+        (Scalar::LocalDateTime, _) => diags.push(wrong("a local date and time (a string)", None)),
         (Scalar::Json, _) => {}
-    }
-}
-
-fn string(text: &str, c: &Constraints, node: &Node, context: &str, diags: &mut Diagnostics) {
-    length(text.chars().count(), c, node, context, diags);
-    if let Some(charset) = &c.charset {
-        let ok = match charset.value {
-            Charset::Ascii => text.is_ascii(),
-            Charset::Alphanumeric => text.chars().all(|ch| ch.is_ascii_alphanumeric()),
-        };
-        if !ok {
-            diags.push(
-                Diagnostic::error(
-                    node.span,
-                    format!("{context}: \"{text}\" has characters outside `{}`", charset.value.word()),
-                )
-                .label("charset violated")
-                .also(charset.span, "constraint declared here"),
-            );
-        }
-    }
-    if let Some(pattern) = &c.pattern {
-        if let Ok(re) = regex_lite::Regex::new(&format!("^(?:{})$", pattern.value)) {
-            if !re.is_match(text) {
-                diags.push(
-                    Diagnostic::error(node.span, format!("{context}: \"{text}\" does not match the pattern"))
-                        .label("pattern violated")
-                        .also(pattern.span, "pattern declared here"),
-                );
-            }
-        }
     }
 }
 
@@ -299,21 +452,14 @@ fn check_error_body(spec: &ServiceSpec, op: &OperationDoc, body: &Node, context:
     }
 }
 
-fn unknown_key<'a>(
-    key: &Node,
-    name: &str,
-    scope: &str,
-    fields: impl Iterator<Item = &'a Field>,
-    context: &str,
-) -> Diagnostic {
-    let names: Vec<&str> = fields.map(|f| f.name.value.as_str()).collect();
-    Diagnostic::error(key.span, format!("{context}: `{name}` is not declared in {scope}"))
+fn unknown_key(key: &Node, name: &str, scope_name: &str, scope: &Scope<'_>, context: &str) -> Diagnostic {
+    let hint = match did_you_mean(name, scope.fields.iter().map(|f| f.name.value.as_str())) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => "declare it (with a correction if the document's table misses it)".to_owned(),
+    };
+    Diagnostic::error(key.span, format!("{context}: `{name}` is not declared in {scope_name}"))
         .label("unknown field")
-        .maybe_help(
-            did_you_mean(name, names.iter().copied())
-                .map(|c| format!("did you mean `{c}`?"))
-                .or_else(|| Some("declare it (with a correction if the document's table misses it)".to_owned())),
-        )
+        .help(hint)
 }
 
 fn display(node: &Node) -> String {
@@ -322,15 +468,21 @@ fn display(node: &Node) -> String {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
         Value::Bool(b) => b.to_string(),
-        other => format!("{other:?}"),
+        Value::Null => "null".to_owned(),
+        Value::Seq(_) | Value::Map(_) => node.kind().to_owned(),
     }
 }
 
+static RFC3339: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").ok());
+
+static LOCAL_DATETIME: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$").ok());
+
 fn is_rfc3339(text: &str) -> bool {
-    regex_lite::Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-        .is_ok_and(|re| re.is_match(text))
+    RFC3339.as_ref().is_some_and(|re| re.is_match(text))
 }
 
 fn is_local_datetime(text: &str) -> bool {
-    regex_lite::Regex::new(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$").is_ok_and(|re| re.is_match(text))
+    LOCAL_DATETIME.as_ref().is_some_and(|re| re.is_match(text))
 }

@@ -91,11 +91,13 @@ pub fn is_reserved_variant(value: &str) -> bool {
 #[derive(Debug)]
 pub struct Scope {
     what: &'static str,
-    taken: BTreeMap<String, (String, Span)>,
+    /// Each name with the wire name and place that claimed it; `None` for names the generated
+    /// code reserves.
+    taken: BTreeMap<String, Option<(String, Span)>>,
 }
 
 impl Scope {
-    /// An empty scope of `what` ("field", "variant").
+    /// An empty scope of `what` ("field", "variant", "error variant", "type", "client method").
     #[must_use]
     pub fn new(what: &'static str) -> Self {
         Self { what, taken: BTreeMap::new() }
@@ -103,34 +105,50 @@ impl Scope {
 
     /// Marks a name as used by the generated code itself.
     #[must_use]
-    pub fn reserve(mut self, rust: &str, span: Span) -> Self {
-        self.taken.insert(rust.to_owned(), ("(generated)".to_owned(), span));
+    pub fn reserve(mut self, rust: &str, _span: Span) -> Self {
+        self.taken.insert(rust.to_owned(), None);
         self
+    }
+
+    /// How a spec gives a thing of this scope another Rust name.
+    fn rename_hint(&self, both: bool) -> &'static str {
+        match (self.what, both) {
+            ("field", true) => "give one of them another Rust name with `rust_name:`",
+            ("field", false) => "give it another Rust name with `rust_name:`",
+            ("variant", true) => "give one of the values a `name:`",
+            ("variant", false) => "give the value a `name:`",
+            ("error variant", true) => "give one of the errors a `rust_name:`",
+            ("error variant", false) => "give the error a `rust_name:`",
+            ("type", true) => "rename one of them (type names are used only within this file)",
+            ("type", false) => "rename it (type names are used only within this file)",
+            ("client method", true) => "operation names that differ only in case or punctuation cannot share a service",
+            (_, _) => "this name cannot be used as written; choose another",
+        }
     }
 
     /// Claims `rust` for `wire` at `span`.
     ///
     /// # Errors
-    /// The collision, pointing at both places, with a `rust_name`/`name` hint.
+    /// The collision, pointing at both places, with a hint on how to rename.
     pub fn claim(&mut self, rust: &str, wire: &str, span: Span) -> Result<(), Diagnostic> {
         match self.taken.get(rust) {
             None => {
-                self.taken.insert(rust.to_owned(), (wire.to_owned(), span));
+                self.taken.insert(rust.to_owned(), Some((wire.to_owned(), span)));
                 Ok(())
             }
-            Some((first_wire, _)) if first_wire == "(generated)" => Err(Diagnostic::error(
+            Some(None) => Err(Diagnostic::error(
                 span,
                 format!("`{wire}` becomes the {} name `{rust}`, which the generated code uses itself", self.what),
             )
             .label(format!("becomes `{rust}`"))
-            .help("give it another Rust name (`rust_name:` or `name:`)")),
-            Some((first_wire, first_span)) => Err(Diagnostic::error(
+            .help(self.rename_hint(false))),
+            Some(Some((first_wire, first_span))) => Err(Diagnostic::error(
                 span,
                 format!("`{wire}` and `{first_wire}` both become the {} name `{rust}`", self.what),
             )
             .label(format!("becomes `{rust}`"))
             .also(*first_span, format!("`{first_wire}` becomes `{rust}` too"))
-            .help("give one of them another Rust name (`rust_name:` or `name:`)")),
+            .help(self.rename_hint(true))),
         }
     }
 }

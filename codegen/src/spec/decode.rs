@@ -56,6 +56,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let api_version = m.str("api_version", false, diags);
     let protocol = m.keyword("protocol", true, diags);
     let endpoint = m.str("endpoint", true, diags);
+    let signing_span = m.get("signing").map_or(m.span(), Node::head);
     let signing = m.list("signing", true, diags, |n, d| crate::spec::reader::keyword(n, "signing", d));
     let error_envelope = m.keyword("error_envelope", true, diags);
     let request_id_header = m.str("request_id_header", true, diags);
@@ -76,6 +77,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         protocol: protocol?,
         endpoint: endpoint?,
         signing,
+        signing_span,
         error_envelope: error_envelope?,
         request_id_header: request_id_header?,
         time_zone,
@@ -138,6 +140,7 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
     if diags.error_count() > before {
         return None;
     }
+    let names = crate::spec::types::index(&types, &enums);
     Some(OperationDoc {
         file,
         operation: operation?,
@@ -157,6 +160,7 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
         enums,
         errors,
         examples,
+        names,
         waiter,
         pagination,
     })

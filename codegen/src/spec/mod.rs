@@ -31,15 +31,30 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
     for (folder, (service_files, operation_files)) in folders {
         let service = match service_files.as_slice() {
             [id] => parse(sources, *id, diags).and_then(|root| decode::service(*id, &root, diags)),
-            _ => {
+            [] => {
                 if let Some(first) = operation_files.first() {
+                    let at = first_content(&sources.get(*first).text);
                     diags.push(
                         Diagnostic::error(
-                            Span { file: *first, start: 0, end: 0 },
+                            Span { file: *first, start: at, end: at },
                             format!("folder `{folder}` has no {SERVICE_FILE}"),
                         )
                         .label("this operation belongs to no service")
                         .help(format!("add {folder}/{SERVICE_FILE} naming the provider, endpoint and signing")),
+                    );
+                }
+                None
+            }
+            [first, rest @ ..] => {
+                for id in rest {
+                    diags.push(
+                        Diagnostic::error(
+                            Span { file: *id, start: 0, end: 0 },
+                            format!("folder `{folder}` has {SERVICE_FILE} twice"),
+                        )
+                        .label("second file with this path")
+                        .also(Span { file: *first, start: 0, end: 0 }, "first file with this path")
+                        .help("give each service its own folder"),
                     );
                 }
                 None
@@ -55,6 +70,19 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
         }
     }
     services
+}
+
+/// Where the first line that is neither blank nor a comment starts (0 if there is none).
+fn first_content(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_start();
+        if !content.is_empty() && !content.starts_with('#') {
+            return offset + (line.len() - content.len());
+        }
+        offset += line.len();
+    }
+    0
 }
 
 fn parse(sources: &SourceMap, id: FileId, diags: &mut Diagnostics) -> Option<yaml::Node> {

@@ -3,8 +3,11 @@
 //! Nothing is resolved or renamed here; every value keeps its span. specs/README.md documents
 //! each key; the field comments below name the key they hold.
 
-use crate::source::FileId;
+use std::collections::HashMap;
+
+use crate::source::{FileId, Span};
 use crate::spec::reader::{Keyword, Spanned};
+use crate::spec::types::TypeExpr;
 use crate::spec::yaml::Node;
 
 macro_rules! keywords {
@@ -318,6 +321,8 @@ pub struct ServiceDoc {
     pub endpoint: Spanned<String>,
     /// `signing`.
     pub signing: Vec<Spanned<Signing>>,
+    /// Where `signing` was written (the list, or the mapping if it is missing).
+    pub signing_span: Span,
     /// `error_envelope`.
     pub error_envelope: Spanned<Envelope>,
     /// `request_id_header`.
@@ -373,6 +378,9 @@ pub struct OperationDoc {
     pub waiter: Option<Waiter>,
     /// `pagination`.
     pub pagination: Option<Pagination>,
+    /// The names of `types` and `enums` (the first definition of a name wins), for resolving
+    /// `type:` without a search: see [`crate::spec::types::index`].
+    pub names: HashMap<String, TypeExpr>,
 }
 
 /// One service: its `service.yaml` and its operation files, sorted by operation name.

@@ -221,7 +221,7 @@ impl<'a> MapReader<'a> {
         for key in self.missing.iter().filter(|k| !explained.contains(k)) {
             diags.push(
                 Diagnostic::error(self.span, format!("{} is missing `{key}`", self.what))
-                    .label(format!("`{key}` is required here"))
+                    .label(format!("`{key}` belongs in the mapping that starts here"))
                     .help(format!("add `{key}:`; specs/README.md lists what each key means")),
             );
         }

@@ -2,7 +2,9 @@
 //! types and enums of one operation file. Shared by the check and lower stages.
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::spec::model::{Field, OperationDoc};
+use std::collections::HashMap;
+
+use crate::spec::model::{EnumDef, Field, OperationDoc, TypeDef};
 use crate::spec::reader::Spanned;
 
 /// A built-in scalar type.
@@ -103,11 +105,8 @@ fn named(op: &OperationDoc, name: &Spanned<String>) -> Result<TypeExpr, Diagnost
     if let Some((_, scalar)) = BUILTINS.iter().find(|(n, _)| *n == name.value) {
         return Ok(TypeExpr::Scalar(*scalar));
     }
-    if let Some(i) = op.types.iter().position(|t| t.name.value == name.value) {
-        return Ok(TypeExpr::Object(i));
-    }
-    if let Some(i) = op.enums.iter().position(|e| e.name.value == name.value) {
-        return Ok(TypeExpr::Enum(i));
+    if let Some(ty) = op.names.get(&name.value) {
+        return Ok(ty.clone());
     }
     let known = BUILTINS
         .iter()
@@ -124,8 +123,39 @@ fn named(op: &OperationDoc, name: &Spanned<String>) -> Result<TypeExpr, Diagnost
         .help(hint))
 }
 
+/// The named types of one operation file by name: `types` before `enums`, and the first of
+/// two definitions with one name (the check stage reports the second).
+#[must_use]
+pub fn index(types: &[TypeDef], enums: &[EnumDef]) -> HashMap<String, TypeExpr> {
+    let mut names = HashMap::new();
+    for (i, t) in types.iter().enumerate() {
+        names.entry(t.name.value.clone()).or_insert(TypeExpr::Object(i));
+    }
+    for (i, e) in enums.iter().enumerate() {
+        names.entry(e.name.value.clone()).or_insert(TypeExpr::Enum(i));
+    }
+    names
+}
+
+/// Why a dotted path does not name a field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    /// What went wrong at which segment.
+    pub why: String,
+    /// The closest field name, when the segment looks like a typo of one.
+    pub suggestion: Option<String>,
+}
+
+impl PathError {
+    fn new(why: String) -> Self {
+        Self { why, suggestion: None }
+    }
+}
+
 /// Follows a dotted path of wire names (`operation_log.status`) from `root` through object
-/// types. Returns the fields along the way and the type of the last one.
+/// types. Returns the fields along the way and the type of the last one. A path cannot be
+/// deeper than the file's types nest (each step enters another object type), which bounds the
+/// work for a path through a type that contains itself.
 ///
 /// # Errors
 /// The segment that does not exist or cannot be entered, and why.
@@ -133,26 +163,31 @@ pub fn resolve_path<'a>(
     op: &'a OperationDoc,
     root: &'a [Field],
     path: &str,
-) -> Result<(Vec<&'a Field>, TypeExpr), String> {
+) -> Result<(Vec<&'a Field>, TypeExpr), PathError> {
     let mut fields = root;
     let mut chain = Vec::new();
     let segments: Vec<&str> = path.split('.').collect();
+    if segments.len() > op.types.len() + 1 {
+        return Err(PathError::new(format!(
+            "{} segments, but the types of this file nest at most {} deep",
+            segments.len(),
+            op.types.len() + 1
+        )));
+    }
     for (i, segment) in segments.iter().enumerate() {
         let Some(field) = fields.iter().find(|f| f.name.value == *segment) else {
-            let hint = did_you_mean(segment, fields.iter().map(|f| f.name.value.as_str()))
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            return Err(format!("no field `{segment}` here{hint}"));
+            return Err(PathError {
+                why: format!("no field `{segment}` here"),
+                suggestion: did_you_mean(segment, fields.iter().map(|f| f.name.value.as_str())).map(str::to_owned),
+            });
         };
         chain.push(field);
-        let ty = resolve(op, &field.ty, field.items.as_ref()).map_err(|d| d.message)?;
-        if i + 1 == segments.len() {
-            return Ok((chain, ty));
-        }
+        let ty = resolve(op, &field.ty, field.items.as_ref()).map_err(|d| PathError::new(d.message))?;
+        let Some(next) = segments.get(i + 1) else { return Ok((chain, ty)) };
         match ty {
-            TypeExpr::Object(t) => fields = &op.types[t].fields,
-            _ => return Err(format!("`{segment}` is not an object, so `{}` cannot be entered", segments[i + 1])),
+            TypeExpr::Object(t) => fields = op.types.get(t).map_or(&[], |t| t.fields.as_slice()),
+            _ => return Err(PathError::new(format!("`{segment}` is not an object, so `{next}` cannot be entered"))),
         }
     }
-    Err("empty path".to_owned())
+    Err(PathError::new("empty path".to_owned()))
 }

@@ -45,6 +45,8 @@ pub struct Node {
     pub value: Value,
     /// Where it is.
     pub span: Span,
+    /// End of the line the value starts on: where [`Node::head`] ends.
+    line_end: usize,
 }
 
 impl Node {
@@ -71,19 +73,28 @@ impl Node {
         }
     }
 
-    /// Where the value starts: a scalar whole, a collection up to the end of its first key or
-    /// item, so a message about a long list or mapping marks one line, not all of them.
+    /// The part of the value on its first line, so a message about a long list, mapping or
+    /// block of text marks one line, not all of them.
     #[must_use]
     pub fn head(&self) -> Span {
-        let end = match &self.value {
-            Value::Seq(items) => items.first().map(|n| n.head().end),
-            Value::Map(entries) => entries.first().map(|(k, _)| k.head().end),
-            _ => None,
-        };
-        match end {
-            Some(end) if end >= self.span.start && end <= self.span.end => Span { end, ..self.span },
-            _ => self.span,
-        }
+        Span { end: self.span.end.min(self.line_end).max(self.span.start), ..self.span }
+    }
+}
+
+/// Where lines end, for [`Node::head`] in logarithmic time.
+struct Lines {
+    ends: Vec<usize>,
+    len: usize,
+}
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        Self { ends: text.match_indices('\n').map(|(i, _)| i).collect(), len: text.len() }
+    }
+
+    /// The end of the line holding byte `at` (before its newline).
+    fn end(&self, at: usize) -> usize {
+        self.ends.get(self.ends.partition_point(|&end| end < at)).copied().unwrap_or(self.len)
     }
 }
 
@@ -113,9 +124,10 @@ enum Frame {
     Map { start: usize, entries: Vec<(Node, Node)>, key: Option<Node>, seen: HashMap<ScalarKey, usize> },
 }
 
-/// A scalar key in a form that can be hashed, for finding duplicate keys in linear time.
+/// A scalar in a form that can be hashed: for finding duplicate keys, enum values and states in
+/// linear time.
 #[derive(PartialEq, Eq, Hash)]
-enum ScalarKey {
+pub(crate) enum ScalarKey {
     Null,
     Bool(bool),
     Int(i64),
@@ -124,7 +136,7 @@ enum ScalarKey {
 }
 
 impl ScalarKey {
-    fn of(value: &Value) -> Option<Self> {
+    pub(crate) fn of(value: &Value) -> Option<Self> {
         Some(match value {
             Value::Null => Self::Null,
             Value::Bool(b) => Self::Bool(*b),
@@ -151,6 +163,7 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
         return None;
     }
     let offsets = Offsets::new(text);
+    let lines = Lines::new(text);
     let span = |s: YamlSpan| {
         let start = offsets.byte(s.start.index());
         Span { file, start, end: offsets.byte(s.end.index()).max(start) }
@@ -195,7 +208,7 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
                     diags.push(d);
                     return None;
                 }
-                Node { value: resolve(&value, style), span: here }
+                Node { value: resolve(&value, style), span: here, line_end: lines.end(here.start) }
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if let Some(d) = unsupported(text, anchor, tag.is_some(), here) {
@@ -220,11 +233,15 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
                 Some(Frame::Seq { start, items }) => {
                     let end = items.last().map_or(here.end, |n| n.span.end.max(here.end));
-                    Node { value: Value::Seq(items), span: Span { file, start, end: end.max(start) } }
+                    Node { value: Value::Seq(items), span: Span { file, start, end: end.max(start) }, line_end: lines.end(start) }
                 }
                 Some(Frame::Map { start, entries, .. }) => {
                     let end = entries.last().map_or(here.end, |(_, v)| v.span.end.max(here.end));
-                    Node { value: Value::Map(entries), span: Span { file, start, end: end.max(start) } }
+                    Node {
+                        value: Value::Map(entries),
+                        span: Span { file, start, end: end.max(start) },
+                        line_end: lines.end(start),
+                    }
                 }
                 None => continue,
             },

@@ -1,0 +1,237 @@
+//! What generation costs: time per stage (load, check, model, emit, format) over the project's
+//! specs and over synthetic specs of 5, 50, 500 and 2,000 operations, and generated lines per
+//! operation.
+//!
+//! Build scripts compile without optimisation (Cargo's `build-override` is `opt-level = 0` in
+//! both the dev and the release profile), so the figure users pay is this binary built with
+//! `cargo bench --profile dev`; `cargo bench` (release) gives the optimised figure. Prints a
+//! readable report and `ROW | … |` lines that `scripts/bench.sh` gathers into its table.
+//!
+//! A hand-written harness rather than criterion: every measurement here is milliseconds to
+//! seconds, where `Instant` and a median over repeated runs are exact enough; it adds no
+//! dependency for a 2-core machine to compile, and its output is the table's rows directly.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use cloud_task_apis_codegen::{Diagnostics, SourceMap, check, emit, ir, read_specs, render, spec, synthetic};
+
+/// The stages, in pipeline order, with the names the report uses.
+const STAGES: [&str; 5] = ["load", "check", "model", "emit", "format"];
+
+/// Reference figures for 500 synthetic operations of the same shape (progenitor 0.15 as a
+/// build script, 2-core machine): seconds unoptimised and optimised, and lines per operation.
+const PROGENITOR_500_OPT0_S: f64 = 3.4;
+const PROGENITOR_500_RELEASE_S: f64 = 0.9;
+const PROGENITOR_LINES_PER_OP: f64 = 326.0;
+
+/// One run of every stage: durations per stage, and the generated files.
+struct Run {
+    stages: [Duration; 5],
+    files: Vec<String>,
+}
+
+/// Runs the pipeline the way `cloud_task_apis_codegen::generate` does for the enabled
+/// providers, timing each stage.
+fn run(sources: &SourceMap, providers: &[&str]) -> Run {
+    let mut stages = [Duration::ZERO; 5];
+    let mut diags = Diagnostics::new();
+
+    let t = Instant::now();
+    let specs = spec::load(sources, &mut diags);
+    stages[0] = t.elapsed();
+
+    let t = Instant::now();
+    check::check(&specs, &mut diags);
+    stages[1] = t.elapsed();
+    assert!(!diags.has_errors(), "specs do not check:\n{}", diags.render(sources));
+
+    let t = Instant::now();
+    let api = ir::lower(sources, &specs).unwrap_or_else(|d| panic!("specs do not lower:\n{}", d.render(sources)));
+    stages[2] = t.elapsed();
+
+    let t = Instant::now();
+    let enabled: Vec<&ir::Service> =
+        api.services.iter().filter(|s| providers.contains(&s.provider.word())).collect();
+    let mut tokens: Vec<_> = enabled.iter().map(|s| (emit::service(s), s.files.clone())).collect();
+    let inputs: Vec<String> = api.services.iter().filter_map(|s| s.files.first().cloned()).collect();
+    tokens.push((emit::index(&api), inputs));
+    stages[3] = t.elapsed();
+
+    let t = Instant::now();
+    let files: Vec<String> = tokens
+        .into_iter()
+        .map(|(code, inputs)| render::render(code, &inputs).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    stages[4] = t.elapsed();
+
+    Run { stages, files }
+}
+
+/// Medians per stage over repeated runs: at least `min_runs`, then until `budget` is spent
+/// (at most 30), after one untimed warm-up run when a run is short.
+fn measure(sources: &SourceMap, providers: &[&str], budget: Duration) -> ([Duration; 5], Run, usize) {
+    let first = run(sources, providers);
+    let first_total: Duration = first.stages.iter().sum();
+    let mut samples: Vec<[Duration; 5]> = Vec::new();
+    if first_total * 4 > budget {
+        // Long runs: the first one counts (a warm-up would double the cost for little gain).
+        samples.push(first.stages);
+    }
+    let started = Instant::now();
+    while samples.len() < 3 || (started.elapsed() < budget && samples.len() < 30) {
+        samples.push(black_box(run(sources, providers)).stages);
+    }
+    let mut medians = [Duration::ZERO; 5];
+    for (i, median) in medians.iter_mut().enumerate() {
+        let mut column: Vec<Duration> = samples.iter().map(|s| s[i]).collect();
+        column.sort();
+        *median = column[column.len() / 2];
+    }
+    (medians, first, samples.len())
+}
+
+fn fmt_duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} µs", s * 1e6)
+    }
+}
+
+fn breakdown(stages: &[Duration; 5]) -> String {
+    STAGES.iter().zip(stages).map(|(name, d)| format!("{name} {}", fmt_duration(*d))).collect::<Vec<_>>().join(", ")
+}
+
+fn lines(files: &[String]) -> usize {
+    files.iter().map(|f| f.lines().count()).sum()
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "yes" } else { "**no**" }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is accepted.
+    let optimised = !cfg!(debug_assertions);
+    let profile = if optimised { "release" } else { "opt-level 0 (build script)" };
+    let budget = if optimised { Duration::from_millis(1500) } else { Duration::from_secs(3) };
+    let all = ["alibaba", "huawei", "tencent"];
+    println!("generation, {profile}; medians over repeated runs\n");
+
+    // The project's specs, all providers enabled.
+    let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let (sources, _) = read_specs(&spec_dir).unwrap_or_else(|r| panic!("{r}"));
+    let t = Instant::now();
+    let _ = black_box(read_specs(&spec_dir));
+    let read = t.elapsed();
+    let (stages, first, runs) = measure(&sources, &all, budget);
+    let total: Duration = stages.iter().sum();
+    let ops = count_operations(&sources);
+    println!(
+        "project specs ({ops} operations): total {} ({}); reading the files {}; {runs} runs; {} lines",
+        fmt_duration(total),
+        breakdown(&stages),
+        fmt_duration(read),
+        lines(&first.files)
+    );
+    let limit = if optimised { Duration::from_millis(10) } else { Duration::from_millis(50) };
+    row(&[
+        &format!("generation, {profile}"),
+        &format!("project specs, {ops} operations, all providers"),
+        &format!("{} ({})", fmt_duration(total), breakdown(&stages)),
+        "",
+        "",
+        &format!("< {}", fmt_duration(limit)),
+        met(total < limit),
+    ]);
+
+    // Synthetic specs.
+    let mut per_op = Vec::new();
+    for n in [5_usize, 50, 500, 2000] {
+        let sources = synthetic::source_map(n);
+        let (stages, first, runs) = measure(&sources, &["huawei"], budget);
+        let total: Duration = stages.iter().sum();
+        let op = total / u32::try_from(n).unwrap_or(u32::MAX);
+        per_op.push((n, op));
+        let line_count = lines(&first.files);
+        #[allow(clippy::cast_precision_loss, reason = "line and operation counts are far below 2^52")]
+        let lines_per_op = line_count as f64 / n as f64;
+        println!(
+            "synthetic {n:>4} operations: total {:>9} = {:>8}/op ({}); {runs} runs; {line_count} lines, {lines_per_op:.0}/op",
+            fmt_duration(total),
+            fmt_duration(op),
+            breakdown(&stages)
+        );
+        let (reference, ratio, target, ok) = if n == 500 {
+            let progenitor = if optimised { PROGENITOR_500_RELEASE_S } else { PROGENITOR_500_OPT0_S };
+            let ratio = total.as_secs_f64() / progenitor;
+            (format!("progenitor {progenitor} s"), format!("{ratio:.3}"), "≤ 1/3 of progenitor", met(ratio <= 1.0 / 3.0))
+        } else {
+            (String::new(), String::new(), "", "")
+        };
+        row(&[
+            &format!("generation, {profile}"),
+            &format!("synthetic, {n} operations"),
+            &format!("{} = {}/op ({})", fmt_duration(total), fmt_duration(op), breakdown(&stages)),
+            &reference,
+            &ratio,
+            target,
+            ok,
+        ]);
+        if optimised && n >= 50 {
+            // Output does not depend on the profile; report it once.
+            let code_lines = first.files.iter().map(|f| f.lines().filter(|l| !l.trim_start().starts_with("///")).count());
+            #[allow(clippy::cast_precision_loss, reason = "line and operation counts are far below 2^52")]
+            let code_per_op = code_lines.sum::<usize>() as f64 / n as f64;
+            let ratio = lines_per_op / PROGENITOR_LINES_PER_OP;
+            let (reference, ratio, target, ok) = if n == 500 {
+                (
+                    format!("progenitor {PROGENITOR_LINES_PER_OP} lines/op"),
+                    format!("{ratio:.2}"),
+                    "≤ 1/3 of progenitor (≤ 109)",
+                    met(ratio <= 1.0 / 3.0),
+                )
+            } else {
+                (String::new(), String::new(), "", "")
+            };
+            row(&[
+                "generated code",
+                &format!("lines per operation, {n} operations"),
+                &format!("{lines_per_op:.0} lines/op ({code_per_op:.0} without `///` doc lines)"),
+                &reference,
+                &ratio,
+                target,
+                ok,
+            ]);
+        }
+    }
+    // Linear growth: the time per operation from 50 to 2,000 operations (5 is dominated by
+    // fixed costs).
+    let at = |n: usize| per_op.iter().find(|(m, _)| *m == n).map_or(Duration::ZERO, |(_, d)| *d);
+    let growth = at(2000).as_secs_f64() / at(50).as_secs_f64();
+    println!("time per operation at 2,000 / at 50 operations: {growth:.2}");
+    row(&[
+        &format!("generation, {profile}"),
+        "growth: time per operation at 2,000 vs 50 operations",
+        &format!("{} vs {}", fmt_duration(at(2000)), fmt_duration(at(50))),
+        "",
+        &format!("{growth:.2}"),
+        "linear (≤ 1.25)",
+        met(growth <= 1.25),
+    ]);
+}
+
+/// Operation files: every spec file that is not a `service.yaml`.
+fn count_operations(sources: &SourceMap) -> usize {
+    sources.iter().filter(|(_, f)| !f.path.ends_with(spec::SERVICE_FILE)).count()
+}
+
+/// One row of the combined table.
+fn row(cells: &[&str]) {
+    println!("ROW | {} |", cells.join(" | "));
+}

@@ -1,0 +1,336 @@
+//! The operations the simulator serves: spec files loaded and checked with the generator's own
+//! stages (`spec::load`, `check::check`), and a route table built from them.
+//!
+//! Routes: an RPC service (Alibaba style) is reached at `/` with the operation named by the
+//! `x-acs-action` header or the `Action` parameter (and the version by `x-acs-version` or
+//! `Version`); a REST operation by its method and path template, literal segments matching
+//! exactly and `{name}` segments capturing one decoded segment.
+
+use cloud_task_apis_codegen::SourceMap;
+use cloud_task_apis_codegen::diagnostic::Diagnostics;
+use cloud_task_apis_codegen::spec::model::{Envelope, OperationDoc, Protocol, Provider, ServiceDoc, ServiceSpec};
+use cloud_task_apis_codegen::spec::yaml::{Node, Value as Yaml};
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+use super::SimulatorError;
+
+/// Every spec file compiled into the crate, as `(path, text)`.
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
+
+/// The embedded spec files.
+pub(crate) fn embedded() -> Vec<(String, String)> {
+    EMBEDDED.iter().map(|(path, text)| ((*path).to_owned(), (*text).to_owned())).collect()
+}
+
+/// The loaded services and their routes.
+#[derive(Debug)]
+pub(crate) struct Catalog {
+    services: Vec<ServiceSpec>,
+    routes: Vec<Route>,
+}
+
+/// One operation of one service.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OpRef<'a> {
+    /// The service file.
+    pub service: &'a ServiceDoc,
+    /// The operation file.
+    pub op: &'a OperationDoc,
+    /// Every operation of the service (for behaviour that reads a sibling's spec).
+    pub siblings: &'a [OperationDoc],
+}
+
+impl OpRef<'_> {
+    /// The operation's name as the provider spells it.
+    pub fn name(&self) -> &str {
+        &self.op.operation.value
+    }
+
+    /// `provider/service/Operation`.
+    pub fn key(&self) -> String {
+        format!("{}/{}/{}", self.service.provider.value.word(), self.service.service.value, self.op.operation.value)
+    }
+
+    /// The service's error envelope.
+    pub fn envelope(&self) -> Envelope {
+        self.service.error_envelope.value
+    }
+}
+
+#[derive(Debug)]
+struct Route {
+    service: usize,
+    op: usize,
+    kind: RouteKind,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum RouteKind {
+    Rpc { action: String, version: Option<String> },
+    Rest { method: &'static str, segments: Vec<Segment> },
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    Param(String),
+}
+
+/// What a request was matched to.
+#[derive(Debug)]
+pub(crate) enum Routed<'a> {
+    /// An operation, with the decoded path parameters.
+    Found(OpRef<'a>, Vec<(String, String)>),
+    /// An RPC action that exists, but not in the version asked for.
+    WrongVersion(OpRef<'a>, String),
+    /// Nothing matches.
+    NotFound,
+}
+
+/// How a request names its target, as far as routing needs it.
+#[derive(Debug)]
+pub(crate) struct Target<'a> {
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The path as sent (percent-encoded).
+    pub path: &'a str,
+    /// The RPC action (`x-acs-action` or `Action`), if any.
+    pub action: Option<&'a str>,
+    /// The RPC version (`x-acs-version` or `Version`), if any.
+    pub version: Option<&'a str>,
+}
+
+impl Catalog {
+    /// Loads and checks `files` (`(path, text)`; files in one folder form a service) with the
+    /// generator's load and check stages, and builds the routes.
+    pub(crate) fn load(files: Vec<(String, String)>) -> Result<Self, SimulatorError> {
+        let mut sources = SourceMap::new();
+        for (path, text) in files {
+            sources.add(path.replace('\\', "/"), text.replace("\r\n", "\n"));
+        }
+        let mut diags = Diagnostics::new();
+        let services = cloud_task_apis_codegen::spec::load(&sources, &mut diags);
+        if !diags.has_errors() {
+            cloud_task_apis_codegen::check::check(&services, &mut diags);
+        }
+        if diags.has_errors() {
+            return Err(SimulatorError::Specs(diags.render(&sources)));
+        }
+        let mut routes: Vec<Route> = Vec::new();
+        for (s, spec) in services.iter().enumerate() {
+            for (o, op) in spec.operations.iter().enumerate() {
+                let kind = match spec.service.protocol.value {
+                    Protocol::Rpc => RouteKind::Rpc {
+                        action: op.operation.value.clone(),
+                        version: spec.service.api_version.as_ref().map(|v| v.value.clone()),
+                    },
+                    Protocol::Rest => RouteKind::Rest {
+                        method: op.method.value.word(),
+                        segments: template_segments(&op.path.value),
+                    },
+                };
+                if let Some(other) = routes.iter().find(|r| same_shape(&r.kind, &kind)) {
+                    let first = &services[other.service].operations[other.op];
+                    return Err(SimulatorError::Specs(format!(
+                        "operations {} and {} cannot be told apart by method and path (or action and version)",
+                        first.operation.value, op.operation.value
+                    )));
+                }
+                routes.push(Route { service: s, op: o, kind });
+            }
+        }
+        // More literal segments first, so `/a/b` wins over `/a/{x}`.
+        routes.sort_by_key(|r| match &r.kind {
+            RouteKind::Rest { segments, .. } => {
+                std::cmp::Reverse(segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count())
+            }
+            RouteKind::Rpc { .. } => std::cmp::Reverse(0),
+        });
+        Ok(Self { services, routes })
+    }
+
+    fn op_ref(&self, service: usize, op: usize) -> Option<OpRef<'_>> {
+        let spec = self.services.get(service)?;
+        Some(OpRef { service: &spec.service, op: spec.operations.get(op)?, siblings: &spec.operations })
+    }
+
+    /// Every operation served.
+    pub(crate) fn operations(&self) -> Vec<OpRef<'_>> {
+        self.routes.iter().filter_map(|r| self.op_ref(r.service, r.op)).collect()
+    }
+
+    /// The operation named `name` (the provider's spelling), in any service.
+    pub(crate) fn find(&self, name: &str) -> Option<OpRef<'_>> {
+        self.operations().into_iter().find(|o| o.name() == name)
+    }
+
+    /// The operation a request is for.
+    pub(crate) fn route(&self, target: &Target<'_>) -> Routed<'_> {
+        let segments: Vec<&str> = target.path.split('/').skip(1).collect();
+        let mut wrong_version = None;
+        for route in &self.routes {
+            match &route.kind {
+                RouteKind::Rpc { action, version } => {
+                    let at_root = target.path == "/" || target.path.is_empty();
+                    if !at_root || target.action != Some(action.as_str()) {
+                        continue;
+                    }
+                    let Some(found) = self.op_ref(route.service, route.op) else { continue };
+                    match (version, target.version) {
+                        (Some(expected), Some(given)) if expected != given => {
+                            wrong_version = Some((found, given.to_owned()));
+                        }
+                        _ => return Routed::Found(found, Vec::new()),
+                    }
+                }
+                RouteKind::Rest { method, segments: template } => {
+                    if !method.eq_ignore_ascii_case(target.method) || template.len() != segments.len() {
+                        continue;
+                    }
+                    let mut params = Vec::new();
+                    let matched = template.iter().zip(&segments).all(|(t, s)| {
+                        let decoded = percent_decode_str(s).decode_utf8_lossy().into_owned();
+                        match t {
+                            Segment::Literal(l) => *l == decoded,
+                            Segment::Param(name) => {
+                                params.push((name.clone(), decoded));
+                                true
+                            }
+                        }
+                    });
+                    if matched && let Some(found) = self.op_ref(route.service, route.op) {
+                        return Routed::Found(found, params);
+                    }
+                }
+            }
+        }
+        match wrong_version {
+            Some((found, given)) => Routed::WrongVersion(found, given),
+            None => Routed::NotFound,
+        }
+    }
+
+    /// Whether any loaded service belongs to `provider`.
+    pub(crate) fn has_provider(&self, provider: Provider) -> bool {
+        self.services.iter().any(|s| s.service.provider.value == provider)
+    }
+}
+
+fn template_segments(path: &str) -> Vec<Segment> {
+    path.split('/')
+        .skip(1)
+        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => Segment::Param(name.to_owned()),
+            None => Segment::Literal(s.to_owned()),
+        })
+        .collect()
+}
+
+/// Whether two routes would match exactly the same requests.
+fn same_shape(a: &RouteKind, b: &RouteKind) -> bool {
+    match (a, b) {
+        (RouteKind::Rpc { .. }, RouteKind::Rpc { .. }) => a == b,
+        (RouteKind::Rest { method: m1, segments: s1 }, RouteKind::Rest { method: m2, segments: s2 }) => {
+            m1 == m2
+                && s1.len() == s2.len()
+                && s1.iter().zip(s2).all(|pair| match pair {
+                    (Segment::Literal(x), Segment::Literal(y)) => x == y,
+                    (Segment::Param(_), Segment::Param(_)) => true,
+                    _ => false,
+                })
+        }
+        _ => false,
+    }
+}
+
+/// A YAML value of a spec as JSON (examples and enum values are JSON written as YAML).
+pub(crate) fn to_json(node: &Node) -> Value {
+    match &node.value {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(*b),
+        Yaml::Int(i) => Value::from(*i),
+        Yaml::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        Yaml::Str(s) => Value::String(s.clone()),
+        Yaml::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        Yaml::Map(entries) => Value::Object(
+            entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect(),
+        ),
+    }
+}
+
+/// The value at a dotted path of keys (`operation_log.status`).
+pub(crate) fn get_path<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(value, |v, key| v.get(key))
+}
+
+/// Sets the value at a dotted path, creating objects on the way (a non-object on the way is
+/// replaced by one).
+pub(crate) fn set_path(value: &mut Value, path: &str, new: Value) {
+    let mut current = value;
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        if !current.is_object() {
+            *current = Value::Object(serde_json::Map::new());
+        }
+        let Value::Object(map) = current else { return };
+        if keys.peek().is_none() {
+            map.insert(key.to_owned(), new);
+            return;
+        }
+        current = map.entry(key.to_owned()).or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+}
+
+/// The body of the operation's first documented success example, or an empty object.
+pub(crate) fn success_template(op: &OperationDoc) -> Value {
+    op.examples
+        .iter()
+        .find(|e| (200..300).contains(&e.status.value))
+        .map_or_else(|| Value::Object(serde_json::Map::new()), |e| to_json(&e.body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_specs_load_and_route() {
+        let catalog = Catalog::load(embedded()).expect("embedded specs load");
+        let names: Vec<String> = catalog.operations().iter().map(OpRef::key).collect();
+        assert!(names.contains(&"huawei/cbr/ShowOpLog".to_owned()), "{names:?}");
+        let target = Target { method: "POST", path: "/", action: Some("GetDeliveryHistoryJob"), version: None };
+        assert!(matches!(catalog.route(&target), Routed::Found(op, _) if op.name() == "GetDeliveryHistoryJob"));
+        let target =
+            Target { method: "POST", path: "/", action: Some("GetDeliveryHistoryJob"), version: Some("2001-01-01") };
+        assert!(matches!(catalog.route(&target), Routed::WrongVersion(..)));
+        let target = Target { method: "GET", path: "/v3/p1/operation-logs/a%20b", action: None, version: None };
+        match catalog.route(&target) {
+            Routed::Found(op, params) => {
+                assert_eq!(op.name(), "ShowOpLog");
+                assert!(params.contains(&("operation_log_id".to_owned(), "a b".to_owned())));
+            }
+            other => panic!("not routed: {other:?}"),
+        }
+        let target = Target { method: "DELETE", path: "/tasks", action: None, version: None };
+        assert!(matches!(catalog.route(&target), Routed::NotFound));
+    }
+
+    #[test]
+    fn paths_get_and_set() {
+        let mut v = serde_json::json!({"a": {"b": 1}});
+        assert_eq!(get_path(&v, "a.b"), Some(&Value::from(1)));
+        set_path(&mut v, "a.c.d", Value::from(2));
+        set_path(&mut v, "a.b", Value::from(3));
+        assert_eq!(v, serde_json::json!({"a": {"b": 3, "c": {"d": 2}}}));
+    }
+
+    #[test]
+    fn bad_specs_are_reported_with_locations() {
+        let files = vec![("x/y/service.yaml".to_owned(), "format: 1\nprovider: nowhere\n".to_owned())];
+        match Catalog::load(files) {
+            Err(SimulatorError::Specs(report)) => assert!(report.contains("x/y/service.yaml"), "{report}"),
+            other => panic!("expected a spec error, got {other:?}"),
+        }
+    }
+}
