@@ -139,6 +139,16 @@ impl Diagnostics {
         }
     }
 
+    /// Whether a finding of `severity` pushed now would be kept with its details; when not,
+    /// callers may skip work that only serves the details (hints).
+    #[must_use]
+    pub fn keeps(&self, severity: Severity) -> bool {
+        match severity {
+            Severity::Error => self.kept_errors < MAX_KEPT,
+            Severity::Warning => self.kept_warnings < MAX_KEPT,
+        }
+    }
+
     /// Records all findings of another accumulator.
     pub fn extend(&mut self, other: Diagnostics) {
         for item in other.items {
@@ -199,13 +209,19 @@ impl Diagnostics {
             match shown {
                 Some(text) => out.push_str(&text),
                 // A span outside its file is a generator bug; still say what was wrong.
-                None => out.push_str(&format!("{}: {}\n\n", item.severity.word(), item.message)),
+                None => {
+                    out.push_str(item.severity.word());
+                    out.push_str(": ");
+                    out.push_str(&item.message);
+                    out.push_str("\n\n");
+                }
             }
         }
         if self.dropped_errors + self.dropped_warnings > 0 {
-            out.push_str(&format!(
-                "note: only the first {MAX_KEPT} errors and warnings are shown; fix these and run again\n\n"
-            ));
+            let note = format!(
+                "note: only the first {MAX_KEPT} errors and the first {MAX_KEPT} warnings are shown; fix these and run again\n\n"
+            );
+            out.push_str(&note);
         }
         out.push_str(&self.summary());
         out.push('\n');

@@ -108,7 +108,8 @@ pub fn read_specs(dir: &Path) -> Result<(SourceMap, Vec<PathBuf>), Report> {
     let mut sources = SourceMap::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).map_err(|e| io_report(path, &e))?;
-        let display = path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        // `/` separators on every platform; an absolute path keeps its single leading `/`.
+        let display = path.to_string_lossy().replace('\\', "/");
         sources.add(display, text.replace("\r\n", "\n"));
     }
     if paths.is_empty() {

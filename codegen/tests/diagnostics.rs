@@ -187,3 +187,43 @@ fn companions_are_valid() {
         Err(diags) => panic!("{}", diags.render(&sources)),
     }
 }
+
+/// Every key of a parameter, misspelled by swapping two neighbouring letters, is reported with
+/// the key it was meant to be.
+#[test]
+fn misspelled_keys_get_the_intended_key_as_hint() {
+    let entries = [
+        ("name", "limit"),
+        ("type", "int32"),
+        ("required", "false"),
+        ("description", "Size."),
+        ("constraints", "{}"),
+        ("default", "1"),
+        ("example", "1"),
+        ("source", "caller"),
+        ("rust_name", "size"),
+        ("correction", "{ page: p, fact: f, source: s }"),
+    ];
+    let service = std::fs::read_to_string(fixtures().join("invalid/_service.yaml")).unwrap_or_default();
+    let mut problems = Vec::new();
+    for (key, _) in entries {
+        let mut letters: Vec<char> = key.chars().collect();
+        letters.swap(1, 2);
+        let typo: String = letters.into_iter().collect();
+        let param: Vec<String> =
+            entries.iter().map(|(k, v)| format!("{}: {v}", if *k == key { typo.as_str() } else { k })).collect();
+        let text = format!(
+            "format: 1\noperation: ShowThing\nseed: s.txt\nsummary: S.\nhttp: {{ method: GET, path: /things }}\n\
+             idempotency: read\nrequest:\n  params:\n    - {{ in: query, {} }}\nresponse:\n  fields: []\n",
+            param.join(", ")
+        );
+        let mut sources = SourceMap::new();
+        sources.add("specs/fixture/service.yaml", service.clone());
+        sources.add("specs/fixture/ShowThing.yaml", text);
+        let rendered = generate(&sources, PROVIDERS).err().map(|d| d.render(&sources)).unwrap_or_default();
+        if !rendered.contains(&format!("did you mean `{key}`?")) {
+            problems.push(format!("`{typo}` does not suggest `{key}`:\n{rendered}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -311,7 +311,12 @@ fn huawei_aksk(
     Ok(access.to_owned())
 }
 
-fn tencent(req: &Incoming, authorization: &str, creds: &TestCredentials, now: OffsetDateTime) -> Result<Account, Failure> {
+fn tencent(
+    req: &Incoming,
+    authorization: &str,
+    creds: &TestCredentials,
+    now: OffsetDateTime,
+) -> Result<Account, Failure> {
     if authorization.is_empty() {
         return Err((400, "MissingAuthorization", "The Authorization header is missing.".to_owned()));
     }

@@ -125,10 +125,9 @@ impl Catalog {
                         action: op.operation.value.clone(),
                         version: spec.service.api_version.as_ref().map(|v| v.value.clone()),
                     },
-                    Protocol::Rest => RouteKind::Rest {
-                        method: op.method.value.word(),
-                        segments: template_segments(&op.path.value),
-                    },
+                    Protocol::Rest => {
+                        RouteKind::Rest { method: op.method.value.word(), segments: template_segments(&op.path.value) }
+                    }
                 };
                 if let Some(other) = routes.iter().find(|r| same_shape(&r.kind, &kind)) {
                     let first = &services[other.service].operations[other.op];

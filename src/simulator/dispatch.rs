@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use cloud_task_apis_codegen::spec::model::Protocol;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use percent_encoding::percent_decode_str;
@@ -43,7 +44,8 @@ impl Incoming {
             .iter()
             .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
-        let is_form = headers.iter().any(|(n, v)| n == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
+        let is_form =
+            headers.iter().any(|(n, v)| n == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
         let form = if is_form { decode_pairs(&String::from_utf8_lossy(&body)) } else { Vec::new() };
         Self {
             method: parts.method.as_str().to_owned(),
@@ -142,9 +144,8 @@ pub(crate) async fn serve(
 
 fn response(answer: &Answer) -> hyper::Response<Full<Bytes>> {
     let body = serde_json::to_vec(&answer.reply.body).unwrap_or_default();
-    let mut builder = hyper::Response::builder()
-        .status(answer.reply.status)
-        .header("content-type", "application/json;charset=utf-8");
+    let mut builder =
+        hyper::Response::builder().status(answer.reply.status).header("content-type", "application/json;charset=utf-8");
     if !answer.request_id_header.is_empty() {
         builder = builder.header(answer.request_id_header.as_str(), answer.request_id.as_str());
     }
@@ -187,7 +188,8 @@ async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<Str
     let request_id = Shape::of(envelope).new_request_id();
     let header = op.service.request_id_header.value.clone();
     let cx = ReplyContext { request_id: &request_id, host, product: &op.service.title.value };
-    let answer = |reply: Reply| Some(Answer { reply, request_id: request_id.clone(), request_id_header: header.clone() });
+    let answer =
+        |reply: Reply| Some(Answer { reply, request_id: request_id.clone(), request_id_header: header.clone() });
 
     let fault = lock(&shared.faults).take(op.name());
     match fault {
@@ -207,7 +209,8 @@ async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<Str
         }
     };
 
-    let rpc = req.param("Action").is_some() || req.header("x-acs-action").is_some();
+    // RPC parameters may also come as a form body; REST ones are in the query only.
+    let rpc = op.service.protocol.value == Protocol::Rpc;
     let query = if rpc { req.rpc_params() } else { req.query.clone() };
     let raw = RawParams { path: &path_params, query: &query, headers: &req.headers, body: &req.body };
     let params = match validate(op.op, &raw) {
@@ -235,7 +238,13 @@ fn not_found(req: &Incoming, action: Option<&str>) -> Answer {
     let host = req.header("host").unwrap_or_default();
     let authorization = req.header("authorization").unwrap_or_default();
     let (shape, status, code, message, header) = if action.is_some() {
-        (Shape::Alibaba, 404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.", "x-acs-request-id")
+        (
+            Shape::Alibaba,
+            404,
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+            "x-acs-request-id",
+        )
     } else if authorization.starts_with("q-sign-algorithm") {
         (Shape::Tencent, 404, "NotFound", "No API matches this method and path.", "x-cls-requestid")
     } else {
@@ -249,7 +258,11 @@ fn not_found(req: &Incoming, action: Option<&str>) -> Answer {
     };
     let request_id = shape.new_request_id();
     let cx = ReplyContext { request_id: &request_id, host, product: "" };
-    Answer { reply: replies::error(shape, &cx, status, code, message), request_id, request_id_header: header.to_owned() }
+    Answer {
+        reply: replies::error(shape, &cx, status, code, message),
+        request_id,
+        request_id_header: header.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -169,12 +169,18 @@ pub(crate) fn invalid(envelope: Envelope, cx: &ReplyContext<'_>, field: &str, mi
             "MissingParameter",
             &format!("The input parameter \"{field}\" that is mandatory for processing this request is not supplied."),
         ),
-        Shape::Alibaba => {
-            error(shape, cx, 400, "InvalidParameter", &format!("The specified parameter \"{field}\" is not valid: {rule}."))
-        }
+        Shape::Alibaba => error(
+            shape,
+            cx,
+            400,
+            "InvalidParameter",
+            &format!("The specified parameter \"{field}\" is not valid: {rule}."),
+        ),
         Shape::HuaweiDis => error(shape, cx, 400, "DIS.4200", &format!("Invalid request. {field} {rule}")),
         Shape::Tencent => error(shape, cx, 400, "InvalidParam", &format!("{field} {rule}")),
-        Shape::Huawei => error(shape, cx, 400, HUAWEI_INVALID_REQUEST_CODE, &format!("Invalid request: {field} {rule}")),
+        Shape::Huawei => {
+            error(shape, cx, 400, HUAWEI_INVALID_REQUEST_CODE, &format!("Invalid request: {field} {rule}"))
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 //!
 //! Task states follow a [`TaskScript`]: states held for set durations, then a final state. The
 //! default scripts come from the operation's `waiter` in its spec: each `running` value for one
-//! phase, then the first `succeeded` (or `failed`) value. Time is `tokio::time::Instant`, so a
-//! paused Tokio clock drives the scripts too.
+//! phase, then the first `succeeded` (or `failed`) value. Scripts read the Tokio clock
+//! (`tokio::time::Instant`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
@@ -45,7 +45,9 @@ pub(crate) struct Observed {
     pub state: Value,
     /// Whether the final state has been reached.
     pub finished: bool,
-    /// Elapsed share of the script's timed steps, 0.0 to 1.0.
+    /// The share of the work done, 0.0 to 1.0: of a script with several timed steps, the
+    /// elapsed share of the steps after the first (the first is the task waiting to start); of
+    /// a script with one, the elapsed share of it.
     pub fraction: f64,
 }
 
@@ -92,8 +94,16 @@ impl TaskScript {
 
     /// The state after `elapsed`.
     pub(crate) fn at(&self, elapsed: Duration) -> Observed {
-        let total = self.duration();
-        let fraction = if total.is_zero() { 1.0 } else { (elapsed.as_secs_f64() / total.as_secs_f64()).min(1.0) };
+        let queued = match self.steps.as_slice() {
+            [(_, first), _, ..] => *first,
+            _ => Duration::ZERO,
+        };
+        let work = self.duration().saturating_sub(queued);
+        let fraction = if work.is_zero() {
+            1.0
+        } else {
+            (elapsed.saturating_sub(queued).as_secs_f64() / work.as_secs_f64()).min(1.0)
+        };
         let mut start = Duration::ZERO;
         for (state, duration) in &self.steps {
             start += *duration;
@@ -138,8 +148,9 @@ impl CbrTask {
         self
     }
 
-    /// The states the task goes through (its progress rises with the share of the script's
-    /// time that has passed, and is 100 once it succeeds).
+    /// The states the task goes through. Its progress is 0 during the first state (the task
+    /// waiting to start; unless it is the only one), rises with the time passed in the states
+    /// after it, and is 100 once the task succeeds.
     pub fn script(mut self, script: TaskScript) -> Self {
         self.script = Some(script);
         self
@@ -245,8 +256,12 @@ mod tests {
         assert_eq!(script.at(Duration::from_millis(1500)).state, Value::from(1));
         let end = script.at(Duration::from_secs(3));
         assert_eq!((end.state, end.finished, end.fraction), (Value::from(2), true, 1.0));
-        let half = script.at(Duration::from_millis(1500));
+        // The work is the steps after the first: none done while in the first.
+        assert!(script.at(Duration::from_millis(900)).fraction.abs() < 1e-9);
+        let half = script.at(Duration::from_secs(2));
         assert!((half.fraction - 0.5).abs() < 1e-9 && !half.finished);
+        let single = TaskScript::new().then("running", Duration::from_secs(4)).end("success");
+        assert!((single.at(Duration::from_secs(1)).fraction - 0.25).abs() < 1e-9);
         // Without an end state the last timed state stays.
         let open = TaskScript::new().then("running", Duration::from_secs(1));
         assert_eq!(open.at(Duration::from_secs(9)).state, Value::from("running"));

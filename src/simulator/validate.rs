@@ -150,10 +150,7 @@ fn location(param: &Field) -> Option<ParamIn> {
 }
 
 fn find<'a>(pairs: &'a [(String, String)], name: &str, any_case: bool) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| if any_case { k.eq_ignore_ascii_case(name) } else { k == name })
-        .map(|(_, v)| v.as_str())
+    pairs.iter().find(|(k, _)| if any_case { k.eq_ignore_ascii_case(name) } else { k == name }).map(|(_, v)| v.as_str())
 }
 
 fn text_param(op: &OperationDoc, ty: &TypeExpr, param: &Field, text: Option<&str>) -> Result<Option<Value>, Problem> {
@@ -286,7 +283,10 @@ fn constraints(c: &Constraints, value: &Value, path: &str) -> Result<(), Problem
         if let Some(min) = &c.min_length
             && length < min.value
         {
-            return Err(Problem::invalid(path, format!("must be at least {} characters long, got {length}", min.value)));
+            return Err(Problem::invalid(
+                path,
+                format!("must be at least {} characters long, got {length}", min.value),
+            ));
         }
         if let Some(max) = &c.max_length
             && length > max.value
@@ -339,7 +339,11 @@ mod tests {
     fn body_parameters_are_typed_and_nested_fields_checked() {
         with_op("ShowTransferTaskLog", |op| {
             let path = [("task_id".to_owned(), "CDaRPdvKUfZrAhzTaYs".to_owned())];
-            let ok = RawParams { path: &path, body: br#"{"order":"asc","pageInfo":{"pageIndex":2,"pageTotal":5}}"#, ..RawParams::default() };
+            let ok = RawParams {
+                path: &path,
+                body: br#"{"order":"asc","pageInfo":{"pageIndex":2,"pageTotal":5}}"#,
+                ..RawParams::default()
+            };
             let params = validate(op, &ok).expect("valid");
             assert_eq!(params.i64("pageInfo.pageIndex"), Some(2));
             assert_eq!(params.str("order"), Some("asc"));

@@ -77,7 +77,14 @@ pub fn alibaba_request(sim: &Simulator, action: &str, query: &[(&str, &str)], se
         body: Vec::new(),
     };
     let nonce = uuid::Uuid::new_v4().simple().to_string();
-    sign::acs3::sign(&mut req, &sim.credentials().alibaba_access_key_id, secret, None, OffsetDateTime::now_utc(), &nonce);
+    sign::acs3::sign(
+        &mut req,
+        &sim.credentials().alibaba_access_key_id,
+        secret,
+        None,
+        OffsetDateTime::now_utc(),
+        &nonce,
+    );
     req
 }
 

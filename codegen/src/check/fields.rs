@@ -62,7 +62,7 @@ fn check_time_zone(spec: &ServiceSpec, ty: &Spanned<String>, diags: &mut Diagnos
 }
 
 /// Rule: type and enum names are the Rust names of the generated types, written in
-/// UpperCamelCase (`OperationLog`), so the spec shows the name the code uses.
+/// upper camel case (`OperationLog`), so the spec shows the name the code uses.
 fn check_type_names(op: &OperationDoc, diags: &mut Diagnostics) {
     for name in op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)) {
         check_camel_name(name, "type name", "used as the Rust type name", diags);
@@ -70,7 +70,7 @@ fn check_type_names(op: &OperationDoc, diags: &mut Diagnostics) {
 }
 
 /// Rule: a name written for a Rust type or variant (`name:` of an enum value, `rust_name:` of
-/// an error) is an UpperCamelCase identifier, used as written.
+/// an error) is an upper camel case identifier, used as written.
 pub fn check_camel_name(name: &Spanned<String>, what: &str, use_: &str, diags: &mut Diagnostics) {
     let usable = names::camel(&name.value);
     if usable != name.value {
@@ -213,29 +213,29 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
         }
     }
     for (lo, hi, what) in [(&c.min_length, &c.max_length, "length"), (&c.minimum, &c.maximum, "range")] {
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            if lo.value > hi.value {
-                diags.push(
-                    Diagnostic::error(
-                        lo.span,
-                        format!("empty {what}: the lower bound {} is above the upper bound {}", lo.value, hi.value),
-                    )
-                    .label("lower bound")
-                    .also(hi.span, "upper bound")
-                    .help("no value could pass; check both bounds against the document"),
-                );
-            }
-        }
-    }
-    if let Some(charset) = &c.charset {
-        if !ty.is_string() {
+        if let (Some(lo), Some(hi)) = (lo, hi)
+            && lo.value > hi.value
+        {
             diags.push(
-                Diagnostic::error(charset.span, "`charset` applies to strings")
-                    .label("not a string field")
-                    .also(f.ty.span, "declared type")
-                    .help("remove `charset`, or check the declared type"),
+                Diagnostic::error(
+                    lo.span,
+                    format!("empty {what}: the lower bound {} is above the upper bound {}", lo.value, hi.value),
+                )
+                .label("lower bound")
+                .also(hi.span, "upper bound")
+                .help("no value could pass; check both bounds against the document"),
             );
         }
+    }
+    if let Some(charset) = &c.charset
+        && !ty.is_string()
+    {
+        diags.push(
+            Diagnostic::error(charset.span, "`charset` applies to strings")
+                .label("not a string field")
+                .also(f.ty.span, "declared type")
+                .help("remove `charset`, or check the declared type"),
+        );
     }
     if let Some(pattern) = &c.pattern {
         if !ty.is_string() {
@@ -270,7 +270,7 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
 }
 
 /// Rule: enum values have the enum's kind, are unique, and have a usable variant name: the
-/// value itself, or `name:` written in UpperCamelCase.
+/// value itself, or `name:` written in upper camel case.
 fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
     let mut seen: HashMap<ScalarKey, Span> = HashMap::new();
     if e.values.is_empty() {
@@ -523,7 +523,11 @@ fn check_idempotency(op: &OperationDoc, diags: &mut Diagnostics) {
             ),
             Some(p) => {
                 if p.ty.value != "string" || p.required.value {
-                    let fix = if p.ty.value == "string" { "declare it `required: false`" } else { "declare it `type: string`, `required: false`" };
+                    let fix = if p.ty.value == "string" {
+                        "declare it `required: false`"
+                    } else {
+                        "declare it `type: string`, `required: false`"
+                    };
                     diags.push(
                         Diagnostic::error(token.span, "the idempotency token must be an optional string parameter")
                             .label("the client fills it when the caller does not")
@@ -595,8 +599,8 @@ pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
                         v.value.head(),
                         format!("value `{value}` of enum `{}` has no description", e.name.value),
                     )
-                        .label("what does this value mean?")
-                        .help("add `description:` from the document"),
+                    .label("what does this value mean?")
+                    .help("add `description:` from the document"),
                 );
             }
         }

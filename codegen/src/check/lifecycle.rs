@@ -118,15 +118,15 @@ pub fn check_pagination(op: &OperationDoc, diags: &mut Diagnostics) {
     let Some(p) = &op.pagination else { return };
     integer_path(op, &op.params, p.page_number.span, "page number", &p.page_number.value, diags);
     integer_path(op, &op.params, p.page_size.span, "page size", &p.page_size.value, diags);
-    if let Ok((chain, _)) = resolve_path(op, &op.params, &p.page_size.value) {
-        if let Some(f) = chain.last().filter(|f| f.default.is_none()) {
-            diags.push(
-                Diagnostic::error(p.page_size.span, format!("page size `{}` has no `default`", p.page_size.value))
-                    .label("the paginator needs the provider's page size")
-                    .also(f.name.span, "parameter declared here")
-                    .help("add `default:` (the page size the provider assumes) to that parameter"),
-            );
-        }
+    if let Ok((chain, _)) = resolve_path(op, &op.params, &p.page_size.value)
+        && let Some(f) = chain.last().filter(|f| f.default.is_none())
+    {
+        diags.push(
+            Diagnostic::error(p.page_size.span, format!("page size `{}` has no `default`", p.page_size.value))
+                .label("the paginator needs the provider's page size")
+                .also(f.name.span, "parameter declared here")
+                .help("add `default:` (the page size the provider assumes) to that parameter"),
+        );
     }
     let mut reported = HashSet::new();
     for path in [&p.page_number, &p.page_size] {

@@ -22,7 +22,8 @@ pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) 
     }
 }
 
-/// Rule: the service file is internally consistent: a lowercase identifier for a name, an
+/// Rule: the service file is internally consistent: a lowercase identifier (not a keyword) for
+/// a name, an
 /// endpoint with `{region}`, an API version for RPC, signers of its own provider, a
 /// well-formed time zone, an HTTP header name for the request id, and unique error codes with
 /// real statuses.
@@ -37,6 +38,14 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
             Diagnostic::error(s.service.span, format!("service name `{name}` is not a lowercase identifier"))
                 .label("becomes a Rust module name")
                 .help("use lowercase letters, digits and `_`, starting with a letter"),
+        );
+    }
+    let usable = crate::ir::names::snake(name);
+    if usable != *name && usable.strip_suffix('_') == Some(name.as_str()) {
+        diags.push(
+            Diagnostic::error(s.service.span, format!("service name `{name}` is a Rust keyword"))
+                .label("becomes a Rust module name")
+                .help(format!("choose another lowercase name, such as `{name}s`")),
         );
     }
     if !s.endpoint.value.contains("{region}") {
@@ -77,14 +86,14 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
             );
         }
     }
-    if let Some(tz) = &s.time_zone {
-        if parse_offset(&tz.value).is_none() {
-            diags.push(
-                Diagnostic::error(tz.span, format!("time zone `{}` is not a UTC offset", tz.value))
-                    .label("expected `+HH:MM` or `-HH:MM`")
-                    .help("for Beijing time write \"+08:00\" (quoted)"),
-            );
-        }
+    if let Some(tz) = &s.time_zone
+        && parse_offset(&tz.value).is_none()
+    {
+        diags.push(
+            Diagnostic::error(tz.span, format!("time zone `{}` is not a UTC offset", tz.value))
+                .label("expected `+HH:MM` or `-HH:MM`")
+                .help("for Beijing time write \"+08:00\" (quoted)"),
+        );
     }
     if !super::fields::is_header_name(&s.request_id_header.value) {
         diags.push(

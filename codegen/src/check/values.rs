@@ -21,7 +21,7 @@ use crate::spec::yaml::{Node, ScalarKey, Value};
 const NAMED: usize = 5;
 
 /// Rule: every `example` and `default` of a field, and every documented example request and
-/// response, fits the declared types, enums and constraints; examples have unique snake_case
+/// response, fits the declared types, enums and constraints; examples have unique snake case
 /// names (they name generated tests) and real HTTP statuses.
 pub fn check_examples(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
     let checker = Checker::new(op);
@@ -314,13 +314,13 @@ impl<'a> Checker<'a> {
 
 /// `` `a`, `b` and `c` `` (with "and N more" past [`NAMED`]).
 fn name_list(named: &[&Field], count: usize) -> String {
-    let mut names: Vec<String> = named.iter().map(|f| format!("`{}`", f.name.value)).collect();
+    let mut listed: Vec<String> = named.iter().map(|f| format!("`{}`", f.name.value)).collect();
     if count > named.len() {
-        names.push(format!("{} more", count - named.len()));
+        listed.push(format!("{} more", count - named.len()));
     }
-    match names.split_last() {
+    match listed.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => names.concat(),
+        _ => listed.concat(),
     }
 }
 
@@ -342,7 +342,11 @@ fn scalar(
 ) {
     let wrong = |expected: &str, help: Option<&str>| mismatch(node, context, expected, help);
     match (s, v) {
-        (Scalar::String, Value::Str(_)) => {}
+        (Scalar::String, Value::Str(_))
+        | (Scalar::Float64, Value::Int(_) | Value::Float(_))
+        | (Scalar::Boolean, Value::Bool(_))
+        | (Scalar::EpochMillis, Value::Int(_))
+        | (Scalar::Json, _) => {}
         (Scalar::String, Value::Int(_) | Value::Float(_)) if shape == Some(Shape::StringOrNumber) => {}
         (Scalar::String, _) => diags.push(wrong("a string", Some("quote the value if it is text"))),
         (Scalar::Int32 | Scalar::Int64, Value::Int(i)) => {
@@ -359,11 +363,8 @@ fn scalar(
             diags.push(wrong("an integer", Some("write the number without quotes")));
         }
         (Scalar::Int32 | Scalar::Int64, _) => diags.push(wrong("an integer", None)),
-        (Scalar::Float64, Value::Int(_) | Value::Float(_)) => {}
         (Scalar::Float64, _) => diags.push(wrong("a number", None)),
-        (Scalar::Boolean, Value::Bool(_)) => {}
         (Scalar::Boolean, _) => diags.push(wrong("`true` or `false`", Some("write `true` or `false`, without quotes"))),
-        (Scalar::EpochMillis, Value::Int(_)) => {}
         (Scalar::EpochMillis, _) => diags.push(wrong("milliseconds since the epoch (an integer)", None)),
         (Scalar::Rfc3339, Value::Str(text)) if is_rfc3339(text) => {}
         (Scalar::Rfc3339, Value::Str(text)) => diags.push(
@@ -387,7 +388,6 @@ fn scalar(
                 }),
         ),
         (Scalar::LocalDateTime, _) => diags.push(wrong("a local date and time (a string)", None)),
-        (Scalar::Json, _) => {}
     }
 }
 

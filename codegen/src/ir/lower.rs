@@ -29,7 +29,7 @@ pub fn lower(sources: &SourceMap, specs: &[ServiceSpec]) -> Result<Api, Diagnost
 fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> Service {
     let s = &spec.service;
     let offset = s.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value));
-    let mut methods = Scope::new("client method").reserve("new", s.service.span).reserve("config", s.service.span);
+    let mut methods = Scope::new("client method").reserve("new").reserve("config");
     let operations = spec
         .operations
         .iter()
@@ -52,7 +52,7 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
     files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
     Service {
         provider: s.provider.value,
-        module: s.service.value.clone(),
+        module: names::snake(&s.service.value),
         docs: doc.build(),
         api_version: s.api_version.as_ref().map(|v| v.value.clone()),
         protocol: s.protocol.value,
@@ -82,7 +82,7 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
         "Request", "Response", "Error", "Builder", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec",
         "Box", "Default", "Into",
     ];
-    let mut type_names = reserved.iter().fold(Scope::new("type"), |scope, name| scope.reserve(name, op.operation.span));
+    let mut type_names = reserved.iter().fold(Scope::new("type"), |scope, name| scope.reserve(name));
     let types = op
         .types
         .iter()
@@ -157,7 +157,7 @@ fn claim(scope: &mut Scope, rust: &str, wire: &Spanned<String>, diags: &mut Diag
 
 impl Ctx<'_> {
     fn fields(&self, fields: &[model::Field], diags: &mut Diagnostics) -> Vec<Field> {
-        let mut scope = Scope::new("field").reserve("meta", self.op.operation.span);
+        let mut scope = Scope::new("field").reserve("meta");
         fields
             .iter()
             .map(|f| {
@@ -220,7 +220,7 @@ impl Ctx<'_> {
     fn enumeration(e: &model::EnumDef, types: &mut Scope, diags: &mut Diagnostics) -> Enum {
         let name = names::camel(&e.name.value);
         claim(types, &name, &e.name, diags);
-        let mut variants = Scope::new("variant").reserve("Unknown", e.name.span);
+        let mut variants = Scope::new("variant").reserve("Unknown");
         let values = e
             .values
             .iter()
@@ -337,7 +337,7 @@ fn constraints(c: &model::Constraints) -> Constraints {
 
 fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diagnostics) -> Vec<ErrorVariant> {
     let mut scope =
-        RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r, op.operation.span));
+        RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r));
     op.errors
         .iter()
         .chain(&spec.service.errors)

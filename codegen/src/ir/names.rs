@@ -105,7 +105,7 @@ impl Scope {
 
     /// Marks a name as used by the generated code itself.
     #[must_use]
-    pub fn reserve(mut self, rust: &str, _span: Span) -> Self {
+    pub fn reserve(mut self, rust: &str) -> Self {
         self.taken.insert(rust.to_owned(), None);
         self
     }
@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn reserved_names_are_refused() {
         let span = Span { file: FileId(0), start: 0, end: 1 };
-        let mut scope = Scope::new("variant").reserve("Unknown", span);
+        let mut scope = Scope::new("variant").reserve("Unknown");
         assert!(scope.claim("Unknown", "unknown", span).is_err());
         assert!(is_reserved_variant("unknown"));
     }

@@ -279,10 +279,10 @@ fn example(node: &Node, diags: &mut Diagnostics) -> Option<Example> {
     let name = m.str("name", true, diags);
     let description = m.str("description", false, diags);
     let request = m.get("request").cloned();
-    if let Some(r) = &request {
-        if !matches!(r.value, Value::Map(_)) {
-            diags.push(wrong_kind(r, "request", "a mapping of parameter names to values"));
-        }
+    if let Some(r) = &request
+        && !matches!(r.value, Value::Map(_))
+    {
+        diags.push(wrong_kind(r, "request", "a mapping of parameter names to values"));
     }
     let response = m.require("response").and_then(|n| MapReader::new(n, "the example's `response`", diags));
     let (status, body) = match response {
@@ -312,12 +312,12 @@ fn values(node: &Node, key: &str, diags: &mut Diagnostics) -> Vec<Node> {
 fn waiter(node: &Node, diags: &mut Diagnostics) -> Option<Waiter> {
     let mut m = MapReader::new(node, "`waiter`", diags)?;
     let status = m.str("status", true, diags);
-    let states = |key: &'static str, m: &mut MapReader<'_>, diags: &mut Diagnostics| {
+    let state_list = |key: &'static str, m: &mut MapReader<'_>, diags: &mut Diagnostics| {
         m.require(key).map(|n| values(n, key, diags)).unwrap_or_default()
     };
-    let running = states("running", &mut m, diags);
-    let succeeded = states("succeeded", &mut m, diags);
-    let failed = states("failed", &mut m, diags);
+    let running = state_list("running", &mut m, diags);
+    let succeeded = state_list("succeeded", &mut m, diags);
+    let failed = state_list("failed", &mut m, diags);
     let progress = m.str("progress", false, diags);
     m.finish(diags);
     Some(Waiter { status: status?, running, succeeded, failed, progress })

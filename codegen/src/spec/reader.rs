@@ -4,7 +4,7 @@
 //! when the key is absent), so [`MapReader::finish`] can name unknown keys and suggest the
 //! closest known one. Nothing here stops at the first problem.
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::source::Span;
 use crate::spec::yaml::{Node, Value};
 
@@ -202,6 +202,12 @@ impl<'a> MapReader<'a> {
             if self.known.contains(&name) {
                 continue;
             }
+            let message = format!("unknown key `{name}` in {}", self.what);
+            if !diags.keeps(Severity::Error) {
+                // Only counted: skip the hint.
+                diags.push(Diagnostic::error(key.span, message));
+                continue;
+            }
             let close = did_you_mean(name, self.missing.iter().copied())
                 .or_else(|| did_you_mean(name, self.known.iter().copied()));
             let hint = match close {
@@ -212,11 +218,7 @@ impl<'a> MapReader<'a> {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("keys of {}: {}", self.what, self.known.join(", ")),
             };
-            diags.push(
-                Diagnostic::error(key.span, format!("unknown key `{name}` in {}", self.what))
-                    .label("not part of the spec format")
-                    .help(hint),
-            );
+            diags.push(Diagnostic::error(key.span, message).label("not part of the spec format").help(hint));
         }
         for key in self.missing.iter().filter(|k| !explained.contains(k)) {
             diags.push(

@@ -233,7 +233,11 @@ pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> 
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
                 Some(Frame::Seq { start, items }) => {
                     let end = items.last().map_or(here.end, |n| n.span.end.max(here.end));
-                    Node { value: Value::Seq(items), span: Span { file, start, end: end.max(start) }, line_end: lines.end(start) }
+                    Node {
+                        value: Value::Seq(items),
+                        span: Span { file, start, end: end.max(start) },
+                        line_end: lines.end(start),
+                    }
                 }
                 Some(Frame::Map { start, entries, .. }) => {
                     let end = entries.last().map_or(here.end, |(_, v)| v.span.end.max(here.end));
@@ -312,13 +316,13 @@ fn token(text: &str, span: Span, marker: char) -> Span {
 fn syntax_error(file: FileId, text: &str, at: usize, info: &str, open: Option<&Frame>) -> Diagnostic {
     let line_start = text.get(..at).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
     let line = text.get(line_start..).and_then(|t| t.lines().next()).unwrap_or("");
-    if info.contains("tab") {
-        if let Some(tab) = line.find('\t') {
-            let start = line_start + tab;
-            return Diagnostic::error(Span { file, start, end: start + 1 }, format!("invalid YAML: {info}"))
-                .label("tab")
-                .help("indent with spaces; YAML does not allow tabs in indentation");
-        }
+    if info.contains("tab")
+        && let Some(tab) = line.find('\t')
+    {
+        let start = line_start + tab;
+        return Diagnostic::error(Span { file, start, end: start + 1 }, format!("invalid YAML: {info}"))
+            .label("tab")
+            .help("indent with spaces; YAML does not allow tabs in indentation");
     }
     let mut diagnostic = Diagnostic::error(Span { file, start: at, end: at }, format!("invalid YAML: {info}"))
         .label("the parser stopped here");
@@ -368,10 +372,8 @@ fn resolve(text: &str, style: ScalarStyle) -> Value {
     }
     let looks_numeric = digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
         && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
-    if looks_numeric {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if looks_numeric && let Ok(f) = text.parse::<f64>() {
+        return Value::Float(f);
     }
     match text {
         ".inf" | "+.inf" | ".Inf" | ".INF" => Value::Float(f64::INFINITY),
@@ -420,6 +422,34 @@ mod tests {
         let Some(Node { value: Value::Map(entries), .. }) = node else { panic!("not a map") };
         let span = entries[1].1.span;
         assert_eq!(&text[span.start..span.end], "value");
+    }
+
+    #[test]
+    fn integers_at_the_edges_of_the_range_do_not_overflow() {
+        let (node, diags) =
+            load("a: -0x-8000000000000000\nb: -9223372036854775808\nc: 0x7FFFFFFFFFFFFFFF\nd: 0x8000000000000000\n");
+        assert!(diags.is_empty());
+        let Some(Node { value: Value::Map(entries), .. }) = node else { panic!("not a map") };
+        let values: Vec<_> = entries.into_iter().map(|(_, v)| v.value).collect();
+        assert_eq!(
+            values,
+            vec![
+                Value::Str("-0x-8000000000000000".into()),
+                Value::Int(i64::MIN),
+                Value::Int(i64::MAX),
+                Value::Str("0x8000000000000000".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn heads_and_offsets_stay_on_the_first_line_and_on_characters() {
+        let text = "é:\n  - ü\n  - b\n";
+        let (node, _) = load(text);
+        let Some(Node { value: Value::Map(entries), .. }) = node else { panic!("not a map") };
+        let list = &entries[0].1;
+        assert_eq!(&text[list.head().start..list.head().end], "- ü");
+        assert!(text[list.span.start..list.span.end].starts_with("- ü\n  - b"));
     }
 
     #[test]

@@ -53,7 +53,8 @@ pub(super) fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     if !state.trails.contains(&trail) {
         return call.documented("TrailNotFoundException", 404, "The specified Trail does not exist.");
     }
-    let running: Vec<Value> = waiter(call).map(|w| w.running.iter().map(crate::simulator::catalog::to_json).collect()).unwrap_or_default();
+    let running: Vec<Value> =
+        waiter(call).map(|w| w.running.iter().map(crate::simulator::catalog::to_json).collect()).unwrap_or_default();
     let busy = state.jobs.values().any(|job| {
         job.account == call.account
             && running.contains(&job.script.at(call.now.saturating_duration_since(job.created)).state)
@@ -72,10 +73,9 @@ pub(super) fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     };
     let id = state.next_job_id;
     state.next_job_id += 1;
-    state.jobs.insert(
-        id,
-        Job { account: call.account.to_owned(), trail, created: call.now, created_at: call.wall, script },
-    );
+    state
+        .jobs
+        .insert(id, Job { account: call.account.to_owned(), trail, created: call.now, created_at: call.wall, script });
     if let Some(token) = token {
         state.tokens.insert((call.account.to_owned(), token), (fingerprint, id));
     }
@@ -92,11 +92,7 @@ pub(super) fn get(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.params.i64("JobId").unwrap_or_default();
     let state = lock(&shared.state);
     let Some(job) = state.jobs.get(&id) else {
-        return call.documented(
-            JOB_NOT_FOUND_CODE,
-            404,
-            "The specified data backfill task does not exist.",
-        );
+        return call.documented(JOB_NOT_FOUND_CODE, 404, "The specified data backfill task does not exist.");
     };
     let elapsed = call.now.saturating_duration_since(job.created);
     let observed = job.script.at(elapsed);

@@ -21,10 +21,10 @@ pub(super) fn show(shared: &Shared, call: &Call<'_>) -> Reply {
     let op = call.op.op;
     let elapsed = call.now.saturating_duration_since(task.created);
     let observed = task.script.at(elapsed);
-    let (status_path, progress_path) = op.waiter.as_ref().map_or(
-        ("operation_log.status", Some("operation_log.extra_info.common.progress")),
-        |w| (w.status.value.as_str(), w.progress.as_ref().map(|p| p.value.as_str())),
-    );
+    let (status_path, progress_path) =
+        op.waiter.as_ref().map_or(("operation_log.status", Some("operation_log.extra_info.common.progress")), |w| {
+            (w.status.value.as_str(), w.progress.as_ref().map(|p| p.value.as_str()))
+        });
     let in_list = |list: Option<&Vec<cloud_task_apis_codegen::spec::yaml::Node>>| {
         list.is_some_and(|l| l.iter().any(|n| to_json(n) == observed.state))
     };

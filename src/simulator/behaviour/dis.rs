@@ -49,7 +49,6 @@ pub(super) fn logs(shared: &Shared, call: &Call<'_>) -> Reply {
     };
     let mut body = success_template(op);
     let template = item_template(&body, items_path);
-    let mut all: Vec<Value> = (0..count).map(|i| log(&template, task, i, count, started_ms)).collect();
     let key = match call.params.str("sortBy").unwrap_or("createTimeStr") {
         "endTime" => "endTime",
         "state" => "state",
@@ -57,12 +56,25 @@ pub(super) fn logs(shared: &Shared, call: &Call<'_>) -> Reply {
         "dataSize" => "transferBytes",
         _ => "startTime",
     };
-    all.sort_by(|a, b| compare(a.get(key), b.get(key)));
-    if call.params.str("order").unwrap_or("desc") == "desc" {
-        all.reverse();
-    }
+    let descending = call.params.str("order").unwrap_or("desc") == "desc";
     let skip = usize::try_from((index - first).saturating_mul(size)).unwrap_or(usize::MAX);
-    let page: Vec<Value> = all.into_iter().skip(skip).take(usize::try_from(size).unwrap_or(usize::MAX)).collect();
+    let take = usize::try_from(size).unwrap_or(usize::MAX);
+    let make = |i: usize| log(&template, task, i, count, started_ms);
+    let page: Vec<Value> = if matches!(key, "startTime" | "endTime") {
+        // Logs are numbered oldest first, so time order is number order: only the page is made.
+        if descending {
+            (0..count).rev().skip(skip).take(take).map(make).collect()
+        } else {
+            (0..count).skip(skip).take(take).map(make).collect()
+        }
+    } else {
+        let mut all: Vec<Value> = (0..count).map(make).collect();
+        all.sort_by(|a, b| compare(a.get(key), b.get(key)));
+        if descending {
+            all.reverse();
+        }
+        all.into_iter().skip(skip).take(take).collect()
+    };
     set_path(&mut body, items_path, Value::Array(page));
     if let Some(path) = total_path {
         set_path(&mut body, path, Value::from(count));
@@ -82,13 +94,20 @@ fn log(template: &Value, task: &str, i: usize, count: usize, started_ms: i64) ->
     let back = i64::try_from(count - i).unwrap_or(i64::MAX);
     let start = started_ms.saturating_sub(back.saturating_mul(LOG_INTERVAL_MS));
     let records = 1_000 + (n.wrapping_mul(7_919)).rem_euclid(40_000);
-    let stream = item.get("streamId").and_then(Value::as_str).unwrap_or("stream").to_owned();
+    // The documented name is `<task>.<stream name>.<partition>.<creation time>`; the stream
+    // name is taken from the example.
+    let stream = item
+        .get("transferFileName")
+        .and_then(Value::as_str)
+        .and_then(|name| name.split('.').nth(1))
+        .unwrap_or("stream")
+        .to_owned();
     set_path(&mut item, "transferTaskId", Value::from(task));
     set_path(&mut item, "startTime", Value::from(start));
     set_path(&mut item, "endTime", Value::from(start + 240_000 + (n * 1_009).rem_euclid(50_000)));
     set_path(&mut item, "transferRecordsNum", Value::from(records));
     set_path(&mut item, "transferBytes", Value::from(records * 932 + n));
-    set_path(&mut item, "transferFileName", Value::from(format!("{task}.{stream}.{i}.{}", start + 10)));
+    set_path(&mut item, "transferFileName", Value::from(format!("{task}.{stream}.0.{}", start + 10)));
     set_path(&mut item, "state", Value::from(0));
     set_path(&mut item, "num", Value::from(n));
     item

@@ -46,9 +46,8 @@ impl Call<'_> {
     pub(crate) fn documented(&self, code: &str, status: u16, message: &str) -> Reply {
         let declared = self.op.op.errors.iter().chain(&self.op.service.errors).find(|e| e.code.value == code);
         let status = declared.and_then(|e| u16::try_from(e.status.value).ok()).unwrap_or(status);
-        let text = declared
-            .and_then(|e| e.message.as_ref().or(e.description.as_ref()))
-            .map_or(message, |m| m.value.as_str());
+        let text =
+            declared.and_then(|e| e.message.as_ref().or(e.description.as_ref())).map_or(message, |m| m.value.as_str());
         error(Shape::of(self.op.envelope()), &self.reply, status, code, text)
     }
 
@@ -106,7 +105,9 @@ fn empty(op: &OperationDoc, ty: &TypeExpr, depth: usize) -> Value {
     match ty {
         TypeExpr::Array(_) => Value::Array(Vec::new()),
         // Types may refer to themselves; stop well before that matters.
-        TypeExpr::Object(i) if depth < 8 => op.types.get(*i).map_or(Value::Null, |t| synthesize(op, &t.fields, depth + 1)),
+        TypeExpr::Object(i) if depth < 8 => {
+            op.types.get(*i).map_or(Value::Null, |t| synthesize(op, &t.fields, depth + 1))
+        }
         TypeExpr::Object(_) => Value::Object(Map::new()),
         TypeExpr::Enum(i) => op.enums.get(*i).and_then(|e| e.values.first()).map_or(Value::Null, |v| to_json(&v.value)),
         TypeExpr::Scalar(Scalar::String | Scalar::LocalDateTime) => Value::from(""),
@@ -170,6 +171,9 @@ mod tests {
         let t = time::macros::datetime!(2024-03-05 06:07:08.009 +08:00);
         assert_eq!(utc_seconds(t), "2024-03-04T22:07:08Z");
         assert_eq!(utc_millis(t), "2024-03-04T22:07:08.009+00:00");
-        assert_eq!(later(t, std::time::Duration::from_secs(2)), time::macros::datetime!(2024-03-05 06:07:10.009 +08:00));
+        assert_eq!(
+            later(t, std::time::Duration::from_secs(2)),
+            time::macros::datetime!(2024-03-05 06:07:10.009 +08:00)
+        );
     }
 }

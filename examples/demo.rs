@@ -1,0 +1,237 @@
+//! A tour of the crate that runs offline, in well under a minute:
+//!
+//! ```sh
+//! cargo run --example demo --features simulator
+//! ```
+//!
+//! It starts the simulator (an in-process stand-in for the three clouds, served from the
+//! specs) and, with the generated clients, starts an ActionTrail backfill job and waits for it,
+//! waits for a CBR backup task with its progress, lists CLS shipping tasks, and pages through
+//! DIS dump logs. Every request is signed as the real service expects and checked by the
+//! simulator, so this is the same code that talks to the real clouds; only the `Config` differs.
+//! Progress is drawn as bars on a terminal, and as plain lines otherwise.
+
+use std::error::Error;
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use cloud_task_apis::alibaba::actiontrail;
+use cloud_task_apis::huawei::dis::show_transfer_task_log::PageInfo;
+use cloud_task_apis::huawei::{cbr, dis};
+use cloud_task_apis::simulator::{CbrTask, Fault, ShippingTask, Simulator};
+use cloud_task_apis::tencent::cls;
+use cloud_task_apis::value::EpochMillis;
+use cloud_task_apis::{Provider, WaitPolicy};
+use futures_util::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use time::OffsetDateTime;
+
+/// How long each task phase lasts in the simulator.
+const PHASE: Duration = Duration::from_millis(800);
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let started = Instant::now();
+    let sim = Simulator::builder().job_phase_duration(PHASE).start().await?;
+    println!("cloud-task-apis demo: every call goes to the simulator at {}", sim.endpoint());
+    println!("(signed, checked and answered as the real services do; no network, no account)\n");
+
+    backfill_job(&sim).await?;
+    backup_task(&sim).await?;
+    shipping_tasks(&sim).await?;
+    dump_logs(&sim).await?;
+
+    let requests = sim.requests();
+    let refused = requests.iter().filter(|r| r.status.is_none_or(|s| s >= 400)).count();
+    println!(
+        "\nDone in {:.1} s: {} requests to the simulator, {refused} of them refused or faulted on purpose.",
+        started.elapsed().as_secs_f64(),
+        requests.len()
+    );
+    Ok(())
+}
+
+/// Polls every 150 to 400 ms, for at most 30 s.
+fn policy() -> WaitPolicy {
+    WaitPolicy::new(Duration::from_secs(30)).delays(Duration::from_millis(150), Duration::from_millis(400))
+}
+
+/// A progress bar on a terminal; `None` (print lines instead) when stdout is not one.
+fn bar(len: Option<u64>, template: &str) -> Result<Option<ProgressBar>, Box<dyn Error>> {
+    if !std::io::stdout().is_terminal() {
+        return Ok(None);
+    }
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stdout());
+    bar.set_style(ProgressStyle::with_template(template)?.progress_chars("=> "));
+    bar.enable_steady_tick(Duration::from_millis(100));
+    Ok(Some(bar))
+}
+
+async fn backfill_job(sim: &Simulator) -> Result<(), Box<dyn Error>> {
+    println!("1. Alibaba ActionTrail: a backfill job for the trail \"trail-name\"");
+    let client = actiontrail::Client::new(sim.config(Provider::Alibaba, "cn-hangzhou"))?;
+    let created = client.create_delivery_history_job().trail_name("trail-name").client_token("demo-1").send().await?;
+    println!("   created job {} (request id {})", created.job_id, created.request_id);
+    let again = client.create_delivery_history_job().trail_name("trail-name").client_token("demo-1").send().await?;
+    println!("   the same ClientToken again gives the same job: {}", again.job_id);
+    if let Err(e) = client.create_delivery_history_job().trail_name("trail-name").send().await {
+        println!("   a second job while it runs is refused: {}", e.code().unwrap_or("?"));
+    }
+
+    let bar = bar(None, "   {spinner} job {msg} ({elapsed})")?;
+    let mut last_state = None;
+    let job = client
+        .get_delivery_history_job()
+        .job_id(created.job_id)
+        .wait_until_done(policy(), |p| {
+            let state = format!("{:?} ({})", p.response.job_status, p.state_text.as_deref().unwrap_or("?"));
+            match &bar {
+                Some(bar) => bar.set_message(state),
+                None if last_state.as_ref() != Some(&state) => {
+                    println!("   poll {}: {state}", p.polls);
+                    last_state = Some(state);
+                }
+                None => {}
+            }
+        })
+        .await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let job = job?;
+    println!(
+        "   job {} (trail \"{}\", home region {}): {:?}, started {}, ended {}",
+        job.job_id,
+        job.trail_name,
+        job.home_region,
+        job.job_status,
+        job.start_time,
+        job.end_time.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string)
+    );
+    for region in job.status.iter().flatten() {
+        println!("   region {}: {:?}", region.region, region.status);
+    }
+    Ok(())
+}
+
+async fn backup_task(sim: &Simulator) -> Result<(), Box<dyn Error>> {
+    println!("\n2. Huawei CBR: a backup task, waited for with its 0-100 progress");
+    let id = "3c9f6a2e-5b1d-4e8f-9a07-6d2c4b8e1f30";
+    sim.seed_cbr_task(CbrTask::new(id));
+    let client = cbr::Client::new(sim.config(Provider::Huawei, "cn-north-4"))?;
+    let bar = bar(Some(100), "   {spinner} [{bar:40}] {pos:>3}% {msg}")?;
+    let mut last = None;
+    let task = client
+        .show_op_log()
+        .operation_log_id(id)
+        .wait_until_done(policy(), |p| {
+            let progress = p.progress.unwrap_or(0);
+            let state = p.state_text.clone().unwrap_or_default();
+            match &bar {
+                Some(bar) => {
+                    bar.set_position(u64::try_from(progress).unwrap_or(0));
+                    bar.set_message(state);
+                }
+                None if last != Some((progress / 25, state.clone())) => {
+                    println!("   {state}: {progress}%");
+                    last = Some((progress / 25, state));
+                }
+                None => {}
+            }
+        })
+        .await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let log = task?.operation_log;
+    let extra = log.extra_info.as_ref();
+    let progress = extra.and_then(|x| x.common.as_ref()).and_then(|c| c.progress);
+    let resource = extra.and_then(|x| x.resource.as_ref()).and_then(|r| r.name.clone());
+    println!(
+        "   task {}: {} {}, {}% done, resource {}, ended {}",
+        log.id.as_deref().unwrap_or("?"),
+        log.operation_type.map_or_else(|| "?".to_owned(), |t| t.to_string()),
+        log.status.map_or_else(|| "?".to_owned(), |s| s.to_string()),
+        progress.unwrap_or(0),
+        resource.as_deref().unwrap_or("?"),
+        log.ended_at.map_or_else(|| "-".to_owned(), |t| t.to_string())
+    );
+    Ok(())
+}
+
+async fn shipping_tasks(sim: &Simulator) -> Result<(), Box<dyn Error>> {
+    println!("\n3. Tencent CLS: the shipping tasks of the last six hours");
+    let now = OffsetDateTime::now_utc();
+    let ago = |minutes: i64| now - time::Duration::minutes(minutes);
+    sim.seed_shipping_tasks(
+        "shipper-demo",
+        vec![
+            ShippingTask::new("task-a1", ago(400), "success"),
+            ShippingTask::new("task-a2", ago(300), "success"),
+            ShippingTask::new("task-a3", ago(200), "failed"),
+            ShippingTask::new("task-a4", ago(100), "success"),
+            ShippingTask::new("task-a5", ago(2), "running"),
+        ],
+    );
+    // One throttled answer, which the client retries by itself.
+    sim.inject("ListShippingTasks", Fault::Throttle, 1)?;
+    let client = cls::Client::new(sim.config(Provider::Tencent, "ap-guangzhou"))?;
+    let list =
+        client.list_shipping_tasks().shipper_id("shipper-demo").start_time(ago(360)).end_time(now).send().await?;
+    println!(
+        "   {} tasks (the first answer was SpeedQuotaExceed; the client retried: {} attempts)",
+        list.tasks.len(),
+        list.meta.attempts()
+    );
+    println!("   {:<8} {:<8} {:<19}  {:<19}  logs shipped (UTC+8)", "task", "status", "started", "ended");
+    for task in &list.tasks {
+        println!(
+            "   {:<8} {:<8} {:<19}  {:<19}  {} - {}",
+            task.task_id,
+            task.status.to_string(),
+            task.start_time.to_string(),
+            task.end_time.to_string(),
+            task.range_start,
+            task.range_end
+        );
+    }
+    Ok(())
+}
+
+async fn dump_logs(sim: &Simulator) -> Result<(), Box<dyn Error>> {
+    println!("\n4. Huawei DIS: the dump logs of a task, five per page");
+    let task = "CDaRPdvKUfZrAhzTaYs";
+    sim.seed_dis_task(task, 12);
+    let client = dis::Client::new(sim.config(Provider::Huawei, "cn-north-4"))?;
+    let pages = client
+        .show_transfer_task_log()
+        .task_id(task)
+        .page_info(PageInfo { page_index: 1, page_total: 5 })
+        .paginate()
+        .pages();
+    let mut pages = Box::pin(pages);
+    let mut number = 0;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        number += 1;
+        let logs = page.transfer_task_log_list.map(|l| l.into_vec()).unwrap_or_default();
+        println!("   page {number}: {} of {} logs", logs.len(), page.total_num);
+        for log in &logs {
+            println!(
+                "     {}  {:>6} records, {:>5.1} MB, {} to {}",
+                log.transfer_file_name,
+                log.transfer_records_num,
+                log.transfer_bytes as f64 / 1e6,
+                clock(log.start_time),
+                clock(log.end_time)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `HH:MM:SS` UTC of a millisecond timestamp.
+fn clock(time: EpochMillis) -> String {
+    time.as_offset_date_time()
+        .map_or_else(|| time.to_string(), |t| format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()))
+}

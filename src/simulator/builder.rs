@@ -1,0 +1,139 @@
+//! [`SimulatorBuilder`]: the options of a simulator, and starting it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::catalog::{self, Catalog};
+use super::state::{State, TaskOutcome};
+use super::{Shared, Simulator, SimulatorError, TestCredentials, auth, faults, server};
+
+/// Options of a [`Simulator`]. Made by [`Simulator::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct SimulatorBuilder {
+    credentials: TestCredentials,
+    phase: Duration,
+    dis_logs: usize,
+    files: Vec<(String, String)>,
+    dirs: Vec<PathBuf>,
+    embedded: bool,
+    outcome: TaskOutcome,
+    trails: BTreeSet<String>,
+}
+
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        Self {
+            credentials: TestCredentials::default(),
+            phase: Duration::from_secs(2),
+            dis_logs: 25,
+            files: Vec::new(),
+            dirs: Vec::new(),
+            embedded: true,
+            outcome: TaskOutcome::Succeed,
+            trails: BTreeSet::from(["trail-name".to_owned()]),
+        }
+    }
+}
+
+impl SimulatorBuilder {
+    /// The credentials to accept (default: [`TestCredentials::default`]).
+    pub fn credentials(mut self, credentials: TestCredentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// How long a task stays in each running state (default 2 s): backfill jobs, and CBR tasks
+    /// seeded without a script.
+    pub fn job_phase_duration(mut self, phase: Duration) -> Self {
+        self.phase = phase;
+        self
+    }
+
+    /// The number of logs of every DIS dump task not seeded otherwise (default 25).
+    pub fn dis_logs_per_task(mut self, logs: usize) -> Self {
+        self.dis_logs = logs;
+        self
+    }
+
+    /// How backfill jobs end (default: they succeed).
+    pub fn job_outcome(mut self, outcome: TaskOutcome) -> Self {
+        self.outcome = outcome;
+        self
+    }
+
+    /// Adds a trail that backfill jobs can be created for (`trail-name` exists already).
+    pub fn trail(mut self, name: impl Into<String>) -> Self {
+        self.trails.insert(name.into());
+        self
+    }
+
+    /// Adds spec files as `(path, text)`; the files of one folder form a service
+    /// (`<folder>/service.yaml` plus one file per operation), in the format of `specs/README.md`.
+    /// A file in the folder of an embedded service (`specs/huawei/cbr/NewOp.yaml`) adds an
+    /// operation to it.
+    pub fn spec_files<P: Into<String>, T: Into<String>>(mut self, files: impl IntoIterator<Item = (P, T)>) -> Self {
+        self.files.extend(files.into_iter().map(|(p, t)| (p.into(), t.into())));
+        self
+    }
+
+    /// Adds every `*.yaml` under `dir` (read at [`SimulatorBuilder::start`]), as
+    /// [`SimulatorBuilder::spec_files`] does.
+    pub fn specs_from_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.dirs.push(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Serves only the added specs, not the embedded ones.
+    pub fn without_embedded_specs(mut self) -> Self {
+        self.embedded = false;
+        self
+    }
+
+    /// Loads the specs and starts serving on `127.0.0.1` (on the current Tokio runtime).
+    ///
+    /// # Errors
+    /// [`SimulatorError::Specs`] with every problem of the specs, [`SimulatorError::Io`] when
+    /// the port cannot be opened.
+    pub async fn start(self) -> Result<Simulator, SimulatorError> {
+        let mut files = if self.embedded { catalog::embedded() } else { Vec::new() };
+        for dir in &self.dirs {
+            let (sources, _) =
+                cloud_task_apis_codegen::read_specs(dir).map_err(|report| SimulatorError::Specs(report.to_string()))?;
+            files.extend(sources.iter().map(|(_, f)| (f.path.clone(), f.text.clone())));
+        }
+        files.extend(self.files);
+        let catalog = Catalog::load(files)?;
+        let started_at = OffsetDateTime::now_utc();
+        let state = State {
+            trails: self.trails,
+            jobs: Default::default(),
+            next_job_id: 16602,
+            tokens: HashMap::new(),
+            job_outcome: self.outcome,
+            job_script: None,
+            phase: self.phase,
+            cbr: HashMap::new(),
+            dis: HashMap::new(),
+            dis_default: self.dis_logs,
+            shipping: HashMap::new(),
+            started_at,
+        };
+        let shared = Arc::new(Shared {
+            catalog,
+            credentials: self.credentials,
+            state: Mutex::new(state),
+            faults: Mutex::new(faults::Faults::default()),
+            nonces: Mutex::new(auth::Nonces::default()),
+            log: Mutex::new(Vec::new()),
+        });
+        let server = server::Server::start(shared.clone()).await?;
+        let sim = Simulator { shared, server };
+        sim.seed_defaults(started_at);
+        Ok(sim)
+    }
+}
