@@ -9,7 +9,6 @@
 use cloud_task_apis_codegen::SourceMap;
 use cloud_task_apis_codegen::diagnostic::Diagnostics;
 use cloud_task_apis_codegen::spec::model::{Envelope, OperationDoc, Protocol, Provider, ServiceDoc, ServiceSpec};
-use cloud_task_apis_codegen::spec::yaml::{Node, Value as Yaml};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -243,21 +242,6 @@ fn same_shape(a: &RouteKind, b: &RouteKind) -> bool {
     }
 }
 
-/// A YAML value of a spec as JSON (examples and enum values are JSON written as YAML).
-pub(crate) fn to_json(node: &Node) -> Value {
-    match &node.value {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(*b),
-        Yaml::Int(i) => Value::from(*i),
-        Yaml::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        Yaml::Str(s) => Value::String(s.clone()),
-        Yaml::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        Yaml::Map(entries) => Value::Object(
-            entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect(),
-        ),
-    }
-}
-
 /// The value at a dotted path of keys (`operation_log.status`).
 pub(crate) fn get_path<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     path.split('.').try_fold(value, |v, key| v.get(key))
@@ -286,7 +270,7 @@ pub(crate) fn success_template(op: &OperationDoc) -> Value {
     op.examples
         .iter()
         .find(|e| (200..300).contains(&e.status.value))
-        .map_or_else(|| Value::Object(serde_json::Map::new()), |e| to_json(&e.body))
+        .map_or_else(|| Value::Object(serde_json::Map::new()), |e| e.body.to_json())
 }
 
 #[cfg(test)]

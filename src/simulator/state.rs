@@ -14,7 +14,6 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-use super::catalog::to_json;
 
 /// The life of a task: states, each held for a duration, then a final state that stays.
 ///
@@ -80,14 +79,14 @@ impl TaskScript {
     pub(crate) fn from_waiter(waiter: &Waiter, phase: Duration, outcome: TaskOutcome) -> Self {
         let mut script = Self::new();
         for state in &waiter.running {
-            script = script.then(to_json(state), phase);
+            script = script.then(state.to_json(), phase);
         }
         let last = match outcome {
             TaskOutcome::Succeed => waiter.succeeded.first(),
             TaskOutcome::Fail => waiter.failed.first(),
         };
         match last {
-            Some(state) => script.end(to_json(state)),
+            Some(state) => script.end(state.to_json()),
             None => script,
         }
     }

@@ -16,7 +16,6 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-use super::catalog::to_json;
 
 /// A broken rule: the parameter (dotted for nested body fields) and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,7 +217,7 @@ fn json_value(op: &OperationDoc, ty: &TypeExpr, c: &Constraints, value: &Value, 
         }
         TypeExpr::Enum(i) => {
             let Some(e) = op.enums.get(*i) else { return Ok(()) };
-            let known: Vec<Value> = e.values.iter().map(|v| to_json(&v.value)).collect();
+            let known: Vec<Value> = e.values.iter().map(|v| v.value.to_json()).collect();
             if !known.contains(value) {
                 let listed: Vec<String> = known.iter().map(Value::to_string).collect();
                 return Err(Problem::invalid(path, format!("must be one of {}, got {value}", listed.join(", "))));

@@ -7,13 +7,25 @@
 //! `__impl_string_enum!` or `__impl_int_enum!` for `Display`, `FromStr`,
 //! serde and an inherent `is_unknown`:
 //!
-//! ```ignore
+//! ```text
 //! pub enum JobStatus { Initializing, Complete, Unknown(i64) }
 //! impl crate::value::IntEnum for JobStatus { /* from_wire, to_wire */ }
 //! crate::__impl_int_enum!(JobStatus);
 //! ```
 //!
-//! The macros require the type to have a tuple variant named `Unknown`.
+//! The macros require the type to have a tuple variant named `Unknown`. What a user sees:
+//!
+//! ```
+//! # #[cfg(feature = "alibaba")] {
+//! use cloud_task_apis::alibaba::actiontrail::get_delivery_history_job::JobStatus;
+//!
+//! let known: JobStatus = serde_json::from_str("2").expect("an integer");
+//! assert_eq!(known, JobStatus::Complete);
+//! let later: JobStatus = serde_json::from_str("7").expect("an integer");
+//! assert_eq!(later, JobStatus::Unknown(7));
+//! assert_eq!(serde_json::to_string(&later).expect("encodes"), "7");
+//! # }
+//! ```
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -363,7 +363,7 @@ fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diag
 }
 
 fn example(spec: &ServiceSpec, ex: &model::Example, errors: &[ErrorVariant]) -> Example {
-    let body = to_json(&ex.body);
+    let body = ex.body.to_json();
     let error_variant = (ex.status.value >= 400)
         .then(|| {
             let key = spec.service.error_envelope.value.code_key();
@@ -379,18 +379,3 @@ fn example(spec: &ServiceSpec, ex: &model::Example, errors: &[ErrorVariant]) -> 
     }
 }
 
-/// A YAML value as JSON (examples are JSON written as YAML).
-pub fn to_json(node: &Node) -> serde_json::Value {
-    use serde_json::Value as J;
-    match &node.value {
-        Value::Null => J::Null,
-        Value::Bool(b) => J::Bool(*b),
-        Value::Int(i) => J::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-        Value::Str(s) => J::String(s.clone()),
-        Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => {
-            J::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), to_json(v))).collect())
-        }
-    }
-}

@@ -50,6 +50,24 @@ pub struct Node {
 }
 
 impl Node {
+    /// The value as JSON (examples, defaults and enum values are JSON written as YAML); a
+    /// non-finite float, which JSON cannot hold, becomes `null`.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match &self.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Value::Str(s) => Json::String(s.clone()),
+            Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                Json::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), v.to_json())).collect())
+            }
+        }
+    }
+
     /// What kind of value this is, for messages ("a mapping", "a string").
     #[must_use]
     pub fn kind(&self) -> &'static str {

@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use super::{Call, later, utc_millis};
-use crate::simulator::catalog::{set_path, success_template, to_json};
+use crate::simulator::catalog::{set_path, success_template};
 use crate::simulator::replies::{Reply, Shape, error};
 use crate::simulator::{Shared, lock};
 
@@ -26,7 +26,7 @@ pub(super) fn show(shared: &Shared, call: &Call<'_>) -> Reply {
             (w.status.value.as_str(), w.progress.as_ref().map(|p| p.value.as_str()))
         });
     let in_list = |list: Option<&Vec<cloud_task_apis_codegen::spec::yaml::Node>>| {
-        list.is_some_and(|l| l.iter().any(|n| to_json(n) == observed.state))
+        list.is_some_and(|l| l.iter().any(|n| n.to_json() == observed.state))
     };
     let succeeded = in_list(op.waiter.as_ref().map(|w| &w.succeeded));
     let failed = in_list(op.waiter.as_ref().map(|w| &w.failed));
@@ -65,7 +65,7 @@ pub(super) fn show(shared: &Shared, call: &Call<'_>) -> Reply {
 fn not_found(call: &Call<'_>) -> Reply {
     let envelope = call.op.envelope();
     match call.op.op.examples.iter().find(|e| e.status.value == 404) {
-        Some(example) => Reply::example(404, to_json(&example.body), envelope),
+        Some(example) => Reply::example(404, example.body.to_json(), envelope),
         None => error(Shape::of(envelope), &call.reply, 404, "BackupService.6500", "Operation log does not exist."),
     }
 }

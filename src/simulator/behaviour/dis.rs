@@ -13,7 +13,7 @@ use cloud_task_apis_codegen::spec::types::{TypeExpr, resolve};
 use serde_json::Value;
 
 use super::{Call, item_template};
-use crate::simulator::catalog::{set_path, success_template, to_json};
+use crate::simulator::catalog::{set_path, success_template};
 use crate::simulator::replies::Reply;
 use crate::simulator::{Shared, lock};
 
@@ -121,5 +121,5 @@ fn default_of(op: &OperationDoc, path: &str) -> Option<i64> {
         let TypeExpr::Object(i) = resolve(op, &field.ty, field.items.as_ref()).ok()? else { return None };
         field = op.types.get(i)?.fields.iter().find(|f| f.name.value == segment)?;
     }
-    field.default.as_ref().map(to_json)?.as_i64()
+    field.default.as_ref().map(cloud_task_apis_codegen::spec::yaml::Node::to_json)?.as_i64()
 }

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use super::Shared;
-use super::catalog::{OpRef, to_json};
+use super::catalog::OpRef;
 use super::replies::{Reply, ReplyContext, Shape, error};
 use super::validate::Params;
 
@@ -74,11 +74,11 @@ pub(crate) fn respond(shared: &Shared, call: &Call<'_>) -> Reply {
 pub(crate) fn from_spec(call: &Call<'_>) -> Reply {
     let op = call.op.op;
     let envelope = call.op.envelope();
-    let matching = op.examples.iter().find(|e| e.request.as_ref().is_some_and(|r| call.params.matches(&to_json(r))));
+    let matching = op.examples.iter().find(|e| e.request.as_ref().is_some_and(|r| call.params.matches(&r.to_json())));
     let success = || op.examples.iter().find(|e| (200..300).contains(&e.status.value));
     match matching.or_else(success) {
         Some(example) => {
-            Reply::example(u16::try_from(example.status.value).unwrap_or(200), to_json(&example.body), envelope)
+            Reply::example(u16::try_from(example.status.value).unwrap_or(200), example.body.to_json(), envelope)
         }
         None => Reply::ok(synthesize(op, &op.response, 0)),
     }
@@ -89,7 +89,7 @@ fn synthesize(op: &OperationDoc, fields: &[Field], depth: usize) -> Value {
     let mut map = Map::new();
     for f in fields {
         let value = match &f.example {
-            Some(example) => to_json(example),
+            Some(example) => example.to_json(),
             None if f.required.value => match resolve(op, &f.ty, f.items.as_ref()) {
                 Ok(ty) => empty(op, &ty, depth),
                 Err(_) => Value::Null,
@@ -109,7 +109,7 @@ fn empty(op: &OperationDoc, ty: &TypeExpr, depth: usize) -> Value {
             op.types.get(*i).map_or(Value::Null, |t| synthesize(op, &t.fields, depth + 1))
         }
         TypeExpr::Object(_) => Value::Object(Map::new()),
-        TypeExpr::Enum(i) => op.enums.get(*i).and_then(|e| e.values.first()).map_or(Value::Null, |v| to_json(&v.value)),
+        TypeExpr::Enum(i) => op.enums.get(*i).and_then(|e| e.values.first()).map_or(Value::Null, |v| v.value.to_json()),
         TypeExpr::Scalar(Scalar::String | Scalar::LocalDateTime) => Value::from(""),
         TypeExpr::Scalar(Scalar::Rfc3339) => Value::from("1970-01-01T00:00:00Z"),
         TypeExpr::Scalar(Scalar::Int32 | Scalar::Int64 | Scalar::EpochMillis | Scalar::Float64) => Value::from(0),
