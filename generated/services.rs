@@ -5,26 +5,39 @@
 #[cfg(feature = "alibaba")]
 pub mod alibaba {
     include!(concat!(env!("OUT_DIR"), "/alibaba_actiontrail.rs"));
+    /// This provider's services, for the command-line tool.
+    #[cfg(feature = "cli")]
+    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[
+        &actiontrail::CLI,
+    ];
 }
 /// Huawei Cloud services.
 #[cfg(feature = "huawei")]
 pub mod huawei {
     include!(concat!(env!("OUT_DIR"), "/huawei_cbr.rs"));
     include!(concat!(env!("OUT_DIR"), "/huawei_dis.rs"));
+    /// This provider's services, for the command-line tool.
+    #[cfg(feature = "cli")]
+    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[
+        &cbr::CLI,
+        &dis::CLI,
+    ];
 }
 /// Tencent Cloud services.
 #[cfg(feature = "tencent")]
 pub mod tencent {
     include!(concat!(env!("OUT_DIR"), "/tencent_cls.rs"));
+    /// This provider's services, for the command-line tool.
+    #[cfg(feature = "cli")]
+    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[&cls::CLI];
 }
 /// Every enabled service's operations, for the command-line tool.
 #[cfg(feature = "cli")]
 pub(crate) fn cli_services() -> Vec<&'static crate::__private::cli::Service> {
     #[allow(unused_mut)]
     let mut services = Vec::new();
-    #[cfg(feature = "alibaba")] services.push(&alibaba::actiontrail::CLI);
-    #[cfg(feature = "huawei")] services.push(&huawei::cbr::CLI);
-    #[cfg(feature = "huawei")] services.push(&huawei::dis::CLI);
-    #[cfg(feature = "tencent")] services.push(&tencent::cls::CLI);
+    #[cfg(feature = "alibaba")] services.extend_from_slice(alibaba::CLI_SERVICES);
+    #[cfg(feature = "huawei")] services.extend_from_slice(huawei::CLI_SERVICES);
+    #[cfg(feature = "tencent")] services.extend_from_slice(tencent::CLI_SERVICES);
     services
 }

@@ -361,7 +361,10 @@ impl Simulator {
             return TaskScript::new().then("running", phase).end("success");
         };
         let declared = |s: &str| waiter.running.iter().any(|n| n.as_str() == Some(s));
-        let success = waiter.succeeded.first().map_or(serde_json::Value::from("success"), cloud_task_apis_codegen::spec::yaml::Node::to_json);
+        let success = waiter
+            .succeeded
+            .first()
+            .map_or(serde_json::Value::from("success"), cloud_task_apis_codegen::spec::yaml::Node::to_json);
         if declared("waiting") && declared("running") {
             TaskScript::new().then("waiting", phase).then("running", phase * 2).end(success)
         } else {

@@ -14,7 +14,6 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-
 /// The life of a task: states, each held for a duration, then a final state that stays.
 ///
 /// States are written as the provider writes them: `0`, `1` for ActionTrail's integer

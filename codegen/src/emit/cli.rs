@@ -59,15 +59,27 @@ pub fn service_table(service: &Service) -> TokenStream {
     }
 }
 
-/// The list of every enabled service's table, in the index file.
-pub fn index_list(services: &[Service]) -> TokenStream {
-    let entries = services.iter().map(|s| {
-        let provider = ident(s.provider.word());
+/// A provider's list of service tables, inside its module of the index file.
+pub fn provider_list(services: &[&Service]) -> TokenStream {
+    let tables = services.iter().map(|s| {
         let module = ident(&s.module);
-        let feature = s.provider.word();
+        quote!(&#module::CLI)
+    });
+    quote! {
+        /// This provider's services, for the command-line tool.
+        #[cfg(feature = "cli")]
+        pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[#(#tables),*];
+    }
+}
+
+/// The list of every enabled service's table, in the index file.
+pub fn index_list(providers: &[crate::ir::Provider]) -> TokenStream {
+    let entries = providers.iter().map(|p| {
+        let module = ident(p.word());
+        let feature = p.word();
         quote! {
             #[cfg(feature = #feature)]
-            services.push(&#provider::#module::CLI);
+            services.extend_from_slice(#module::CLI_SERVICES);
         }
     });
     quote! {

@@ -59,7 +59,7 @@ pub fn service(service: &Service) -> TokenStream {
 pub fn index(api: &Api) -> TokenStream {
     let mut providers: Vec<Provider> = api.services.iter().map(|s| s.provider).collect();
     providers.dedup();
-    let modules = providers.into_iter().map(|provider| {
+    let modules = providers.iter().map(|&provider| {
         let name = provider.word();
         let module = ident(name);
         let title = match provider {
@@ -67,7 +67,9 @@ pub fn index(api: &Api) -> TokenStream {
             Provider::Huawei => " Huawei Cloud services.",
             Provider::Tencent => " Tencent Cloud services.",
         };
-        let includes = api.services.iter().filter(|s| s.provider == provider).map(|s| {
+        let services: Vec<&Service> = api.services.iter().filter(|s| s.provider == provider).collect();
+        let cli = cli::provider_list(&services);
+        let includes = services.iter().map(|s| {
             let file = format!("/{}", file_name(s));
             quote!(include!(concat!(env!("OUT_DIR"), #file));)
         });
@@ -76,10 +78,12 @@ pub fn index(api: &Api) -> TokenStream {
             #[cfg(feature = #name)]
             pub mod #module {
                 #(#includes)*
+                #cli
             }
         }
     });
-    let cli = cli::index_list(&api.services);
+    let modules: Vec<TokenStream> = modules.collect();
+    let cli = cli::index_list(&providers);
     quote!(#(#modules)* #cli)
 }
 

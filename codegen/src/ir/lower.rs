@@ -336,8 +336,7 @@ fn constraints(c: &model::Constraints) -> Constraints {
 }
 
 fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diagnostics) -> Vec<ErrorVariant> {
-    let mut scope =
-        RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r));
+    let mut scope = RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r));
     op.errors
         .iter()
         .chain(&spec.service.errors)
@@ -378,4 +377,3 @@ fn example(spec: &ServiceSpec, ex: &model::Example, errors: &[ErrorVariant]) -> 
         error_variant,
     }
 }
-

@@ -62,9 +62,9 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
             Value::Str(s) => Json::String(s.clone()),
             Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => {
-                Json::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), v.to_json())).collect())
-            }
+            Value::Map(entries) => Json::Object(
+                entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), v.to_json())).collect(),
+            ),
         }
     }
 

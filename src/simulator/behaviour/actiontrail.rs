@@ -53,8 +53,9 @@ pub(super) fn create(shared: &Shared, call: &Call<'_>) -> Reply {
     if !state.trails.contains(&trail) {
         return call.documented("TrailNotFoundException", 404, "The specified Trail does not exist.");
     }
-    let running: Vec<Value> =
-        waiter(call).map(|w| w.running.iter().map(cloud_task_apis_codegen::spec::yaml::Node::to_json).collect()).unwrap_or_default();
+    let running: Vec<Value> = waiter(call)
+        .map(|w| w.running.iter().map(cloud_task_apis_codegen::spec::yaml::Node::to_json).collect())
+        .unwrap_or_default();
     let busy = state.jobs.values().any(|job| {
         job.account == call.account
             && running.contains(&job.script.at(call.now.saturating_duration_since(job.created)).state)
