@@ -6,6 +6,7 @@
 
 mod fields;
 mod lifecycle;
+mod params;
 mod service;
 mod values;
 

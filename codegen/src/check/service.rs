@@ -95,7 +95,7 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 .help("for Beijing time write \"+08:00\" (quoted)"),
         );
     }
-    if !super::fields::is_header_name(&s.request_id_header.value) {
+    if !super::params::is_header_name(&s.request_id_header.value) {
         diags.push(
             Diagnostic::error(
                 s.request_id_header.span,

@@ -1,0 +1,151 @@
+//! [`LocalDateTime`]: a `YYYY-MM-DD HH:MM:SS` wall-clock time in a fixed zone.
+
+use std::fmt;
+use std::str::FromStr;
+
+use ::time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use serde::de::{self, Unexpected, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::{LOCAL_EXPECTED, ParseTimeError, write_date, write_hms};
+
+/// A wall-clock `YYYY-MM-DD HH:MM:SS` date-time in the fixed zone
+/// `UTC_OFFSET_SECONDS` seconds east of UTC.
+///
+/// Tencent CLS writes times such as `2017-10-17 10:10:10` in +08:00, which is
+/// `LocalDateTime<28800>`. The wire format has no fraction, so values hold
+/// whole seconds: constructors drop any sub-second part.
+///
+/// An offset outside the range the `time` crate supports (±25:59:59) is
+/// treated as UTC; see [`LocalDateTime::OFFSET`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDateTime<const UTC_OFFSET_SECONDS: i32>(PrimitiveDateTime);
+
+impl<const UTC_OFFSET_SECONDS: i32> LocalDateTime<UTC_OFFSET_SECONDS> {
+    /// The zone of these values: `UTC_OFFSET_SECONDS` east of UTC, or UTC
+    /// when that is not a valid offset (beyond ±25:59:59).
+    pub const OFFSET: UtcOffset = match UtcOffset::from_whole_seconds(UTC_OFFSET_SECONDS) {
+        Ok(offset) => offset,
+        Err(_) => UtcOffset::UTC,
+    };
+
+    /// Wraps a wall-clock time in this zone, dropping any sub-second part.
+    #[must_use]
+    pub fn new(wall_clock: PrimitiveDateTime) -> Self {
+        Self(wall_clock.replace_nanosecond(0).unwrap_or(wall_clock))
+    }
+
+    /// The wall-clock time in this zone of an instant, dropping any
+    /// sub-second part.
+    ///
+    /// An instant whose wall-clock time in this zone would fall outside
+    /// the years -9999 to 9999 is clamped to the nearest representable
+    /// value.
+    #[must_use]
+    pub fn from_offset_date_time(instant: OffsetDateTime) -> Self {
+        let local = match instant.checked_to_offset(Self::OFFSET) {
+            Some(local) => PrimitiveDateTime::new(local.date(), local.time()),
+            None if instant.year() < 0 => PrimitiveDateTime::MIN,
+            None => PrimitiveDateTime::MAX,
+        };
+        Self::new(local)
+    }
+
+    /// The instant this wall-clock time denotes in this zone.
+    #[must_use]
+    pub const fn to_offset_date_time(&self) -> OffsetDateTime {
+        self.0.assume_offset(Self::OFFSET)
+    }
+
+    /// The wall-clock time, without a zone.
+    #[must_use]
+    pub const fn as_primitive(&self) -> PrimitiveDateTime {
+        self.0
+    }
+}
+
+impl<const UTC_OFFSET_SECONDS: i32> From<PrimitiveDateTime> for LocalDateTime<UTC_OFFSET_SECONDS> {
+    fn from(wall_clock: PrimitiveDateTime) -> Self {
+        Self::new(wall_clock)
+    }
+}
+
+impl<const UTC_OFFSET_SECONDS: i32> From<OffsetDateTime> for LocalDateTime<UTC_OFFSET_SECONDS> {
+    fn from(instant: OffsetDateTime) -> Self {
+        Self::from_offset_date_time(instant)
+    }
+}
+
+/// Reads `len` ASCII digits from `bytes` at `start` as a number.
+fn digits(bytes: &[u8], start: usize, len: usize) -> Option<u16> {
+    let field = bytes.get(start..start + len)?;
+    field.iter().try_fold(0_u16, |acc, &byte| byte.is_ascii_digit().then(|| acc * 10 + u16::from(byte - b'0')))
+}
+
+/// Parses exactly `YYYY-MM-DD HH:MM:SS`.
+fn parse_local(text: &str) -> Option<PrimitiveDateTime> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 19
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || bytes[10] != b' '
+        || bytes[13] != b':'
+        || bytes[16] != b':'
+    {
+        return None;
+    }
+    let year = i32::from(digits(bytes, 0, 4)?);
+    let month = Month::try_from(u8::try_from(digits(bytes, 5, 2)?).ok()?).ok()?;
+    let day = u8::try_from(digits(bytes, 8, 2)?).ok()?;
+    let hour = u8::try_from(digits(bytes, 11, 2)?).ok()?;
+    let minute = u8::try_from(digits(bytes, 14, 2)?).ok()?;
+    let second = u8::try_from(digits(bytes, 17, 2)?).ok()?;
+    let date = Date::from_calendar_date(year, month, day).ok()?;
+    let time = Time::from_hms(hour, minute, second).ok()?;
+    Some(PrimitiveDateTime::new(date, time))
+}
+
+impl<const UTC_OFFSET_SECONDS: i32> FromStr for LocalDateTime<UTC_OFFSET_SECONDS> {
+    type Err = ParseTimeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        parse_local(text).map(Self).ok_or_else(|| ParseTimeError::new(text, LOCAL_EXPECTED))
+    }
+}
+
+impl<const UTC_OFFSET_SECONDS: i32> fmt::Display for LocalDateTime<UTC_OFFSET_SECONDS> {
+    /// Writes `YYYY-MM-DD HH:MM:SS`. Years before 0000 get a leading sign,
+    /// which parsing does not accept back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_date(f, self.0.date())?;
+        f.write_str(" ")?;
+        write_hms(f, self.0.time())
+    }
+}
+
+impl<const UTC_OFFSET_SECONDS: i32> Serialize for LocalDateTime<UTC_OFFSET_SECONDS> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Decodes a [`LocalDateTime`] from a string.
+struct LocalDateTimeVisitor<const UTC_OFFSET_SECONDS: i32>;
+
+impl<const UTC_OFFSET_SECONDS: i32> Visitor<'_> for LocalDateTimeVisitor<UTC_OFFSET_SECONDS> {
+    type Value = LocalDateTime<UTC_OFFSET_SECONDS>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(LOCAL_EXPECTED)
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        value.parse().map_err(|_| E::invalid_value(Unexpected::Str(value), &self))
+    }
+}
+
+impl<'de, const UTC_OFFSET_SECONDS: i32> Deserialize<'de> for LocalDateTime<UTC_OFFSET_SECONDS> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(LocalDateTimeVisitor::<UTC_OFFSET_SECONDS>)
+    }
+}
