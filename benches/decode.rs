@@ -248,28 +248,19 @@ fn main() {
     );
     report(&format!("DIS ShowTransferTaskLog, {ENTRIES} logs"), "hand-written serde", &dis_bytes, &g, &h);
 
-    let (g, h) =
-        alternate(ROUNDS, || decode::<list_shipping_tasks::Response>(&cls_bytes), || decode::<cls::Response>(&cls_bytes));
-    report(
-        &format!("CLS ListShippingTasks, {ENTRIES} tasks"),
-        "hand-written serde, times parsed",
-        &cls_bytes,
-        &g,
-        &h,
+    let (g, h) = alternate(
+        ROUNDS,
+        || decode::<list_shipping_tasks::Response>(&cls_bytes),
+        || decode::<cls::Response>(&cls_bytes),
     );
+    report(&format!("CLS ListShippingTasks, {ENTRIES} tasks"), "hand-written serde, times parsed", &cls_bytes, &g, &h);
 
     let (g, h) = alternate(
         ROUNDS,
         || decode::<list_shipping_tasks::Response>(&cls_bytes),
         || decode::<cls_text::Response>(&cls_bytes),
     );
-    report(
-        &format!("CLS ListShippingTasks, {ENTRIES} tasks"),
-        "hand-written serde, times as text",
-        &cls_bytes,
-        &g,
-        &h,
-    );
+    report(&format!("CLS ListShippingTasks, {ENTRIES} tasks"), "hand-written serde, times as text", &cls_bytes, &g, &h);
 }
 
 /// A `PrimitiveDateTime` as CLS writes it.

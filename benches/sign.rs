@@ -19,6 +19,9 @@ const USER_AGENT: &str = concat!("cloud-task-apis/", env!("CARGO_PKG_VERSION"));
 const BATCH: usize = 2_000;
 const BATCHES: usize = 31;
 
+/// A signer's name, the request it signs, and the call.
+type Case = (&'static str, SignableRequest, fn(&mut SignableRequest));
+
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
@@ -116,7 +119,7 @@ fn main() {
         let base = huawei_request();
         per_call(|| drop(black_box(base.clone())))
     };
-    let cases: [(&str, SignableRequest, fn(&mut SignableRequest)); 4] = [
+    let cases: [Case; 4] = [
         ("Alibaba ACS3-HMAC-SHA256 (`acs3::sign`), ActionTrail GetDeliveryHistoryJob", acs3_request(), |r| {
             black_box(sign::acs3::sign(r, "LTAI5tTestAccessKeyId", "test-access-key-secret", None, NOW, NONCE));
         }),

@@ -114,13 +114,14 @@ pub mod actiontrail {
     /// Authorization: action `actiontrail:CreateDeliveryHistoryJob`, access level create.
     pub mod create_delivery_history_job {
         /// The parameters of `CreateDeliveryHistoryJob`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// The name of the trail for which you want to create a historical event delivery task.
             ///
             /// Wire name: `TrailName`.
             /// Example: `"trail-name"`.
-            #[serde(rename = "TrailName")]
+            #[cfg_attr(feature = "cli", serde(rename = "TrailName"))]
             pub trail_name: String,
             /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.
             ///
@@ -128,7 +129,7 @@ pub mod actiontrail {
             /// Length: at most 64.
             /// Characters: ascii only.
             /// Example: `"123e4567-e89b-12d3-a456-42665544****"`.
-            #[serde(rename = "ClientToken")]
+            #[cfg_attr(feature = "cli", serde(rename = "ClientToken"))]
             pub client_token: Option<String>,
         }
         impl Request {
@@ -153,20 +154,12 @@ pub mod actiontrail {
                     client_token: None,
                 }
             }
-            /// The name of the trail for which you want to create a historical event delivery task.
-            ///
-            /// Wire name: `TrailName`.
-            /// Example: `"trail-name"`.
+            /// Sets [`Request::trail_name`] (wire name `TrailName`).
             pub fn trail_name(mut self, value: impl Into<String>) -> Self {
                 self.trail_name = Some(value.into());
                 self
             }
-            /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.
-            ///
-            /// Wire name: `ClientToken`.
-            /// Length: at most 64.
-            /// Characters: ascii only.
-            /// Example: `"123e4567-e89b-12d3-a456-42665544****"`.
+            /// Sets [`Request::client_token`] (wire name `ClientToken`).
             pub fn client_token(mut self, value: impl Into<String>) -> Self {
                 self.client_token = Some(value.into());
                 self
@@ -194,14 +187,11 @@ pub mod actiontrail {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> Result<Response, Error> {
+            pub fn send(
+                self,
+            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
                 let client = self.client.clone();
-                match self.build() {
-                    Ok(request) => crate::__private::send(&client, request).await,
-                    Err(error) => {
-                        Err(crate::__private::validation_error::<Request>(error))
-                    }
-                }
+                crate::__private::send_built(client, self.build())
             }
         }
         impl crate::__private::Operation for Request {
@@ -397,7 +387,8 @@ pub mod actiontrail {
     /// Authorization: action `actiontrail:GetDeliveryHistoryJob`, access level get, resource type \*HistoryDeliveryJob.
     pub mod get_delivery_history_job {
         /// The parameters of `GetDeliveryHistoryJob`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// The ID of the historical event delivery task.
             ///
@@ -405,7 +396,7 @@ pub mod actiontrail {
             /// Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer; it is sent as a decimal string in the query. Source: alibabacloud-go actiontrail-20200706 client models (GetDeliveryHistoryJobRequest.JobId \*int64).
-            #[serde(rename = "JobId")]
+            #[cfg_attr(feature = "cli", serde(rename = "JobId"))]
             pub job_id: i64,
         }
         impl Request {
@@ -425,12 +416,7 @@ pub mod actiontrail {
             pub(crate) fn with_client(client: C) -> Self {
                 Self { client, job_id: None }
             }
-            /// The ID of the historical event delivery task.
-            ///
-            /// Wire name: `JobId`.
-            /// Example: `16602`.
-            ///
-            /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer; it is sent as a decimal string in the query. Source: alibabacloud-go actiontrail-20200706 client models (GetDeliveryHistoryJobRequest.JobId \*int64).
+            /// Sets [`Request::job_id`] (wire name `JobId`).
             pub fn job_id(mut self, value: impl Into<i64>) -> Self {
                 self.job_id = Some(value.into());
                 self
@@ -454,14 +440,11 @@ pub mod actiontrail {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> Result<Response, Error> {
+            pub fn send(
+                self,
+            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
                 let client = self.client.clone();
-                match self.build() {
-                    Ok(request) => crate::__private::send(&client, request).await,
-                    Err(error) => {
-                        Err(crate::__private::validation_error::<Request>(error))
-                    }
-                }
+                crate::__private::send_built(client, self.build())
             }
             /// Polls this operation until the task it reports succeeds or fails, or until the
             /// policy's time runs out; `observe` sees every polled response.

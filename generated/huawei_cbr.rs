@@ -71,7 +71,8 @@ pub mod cbr {
     /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` (ShowOpLog); transcribed from `004_76d30c683ddb2eb3.txt`.
     pub mod show_op_log {
         /// The parameters of `ShowOpLog`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// Task ID.
             ///
@@ -98,9 +99,7 @@ pub mod cbr {
                     operation_log_id: None,
                 }
             }
-            /// Task ID.
-            ///
-            /// Wire name: `operation_log_id`.
+            /// Sets [`Request::operation_log_id`] (wire name `operation_log_id`).
             pub fn operation_log_id(mut self, value: impl Into<String>) -> Self {
                 self.operation_log_id = Some(value.into());
                 self
@@ -127,14 +126,11 @@ pub mod cbr {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> Result<Response, Error> {
+            pub fn send(
+                self,
+            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
                 let client = self.client.clone();
-                match self.build() {
-                    Ok(request) => crate::__private::send(&client, request).await,
-                    Err(error) => {
-                        Err(crate::__private::validation_error::<Request>(error))
-                    }
-                }
+                crate::__private::send_built(client, self.build())
             }
             /// Polls this operation until the task it reports succeeds or fails, or until the
             /// policy's time runs out; `observe` sees every polled response.

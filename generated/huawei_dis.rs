@@ -93,7 +93,8 @@ pub mod dis {
     /// `POST /v1/transfertasklog/{task_id}` (ShowTransferTaskLog); transcribed from `002_7c4b2582fc2035c2.txt`.
     pub mod show_transfer_task_log {
         /// The parameters of `ShowTransferTaskLog`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// Dump task ID. The value contains 19 characters, including letters and digits.
             ///
@@ -152,40 +153,22 @@ pub mod dis {
                     page_info: None,
                 }
             }
-            /// Dump task ID. The value contains 19 characters, including letters and digits.
-            ///
-            /// Wire name: `task_id`.
-            /// Length: exactly 19.
-            /// Characters: alphanumeric only.
+            /// Sets [`Request::task_id`] (wire name `task_id`).
             pub fn task_id(mut self, value: impl Into<String>) -> Self {
                 self.task_id = Some(value.into());
                 self
             }
-            /// Log sorting mode.
-            ///
-            /// Wire name: `order`.
-            /// Default: `"desc"`.
-            /// Example: `"desc"`.
-            ///
-            /// Correction. The document: The Range of values is empty. In fact: The value is desc (descending) or asc (ascending). Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
+            /// Sets [`Request::order`] (wire name `order`).
             pub fn order(mut self, value: impl Into<SortOrder>) -> Self {
                 self.order = Some(value.into());
                 self
             }
-            /// Log sorting criteria. This field is used together with the order field. By default, logs are sorted by creation time in descending order.
-            ///
-            /// Wire name: `sortBy`.
-            /// Default: `"createTimeStr"`.
-            /// Example: `"createTimeStr"`.
-            ///
-            /// Correction. The document: The Range of values is empty. In fact: The value is createTimeStr, startTime, endTime, state, records, readRecords or dataSize. Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
+            /// Sets [`Request::sort_by`] (wire name `sortBy`).
             pub fn sort_by(mut self, value: impl Into<SortBy>) -> Self {
                 self.sort_by = Some(value.into());
                 self
             }
-            /// Number of pages and logs displayed.
-            ///
-            /// Wire name: `pageInfo`.
+            /// Sets [`Request::page_info`] (wire name `pageInfo`).
             pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
                 self.page_info = Some(value.into());
                 self
@@ -212,14 +195,11 @@ pub mod dis {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> Result<Response, Error> {
+            pub fn send(
+                self,
+            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
                 let client = self.client.clone();
-                match self.build() {
-                    Ok(request) => crate::__private::send(&client, request).await,
-                    Err(error) => {
-                        Err(crate::__private::validation_error::<Request>(error))
-                    }
-                }
+                crate::__private::send_built(client, self.build())
             }
             /// Fetches every page, one request per page, starting from the first page (or the
             /// page number set on this builder) with the page size set on this builder.

@@ -87,7 +87,8 @@ pub mod cls {
     /// `GET /tasks` (ListShippingTasks); transcribed from `003_bc91df043198355a.txt`.
     pub mod list_shipping_tasks {
         /// The parameters of `ListShippingTasks`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// ID of the shipping rule to be queried.
             ///
@@ -133,20 +134,12 @@ pub mod cls {
                     end_time: None,
                 }
             }
-            /// ID of the shipping rule to be queried.
-            ///
-            /// Wire name: `shipper_id`.
-            /// Example: `"xx-xx-xx-xxxx"`.
+            /// Sets [`Request::shipper_id`] (wire name `shipper_id`).
             pub fn shipper_id(mut self, value: impl Into<String>) -> Self {
                 self.shipper_id = Some(value.into());
                 self
             }
-            /// Query start time, which can be within the last three days.
-            ///
-            /// Wire name: `start_time`.
-            /// Example: `"2017-10-10 00:00:00"`.
-            ///
-            /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone (in the URL, space as + and colon as %3A). Source: the document's sample request (start\_time=2017-10-10+00%3A00%3A00); tencentcloud-cls-sdk-python logclient.py.
+            /// Sets [`Request::start_time`] (wire name `start_time`).
             pub fn start_time(
                 mut self,
                 value: impl Into<crate::value::LocalDateTime<28800>>,
@@ -154,12 +147,7 @@ pub mod cls {
                 self.start_time = Some(value.into());
                 self
             }
-            /// Query end time.
-            ///
-            /// Wire name: `end_time`.
-            /// Example: `"2017-10-10 23:59:59"`.
-            ///
-            /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone (in the URL, space as + and colon as %3A). Source: the document's sample request (end\_time=2017-10-10+23%3A59%3A59); tencentcloud-cls-sdk-python logclient.py.
+            /// Sets [`Request::end_time`] (wire name `end_time`).
             pub fn end_time(
                 mut self,
                 value: impl Into<crate::value::LocalDateTime<28800>>,
@@ -194,14 +182,11 @@ pub mod cls {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> Result<Response, Error> {
+            pub fn send(
+                self,
+            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
                 let client = self.client.clone();
-                match self.build() {
-                    Ok(request) => crate::__private::send(&client, request).await,
-                    Err(error) => {
-                        Err(crate::__private::validation_error::<Request>(error))
-                    }
-                }
+                crate::__private::send_built(client, self.build())
             }
         }
         impl crate::__private::Operation for Request {

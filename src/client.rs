@@ -93,7 +93,6 @@ impl ClientHandle {
             body: writer.body.clone().unwrap_or_default(),
         };
         let now = OffsetDateTime::now_utc();
-        let nonce = uuid::Uuid::new_v4().simple().to_string();
         let version = spec.service.api_version.unwrap_or_default();
         match (&inner.credentials, inner.signing) {
             (Credentials::Alibaba { access_key_id, access_key_secret, security_token }, Signing::RpcHmacSha1) => {
@@ -112,7 +111,7 @@ impl ClientHandle {
                     access_key_secret.expose(),
                     security_token.as_ref().map(|s| s.expose()),
                     now,
-                    &nonce,
+                    &nonce(),
                 );
             }
             (Credentials::Alibaba { access_key_id, access_key_secret, security_token }, _) => {
@@ -132,7 +131,7 @@ impl ClientHandle {
                     access_key_secret.expose(),
                     security_token.as_ref().map(|s| s.expose()),
                     now,
-                    &nonce,
+                    &nonce(),
                 );
             }
             (Credentials::HuaweiAkSk { access_key, secret_key, security_token }, _) => {
@@ -193,7 +192,11 @@ impl ClientHandle {
         req: SignableRequest,
     ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), (Failure<'static>, RequestError)> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut builder = self.inner.http.request(method, self.url(&req)).timeout(self.inner.config.timeout);
+        let mut builder = self.inner.http.request(method, self.url(&req));
+        // A client built here carries the timeout already; a caller's client gets it per request.
+        if self.inner.config.http.is_some() {
+            builder = builder.timeout(self.inner.config.timeout);
+        }
         for (name, value) in &req.headers {
             if !name.eq_ignore_ascii_case("host") {
                 builder = builder.header(name.as_str(), value.as_str());
@@ -226,6 +229,12 @@ impl ClientHandle {
         let body = response.bytes().await.map_err(classify)?;
         Ok((status, headers, body.to_vec()))
     }
+}
+
+/// A fresh signature nonce: 32 lowercase hex digits, as the official Alibaba SDK sends. It must be
+/// unique per request, not secret, so a fast non-cryptographic generator serves.
+fn nonce() -> String {
+    format!("{:032x}", fastrand::u128(..))
 }
 
 /// Sends one operation: the whole pipeline, with retries.

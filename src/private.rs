@@ -94,6 +94,20 @@ pub fn required<T>(value: Option<T>, field: &str) -> Result<T, ValidationError> 
     value.ok_or_else(|| ValidationError::missing(field))
 }
 
+/// Sends what a builder built, or returns its validation failure as the operation's error.
+///
+/// # Errors
+/// As [`send`].
+pub async fn send_built<O: Operation>(
+    client: crate::ClientHandle,
+    request: Result<O, ValidationError>,
+) -> Result<O::Response, O::Error> {
+    match request {
+        Ok(request) => send(&client, request).await,
+        Err(error) => Err(validation_error::<O>(error)),
+    }
+}
+
 /// A builder's validation failure as an operation error.
 pub fn validation_error<O: Operation>(error: ValidationError) -> O::Error {
     O::Error::from_request(crate::client::validation(&O::SPEC, error))

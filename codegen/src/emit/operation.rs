@@ -43,8 +43,8 @@ fn request(op: &Operation) -> TokenStream {
         let field_docs = docs(&f.docs);
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
-        // Requests decode from their wire names (the command-line tool builds them that way);
-        // with a JSON body they also encode, as exactly the body parameters.
+        // With a JSON body, requests encode as exactly the body parameters; with the `cli`
+        // feature they also decode from their wire names (the command-line tool builds them so).
         let mut parts = Vec::new();
         if f.wire_name != f.rust_name {
             let wire = &f.wire_name;
@@ -55,14 +55,19 @@ fn request(op: &Operation) -> TokenStream {
         } else if body && !f.required {
             parts.push(quote!(skip_serializing_if = "Option::is_none"));
         }
-        let serde = if parts.is_empty() { quote!() } else { quote!(#[serde(#(#parts),*)]) };
+        let serde = match (parts.is_empty(), body) {
+            (true, _) => quote!(),
+            (false, true) => quote!(#[serde(#(#parts),*)]),
+            (false, false) => quote!(#[cfg_attr(feature = "cli", serde(#(#parts),*))]),
+        };
         quote!(#field_docs #serde pub #rust: #ty,)
     });
     let derive_serialize = if body { quote!(::serde::Serialize,) } else { quote!() };
     let summary = format!(" The parameters of `{}`. Build one with [`Request::builder`].", op.wire_name);
     quote! {
         #[doc = #summary]
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, #derive_serialize)]
+        #[derive(Clone, Debug, PartialEq, #derive_serialize)]
+        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             #(#fields)*
         }
@@ -79,9 +84,10 @@ fn builder(op: &Operation) -> TokenStream {
     let names: Vec<_> = op.request.iter().map(|f| ident(&f.rust_name)).collect();
     let types: Vec<_> = op.request.iter().map(|f| rust_type(&f.ty)).collect();
     let setters = op.request.iter().zip(&names).zip(&types).map(|((f, name), ty)| {
-        let setter_docs = docs(&f.docs);
+        // The field carries the documentation; the setter links to it instead of repeating it.
+        let setter_docs = format!(" Sets [`Request::{}`] (wire name `{}`).", f.rust_name, f.wire_name);
         quote! {
-            #setter_docs
+            #[doc = #setter_docs]
             pub fn #name(mut self, value: impl Into<#ty>) -> Self {
                 self.#name = Some(value.into());
                 self
@@ -157,12 +163,9 @@ fn builder(op: &Operation) -> TokenStream {
             /// A documented error code as its own variant, any other provider error as
             /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
             /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub async fn send(self) -> Result<Response, Error> {
+            pub fn send(self) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
                 let client = self.client.clone();
-                match self.build() {
-                    Ok(request) => crate::__private::send(&client, request).await,
-                    Err(error) => Err(crate::__private::validation_error::<Request>(error)),
-                }
+                crate::__private::send_built(client, self.build())
             }
             #wait
             #pages
