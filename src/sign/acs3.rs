@@ -20,7 +20,10 @@
 use time::OffsetDateTime;
 
 use super::encode::{query_string, rfc3986};
-use super::{SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, utc_timestamp};
+use super::{
+    SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, signed_headers,
+    utc_timestamp,
+};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
 const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -52,7 +55,7 @@ pub fn sign(
         req.set_header("x-acs-security-token", token.to_owned());
     }
     let output = authorization(req, access_key_id, access_key_secret);
-    let value = authorization_value(req, access_key_id, &output.signature);
+    let value = authorization_value(&output, access_key_id);
     req.set_header("Authorization", value);
     output
 }
@@ -83,11 +86,10 @@ pub fn authorization(req: &SignableRequest, access_key_id: &str, access_key_secr
     SigningOutput { canonical_request, string_to_sign, signature }
 }
 
-/// The `Authorization` header value for `signature`, listing the headers [`authorization`] signs
-/// for `req`.
-fn authorization_value(req: &SignableRequest, access_key_id: &str, signature: &str) -> String {
-    let (_, signed) = header_block(&canonical_headers(req, |_| true));
-    format!("{ALGORITHM} Credential={access_key_id},SignedHeaders={signed},Signature={signature}")
+/// The `Authorization` header value for a computed signature, listing the headers it signed.
+fn authorization_value(output: &SigningOutput, access_key_id: &str) -> String {
+    let signed = signed_headers(&output.canonical_request);
+    format!("{ALGORITHM} Credential={access_key_id},SignedHeaders={signed},Signature={}", output.signature)
 }
 
 /// The query sorted by key (byte order; equal keys by value, for a stable result), both
@@ -161,7 +163,7 @@ mod tests {
         );
         assert_eq!(out.signature, AP1_SIGNATURE);
         assert_eq!(
-            authorization_value(&req, "YourAccessKeyId", &out.signature),
+            authorization_value(&out, "YourAccessKeyId"),
             "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,\
              SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,\
              Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"

@@ -20,7 +20,10 @@ use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
 
 use super::encode::{query_string, rfc3986, rfc3986_bytes};
-use super::{SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, utc_timestamp};
+use super::{
+    SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, signed_headers,
+    utc_timestamp,
+};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
 const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -47,7 +50,7 @@ pub fn sign(
         req.set_header("X-Security-Token", token.to_owned());
     }
     let output = authorization(req, access_key, secret_key);
-    let value = authorization_value(req, access_key, &output.signature);
+    let value = authorization_value(&output, access_key);
     req.set_header("Authorization", value);
     output
 }
@@ -82,9 +85,9 @@ pub fn authorization(req: &SignableRequest, access_key: &str, secret_key: &str) 
 }
 
 /// The `Authorization` header value: a space after the algorithm, then comma-space separated parts.
-fn authorization_value(req: &SignableRequest, access_key: &str, signature: &str) -> String {
-    let (_, signed) = header_block(&canonical_headers(req, |name| !name.contains('_')));
-    format!("{ALGORITHM} Access={access_key}, SignedHeaders={signed}, Signature={signature}")
+fn authorization_value(output: &SigningOutput, access_key: &str) -> String {
+    let signed = signed_headers(&output.canonical_request);
+    format!("{ALGORITHM} Access={access_key}, SignedHeaders={signed}, Signature={}", output.signature)
 }
 
 /// The canonical URI: `path` percent-decoded, split on `/`, each segment RFC 3986-encoded, joined
@@ -162,7 +165,7 @@ mod tests {
         );
         assert_eq!(out.signature, HP1_SIGNATURE);
         assert_eq!(
-            authorization_value(&req, AK, &out.signature),
+            authorization_value(&out, AK),
             "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, \
              SignedHeaders=content-type;host;x-sdk-date, \
              Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"

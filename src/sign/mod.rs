@@ -89,6 +89,12 @@ pub struct SigningOutput {
     pub signature: String,
 }
 
+/// The `SignedHeaders` list of a canonical request: its second-to-last line, in the
+/// ACS3 and Huawei layouts (`…\nCanonicalHeaders\nSignedHeaders\nHashedPayload`).
+fn signed_headers(canonical_request: &str) -> &str {
+    canonical_request.rsplit('\n').nth(1).unwrap_or_default()
+}
+
 /// Lowercase hex SHA-256 of `data`.
 fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
