@@ -190,7 +190,7 @@ impl ClientHandle {
         &self,
         spec: &OperationSpec,
         req: SignableRequest,
-    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), (Failure<'static>, RequestError)> {
+    ) -> Result<Answer, (Failure<'static>, RequestError)> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut builder = self.inner.http.request(method, self.url(&req));
         // A client built here carries the timeout already; a caller's client gets it per request.
@@ -225,10 +225,21 @@ impl ClientHandle {
         };
         let response = builder.send().await.map_err(classify)?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let headers = response.headers();
+        let request_id =
+            headers.get(self.inner.service.request_id_header).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let retry_hint = hint(headers);
         let body = response.bytes().await.map_err(classify)?;
-        Ok((status, headers, body.to_vec()))
+        Ok(Answer { status, request_id, retry_hint, body })
     }
+}
+
+/// What one attempt got back: the facts the pipeline reads from the headers, and the body.
+struct Answer {
+    status: u16,
+    request_id: Option<String>,
+    retry_hint: Option<std::time::Duration>,
+    body: bytes::Bytes,
 }
 
 /// A fresh signature nonce: 32 lowercase hex digits, as the official Alibaba SDK sends. It must be
@@ -278,9 +289,7 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
             let req = handle.prepare(spec, &path, &writer);
             let (retryable, error, retry_hint) = match handle.attempt(spec, req).await {
                 Err((failure, error)) => (is_retryable(failure, spec.retry), O::Error::from_request(error), None),
-                Ok((status, headers, body)) => {
-                    let header_id =
-                        headers.get(service.request_id_header).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                Ok(Answer { status, request_id: header_id, retry_hint, body }) => {
                     tracing::Span::current().record("status", status);
                     if let Some(id) = &header_id {
                         tracing::Span::current().record("request_id", id.as_str());
@@ -299,7 +308,7 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
                             };
                             let retryable =
                                 is_retryable(Failure::Status { status, code: Some(error.code.as_str()) }, spec.retry);
-                            (retryable, O::Error::from_service(error), hint(&headers))
+                            (retryable, O::Error::from_service(error), retry_hint)
                         }
                         None => {
                             let error = fail(
@@ -314,7 +323,7 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
                             (
                                 is_retryable(Failure::Status { status, code: None }, spec.retry),
                                 O::Error::from_request(error),
-                                hint(&headers),
+                                retry_hint,
                             )
                         }
                     }
@@ -356,7 +365,7 @@ fn decode<O: Operation>(
                 .with_source(e),
         )
     })?;
-    let request_id = header_id.or_else(|| crate::envelope::body_request_id(body));
+    let request_id = header_id.or_else(|| crate::envelope::body_request_id(spec.service.envelope, body));
     *response.meta_mut() = ResponseMeta { status, request_id, attempts };
     Ok(response)
 }

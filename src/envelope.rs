@@ -85,9 +85,18 @@ fn parse_xml(body: &[u8]) -> Option<Parsed> {
 
 /// The request id some success bodies carry (Alibaba's `RequestId`).
 #[must_use]
-pub fn body_request_id(body: &[u8]) -> Option<String> {
-    let json: Value = serde_json::from_slice(body).ok()?;
-    pick(&json, &["RequestId", "requestId", "request_id"])
+/// Only Alibaba puts one there; other bodies are not read again. Values other than the id are
+/// skipped, not built.
+pub fn body_request_id(envelope: Envelope, body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        #[serde(rename = "RequestId", alias = "requestId")]
+        request_id: Option<String>,
+    }
+    if envelope != Envelope::Alibaba {
+        return None;
+    }
+    serde_json::from_slice::<Id>(body).ok()?.request_id
 }
 
 #[cfg(test)]
