@@ -25,21 +25,6 @@ pub mod actiontrail {
         operations: &[
             crate::__private::cli::Operation {
                 name: "CreateDeliveryHistoryJob",
-                summary: "Creates a data backfill task.",
-                params: &[
-                    crate::__private::cli::Param {
-                        name: "TrailName",
-                        kind: crate::__private::cli::Kind::String,
-                        required: true,
-                        help: "The name of the trail for which you want to create a historical event delivery task.",
-                    },
-                    crate::__private::cli::Param {
-                        name: "ClientToken",
-                        kind: crate::__private::cli::Kind::String,
-                        required: false,
-                        help: "The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.",
-                    },
-                ],
                 call: |client, args| ::std::boxed::Box::pin(
                     crate::__private::cli::call::<
                         create_delivery_history_job::Request,
@@ -48,15 +33,6 @@ pub mod actiontrail {
             },
             crate::__private::cli::Operation {
                 name: "GetDeliveryHistoryJob",
-                summary: "Queries the details of a data backfill task.",
-                params: &[
-                    crate::__private::cli::Param {
-                        name: "JobId",
-                        kind: crate::__private::cli::Kind::Integer,
-                        required: true,
-                        help: "The ID of the historical event delivery task.",
-                    },
-                ],
                 call: |client, args| ::std::boxed::Box::pin(
                     crate::__private::cli::call::<
                         get_delivery_history_job::Request,

@@ -25,15 +25,6 @@ pub mod cbr {
         operations: &[
             crate::__private::cli::Operation {
                 name: "ShowOpLog",
-                summary: "Queries a task by task ID.",
-                params: &[
-                    crate::__private::cli::Param {
-                        name: "operation_log_id",
-                        kind: crate::__private::cli::Kind::String,
-                        required: true,
-                        help: "Task ID.",
-                    },
-                ],
                 call: |client, args| ::std::boxed::Box::pin(
                     crate::__private::cli::call::<show_op_log::Request>(client, args),
                 ),

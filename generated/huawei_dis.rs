@@ -25,33 +25,6 @@ pub mod dis {
         operations: &[
             crate::__private::cli::Operation {
                 name: "ShowTransferTaskLog",
-                summary: "Queries the log of the dump task running in the current stream.",
-                params: &[
-                    crate::__private::cli::Param {
-                        name: "task_id",
-                        kind: crate::__private::cli::Kind::String,
-                        required: true,
-                        help: "Dump task ID. The value contains 19 characters, including letters and digits.",
-                    },
-                    crate::__private::cli::Param {
-                        name: "order",
-                        kind: crate::__private::cli::Kind::Enum,
-                        required: false,
-                        help: "Log sorting mode.",
-                    },
-                    crate::__private::cli::Param {
-                        name: "sortBy",
-                        kind: crate::__private::cli::Kind::Enum,
-                        required: false,
-                        help: "Log sorting criteria. This field is used together with the order field. By default, logs are sorted by creation time in descending order.",
-                    },
-                    crate::__private::cli::Param {
-                        name: "pageInfo",
-                        kind: crate::__private::cli::Kind::Json,
-                        required: false,
-                        help: "Number of pages and logs displayed.",
-                    },
-                ],
                 call: |client, args| ::std::boxed::Box::pin(
                     crate::__private::cli::call::<
                         show_transfer_task_log::Request,

@@ -25,27 +25,6 @@ pub mod cls {
         operations: &[
             crate::__private::cli::Operation {
                 name: "ListShippingTasks",
-                summary: "Gets the shipping task information list.",
-                params: &[
-                    crate::__private::cli::Param {
-                        name: "shipper_id",
-                        kind: crate::__private::cli::Kind::String,
-                        required: true,
-                        help: "ID of the shipping rule to be queried.",
-                    },
-                    crate::__private::cli::Param {
-                        name: "start_time",
-                        kind: crate::__private::cli::Kind::String,
-                        required: true,
-                        help: "Query start time, which can be within the last three days.",
-                    },
-                    crate::__private::cli::Param {
-                        name: "end_time",
-                        kind: crate::__private::cli::Kind::String,
-                        required: true,
-                        help: "Query end time.",
-                    },
-                ],
                 call: |client, args| ::std::boxed::Box::pin(
                     crate::__private::cli::call::<
                         list_shipping_tasks::Request,

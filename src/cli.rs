@@ -1,8 +1,10 @@
 //! Support for the command-line tool (feature `cli`): the types of the per-service tables the
-//! generator emits, and the one typed call every table entry goes through.
+//! generator emits, the one typed call every table entry goes through, and the parameters of
+//! each operation as the embedded specs describe them.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -68,17 +70,77 @@ impl Kind {
     }
 }
 
-/// One parameter of an operation.
-#[derive(Debug)]
+/// One parameter of an operation, as its spec describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Param {
     /// Wire name (also the flag name).
-    pub name: &'static str,
+    pub name: String,
     /// How its text is parsed.
     pub kind: Kind,
     /// Whether the provider requires it.
     pub required: bool,
     /// One line of help.
-    pub help: &'static str,
+    pub help: String,
+}
+
+/// What the specs say about an operation: a one-line summary and the parameters a caller gives
+/// (those the client fills itself, such as tokens and project ids, are left out).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Description {
+    /// One line of help.
+    pub summary: String,
+    /// Parameters, in the spec's order.
+    pub params: Vec<Param>,
+}
+
+/// Describes `operation` of `service` from the specs compiled into the crate.
+#[must_use]
+pub fn describe(service: &Service, operation: &str) -> Description {
+    use cloud_task_apis_codegen::spec::model::{ParamSource, ServiceSpec};
+    use cloud_task_apis_codegen::{Diagnostics, SourceMap};
+
+    static SPECS: OnceLock<Vec<ServiceSpec>> = OnceLock::new();
+    let specs = SPECS.get_or_init(|| {
+        let mut sources = SourceMap::new();
+        for (path, text) in crate::simulator::catalog::embedded() {
+            sources.add(path, text);
+        }
+        cloud_task_apis_codegen::spec::load(&sources, &mut Diagnostics::new())
+    });
+    let Some(op) = specs
+        .iter()
+        .filter(|s| s.service.provider.value.word() == service.provider && s.service.service.value == service.name)
+        .flat_map(|s| &s.operations)
+        .find(|o| o.operation.value == operation)
+    else {
+        return Description::default();
+    };
+    let first_line =
+        |text: Option<&str>| text.unwrap_or_default().split(". ").next().unwrap_or_default().trim().to_owned();
+    let params = op
+        .params
+        .iter()
+        .filter(|p| p.source.as_ref().is_none_or(|s| s.value == ParamSource::Caller))
+        .map(|p| Param {
+            name: p.name.value.clone(),
+            kind: kind_of(op, &p.ty.value),
+            required: p.required.value,
+            help: first_line(p.description.as_ref().map(|d| d.value.as_str())),
+        })
+        .collect();
+    Description { summary: first_line(Some(&op.summary.value)), params }
+}
+
+/// How a parameter of type `ty` (a spec type name) is written on the command line.
+fn kind_of(op: &cloud_task_apis_codegen::spec::model::OperationDoc, ty: &str) -> Kind {
+    match ty {
+        "int32" | "int64" | "epoch_millis" => Kind::Integer,
+        "float64" => Kind::Number,
+        "boolean" => Kind::Boolean,
+        "string" | "rfc3339" | "local_datetime" => Kind::String,
+        _ if op.enums.iter().any(|e| e.name.value == ty) => Kind::Enum,
+        _ => Kind::Json,
+    }
 }
 
 /// What a table entry's call returns: the response as JSON and its request id, or the error's
@@ -90,10 +152,6 @@ pub type CallFuture = Pin<Box<dyn Future<Output = Result<(Value, Option<String>)
 pub struct Operation {
     /// The provider's name.
     pub name: &'static str,
-    /// One line of help.
-    pub summary: &'static str,
-    /// Parameters the caller gives.
-    pub params: &'static [Param],
     /// Decodes the arguments into the typed request, sends it, encodes the response.
     pub call: fn(ClientHandle, Map<String, Value>) -> CallFuture,
 }
@@ -146,5 +204,33 @@ mod tests {
         assert_eq!(Kind::Enum.parse("desc"), Ok(Value::from("desc")));
         assert_eq!(Kind::Json.parse(r#"{"pageIndex":1}"#), Ok(serde_json::json!({"pageIndex": 1})));
         assert_eq!(Kind::Boolean.parse("true"), Ok(Value::Bool(true)));
+    }
+
+    #[test]
+    fn every_operation_is_described_from_the_embedded_specs() {
+        for service in services() {
+            for operation in service.operations {
+                let description = describe(service, operation.name);
+                assert!(!description.summary.is_empty(), "{} has no summary", operation.name);
+            }
+        }
+        let alibaba = services().into_iter().find(|s| s.name == "actiontrail").expect("actiontrail");
+        let create = describe(alibaba, "CreateDeliveryHistoryJob");
+        let names: Vec<(&str, Kind, bool)> =
+            create.params.iter().map(|p| (p.name.as_str(), p.kind, p.required)).collect();
+        assert_eq!(names, [("TrailName", Kind::String, true), ("ClientToken", Kind::String, false)]);
+        let dis = services().into_iter().find(|s| s.name == "dis").expect("dis");
+        let kinds: Vec<(String, Kind)> =
+            describe(dis, "ShowTransferTaskLog").params.into_iter().map(|p| (p.name, p.kind)).collect();
+        // The token header is filled from credentials, so it is not a flag.
+        assert_eq!(
+            kinds,
+            [
+                ("task_id".into(), Kind::String),
+                ("order".into(), Kind::Enum),
+                ("sortBy".into(), Kind::Enum),
+                ("pageInfo".into(), Kind::Json)
+            ]
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! Credentials come from each provider's environment variables, or from the in-process
 //! simulator with `--simulator` (offline).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -75,10 +76,11 @@ fn command(services: &[&'static Service]) -> Command {
         for service in services.iter().filter(|s| s.provider == provider) {
             let mut service_command = Command::new(service.name).subcommand_required(true);
             for operation in service.operations {
-                let mut operation_command = Command::new(operation.name).about(operation.summary);
-                for param in operation.params {
+                let description = cli::describe(service, operation.name);
+                let mut operation_command = Command::new(operation.name).about(description.summary);
+                for param in description.params {
                     operation_command = operation_command.arg(
-                        Arg::new(param.name)
+                        Arg::new(param.name.clone())
                             .long(param.name)
                             .value_name(param.kind.placeholder())
                             .required(param.required)
@@ -94,16 +96,19 @@ fn command(services: &[&'static Service]) -> Command {
     root
 }
 
-fn list(services: &[&'static Service]) {
+/// Writes every operation with its parameters; stops quietly when stdout is closed (`| head`).
+fn list(services: &[&'static Service], out: &mut impl Write) -> std::io::Result<()> {
     for service in services {
         for operation in service.operations {
-            println!("{} {} {}: {}", service.provider, service.name, operation.name, operation.summary);
-            for param in operation.params {
+            let description = cli::describe(service, operation.name);
+            writeln!(out, "{} {} {}: {}", service.provider, service.name, operation.name, description.summary)?;
+            for param in &description.params {
                 let required = if param.required { "required" } else { "optional" };
-                println!("    --{} <{}> ({required}) {}", param.name, param.kind.placeholder(), param.help);
+                writeln!(out, "    --{} <{}> ({required}) {}", param.name, param.kind.placeholder(), param.help)?;
             }
         }
     }
+    out.flush()
 }
 
 async fn call(matches: &ArgMatches, services: &[&'static Service]) -> Result<(), String> {
@@ -128,10 +133,10 @@ async fn call(matches: &ArgMatches, services: &[&'static Service]) -> Result<(),
     let provider = provider(provider_name).ok_or_else(|| format!("unknown provider {provider_name}"))?;
 
     let mut arguments = serde_json::Map::new();
-    for param in operation.params {
-        if let Some(text) = args.get_one::<String>(param.name) {
+    for param in cli::describe(service, operation.name).params {
+        if let Some(text) = args.get_one::<String>(&param.name) {
             let value = param.kind.parse(text).map_err(|e| format!("--{}: {e}", param.name))?;
-            arguments.insert(param.name.to_owned(), value);
+            arguments.insert(param.name, value);
         }
     }
 
@@ -158,7 +163,9 @@ async fn call(matches: &ArgMatches, services: &[&'static Service]) -> Result<(),
         eprintln!("request id: {id}");
     }
     let text = serde_json::to_string_pretty(&response).map_err(|e| e.to_string())?;
-    println!("{text}");
+    let mut out = std::io::stdout().lock();
+    // A closed stdout (`| head`) ends the output; it is not an error of the call.
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
     Ok(())
 }
 
@@ -167,7 +174,8 @@ async fn main() -> ExitCode {
     let services = cli::services();
     let matches = command(&services).get_matches();
     if matches.subcommand_name() == Some("list") {
-        list(&services);
+        // A closed stdout (`| head`) ends the listing; it is not an error.
+        let _ = list(&services, &mut std::io::stdout().lock());
         return ExitCode::SUCCESS;
     }
     match call(&matches, &services).await {

@@ -61,7 +61,7 @@
 mod auth;
 mod behaviour;
 mod builder;
-mod catalog;
+pub(crate) mod catalog;
 mod dispatch;
 mod faults;
 mod replies;

@@ -1,42 +1,20 @@
-//! Emits the table the command-line tool is built from: per service, each operation with its
-//! parameters (wire name, kind, required, help) and a function that decodes the arguments into
-//! the typed request, sends it and encodes the typed response as JSON. Compiled only with the
-//! crate's `cli` feature.
+//! Emits the table the command-line tool is built from: per service, each operation's name and
+//! a function that decodes the arguments into the typed request, sends it and encodes the typed
+//! response as JSON. The parameters' names, kinds and help come from the embedded specs at run
+//! time, so they are not repeated here. Compiled only with the crate's `cli` feature.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::ir::{Operation, RustType, Service};
-
-fn kind(ty: &RustType) -> TokenStream {
-    let name = ident(match ty {
-        RustType::I32 | RustType::I64 | RustType::EpochMillis => "Integer",
-        RustType::F64 => "Number",
-        RustType::Bool => "Boolean",
-        RustType::String | RustType::Timestamp | RustType::LocalDateTime(_) | RustType::StringOrNumber => "String",
-        RustType::Enum(_) => "Enum",
-        RustType::Json | RustType::Vec(_) | RustType::OneOrMany(_) | RustType::Struct(_) => "Json",
-    });
-    quote!(crate::__private::cli::Kind::#name)
-}
+use crate::ir::{Operation, Service};
 
 fn operation(op: &Operation) -> TokenStream {
     let name = &op.wire_name;
-    let summary = op.docs.first().cloned().unwrap_or_default();
     let module = ident(&op.module);
-    let params = op.request.iter().map(|f| {
-        let wire = &f.wire_name;
-        let kind = kind(&f.ty);
-        let required = f.required;
-        let help = f.docs.first().cloned().unwrap_or_default();
-        quote!(crate::__private::cli::Param { name: #wire, kind: #kind, required: #required, help: #help })
-    });
     quote! {
         crate::__private::cli::Operation {
             name: #name,
-            summary: #summary,
-            params: &[#(#params),*],
             call: |client, args| ::std::boxed::Box::pin(crate::__private::cli::call::<#module::Request>(client, args)),
         }
     }
