@@ -10,7 +10,10 @@
 //!
 //! ```no_run
 //! fn main() {
-//!     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+//!     let Ok(out_dir) = std::env::var("OUT_DIR") else {
+//!         eprintln!("error: OUT_DIR is not set; run this through cargo");
+//!         std::process::exit(1);
+//!     };
 //!     if let Err(report) = cloud_task_apis_codegen::Config::new()
 //!         .providers(["alibaba", "huawei", "tencent"])
 //!         .compile_specs("specs", out_dir)

@@ -58,18 +58,7 @@ fn zone(call: &Call<'_>) -> UtcOffset {
 
 fn item(template: &Value, task: &ShippingTask, shipper: &str, zone: UtcOffset) -> Value {
     let mut item = if template.is_object() { template.clone() } else { Value::Object(serde_json::Map::new()) };
-    let local = |t: OffsetDateTime| {
-        let t = t.checked_to_offset(zone).unwrap_or(t);
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
-    };
+    let local = |t: OffsetDateTime| crate::value::wall_clock(t, zone, ' ');
     set_path(&mut item, "task_id", Value::from(task.task_id.clone()));
     set_path(&mut item, "shipper_id", Value::from(shipper));
     set_path(&mut item, "topic_id", Value::from(task.topic_id.clone()));

@@ -120,31 +120,12 @@ fn empty(op: &OperationDoc, ty: &TypeExpr, depth: usize) -> Value {
 
 /// `time` as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
 pub(crate) fn utc_seconds(time: OffsetDateTime) -> String {
-    let t = time.checked_to_offset(time::UtcOffset::UTC).unwrap_or(time);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format!("{}Z", crate::value::wall_clock(time, time::UtcOffset::UTC, 'T'))
 }
 
 /// `time` as `YYYY-MM-DDTHH:MM:SS.mmm+00:00` (UTC, milliseconds), as CBR writes times.
 pub(crate) fn utc_millis(time: OffsetDateTime) -> String {
-    let t = time.checked_to_offset(time::UtcOffset::UTC).unwrap_or(time);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+00:00",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    )
+    format!("{}.{:03}+00:00", crate::value::wall_clock(time, time::UtcOffset::UTC, 'T'), time.millisecond())
 }
 
 /// `time + elapsed`, or `time` when that cannot be represented.

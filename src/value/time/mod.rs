@@ -85,6 +85,18 @@ fn write_date(f: &mut impl fmt::Write, date: Date) -> fmt::Result {
     write!(f, "-{:02}-{:02}", u8::from(date.month()), date.day())
 }
 
+/// `time` at `offset` as `YYYY-MM-DD<separator>HH:MM:SS` (whole seconds), the wall-clock part
+/// of every format above; an instant that cannot move to `offset` is written in its own.
+pub(crate) fn wall_clock(time: OffsetDateTime, offset: UtcOffset, separator: char) -> String {
+    let local = time.checked_to_offset(offset).unwrap_or(time);
+    let mut out = String::with_capacity(19);
+    // Writing into a `String` cannot fail.
+    let _ = write_date(&mut out, local.date());
+    out.push(separator);
+    let _ = write_hms(&mut out, local.time());
+    out
+}
+
 /// Writes `HH:MM:SS` (no fraction).
 fn write_hms(f: &mut impl fmt::Write, time: Time) -> fmt::Result {
     write!(f, "{:02}:{:02}:{:02}", time.hour(), time.minute(), time.second())
