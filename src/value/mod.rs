@@ -22,5 +22,6 @@ pub use self::enums::{IntEnum, ParseEnumError, StringEnum, parse_int_enum};
 #[doc(hidden)]
 pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
 pub use self::shape::{OneOrMany, StringOrNumber};
+#[cfg(feature = "simulator")]
 pub(crate) use self::time::wall_clock;
 pub use self::time::{EpochMillis, LocalDateTime, ParseTimeError, Timestamp};
