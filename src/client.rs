@@ -248,98 +248,136 @@ fn nonce() -> String {
     format!("{:032x}", fastrand::u128(..))
 }
 
-/// Sends one operation: the whole pipeline, with retries.
+/// Sends one operation: the whole pipeline, with retries. Only validation, writing and decoding
+/// depend on the operation; the exchange itself is one non-generic future, so each operation
+/// adds little code to a build.
 ///
 /// # Errors
 /// The operation's error: a documented code, an unmodelled provider error, or a request failure.
 pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O) -> Result<O::Response, O::Error> {
-    let spec = &O::SPEC;
-    let service = spec.service;
-    request.validate().map_err(|e| O::Error::from_request(validation(spec, e)))?;
+    let spec = O::SPEC;
+    request.validate().map_err(|e| O::Error::from_request(validation(&spec, e)))?;
     if let Some(token) = request.idempotency_token() {
         token.get_or_insert_with(|| uuid::Uuid::new_v4().to_string());
     }
     let mut writer = RequestWriter::default();
     request.write(&mut writer);
-    let project = handle.inner.config.project_id.as_deref();
-    if writer.project_id_param.is_some() && project.is_none() {
-        return Err(O::Error::from_request(fail(
-            spec,
-            RequestErrorKind::Config,
-            ConfigError::MissingProjectId(service.name).to_string(),
-        )));
+    drop(request);
+    match exchange(handle, &spec, writer).await {
+        Ok(answer) => decode::<O>(&spec, answer),
+        Err(Outcome::Service(error)) => Err(O::Error::from_service(error)),
+        Err(Outcome::Request(error)) => Err(O::Error::from_request(error)),
     }
-    let path = writer.fill_path(spec.path, project).map_err(|e| O::Error::from_request(validation(spec, e)))?;
-    let span = tracing::info_span!(
-        "cloud_task_apis::call",
-        provider = ?service.provider,
-        service = service.name,
-        operation = spec.name,
-        attempt = tracing::field::Empty,
-        status = tracing::field::Empty,
-        request_id = tracing::field::Empty,
-    );
-    async move {
-        let policy = &handle.inner.config.retry;
-        let started = Instant::now();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
-            let req = handle.prepare(spec, &path, &writer);
-            let (retryable, error, retry_hint) = match handle.attempt(spec, req).await {
-                Err((failure, error)) => (is_retryable(failure, spec.retry), O::Error::from_request(error), None),
-                Ok(Answer { status, request_id: header_id, retry_hint, body }) => {
-                    tracing::Span::current().record("status", status);
-                    if let Some(id) = &header_id {
-                        tracing::Span::current().record("request_id", id.as_str());
-                    }
-                    if (200..300).contains(&status) {
-                        return decode::<O>(spec, status, header_id, &body, attempt);
-                    }
-                    match crate::envelope::parse(service.envelope, &body) {
-                        Some(parsed) => {
-                            let error = ServiceError {
-                                operation: spec.name,
-                                status,
-                                code: parsed.code,
-                                message: parsed.message,
-                                request_id: header_id.or(parsed.request_id),
-                            };
-                            let retryable =
-                                is_retryable(Failure::Status { status, code: Some(error.code.as_str()) }, spec.retry);
-                            (retryable, O::Error::from_service(error), retry_hint)
-                        }
-                        None => {
-                            let error = fail(
-                                spec,
-                                RequestErrorKind::UnexpectedResponse,
-                                format!(
-                                    "unexpected response: the body is not in the {} error format",
-                                    provider_name(service.provider)
-                                ),
-                            )
-                            .with_response(status, header_id, &body);
-                            (
-                                is_retryable(Failure::Status { status, code: None }, spec.retry),
-                                O::Error::from_request(error),
-                                retry_hint,
-                            )
-                        }
-                    }
-                }
-            };
-            let delay = policy.delay(attempt, retry_hint);
-            if !retryable || attempt >= policy.max_attempts || started.elapsed() + delay > policy.max_elapsed {
-                tracing::debug!(attempt, "giving up: {error}");
-                return Err(error);
-            }
-            tracing::debug!(attempt, ?delay, "retrying: {error}");
-            tokio::time::sleep(delay).await;
+}
+
+/// How an exchange failed, before the operation's error type is known.
+enum Outcome {
+    Service(ServiceError),
+    Request(RequestError),
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Service(error) => error.fmt(f),
+            Self::Request(error) => error.fmt(f),
         }
     }
-    .instrument(span)
-    .await
+}
+
+/// A successful exchange: the 2xx answer of the last attempt and how many attempts it took.
+struct Delivered {
+    answer: Answer,
+    attempts: u32,
+}
+
+type Exchange<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Delivered, Outcome>> + Send + 'a>>;
+
+/// Fills the path, then signs, sends and retries until a 2xx answer or a final failure.
+fn exchange<'a>(handle: &'a ClientHandle, spec: &'a OperationSpec, writer: RequestWriter) -> Exchange<'a> {
+    Box::pin(async move {
+        let service = spec.service;
+        let project = handle.inner.config.project_id.as_deref();
+        if writer.project_id_param.is_some() && project.is_none() {
+            let detail = ConfigError::MissingProjectId(service.name).to_string();
+            return Err(Outcome::Request(fail(spec, RequestErrorKind::Config, detail)));
+        }
+        let path = writer.fill_path(spec.path, project).map_err(|e| Outcome::Request(validation(spec, e)))?;
+        let span = tracing::info_span!(
+            "cloud_task_apis::call",
+            provider = ?service.provider,
+            service = service.name,
+            operation = spec.name,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        retry_loop(handle, spec, &path, &writer).instrument(span).await
+    })
+}
+
+async fn retry_loop(
+    handle: &ClientHandle,
+    spec: &OperationSpec,
+    path: &str,
+    writer: &RequestWriter,
+) -> Result<Delivered, Outcome> {
+    let service = spec.service;
+    let policy = &handle.inner.config.retry;
+    let started = Instant::now();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        tracing::Span::current().record("attempt", attempt);
+        let req = handle.prepare(spec, path, writer);
+        let (retryable, error, retry_hint) = match handle.attempt(spec, req).await {
+            Err((failure, error)) => (is_retryable(failure, spec.retry), Outcome::Request(error), None),
+            Ok(answer) => {
+                tracing::Span::current().record("status", answer.status);
+                if let Some(id) = &answer.request_id {
+                    tracing::Span::current().record("request_id", id.as_str());
+                }
+                if (200..300).contains(&answer.status) {
+                    return Ok(Delivered { answer, attempts: attempt });
+                }
+                let Answer { status, request_id: header_id, retry_hint, body } = answer;
+                match crate::envelope::parse(service.envelope, &body) {
+                    Some(parsed) => {
+                        let error = ServiceError {
+                            operation: spec.name,
+                            status,
+                            code: parsed.code,
+                            message: parsed.message,
+                            request_id: header_id.or(parsed.request_id),
+                        };
+                        let retryable =
+                            is_retryable(Failure::Status { status, code: Some(error.code.as_str()) }, spec.retry);
+                        (retryable, Outcome::Service(error), retry_hint)
+                    }
+                    None => {
+                        let error = fail(
+                            spec,
+                            RequestErrorKind::UnexpectedResponse,
+                            format!(
+                                "unexpected response: the body is not in the {} error format",
+                                provider_name(service.provider)
+                            ),
+                        )
+                        .with_response(status, header_id, &body);
+                        let retryable = is_retryable(Failure::Status { status, code: None }, spec.retry);
+                        (retryable, Outcome::Request(error), retry_hint)
+                    }
+                }
+            }
+        };
+        let delay = policy.delay(attempt, retry_hint);
+        if !retryable || attempt >= policy.max_attempts || started.elapsed() + delay > policy.max_elapsed {
+            tracing::debug!(attempt, "giving up: {error}");
+            return Err(error);
+        }
+        tracing::debug!(attempt, ?delay, "retrying: {error}");
+        tokio::time::sleep(delay).await;
+    }
 }
 
 fn fail(spec: &OperationSpec, kind: RequestErrorKind, detail: impl Into<String>) -> RequestError {
@@ -351,21 +389,16 @@ pub(crate) fn validation(spec: &OperationSpec, error: ValidationError) -> Reques
     RequestError::new(RequestErrorKind::Validation, spec.name, "request not sent").with_source(error)
 }
 
-fn decode<O: Operation>(
-    spec: &OperationSpec,
-    status: u16,
-    header_id: Option<String>,
-    body: &[u8],
-    attempts: u32,
-) -> Result<O::Response, O::Error> {
-    let mut response: O::Response = serde_json::from_slice(body).map_err(|e| {
+fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -> Result<O::Response, O::Error> {
+    let Delivered { answer: Answer { status, request_id: header_id, body, .. }, attempts } = delivered;
+    let mut response: O::Response = serde_json::from_slice(&body).map_err(|e| {
         O::Error::from_request(
             fail(spec, RequestErrorKind::UnexpectedResponse, "response body did not decode")
-                .with_response(status, header_id.clone(), body)
+                .with_response(status, header_id.clone(), &body)
                 .with_source(e),
         )
     })?;
-    let request_id = header_id.or_else(|| crate::envelope::body_request_id(spec.service.envelope, body));
+    let request_id = header_id.or_else(|| crate::envelope::body_request_id(spec.service.envelope, &body));
     *response.meta_mut() = ResponseMeta { status, request_id, attempts };
     Ok(response)
 }
