@@ -23,22 +23,8 @@ pub mod actiontrail {
         name: "actiontrail",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::Operation {
-                name: "CreateDeliveryHistoryJob",
-                call: |client, args| ::std::boxed::Box::pin(
-                    crate::__private::cli::call::<
-                        create_delivery_history_job::Request,
-                    >(client, args),
-                ),
-            },
-            crate::__private::cli::Operation {
-                name: "GetDeliveryHistoryJob",
-                call: |client, args| ::std::boxed::Box::pin(
-                    crate::__private::cli::call::<
-                        get_delivery_history_job::Request,
-                    >(client, args),
-                ),
-            },
+            crate::__private::cli::operation::<create_delivery_history_job::Request>(),
+            crate::__private::cli::operation::<get_delivery_history_job::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
@@ -56,29 +42,17 @@ pub mod actiontrail {
                 handle: crate::ClientHandle::new(&SERVICE, config)?,
             })
         }
-        /// Creates a data backfill task.
-        ///
-        /// Limits: make sure that you have created a single-account trail to deliver events to Simple Log Service by calling the CreateTrail operation. Only one data backfill task can run at a time within an Alibaba Cloud account. This topic provides an example on how to create a data backfill task for a trail named trail-name.
-        ///
-        /// `POST /` (CreateDeliveryHistoryJob); transcribed from `001_94f07684b338c65b.txt`.
-        ///
-        /// Authorization: action `actiontrail:CreateDeliveryHistoryJob`, access level create.
+        /// Creates a data backfill task. See [`create_delivery_history_job`].
         pub fn create_delivery_history_job(
             &self,
         ) -> create_delivery_history_job::Builder<crate::ClientHandle> {
-            create_delivery_history_job::Builder::with_client(self.handle.clone())
+            crate::Builder::with_client(self.handle.clone())
         }
-        /// Queries the details of a data backfill task.
-        ///
-        /// This topic provides an example on how to query the details of a data backfill task whose ID is 16602. The return result shows that historical events for a trail named trail-name are delivered to Simple Log Service and the task is complete.
-        ///
-        /// `POST /` (GetDeliveryHistoryJob); transcribed from `000_ad99113170f58f7d.txt`.
-        ///
-        /// Authorization: action `actiontrail:GetDeliveryHistoryJob`, access level get, resource type \*HistoryDeliveryJob.
+        /// Queries the details of a data backfill task. See [`get_delivery_history_job`].
         pub fn get_delivery_history_job(
             &self,
         ) -> get_delivery_history_job::Builder<crate::ClientHandle> {
-            get_delivery_history_job::Builder::with_client(self.handle.clone())
+            crate::Builder::with_client(self.handle.clone())
         }
     }
     /// Creates a data backfill task.
@@ -89,85 +63,29 @@ pub mod actiontrail {
     ///
     /// Authorization: action `actiontrail:CreateDeliveryHistoryJob`, access level create.
     pub mod create_delivery_history_job {
-        /// The parameters of `CreateDeliveryHistoryJob`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq)]
+        /// The parameters of `CreateDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// The name of the trail for which you want to create a historical event delivery task.
-            ///
-            /// Wire name: `TrailName`.
-            /// Example: `"trail-name"`.
+            /// Wire name: `TrailName`. Example: `"trail-name"`.
             #[cfg_attr(feature = "cli", serde(rename = "TrailName"))]
             pub trail_name: String,
             /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.
-            ///
-            /// Wire name: `ClientToken`.
-            /// Length: at most 64.
-            /// Characters: ascii only.
-            /// Example: `"123e4567-e89b-12d3-a456-42665544****"`.
+            /// Wire name: `ClientToken`. Length: at most 64. Characters: ascii only. Example: `"123e4567-e89b-12d3-a456-42665544****"`.
             #[cfg_attr(feature = "cli", serde(rename = "ClientToken"))]
             pub client_token: Option<String>,
         }
-        impl Request {
-            /// Starts building a request.
-            pub fn builder() -> Builder {
-                Builder::with_client(())
-            }
-        }
         /// Builds a [`Request`] for `CreateDeliveryHistoryJob`; from [`super::Client`], sends it too.
-        #[derive(Clone, Debug, Default)]
-        #[must_use]
-        pub struct Builder<C = ()> {
-            client: C,
-            trail_name: Option<String>,
-            client_token: Option<String>,
-        }
+        pub type Builder<C = ()> = crate::Builder<Request, C>;
         impl<C> Builder<C> {
-            pub(crate) fn with_client(client: C) -> Self {
-                Self {
-                    client,
-                    trail_name: None,
-                    client_token: None,
-                }
+            /// Sets [`Request::trail_name`].
+            pub fn trail_name(self, value: impl Into<String>) -> Self {
+                self.__required(0, |r| r.trail_name = value.into())
             }
-            /// Sets [`Request::trail_name`] (wire name `TrailName`).
-            pub fn trail_name(mut self, value: impl Into<String>) -> Self {
-                self.trail_name = Some(value.into());
-                self
-            }
-            /// Sets [`Request::client_token`] (wire name `ClientToken`).
-            pub fn client_token(mut self, value: impl Into<String>) -> Self {
-                self.client_token = Some(value.into());
-                self
-            }
-            /// Checks required parameters and constraints and returns the request.
-            ///
-            /// # Errors
-            /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(self) -> Result<Request, crate::ValidationError> {
-                let request = Request {
-                    trail_name: crate::__private::required(
-                        self.trail_name,
-                        "TrailName",
-                    )?,
-                    client_token: self.client_token,
-                };
-                crate::__private::Operation::validate(&request)?;
-                Ok(request)
-            }
-        }
-        impl Builder<crate::ClientHandle> {
-            /// Sends the request, retrying where that is safe.
-            ///
-            /// # Errors
-            /// A documented error code as its own variant, any other provider error as
-            /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
-            /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub fn send(
-                self,
-            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
-                let client = self.client.clone();
-                crate::__private::send_built(client, self.build())
+            /// Sets [`Request::client_token`].
+            pub fn client_token(self, value: impl Into<String>) -> Self {
+                self.__optional(|r| r.client_token = Some(value.into()))
             }
         }
         impl crate::__private::Operation for Request {
@@ -179,12 +97,11 @@ pub mod actiontrail {
                 method: crate::__private::Method::Post,
                 path: "/",
                 retry: crate::__private::RetrySafety::Token,
+                required: &["TrailName"],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.query("TrailName", &self.trail_name);
-                if let Some(value) = &self.client_token {
-                    writer.query("ClientToken", value);
-                }
+                writer.optional_query("ClientToken", self.client_token.as_ref());
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 let mut check = crate::__private::Validator::default();
@@ -202,17 +119,13 @@ pub mod actiontrail {
         #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct Response {
             /// The ID of the request.
-            ///
-            /// Wire name: `RequestId`.
-            /// Example: `"9D356A34-D5A9-41CD-9915-837B7F9D8722"`.
+            /// Wire name: `RequestId`. Example: `"9D356A34-D5A9-41CD-9915-837B7F9D8722"`.
             ///
             /// Correction. The document: The Response parameters section is empty; the field appears only in the example. In fact: The response body has RequestId, a string. Source: SDK alibabacloud\_actiontrail20200706 CreateDeliveryHistoryJobResponseBody.
             #[serde(rename = "RequestId")]
             pub request_id: String,
             /// The ID of the data backfill task that was created.
-            ///
-            /// Wire name: `JobId`.
-            /// Example: `16602`.
+            /// Wire name: `JobId`. Example: `16602`.
             ///
             /// Correction. The document: The Response parameters section is empty; the field appears only in the example. In fact: The response body has JobId, an integer. The Go SDK declares it int32 here but int64 in GetDeliveryHistoryJob, which takes the same ID, so it is a 64-bit integer. Source: SDK alibabacloud\_actiontrail20200706 CreateDeliveryHistoryJobResponseBody; alibabacloud-go actiontrail-20200706 client models.
             #[serde(rename = "JobId")]
@@ -221,138 +134,73 @@ pub mod actiontrail {
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
-        impl crate::__private::ResponseBody for Response {
-            fn meta_mut(&mut self) -> &mut crate::ResponseMeta {
-                &mut self.meta
-            }
-        }
+        crate::__private::impl_response_body!(Response);
         /// Errors of `CreateDeliveryHistoryJob`.
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
             /// `TrailNotFoundException` (HTTP 404): The specified Trail does not exist.
-            ///
             /// The specified Trail is not existed.
             TrailNotFoundException(crate::ServiceError),
             /// `MissingParameter` (HTTP 400)
-            ///
             /// A required parameter is missing.
             MissingParameter(crate::ServiceError),
             /// `InvalidParameter` (HTTP 400)
-            ///
             /// A parameter value is invalid.
             InvalidParameter(crate::ServiceError),
             /// `IncompleteSignature` (HTTP 400)
-            ///
             /// The request signature is incomplete.
             IncompleteSignature(crate::ServiceError),
             /// `SignatureNonceUsed` (HTTP 400)
-            ///
             /// The SignatureNonce was already used; every request needs a new nonce.
             SignatureNonceUsed(crate::ServiceError),
             /// `InvalidTimeStamp.Expired` (HTTP 400)
-            ///
             /// The request timestamp is outside the accepted window; keep the clock synchronized.
             InvalidTimeStampExpired(crate::ServiceError),
             /// `Throttling` (HTTP 400)
-            ///
             /// The request was throttled. Throttling errors come with HTTP 400, not 429. Retry with backoff.
             Throttling(crate::ServiceError),
             /// `Throttling.User` (HTTP 400)
-            ///
             /// The request was throttled by the per-user flow control. Retry with backoff.
             ThrottlingUser(crate::ServiceError),
             /// `Throttling.Api` (HTTP 400)
-            ///
             /// The request was throttled by the per-API flow control. Retry with backoff.
             ThrottlingApi(crate::ServiceError),
             /// `InvalidAccessKeyId.NotFound` (HTTP 404)
-            ///
             /// The AccessKey ID does not exist. Depending on the service this code comes with HTTP 400 or 404.
             InvalidAccessKeyIdNotFound(crate::ServiceError),
             /// `SignatureDoesNotMatch` (HTTP 403)
-            ///
             /// The signature computed by the server does not match the one in the request.
             SignatureDoesNotMatch(crate::ServiceError),
             /// `Forbidden.RAM` (HTTP 403)
-            ///
             /// The RAM user or role is not authorized to call the operation; the body carries AccessDeniedDetail.
             ForbiddenRam(crate::ServiceError),
             /// `InternalError` (HTTP 500)
-            ///
             /// An internal error occurred. Safe to retry.
             InternalError(crate::ServiceError),
             /// `ServiceUnavailable` (HTTP 503)
-            ///
             /// The service is temporarily unavailable. Safe to retry.
             ServiceUnavailable(crate::ServiceError),
             /// `IdempotentParameterMismatch` (HTTP 400)
-            ///
             /// The same ClientToken was used with different request parameters. Only a retry with the same token and identical parameters returns the original result.
             IdempotentParameterMismatch(crate::ServiceError),
             /// A provider error whose code is not documented for this operation.
             Unmodelled(crate::ServiceError),
-            /// The call did not get a provider answer: invalid parameters, credentials,
-            /// transport failure, timeout, or a response that could not be decoded.
+            /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
-        impl crate::__private::OperationError for Error {
-            fn from_service(error: crate::ServiceError) -> Self {
-                match error.code() {
-                    "TrailNotFoundException" => Self::TrailNotFoundException(error),
-                    "MissingParameter" => Self::MissingParameter(error),
-                    "InvalidParameter" => Self::InvalidParameter(error),
-                    "IncompleteSignature" => Self::IncompleteSignature(error),
-                    "SignatureNonceUsed" => Self::SignatureNonceUsed(error),
-                    "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(error),
-                    "Throttling" => Self::Throttling(error),
-                    "Throttling.User" => Self::ThrottlingUser(error),
-                    "Throttling.Api" => Self::ThrottlingApi(error),
-                    "InvalidAccessKeyId.NotFound" => {
-                        Self::InvalidAccessKeyIdNotFound(error)
-                    }
-                    "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(error),
-                    "Forbidden.RAM" => Self::ForbiddenRam(error),
-                    "InternalError" => Self::InternalError(error),
-                    "ServiceUnavailable" => Self::ServiceUnavailable(error),
-                    "IdempotentParameterMismatch" => {
-                        Self::IdempotentParameterMismatch(error)
-                    }
-                    _ => Self::Unmodelled(error),
-                }
-            }
-            fn from_request(error: crate::RequestError) -> Self {
-                Self::Request(error)
-            }
-            fn service_error(&self) -> Option<&crate::ServiceError> {
-                match self {
-                    Self::TrailNotFoundException(error)
-                    | Self::MissingParameter(error)
-                    | Self::InvalidParameter(error)
-                    | Self::IncompleteSignature(error)
-                    | Self::SignatureNonceUsed(error)
-                    | Self::InvalidTimeStampExpired(error)
-                    | Self::Throttling(error)
-                    | Self::ThrottlingUser(error)
-                    | Self::ThrottlingApi(error)
-                    | Self::InvalidAccessKeyIdNotFound(error)
-                    | Self::SignatureDoesNotMatch(error)
-                    | Self::ForbiddenRam(error)
-                    | Self::InternalError(error)
-                    | Self::ServiceUnavailable(error)
-                    | Self::IdempotentParameterMismatch(error)
-                    | Self::Unmodelled(error) => Some(error),
-                    Self::Request(_) => None,
-                }
-            }
-            fn request_error(&self) -> Option<&crate::RequestError> {
-                match self {
-                    Self::Request(error) => Some(error),
-                    _ => None,
-                }
-            }
-        }
-        crate::__private::impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(
+            Error { TrailNotFoundException = "TrailNotFoundException", MissingParameter =
+            "MissingParameter", InvalidParameter = "InvalidParameter",
+            IncompleteSignature = "IncompleteSignature", SignatureNonceUsed =
+            "SignatureNonceUsed", InvalidTimeStampExpired = "InvalidTimeStamp.Expired",
+            Throttling = "Throttling", ThrottlingUser = "Throttling.User", ThrottlingApi
+            = "Throttling.Api", InvalidAccessKeyIdNotFound =
+            "InvalidAccessKeyId.NotFound", SignatureDoesNotMatch =
+            "SignatureDoesNotMatch", ForbiddenRam = "Forbidden.RAM", InternalError =
+            "InternalError", ServiceUnavailable = "ServiceUnavailable",
+            IdempotentParameterMismatch = "IdempotentParameterMismatch" }
+        );
     }
     /// Queries the details of a data backfill task.
     ///
@@ -362,85 +210,23 @@ pub mod actiontrail {
     ///
     /// Authorization: action `actiontrail:GetDeliveryHistoryJob`, access level get, resource type \*HistoryDeliveryJob.
     pub mod get_delivery_history_job {
-        /// The parameters of `GetDeliveryHistoryJob`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq)]
+        /// The parameters of `GetDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// The ID of the historical event delivery task.
-            ///
-            /// Wire name: `JobId`.
-            /// Example: `16602`.
+            /// Wire name: `JobId`. Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer; it is sent as a decimal string in the query. Source: alibabacloud-go actiontrail-20200706 client models (GetDeliveryHistoryJobRequest.JobId \*int64).
             #[cfg_attr(feature = "cli", serde(rename = "JobId"))]
             pub job_id: i64,
         }
-        impl Request {
-            /// Starts building a request.
-            pub fn builder() -> Builder {
-                Builder::with_client(())
-            }
-        }
         /// Builds a [`Request`] for `GetDeliveryHistoryJob`; from [`super::Client`], sends it too.
-        #[derive(Clone, Debug, Default)]
-        #[must_use]
-        pub struct Builder<C = ()> {
-            client: C,
-            job_id: Option<i64>,
-        }
+        pub type Builder<C = ()> = crate::Builder<Request, C>;
         impl<C> Builder<C> {
-            pub(crate) fn with_client(client: C) -> Self {
-                Self { client, job_id: None }
-            }
-            /// Sets [`Request::job_id`] (wire name `JobId`).
-            pub fn job_id(mut self, value: impl Into<i64>) -> Self {
-                self.job_id = Some(value.into());
-                self
-            }
-            /// Checks required parameters and constraints and returns the request.
-            ///
-            /// # Errors
-            /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(self) -> Result<Request, crate::ValidationError> {
-                let request = Request {
-                    job_id: crate::__private::required(self.job_id, "JobId")?,
-                };
-                crate::__private::Operation::validate(&request)?;
-                Ok(request)
-            }
-        }
-        impl Builder<crate::ClientHandle> {
-            /// Sends the request, retrying where that is safe.
-            ///
-            /// # Errors
-            /// A documented error code as its own variant, any other provider error as
-            /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
-            /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub fn send(
-                self,
-            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
-                let client = self.client.clone();
-                crate::__private::send_built(client, self.build())
-            }
-            /// Polls this operation until the task it reports succeeds or fails, or until the
-            /// policy's time runs out; `observe` sees every polled response.
-            ///
-            /// # Errors
-            /// [`crate::WaitError::Failed`] with the last response when the task failed,
-            /// [`crate::WaitError::TimedOut`] with the last response when time ran out, and
-            /// [`crate::WaitError::Call`] when a poll failed in a way retries could not fix.
-            pub async fn wait_until_done(
-                self,
-                policy: crate::WaitPolicy,
-                observe: impl FnMut(&crate::TaskProgress<'_, Response>),
-            ) -> Result<Response, crate::WaitError<Response, Error>> {
-                let client = self.client.clone();
-                let request = self
-                    .build()
-                    .map_err(|e| crate::WaitError::Call(
-                        crate::__private::validation_error::<Request>(e),
-                    ))?;
-                crate::__private::wait(&client, request, policy, observe).await
+            /// Sets [`Request::job_id`].
+            pub fn job_id(self, value: impl Into<i64>) -> Self {
+                self.__required(0, |r| r.job_id = value.into())
             }
         }
         impl crate::__private::Operation for Request {
@@ -452,6 +238,7 @@ pub mod actiontrail {
                 method: crate::__private::Method::Post,
                 path: "/",
                 retry: crate::__private::RetrySafety::Read,
+                required: &["JobId"],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.query("JobId", &self.job_id);
@@ -486,72 +273,53 @@ pub mod actiontrail {
         #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct Response {
             /// The time when the task was created.
-            ///
-            /// Wire name: `CreatedTime`.
-            /// Example: `"2021-05-27T07:15:03Z"`.
+            /// Wire name: `CreatedTime`. Example: `"2021-05-27T07:15:03Z"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is an RFC 3339 time in UTC (YYYY-MM-DDTHH:MM:SSZ). Source: alibabacloud-go actiontrail-20200706 client models; the seed's example values.
             #[serde(rename = "CreatedTime")]
             pub created_time: crate::value::Timestamp,
             /// The time when the task ended.
-            ///
-            /// Wire name: `EndTime`.
-            /// Example: `"2021-05-27T07:20:03Z"`.
+            /// Wire name: `EndTime`. Example: `"2021-05-27T07:20:03Z"`.
             ///
             /// Correction. The document: The type is given as string, and the only example is a finished task. In fact: The value is an RFC 3339 time in UTC (YYYY-MM-DDTHH:MM:SSZ); a task that has not ended has no end time, so the field is optional (the SDK models every field as optional). Source: alibabacloud-go actiontrail-20200706 client models (EndTime \*string); the seed's example values.
-            #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "EndTime")]
             pub end_time: Option<crate::value::Timestamp>,
             /// The home region of the trail.
-            ///
-            /// Wire name: `HomeRegion`.
-            /// Example: `"cn-hangzhou"`.
+            /// Wire name: `HomeRegion`. Example: `"cn-hangzhou"`.
             #[serde(rename = "HomeRegion")]
             pub home_region: String,
             /// The ID of the task.
-            ///
-            /// Wire name: `JobId`.
-            /// Example: `16602`.
+            /// Wire name: `JobId`. Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer. Source: alibabacloud-go actiontrail-20200706 client models (JobId int64).
             #[serde(rename = "JobId")]
             pub job_id: i64,
             /// The task status.
-            ///
-            /// Wire name: `JobStatus`.
-            /// Example: `2`.
+            /// Wire name: `JobStatus`. Example: `2`.
             #[serde(rename = "JobStatus")]
             pub job_status: JobStatus,
             /// The ID of the request.
-            ///
-            /// Wire name: `RequestId`.
-            /// Example: `"FAFEC427-A00D-5653-B837-D0FA52220D8C"`.
+            /// Wire name: `RequestId`. Example: `"FAFEC427-A00D-5653-B837-D0FA52220D8C"`.
             #[serde(rename = "RequestId")]
             pub request_id: String,
             /// The time when the task started.
-            ///
-            /// Wire name: `StartTime`.
-            /// Example: `"2021-02-26T07:15:03Z"`.
+            /// Wire name: `StartTime`. Example: `"2021-02-26T07:15:03Z"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is an RFC 3339 time in UTC (YYYY-MM-DDTHH:MM:SSZ). Source: alibabacloud-go actiontrail-20200706 client models; the seed's example values.
             #[serde(rename = "StartTime")]
             pub start_time: crate::value::Timestamp,
             /// A list of task statuses in each region.
-            ///
             /// Wire name: `Status`.
             ///
             /// Correction. The document: The list is shown as always present. In fact: The key may be absent; the official SDK then treats it as an empty list. Source: SDK alibabacloud\_actiontrail20200706 GetDeliveryHistoryJobResponseBody to\_map (always writes Status as a list).
-            #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "Status")]
             pub status: Option<Vec<RegionStatus>>,
             /// The name of the trail based on which the task delivers events.
-            ///
-            /// Wire name: `TrailName`.
-            /// Example: `"trail-name"`.
+            /// Wire name: `TrailName`. Example: `"trail-name"`.
             #[serde(rename = "TrailName")]
             pub trail_name: String,
             /// The time when the task was updated.
-            ///
-            /// Wire name: `UpdatedTime`.
-            /// Example: `"2021-05-27T07:28:47Z"`.
+            /// Wire name: `UpdatedTime`. Example: `"2021-05-27T07:28:47Z"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is an RFC 3339 time in UTC (YYYY-MM-DDTHH:MM:SSZ). Source: alibabacloud-go actiontrail-20200706 client models; the seed's example values.
             #[serde(rename = "UpdatedTime")]
@@ -560,159 +328,90 @@ pub mod actiontrail {
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
-        impl crate::__private::ResponseBody for Response {
-            fn meta_mut(&mut self) -> &mut crate::ResponseMeta {
-                &mut self.meta
-            }
-        }
+        crate::__private::impl_response_body!(Response);
         /// Errors of `GetDeliveryHistoryJob`.
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
             /// `TrailNotFoundException` (HTTP 404): The specified Trail does not exist.
-            ///
             /// The specified Trail is not existed.
             TrailNotFoundException(crate::ServiceError),
             /// `MissingParameter` (HTTP 400)
-            ///
             /// A required parameter is missing.
             MissingParameter(crate::ServiceError),
             /// `InvalidParameter` (HTTP 400)
-            ///
             /// A parameter value is invalid.
             InvalidParameter(crate::ServiceError),
             /// `IncompleteSignature` (HTTP 400)
-            ///
             /// The request signature is incomplete.
             IncompleteSignature(crate::ServiceError),
             /// `SignatureNonceUsed` (HTTP 400)
-            ///
             /// The SignatureNonce was already used; every request needs a new nonce.
             SignatureNonceUsed(crate::ServiceError),
             /// `InvalidTimeStamp.Expired` (HTTP 400)
-            ///
             /// The request timestamp is outside the accepted window; keep the clock synchronized.
             InvalidTimeStampExpired(crate::ServiceError),
             /// `Throttling` (HTTP 400)
-            ///
             /// The request was throttled. Throttling errors come with HTTP 400, not 429. Retry with backoff.
             Throttling(crate::ServiceError),
             /// `Throttling.User` (HTTP 400)
-            ///
             /// The request was throttled by the per-user flow control. Retry with backoff.
             ThrottlingUser(crate::ServiceError),
             /// `Throttling.Api` (HTTP 400)
-            ///
             /// The request was throttled by the per-API flow control. Retry with backoff.
             ThrottlingApi(crate::ServiceError),
             /// `InvalidAccessKeyId.NotFound` (HTTP 404)
-            ///
             /// The AccessKey ID does not exist. Depending on the service this code comes with HTTP 400 or 404.
             InvalidAccessKeyIdNotFound(crate::ServiceError),
             /// `SignatureDoesNotMatch` (HTTP 403)
-            ///
             /// The signature computed by the server does not match the one in the request.
             SignatureDoesNotMatch(crate::ServiceError),
             /// `Forbidden.RAM` (HTTP 403)
-            ///
             /// The RAM user or role is not authorized to call the operation; the body carries AccessDeniedDetail.
             ForbiddenRam(crate::ServiceError),
             /// `InternalError` (HTTP 500)
-            ///
             /// An internal error occurred. Safe to retry.
             InternalError(crate::ServiceError),
             /// `ServiceUnavailable` (HTTP 503)
-            ///
             /// The service is temporarily unavailable. Safe to retry.
             ServiceUnavailable(crate::ServiceError),
             /// `IdempotentParameterMismatch` (HTTP 400)
-            ///
             /// The same ClientToken was used with different request parameters. Only a retry with the same token and identical parameters returns the original result.
             IdempotentParameterMismatch(crate::ServiceError),
             /// A provider error whose code is not documented for this operation.
             Unmodelled(crate::ServiceError),
-            /// The call did not get a provider answer: invalid parameters, credentials,
-            /// transport failure, timeout, or a response that could not be decoded.
+            /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
-        impl crate::__private::OperationError for Error {
-            fn from_service(error: crate::ServiceError) -> Self {
-                match error.code() {
-                    "TrailNotFoundException" => Self::TrailNotFoundException(error),
-                    "MissingParameter" => Self::MissingParameter(error),
-                    "InvalidParameter" => Self::InvalidParameter(error),
-                    "IncompleteSignature" => Self::IncompleteSignature(error),
-                    "SignatureNonceUsed" => Self::SignatureNonceUsed(error),
-                    "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(error),
-                    "Throttling" => Self::Throttling(error),
-                    "Throttling.User" => Self::ThrottlingUser(error),
-                    "Throttling.Api" => Self::ThrottlingApi(error),
-                    "InvalidAccessKeyId.NotFound" => {
-                        Self::InvalidAccessKeyIdNotFound(error)
-                    }
-                    "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(error),
-                    "Forbidden.RAM" => Self::ForbiddenRam(error),
-                    "InternalError" => Self::InternalError(error),
-                    "ServiceUnavailable" => Self::ServiceUnavailable(error),
-                    "IdempotentParameterMismatch" => {
-                        Self::IdempotentParameterMismatch(error)
-                    }
-                    _ => Self::Unmodelled(error),
-                }
-            }
-            fn from_request(error: crate::RequestError) -> Self {
-                Self::Request(error)
-            }
-            fn service_error(&self) -> Option<&crate::ServiceError> {
-                match self {
-                    Self::TrailNotFoundException(error)
-                    | Self::MissingParameter(error)
-                    | Self::InvalidParameter(error)
-                    | Self::IncompleteSignature(error)
-                    | Self::SignatureNonceUsed(error)
-                    | Self::InvalidTimeStampExpired(error)
-                    | Self::Throttling(error)
-                    | Self::ThrottlingUser(error)
-                    | Self::ThrottlingApi(error)
-                    | Self::InvalidAccessKeyIdNotFound(error)
-                    | Self::SignatureDoesNotMatch(error)
-                    | Self::ForbiddenRam(error)
-                    | Self::InternalError(error)
-                    | Self::ServiceUnavailable(error)
-                    | Self::IdempotentParameterMismatch(error)
-                    | Self::Unmodelled(error) => Some(error),
-                    Self::Request(_) => None,
-                }
-            }
-            fn request_error(&self) -> Option<&crate::RequestError> {
-                match self {
-                    Self::Request(error) => Some(error),
-                    _ => None,
-                }
-            }
-        }
-        crate::__private::impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(
+            Error { TrailNotFoundException = "TrailNotFoundException", MissingParameter =
+            "MissingParameter", InvalidParameter = "InvalidParameter",
+            IncompleteSignature = "IncompleteSignature", SignatureNonceUsed =
+            "SignatureNonceUsed", InvalidTimeStampExpired = "InvalidTimeStamp.Expired",
+            Throttling = "Throttling", ThrottlingUser = "Throttling.User", ThrottlingApi
+            = "Throttling.Api", InvalidAccessKeyIdNotFound =
+            "InvalidAccessKeyId.NotFound", SignatureDoesNotMatch =
+            "SignatureDoesNotMatch", ForbiddenRam = "Forbidden.RAM", InternalError =
+            "InternalError", ServiceUnavailable = "ServiceUnavailable",
+            IdempotentParameterMismatch = "IdempotentParameterMismatch" }
+        );
         /// The task status in one region.
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct RegionStatus {
             /// The ID of the region.
-            ///
-            /// Wire name: `Region`.
-            /// Example: `"cn-hangzhou"`.
+            /// Wire name: `Region`. Example: `"cn-hangzhou"`.
             #[serde(rename = "Region")]
             pub region: String,
             /// The task status in each region.
-            ///
-            /// Wire name: `Status`.
-            /// Example: `2`.
+            /// Wire name: `Status`. Example: `2`.
             #[serde(rename = "Status")]
             pub status: JobStatus,
         }
         /// The status of a data backfill task, as a whole (JobStatus) and in each region (Status\[\].Status).
+        /// An integer on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///
         /// Correction. The document: The list of valid values after "Valid values:" is empty, for both JobStatus and Status\[\].Status. In fact: 0: initializing, 1: delivering historical events, 2: complete, 3: failed; the same four values in both fields. Source: SDK alibabacloud\_actiontrail20200706 docstrings of GetDeliveryHistoryJobResponseBody.job\_status and GetDeliveryHistoryJobResponseBodyStatus.status; Terraform alicloud data source status 0-3.
-        ///
-        /// An integer on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum JobStatus {
             /// `0`: The task is being initialized.
@@ -726,46 +425,22 @@ pub mod actiontrail {
             /// A value this version of the crate does not know, kept as received.
             Unknown(i64),
         }
-        impl crate::value::IntEnum for JobStatus {
-            fn from_wire(value: i64) -> Self {
-                match value {
-                    0 => Self::Initializing,
-                    1 => Self::Delivering,
-                    2 => Self::Complete,
-                    3 => Self::Failed,
-                    other => Self::Unknown(other),
-                }
-            }
-            fn to_wire(&self) -> i64 {
-                match self {
-                    Self::Initializing => 0,
-                    Self::Delivering => 1,
-                    Self::Complete => 2,
-                    Self::Failed => 3,
-                    Self::Unknown(other) => *other,
-                }
-            }
-        }
-        crate::__private::impl_int_enum!(JobStatus);
+        crate::__private::impl_int_enum!(
+            JobStatus { Initializing = 0, Delivering = 1, Complete = 2, Failed = 3 }
+        );
     }
     #[cfg(test)]
     mod examples {
+        use crate::__private::Example as _;
         #[test]
-        fn create_delivery_history_job_success() {
-            assert_eq!(
-                crate ::__private::example_round_trip:: <
-                super::create_delivery_history_job::Response >
-                ("{\"JobId\":16602,\"RequestId\":\"9D356A34-D5A9-41CD-9915-837B7F9D8722\"}"),
-                Ok(())
+        fn documented_examples_decode() {
+            super::create_delivery_history_job::Response::check_example(
+                "CreateDeliveryHistoryJob success",
+                "{\"JobId\":16602,\"RequestId\":\"9D356A34-D5A9-41CD-9915-837B7F9D8722\"}",
             );
-        }
-        #[test]
-        fn get_delivery_history_job_success() {
-            assert_eq!(
-                crate ::__private::example_round_trip:: <
-                super::get_delivery_history_job::Response >
-                ("{\"CreatedTime\":\"2021-05-27T07:15:03Z\",\"EndTime\":\"2021-05-27T07:20:03Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"RequestId\":\"FAFEC427-A00D-5653-B837-D0FA52220D8C\",\"StartTime\":\"2021-02-26T07:15:03Z\",\"Status\":[{\"Region\":\"cn-hangzhou\",\"Status\":2}],\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-05-27T07:28:47Z\"}"),
-                Ok(())
+            super::get_delivery_history_job::Response::check_example(
+                "GetDeliveryHistoryJob success",
+                "{\"CreatedTime\":\"2021-05-27T07:15:03Z\",\"EndTime\":\"2021-05-27T07:20:03Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"RequestId\":\"FAFEC427-A00D-5653-B837-D0FA52220D8C\",\"StartTime\":\"2021-02-26T07:15:03Z\",\"Status\":[{\"Region\":\"cn-hangzhou\",\"Status\":2}],\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-05-27T07:28:47Z\"}",
             );
         }
     }

@@ -22,14 +22,7 @@ pub mod cbr {
         provider: "huawei",
         name: "cbr",
         spec: &SERVICE,
-        operations: &[
-            crate::__private::cli::Operation {
-                name: "ShowOpLog",
-                call: |client, args| ::std::boxed::Box::pin(
-                    crate::__private::cli::call::<show_op_log::Request>(client, args),
-                ),
-            },
-        ],
+        operations: &[crate::__private::cli::operation::<show_op_log::Request>()],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -46,13 +39,9 @@ pub mod cbr {
                 handle: crate::ClientHandle::new(&SERVICE, config)?,
             })
         }
-        /// Queries a task by task ID.
-        ///
-        /// Querying a Single Task. This API is used to query a task by task ID.
-        ///
-        /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` (ShowOpLog); transcribed from `004_76d30c683ddb2eb3.txt`.
+        /// Queries a task by task ID. See [`show_op_log`].
         pub fn show_op_log(&self) -> show_op_log::Builder<crate::ClientHandle> {
-            show_op_log::Builder::with_client(self.handle.clone())
+            crate::Builder::with_client(self.handle.clone())
         }
     }
     /// Queries a task by task ID.
@@ -61,87 +50,19 @@ pub mod cbr {
     ///
     /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` (ShowOpLog); transcribed from `004_76d30c683ddb2eb3.txt`.
     pub mod show_op_log {
-        /// The parameters of `ShowOpLog`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq)]
+        /// The parameters of `ShowOpLog`; build one with [`Builder`], from `Builder::default()`.
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// Task ID.
-            ///
-            /// Wire name: `operation_log_id`.
             pub operation_log_id: String,
         }
-        impl Request {
-            /// Starts building a request.
-            pub fn builder() -> Builder {
-                Builder::with_client(())
-            }
-        }
         /// Builds a [`Request`] for `ShowOpLog`; from [`super::Client`], sends it too.
-        #[derive(Clone, Debug, Default)]
-        #[must_use]
-        pub struct Builder<C = ()> {
-            client: C,
-            operation_log_id: Option<String>,
-        }
+        pub type Builder<C = ()> = crate::Builder<Request, C>;
         impl<C> Builder<C> {
-            pub(crate) fn with_client(client: C) -> Self {
-                Self {
-                    client,
-                    operation_log_id: None,
-                }
-            }
-            /// Sets [`Request::operation_log_id`] (wire name `operation_log_id`).
-            pub fn operation_log_id(mut self, value: impl Into<String>) -> Self {
-                self.operation_log_id = Some(value.into());
-                self
-            }
-            /// Checks required parameters and constraints and returns the request.
-            ///
-            /// # Errors
-            /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(self) -> Result<Request, crate::ValidationError> {
-                let request = Request {
-                    operation_log_id: crate::__private::required(
-                        self.operation_log_id,
-                        "operation_log_id",
-                    )?,
-                };
-                crate::__private::Operation::validate(&request)?;
-                Ok(request)
-            }
-        }
-        impl Builder<crate::ClientHandle> {
-            /// Sends the request, retrying where that is safe.
-            ///
-            /// # Errors
-            /// A documented error code as its own variant, any other provider error as
-            /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
-            /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub fn send(
-                self,
-            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
-                let client = self.client.clone();
-                crate::__private::send_built(client, self.build())
-            }
-            /// Polls this operation until the task it reports succeeds or fails, or until the
-            /// policy's time runs out; `observe` sees every polled response.
-            ///
-            /// # Errors
-            /// [`crate::WaitError::Failed`] with the last response when the task failed,
-            /// [`crate::WaitError::TimedOut`] with the last response when time ran out, and
-            /// [`crate::WaitError::Call`] when a poll failed in a way retries could not fix.
-            pub async fn wait_until_done(
-                self,
-                policy: crate::WaitPolicy,
-                observe: impl FnMut(&crate::TaskProgress<'_, Response>),
-            ) -> Result<Response, crate::WaitError<Response, Error>> {
-                let client = self.client.clone();
-                let request = self
-                    .build()
-                    .map_err(|e| crate::WaitError::Call(
-                        crate::__private::validation_error::<Request>(e),
-                    ))?;
-                crate::__private::wait(&client, request, policy, observe).await
+            /// Sets [`Request::operation_log_id`].
+            pub fn operation_log_id(self, value: impl Into<String>) -> Self {
+                self.__required(0, |r| r.operation_log_id = value.into())
             }
         }
         impl crate::__private::Operation for Request {
@@ -153,6 +74,7 @@ pub mod cbr {
                 method: crate::__private::Method::Get,
                 path: "/v3/{project_id}/operation-logs/{operation_log_id}",
                 retry: crate::__private::RetrySafety::Read,
+                required: &["operation_log_id"],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.project_id_path("project_id");
@@ -194,477 +116,272 @@ pub mod cbr {
         #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct Response {
             /// Task information.
-            ///
-            /// Wire name: `operation_log`.
             pub operation_log: OperationLog,
             /// The HTTP exchange this response came from (status, request id); not part of the body.
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
-        impl crate::__private::ResponseBody for Response {
-            fn meta_mut(&mut self) -> &mut crate::ResponseMeta {
-                &mut self.meta
-            }
-        }
+        crate::__private::impl_response_body!(Response);
         /// Errors of `ShowOpLog`.
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
             /// `BackupService.6500` (HTTP 404): Operation log does not exist.
-            ///
             /// The task ID does not exist.
             BackupService6500(crate::ServiceError),
             /// `APIGW.0101` (HTTP 404)
-            ///
             /// The API does not exist (API Gateway).
             Apigw0101(crate::ServiceError),
             /// `APIGW.0201` (HTTP 504)
-            ///
             /// The backend timed out (API Gateway).
             Apigw0201(crate::ServiceError),
             /// `APIGW.0301` (HTTP 401)
-            ///
             /// The IAM authentication information is incorrect (API Gateway).
             Apigw0301(crate::ServiceError),
             /// `APIGW.0303` (HTTP 401)
-            ///
             /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
             Apigw0303(crate::ServiceError),
             /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
-            ///
             /// The request was throttled (API Gateway). Retry with backoff.
             Apigw0308(crate::ServiceError),
             /// A provider error whose code is not documented for this operation.
             Unmodelled(crate::ServiceError),
-            /// The call did not get a provider answer: invalid parameters, credentials,
-            /// transport failure, timeout, or a response that could not be decoded.
+            /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
-        impl crate::__private::OperationError for Error {
-            fn from_service(error: crate::ServiceError) -> Self {
-                match error.code() {
-                    "BackupService.6500" => Self::BackupService6500(error),
-                    "APIGW.0101" => Self::Apigw0101(error),
-                    "APIGW.0201" => Self::Apigw0201(error),
-                    "APIGW.0301" => Self::Apigw0301(error),
-                    "APIGW.0303" => Self::Apigw0303(error),
-                    "APIGW.0308" => Self::Apigw0308(error),
-                    _ => Self::Unmodelled(error),
-                }
-            }
-            fn from_request(error: crate::RequestError) -> Self {
-                Self::Request(error)
-            }
-            fn service_error(&self) -> Option<&crate::ServiceError> {
-                match self {
-                    Self::BackupService6500(error)
-                    | Self::Apigw0101(error)
-                    | Self::Apigw0201(error)
-                    | Self::Apigw0301(error)
-                    | Self::Apigw0303(error)
-                    | Self::Apigw0308(error)
-                    | Self::Unmodelled(error) => Some(error),
-                    Self::Request(_) => None,
-                }
-            }
-            fn request_error(&self) -> Option<&crate::RequestError> {
-                match self {
-                    Self::Request(error) => Some(error),
-                    _ => None,
-                }
-            }
-        }
-        crate::__private::impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(
+            Error { BackupService6500 = "BackupService.6500", Apigw0101 = "APIGW.0101",
+            Apigw0201 = "APIGW.0201", Apigw0301 = "APIGW.0301", Apigw0303 = "APIGW.0303",
+            Apigw0308 = "APIGW.0308" }
+        );
         /// Task information.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OperationLog {
             /// Backup record ID.
-            ///
-            /// Wire name: `checkpoint_id`.
             /// Example: `"b432511f-d889-428f-8b0e-5f47c524c6b6"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub checkpoint_id: Option<String>,
             /// Creation time, for example, 2020-02-23T01:00:32Z.
-            ///
-            /// Wire name: `created_at`.
             /// Example: `"2019-05-23T14:31:36.039+00:00"`.
             ///
             /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub created_at: Option<crate::value::Timestamp>,
             /// Task end time, for example, 2020-02-23T01:00:32Z.
-            ///
-            /// Wire name: `ended_at`.
             /// Example: `"2019-05-23T14:35:23.511+00:00"`.
             ///
             /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub ended_at: Option<crate::value::Timestamp>,
             /// Task error message.
-            ///
-            /// Wire name: `error_info`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub error_info: Option<OpErrorInfo>,
             /// Task extension information.
-            ///
-            /// Wire name: `extra_info`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub extra_info: Option<OpExtraInfo>,
             /// Task ID.
-            ///
-            /// Wire name: `id`.
             /// Example: `"4827f2da-b008-4507-ab7d-42d0df5ed912"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub id: Option<String>,
             /// Task type.
-            ///
-            /// Wire name: `operation_type`.
             /// Example: `"backup"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub operation_type: Option<OperationType>,
             /// Policy ID.
-            ///
-            /// Wire name: `policy_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub policy_id: Option<String>,
             /// Project ID.
-            ///
-            /// Wire name: `project_id`.
             /// Example: `"04f1829c788037ac2fb8c01eb2b04b95"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub project_id: Option<String>,
             /// Backup provider ID, which specifies whether the backup object is a server or disk.
-            ///
-            /// Wire name: `provider_id`.
             /// Example: `"0daac4c5-6707-4851-97ba-169e36266b66"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub provider_id: Option<String>,
             /// Task start time, for example, 2020-02-23T01:00:32Z.
-            ///
-            /// Wire name: `started_at`.
             /// Example: `"2019-05-23T14:31:36.007+00:00"`.
             ///
             /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub started_at: Option<crate::value::Timestamp>,
             /// Task status.
-            ///
-            /// Wire name: `status`.
             /// Example: `"success"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub status: Option<OperationStatus>,
             /// Modification time, for example, 2020-02-23T01:00:32Z.
-            ///
-            /// Wire name: `updated_at`.
             /// Example: `"2019-05-23T14:35:23.584+00:00"`.
             ///
             /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub updated_at: Option<crate::value::Timestamp>,
             /// ID of the vault with which the target resource is associated.
-            ///
-            /// Wire name: `vault_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub vault_id: Option<String>,
             /// Name of the vault with which the target resource is associated.
-            ///
-            /// Wire name: `vault_name`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub vault_name: Option<String>,
         }
         /// Task error message.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpErrorInfo {
             /// Error code. For details, see Error Codes.
-            ///
-            /// Wire name: `code`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub code: Option<String>,
             /// Error message.
-            ///
-            /// Wire name: `message`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
         }
         /// Task extension information.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtraInfo {
             /// Extended parameters of backup.
-            ///
-            /// Wire name: `backup`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub backup: Option<OpExtendInfoBckup>,
             /// Common parameters.
-            ///
-            /// Wire name: `common`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub common: Option<OpExtendInfoCommon>,
             /// Extended parameters of deletion.
-            ///
-            /// Wire name: `delete`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub delete: Option<OpExtendInfoDelete>,
             /// Extended parameters of synchronization.
-            ///
-            /// Wire name: `sync`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub sync: Option<OpExtendInfoSync>,
             /// Extended parameters of removing resources from a vault.
-            ///
-            /// Wire name: `remove_resources`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub remove_resources: Option<OpExtendInfoRemoveResources>,
             /// Extended parameters of replication.
-            ///
-            /// Wire name: `replication`.
             ///
             /// Correction. The document: The OpExtraInfo table does not list this field. In fact: Replication tasks carry extra\_info.replication (OpExtendInfoReplication). Source: huaweicloudsdkcbr 3.1.219 model OpExtraInfo and OpExtendInfoReplication; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> (table OpExtraInfo).
             #[serde(skip_serializing_if = "Option::is_none")]
             pub replication: Option<OpExtendInfoReplication>,
             /// Resource information.
-            ///
-            /// Wire name: `resource`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub resource: Option<Resource>,
             /// Extended parameters of restoration.
-            ///
-            /// Wire name: `restore`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub restore: Option<OpExtendInfoRestore>,
             /// Extended parameters of deleting a vault.
-            ///
-            /// Wire name: `vault_delete`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub vault_delete: Option<OpExtendInfoVaultDelete>,
             /// Extended parameters of updating the expiration time of backups.
-            ///
-            /// Wire name: `update_expiration_time`.
             ///
             /// Correction. The document: The OpExtraInfo table does not list this field. In fact: Tasks that update backup expiration times carry extra\_info.update\_expiration\_time (OpExtendInfoUpdateExpirationTime). Source: huaweicloudsdkcbr model OpExtraInfo and OpExtendInfoUpdateExpirationTime.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub update_expiration_time: Option<OpExtendInfoUpdateExpirationTime>,
         }
         /// Extended parameters of backup.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoBckup {
             /// Error code returned if application-consistent backup fails. For details, see Error Codes.
-            ///
-            /// Wire name: `app_consistency_error_code`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub app_consistency_error_code: Option<String>,
             /// Error message returned if application-consistent backup fails.
-            ///
-            /// Wire name: `app_consistency_error_message`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub app_consistency_error_message: Option<String>,
             /// Application-consistent backup status, which can be set to 0 (non-application-consistent backup) or 1 (application-consistent backup).
-            ///
-            /// Wire name: `app_consistency_status`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub app_consistency_status: Option<AppConsistencyStatus>,
             /// Backup ID.
-            ///
-            /// Wire name: `backup_id`.
             /// Example: `"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub backup_id: Option<String>,
             /// Backup name.
-            ///
-            /// Wire name: `backup_name`.
             /// Example: `"manualbk_1234"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub backup_name: Option<String>,
             /// Whether incremental backup is used.
-            ///
-            /// Wire name: `incremental`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub incremental: Option<Incremental>,
         }
         /// Common parameters.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoCommon {
             /// Progress of the query task. The value ranges from 0 to 100.
-            ///
-            /// Wire name: `progress`.
-            /// Range: 0 to 100.
-            /// Example: `100`.
+            /// Range: 0 to 100. Example: `100`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub progress: Option<i32>,
             /// Request ID.
-            ///
-            /// Wire name: `request_id`.
             /// Example: `"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub request_id: Option<String>,
             /// Backup task ID.
-            ///
-            /// Wire name: `task_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub task_id: Option<String>,
         }
         /// Extended parameters of deletion.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoDelete {
             /// Backup ID.
-            ///
-            /// Wire name: `backup_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub backup_id: Option<String>,
             /// Backup name.
-            ///
-            /// Wire name: `backup_name`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub backup_name: Option<String>,
         }
         /// Extended parameters of synchronization.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoSync {
             /// Number of synchronized backups.
-            ///
-            /// Wire name: `sync_backup_num`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub sync_backup_num: Option<i32>,
             /// Number of deleted backups.
-            ///
-            /// Wire name: `delete_backup_num`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub delete_backup_num: Option<i32>,
             /// Number of backups that failed to be synchronized.
-            ///
-            /// Wire name: `err_sync_backup_num`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub err_sync_backup_num: Option<i32>,
         }
         /// Extended parameters of removing resources from a vault.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoRemoveResources {
             /// Number of resources that fail to be deleted.
-            ///
-            /// Wire name: `fail_count`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub fail_count: Option<i32>,
             /// Number of deleted backups.
-            ///
-            /// Wire name: `total_count`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub total_count: Option<i32>,
             /// Resource information.
-            ///
-            /// Wire name: `resources`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub resources: Option<Vec<Resource>>,
         }
         /// Resource information.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct Resource {
             /// Extra information of the resource.
-            ///
-            /// Wire name: `extra_info`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub extra_info: Option<ResourceExtraInfo>,
             /// ID of the resource to be backed up.
-            ///
-            /// Wire name: `id`.
             /// Example: `"1dab32fa-ebf2-415a-ab0b-eabe6353bc86"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub id: Option<String>,
             /// Name of the resource to be backed up. The value consists of 0 to 255 characters.
-            ///
-            /// Wire name: `name`.
-            /// Length: 0 to 255.
-            /// Example: `"ECS-0001"`.
+            /// Length: 0 to 255. Example: `"ECS-0001"`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub name: Option<String>,
             /// Type of the resource to be backed up.
-            ///
-            /// Wire name: `type`.
-            /// Example: `"OS::Nova::Server"`.
+            /// Wire name: `type`. Example: `"OS::Nova::Server"`.
             ///
             /// Correction. The document: The description cell holds only "\|-"; the type and its values are lost. In fact: The type of the resource to be backed up: OS::Nova::Server, OS::Cinder::Volume, OS::Ironic::BareMetalServer, OS::Native::Server, OS::Sfs::Turbo or OS::Workspace::DesktopV2. Source: huaweicloudsdkcbr model Resource (docstring of type).
             #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
             pub type_: Option<ResourceType>,
         }
         /// Extra information of the resource.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct ResourceExtraInfo {
             /// IDs of the disks that will not be backed up. This parameter is used when servers are added to a vault, which include all server disks. But some disks do not need to be backed up. Or in case that a server was previously added and some disks on this server do not need to be backed up.
-            ///
-            /// Wire name: `exclude_volumes`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub exclude_volumes: Option<Vec<String>>,
             /// Disks to be backed up.
-            ///
-            /// Wire name: `include_volumes`.
             ///
             /// Correction. The document: The ResourceExtraInfo table does not list this field. In fact: Resource extra information may carry include\_volumes, a list of objects with id and os\_version. Source: huaweicloudsdkcbr 3.1.219 model ResourceExtraInfo and ResourceExtraInfoIncludeVolumes.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -673,169 +390,98 @@ pub mod cbr {
         /// A disk to be backed up.
         ///
         /// Correction. The document: The document does not describe this type. In fact: An object with the strings id (volume ID, UUID only) and os\_version (operating system type). Source: huaweicloudsdkcbr 3.1.219 model ResourceExtraInfoIncludeVolumes.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct ResourceExtraInfoIncludeVolumes {
             /// Volume ID. Only a UUID is supported.
-            ///
-            /// Wire name: `id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub id: Option<String>,
             /// Operating system type.
-            ///
-            /// Wire name: `os_version`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub os_version: Option<String>,
         }
         /// Extended parameters of restoration.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoRestore {
             /// Backup ID.
-            ///
-            /// Wire name: `backup_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub backup_id: Option<String>,
             /// Backup name.
-            ///
-            /// Wire name: `backup_name`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub backup_name: Option<String>,
             /// ID of the resource to be restored.
-            ///
-            /// Wire name: `target_resource_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub target_resource_id: Option<String>,
             /// Name of the resource to be restored.
-            ///
-            /// Wire name: `target_resource_name`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub target_resource_name: Option<String>,
         }
         /// Extended parameters of deleting a vault.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoVaultDelete {
             /// Number of resources that fail to be deleted in this task.
-            ///
-            /// Wire name: `fail_count`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub fail_count: Option<i32>,
             /// Number of backups deleted in this task.
-            ///
-            /// Wire name: `total_count`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub total_count: Option<i32>,
         }
         /// Extended parameters of replication.
         ///
         /// Correction. The document: The document does not describe this type. In fact: An object with the strings destination\_backup\_id, destination\_checkpoint\_id, destination\_project\_id, destination\_region, source\_backup\_id, source\_checkpoint\_id, source\_project\_id, source\_region, source\_backup\_name and destination\_backup\_name. Source: huaweicloudsdkcbr 3.1.219 model OpExtendInfoReplication; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> (table OpExtraInfo).
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoReplication {
             /// Destination backup ID.
-            ///
-            /// Wire name: `destination_backup_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub destination_backup_id: Option<String>,
             /// Destination restore point ID.
-            ///
-            /// Wire name: `destination_checkpoint_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub destination_checkpoint_id: Option<String>,
             /// Destination project ID.
-            ///
-            /// Wire name: `destination_project_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub destination_project_id: Option<String>,
             /// Destination region.
-            ///
-            /// Wire name: `destination_region`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub destination_region: Option<String>,
             /// Source backup ID.
-            ///
-            /// Wire name: `source_backup_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub source_backup_id: Option<String>,
             /// Source restore point ID.
-            ///
-            /// Wire name: `source_checkpoint_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub source_checkpoint_id: Option<String>,
             /// Source project ID.
-            ///
-            /// Wire name: `source_project_id`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub source_project_id: Option<String>,
             /// Source region.
-            ///
-            /// Wire name: `source_region`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub source_region: Option<String>,
             /// Source backup name.
-            ///
-            /// Wire name: `source_backup_name`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub source_backup_name: Option<String>,
             /// Destination backup name.
-            ///
-            /// Wire name: `destination_backup_name`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub destination_backup_name: Option<String>,
         }
         /// Extended parameters of updating the expiration time of backups.
         ///
         /// Correction. The document: The document does not describe this type. In fact: An object with affected\_backups\_count (integer) and expiration\_day (string, YYYY-MM-DD). Source: huaweicloudsdkcbr model OpExtendInfoUpdateExpirationTime.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct OpExtendInfoUpdateExpirationTime {
             /// Number of backups affected by this task.
-            ///
-            /// Wire name: `affected_backups_count`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub affected_backups_count: Option<i32>,
             /// Expected expiration date set by this task, in the format YYYY-MM-DD.
-            ///
-            /// Wire name: `expiration_day`.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub expiration_day: Option<String>,
         }
         /// Task type.
+        /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///
         /// Correction. The document: The enumeration lists backup, copy, replication, restore, delete, sync, vault\_delete and remove\_resource. In fact: The current document adds migrate\_resources. copy is the older replication task type; current replication tasks use replication. The enum is open. Source: <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; <https://support.huaweicloud.com/api-cbr/ListOpLogs.html>.
-        ///
-        /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum OperationType {
             /// `backup`: Backup.
@@ -859,40 +505,14 @@ pub mod cbr {
             /// A value this version of the crate does not know, kept as received.
             Unknown(String),
         }
-        impl crate::value::StringEnum for OperationType {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "backup" => Self::Backup,
-                    "copy" => Self::Copy,
-                    "replication" => Self::Replication,
-                    "restore" => Self::Restore,
-                    "delete" => Self::Delete,
-                    "sync" => Self::Sync,
-                    "vault_delete" => Self::VaultDelete,
-                    "remove_resource" => Self::RemoveResource,
-                    "migrate_resources" => Self::MigrateResources,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::Backup => "backup",
-                    Self::Copy => "copy",
-                    Self::Replication => "replication",
-                    Self::Restore => "restore",
-                    Self::Delete => "delete",
-                    Self::Sync => "sync",
-                    Self::VaultDelete => "vault_delete",
-                    Self::RemoveResource => "remove_resource",
-                    Self::MigrateResources => "migrate_resources",
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        crate::__private::impl_string_enum!(OperationType);
+        crate::__private::impl_string_enum!(
+            OperationType { Backup = "backup", Copy = "copy", Replication =
+            "replication", Restore = "restore", Delete = "delete", Sync = "sync",
+            VaultDelete = "vault_delete", RemoveResource = "remove_resource",
+            MigrateResources = "migrate_resources" }
+        );
         /// Task status.
-        ///
-        /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
+        /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum OperationStatus {
             /// `success`: The task succeeded.
@@ -910,34 +530,12 @@ pub mod cbr {
             /// A value this version of the crate does not know, kept as received.
             Unknown(String),
         }
-        impl crate::value::StringEnum for OperationStatus {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "success" => Self::Success,
-                    "skipped" => Self::Skipped,
-                    "failed" => Self::Failed,
-                    "running" => Self::Running,
-                    "timeout" => Self::Timeout,
-                    "waiting" => Self::Waiting,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::Success => "success",
-                    Self::Skipped => "skipped",
-                    Self::Failed => "failed",
-                    Self::Running => "running",
-                    Self::Timeout => "timeout",
-                    Self::Waiting => "waiting",
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        crate::__private::impl_string_enum!(OperationStatus);
+        crate::__private::impl_string_enum!(
+            OperationStatus { Success = "success", Skipped = "skipped", Failed =
+            "failed", Running = "running", Timeout = "timeout", Waiting = "waiting" }
+        );
         /// Application-consistent backup status.
-        ///
-        /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
+        /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum AppConsistencyStatus {
             /// `0`: Non-application-consistent backup.
@@ -947,26 +545,12 @@ pub mod cbr {
             /// A value this version of the crate does not know, kept as received.
             Unknown(String),
         }
-        impl crate::value::StringEnum for AppConsistencyStatus {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "0" => Self::NonApplicationConsistent,
-                    "1" => Self::ApplicationConsistent,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::NonApplicationConsistent => "0",
-                    Self::ApplicationConsistent => "1",
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        crate::__private::impl_string_enum!(AppConsistencyStatus);
+        crate::__private::impl_string_enum!(
+            AppConsistencyStatus { NonApplicationConsistent = "0", ApplicationConsistent
+            = "1" }
+        );
         /// Whether incremental backup is used.
-        ///
-        /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
+        /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum Incremental {
             /// `true`: Incremental backup is used.
@@ -976,28 +560,13 @@ pub mod cbr {
             /// A value this version of the crate does not know, kept as received.
             Unknown(String),
         }
-        impl crate::value::StringEnum for Incremental {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "true" => Self::True,
-                    "false" => Self::False,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::True => "true",
-                    Self::False => "false",
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        crate::__private::impl_string_enum!(Incremental);
+        crate::__private::impl_string_enum!(
+            Incremental { True = "true", False = "false" }
+        );
         /// Type of the resource to be backed up.
+        /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///
         /// Correction. The document: The description cell of Resource.type holds only "\|-"; the values are lost. In fact: The values are OS::Nova::Server, OS::Cinder::Volume, OS::Ironic::BareMetalServer, OS::Native::Server, OS::Sfs::Turbo and OS::Workspace::DesktopV2. Source: huaweicloudsdkcbr model Resource (docstring of type).
-        ///
-        /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum ResourceType {
             /// `OS::Nova::Server`: Cloud server (ECS).
@@ -1015,53 +584,27 @@ pub mod cbr {
             /// A value this version of the crate does not know, kept as received.
             Unknown(String),
         }
-        impl crate::value::StringEnum for ResourceType {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "OS::Nova::Server" => Self::NovaServer,
-                    "OS::Cinder::Volume" => Self::CinderVolume,
-                    "OS::Ironic::BareMetalServer" => Self::IronicBareMetalServer,
-                    "OS::Native::Server" => Self::NativeServer,
-                    "OS::Sfs::Turbo" => Self::SfsTurbo,
-                    "OS::Workspace::DesktopV2" => Self::WorkspaceDesktopV2,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::NovaServer => "OS::Nova::Server",
-                    Self::CinderVolume => "OS::Cinder::Volume",
-                    Self::IronicBareMetalServer => "OS::Ironic::BareMetalServer",
-                    Self::NativeServer => "OS::Native::Server",
-                    Self::SfsTurbo => "OS::Sfs::Turbo",
-                    Self::WorkspaceDesktopV2 => "OS::Workspace::DesktopV2",
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        crate::__private::impl_string_enum!(ResourceType);
+        crate::__private::impl_string_enum!(
+            ResourceType { NovaServer = "OS::Nova::Server", CinderVolume =
+            "OS::Cinder::Volume", IronicBareMetalServer = "OS::Ironic::BareMetalServer",
+            NativeServer = "OS::Native::Server", SfsTurbo = "OS::Sfs::Turbo",
+            WorkspaceDesktopV2 = "OS::Workspace::DesktopV2" }
+        );
     }
     #[cfg(test)]
     mod examples {
+        use crate::__private::{ErrorExample as _, Example as _};
         #[test]
-        fn show_op_log_success() {
-            assert_eq!(
-                crate ::__private::example_round_trip:: < super::show_op_log::Response >
-                ("{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039+00:00\",\"ended_at\":\"2019-05-23T14:35:23.511+00:00\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007+00:00\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584+00:00\"}}"),
-                Ok(())
+        fn documented_examples_decode() {
+            super::show_op_log::Response::check_example(
+                "ShowOpLog success",
+                "{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039+00:00\",\"ended_at\":\"2019-05-23T14:35:23.511+00:00\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007+00:00\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584+00:00\"}}",
             );
-        }
-        #[test]
-        fn show_op_log_not_found() {
-            let error = crate::__private::decode_example_error::<
-                super::show_op_log::Request,
-            >(
+            super::show_op_log::Request::check_error_example(
+                "ShowOpLog not_found",
                 404u16,
                 "{\"error_code\":\"BackupService.6500\",\"error_msg\":\"Operation log does not exist.\"}",
-            );
-            assert!(
-                matches!(error, super::show_op_log::Error::BackupService6500(_)),
-                "{error:?}"
+                "BackupService6500",
             );
         }
     }

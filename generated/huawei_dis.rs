@@ -23,14 +23,7 @@ pub mod dis {
         name: "dis",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::Operation {
-                name: "ShowTransferTaskLog",
-                call: |client, args| ::std::boxed::Box::pin(
-                    crate::__private::cli::call::<
-                        show_transfer_task_log::Request,
-                    >(client, args),
-                ),
-            },
+            crate::__private::cli::operation::<show_transfer_task_log::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
@@ -48,15 +41,11 @@ pub mod dis {
                 handle: crate::ClientHandle::new(&SERVICE, config)?,
             })
         }
-        /// Queries the log of the dump task running in the current stream.
-        ///
-        /// Querying the Log of the Dump Task in the Current Stream. This API is used to query the log of the dump task running in the current stream.
-        ///
-        /// `POST /v1/transfertasklog/{task_id}` (ShowTransferTaskLog); transcribed from `002_7c4b2582fc2035c2.txt`.
+        /// Queries the log of the dump task running in the current stream. See [`show_transfer_task_log`].
         pub fn show_transfer_task_log(
             &self,
         ) -> show_transfer_task_log::Builder<crate::ClientHandle> {
-            show_transfer_task_log::Builder::with_client(self.handle.clone())
+            crate::Builder::with_client(self.handle.clone())
         }
     }
     /// Queries the log of the dump task running in the current stream.
@@ -65,120 +54,49 @@ pub mod dis {
     ///
     /// `POST /v1/transfertasklog/{task_id}` (ShowTransferTaskLog); transcribed from `002_7c4b2582fc2035c2.txt`.
     pub mod show_transfer_task_log {
-        /// The parameters of `ShowTransferTaskLog`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        /// The parameters of `ShowTransferTaskLog`; build one with [`Builder`], from `Builder::default()`.
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// Dump task ID. The value contains 19 characters, including letters and digits.
-            ///
-            /// Wire name: `task_id`.
-            /// Length: exactly 19.
-            /// Characters: alphanumeric only.
+            /// Length: exactly 19. Characters: alphanumeric only.
             #[serde(skip_serializing)]
             pub task_id: String,
             /// Log sorting mode.
-            ///
-            /// Wire name: `order`.
-            /// Default: `"desc"`.
-            /// Example: `"desc"`.
+            /// Default: `"desc"`. Example: `"desc"`.
             ///
             /// Correction. The document: The Range of values is empty. In fact: The value is desc (descending) or asc (ascending). Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub order: Option<SortOrder>,
             /// Log sorting criteria. This field is used together with the order field. By default, logs are sorted by creation time in descending order.
-            ///
-            /// Wire name: `sortBy`.
-            /// Default: `"createTimeStr"`.
-            /// Example: `"createTimeStr"`.
+            /// Wire name: `sortBy`. Default: `"createTimeStr"`. Example: `"createTimeStr"`.
             ///
             /// Correction. The document: The Range of values is empty. In fact: The value is createTimeStr, startTime, endTime, state, records, readRecords or dataSize. Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
             #[serde(rename = "sortBy", skip_serializing_if = "Option::is_none")]
             pub sort_by: Option<SortBy>,
             /// Number of pages and logs displayed.
-            ///
             /// Wire name: `pageInfo`.
             #[serde(rename = "pageInfo", skip_serializing_if = "Option::is_none")]
             pub page_info: Option<PageInfo>,
         }
-        impl Request {
-            /// Starts building a request.
-            pub fn builder() -> Builder {
-                Builder::with_client(())
-            }
-        }
         /// Builds a [`Request`] for `ShowTransferTaskLog`; from [`super::Client`], sends it too.
-        #[derive(Clone, Debug, Default)]
-        #[must_use]
-        pub struct Builder<C = ()> {
-            client: C,
-            task_id: Option<String>,
-            order: Option<SortOrder>,
-            sort_by: Option<SortBy>,
-            page_info: Option<PageInfo>,
-        }
+        pub type Builder<C = ()> = crate::Builder<Request, C>;
         impl<C> Builder<C> {
-            pub(crate) fn with_client(client: C) -> Self {
-                Self {
-                    client,
-                    task_id: None,
-                    order: None,
-                    sort_by: None,
-                    page_info: None,
-                }
+            /// Sets [`Request::task_id`].
+            pub fn task_id(self, value: impl Into<String>) -> Self {
+                self.__required(0, |r| r.task_id = value.into())
             }
-            /// Sets [`Request::task_id`] (wire name `task_id`).
-            pub fn task_id(mut self, value: impl Into<String>) -> Self {
-                self.task_id = Some(value.into());
-                self
+            /// Sets [`Request::order`].
+            pub fn order(self, value: impl Into<SortOrder>) -> Self {
+                self.__optional(|r| r.order = Some(value.into()))
             }
-            /// Sets [`Request::order`] (wire name `order`).
-            pub fn order(mut self, value: impl Into<SortOrder>) -> Self {
-                self.order = Some(value.into());
-                self
+            /// Sets [`Request::sort_by`].
+            pub fn sort_by(self, value: impl Into<SortBy>) -> Self {
+                self.__optional(|r| r.sort_by = Some(value.into()))
             }
-            /// Sets [`Request::sort_by`] (wire name `sortBy`).
-            pub fn sort_by(mut self, value: impl Into<SortBy>) -> Self {
-                self.sort_by = Some(value.into());
-                self
-            }
-            /// Sets [`Request::page_info`] (wire name `pageInfo`).
-            pub fn page_info(mut self, value: impl Into<PageInfo>) -> Self {
-                self.page_info = Some(value.into());
-                self
-            }
-            /// Checks required parameters and constraints and returns the request.
-            ///
-            /// # Errors
-            /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(self) -> Result<Request, crate::ValidationError> {
-                let request = Request {
-                    task_id: crate::__private::required(self.task_id, "task_id")?,
-                    order: self.order,
-                    sort_by: self.sort_by,
-                    page_info: self.page_info,
-                };
-                crate::__private::Operation::validate(&request)?;
-                Ok(request)
-            }
-        }
-        impl Builder<crate::ClientHandle> {
-            /// Sends the request, retrying where that is safe.
-            ///
-            /// # Errors
-            /// A documented error code as its own variant, any other provider error as
-            /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
-            /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub fn send(
-                self,
-            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
-                let client = self.client.clone();
-                crate::__private::send_built(client, self.build())
-            }
-            /// Fetches every page, one request per page, starting from the first page (or the
-            /// page number set on this builder) with the page size set on this builder.
-            pub fn paginate(self) -> crate::Paginator<Request> {
-                let client = self.client.clone();
-                crate::Paginator::new(client, self.build())
+            /// Sets [`Request::page_info`].
+            pub fn page_info(self, value: impl Into<PageInfo>) -> Self {
+                self.__optional(|r| r.page_info = Some(value.into()))
             }
         }
         impl crate::__private::Operation for Request {
@@ -190,6 +108,7 @@ pub mod dis {
                 method: crate::__private::Method::Post,
                 path: "/v1/transfertasklog/{task_id}",
                 retry: crate::__private::RetrySafety::Read,
+                required: &["task_id"],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.path("task_id", &self.task_id);
@@ -197,11 +116,8 @@ pub mod dis {
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 let mut check = crate::__private::Validator::default();
-                {
-                    let value = &self.task_id;
-                    check.length("task_id", value, Some(19), Some(19));
-                    check.alphanumeric("task_id", value);
-                }
+                check.length("task_id", &self.task_id, Some(19), Some(19));
+                check.alphanumeric("task_id", &self.task_id);
                 check.finish()
             }
         }
@@ -250,332 +166,201 @@ pub mod dis {
         #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct Response {
             /// Total number of dumped logs.
-            ///
-            /// Wire name: `totalNum`.
-            /// Example: `100`.
+            /// Wire name: `totalNum`. Example: `100`.
             #[serde(rename = "totalNum")]
             pub total_num: i32,
             /// If the operation fails, the details of the error are displayed. If the operation is successful, this field may be null.
-            ///
-            /// Wire name: `message`.
-            #[serde(skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
             /// Error code.
-            ///
             /// Wire name: `errorCode`.
             ///
             /// Correction. The document: The type is given as String. In fact: The value may arrive as a JSON number; the example returns -1, which means success (no error). Source: the document's own example response; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
             #[serde(rename = "errorCode")]
             pub error_code: crate::value::StringOrNumber,
             /// Dump logs of the current dump task. Optional here because the document's example returns null for every field it has no value for, so an empty page may arrive as null.
-            ///
             /// Wire name: `transferTaskLogList`.
             ///
             /// Correction. The document: The type is given as Array of transferTaskLogListResult objects, but the example response holds a single object. In fact: The value may arrive as an array or as a single object; a single object is one log. Source: the document's own example response; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
-            #[serde(
-                rename = "transferTaskLogList",
-                skip_serializing_if = "Option::is_none"
-            )]
+            #[serde(rename = "transferTaskLogList")]
             pub transfer_task_log_list: Option<crate::value::OneOrMany<TransferTaskLog>>,
             /// Present in the example response (null); the document does not describe it.
-            ///
             /// Wire name: `isStreamFound`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(rename = "isStreamFound", skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "isStreamFound")]
             pub is_stream_found: Option<::serde_json::Value>,
             /// Present in the example response (null); the document does not describe it.
-            ///
             /// Wire name: `streamData`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(rename = "streamData", skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "streamData")]
             pub stream_data: Option<::serde_json::Value>,
             /// Present in the example response (null); the document does not describe it.
-            ///
             /// Wire name: `streamDataList`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(rename = "streamDataList", skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "streamDataList")]
             pub stream_data_list: Option<::serde_json::Value>,
             /// Present in the example response (null); the document does not describe it.
-            ///
             /// Wire name: `transferTaskList`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(
-                rename = "transferTaskList",
-                skip_serializing_if = "Option::is_none"
-            )]
+            #[serde(rename = "transferTaskList")]
             pub transfer_task_list: Option<::serde_json::Value>,
             /// Present in the example response (null); the document does not describe it.
-            ///
             /// Wire name: `monitorData`.
             ///
             /// Correction. The document: The response table does not list this field. In fact: The response carries it (null in the example); it is kept as raw JSON. Source: the document's own example response.
-            #[serde(rename = "monitorData", skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "monitorData")]
             pub monitor_data: Option<::serde_json::Value>,
             /// The HTTP exchange this response came from (status, request id); not part of the body.
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
-        impl crate::__private::ResponseBody for Response {
-            fn meta_mut(&mut self) -> &mut crate::ResponseMeta {
-                &mut self.meta
-            }
-        }
+        crate::__private::impl_response_body!(Response);
         /// Errors of `ShowTransferTaskLog`.
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
             /// `APIGW.0101` (HTTP 404)
-            ///
             /// The API does not exist (API Gateway).
             Apigw0101(crate::ServiceError),
             /// `APIGW.0201` (HTTP 504)
-            ///
             /// The backend timed out (API Gateway).
             Apigw0201(crate::ServiceError),
             /// `APIGW.0301` (HTTP 401)
-            ///
             /// The IAM authentication information is incorrect (API Gateway).
             Apigw0301(crate::ServiceError),
             /// `APIGW.0303` (HTTP 401)
-            ///
             /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
             Apigw0303(crate::ServiceError),
             /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
-            ///
             /// The request was throttled (API Gateway). Retry with backoff.
             Apigw0308(crate::ServiceError),
             /// `DIS.4100` (HTTP 441): Authorization error.
-            ///
             /// The signature information generated using AK and SK is incorrect.
             Dis4100(crate::ServiceError),
             /// `DIS.4101` (HTTP 441): Authorization header cannot be empty.
-            ///
             /// The signature information generated using AK and SK is blank.
             Dis4101(crate::ServiceError),
             /// `DIS.4102` (HTTP 441): Incorrectly parsed authorization header.
-            ///
             /// The signature cannot be parsed.
             Dis4102(crate::ServiceError),
             /// `DIS.4103` (HTTP 441): Empty X-Sdk-Date header.
-            ///
             /// The X-Sdk-Date field in the request header is blank.
             Dis4103(crate::ServiceError),
             /// `DIS.4104` (HTTP 441): Error parsing X-Sdk-Date header.
-            ///
             /// The X-Sdk-Date field in the request header cannot be parsed.
             Dis4104(crate::ServiceError),
             /// `DIS.4105` (HTTP 441): Invalid X-Sdk-Date header.
-            ///
             /// The X-Sdk-Date field in the request header is invalid.
             Dis4105(crate::ServiceError),
             /// `DIS.4106` (HTTP 441): Empty AcessKey header.
-            ///
             /// The Authorization field of the request header does not contain AK.
             Dis4106(crate::ServiceError),
             /// `DIS.4107` (HTTP 441): Invalid AcessKey header.
-            ///
             /// The AK in the Authorization field of the request header is invalid.
             Dis4107(crate::ServiceError),
             /// `DIS.4108` (HTTP 441): Empty ServiceName header.
-            ///
             /// The Authorization field of the request header does not contain the service name.
             Dis4108(crate::ServiceError),
             /// `DIS.4109` (HTTP 441): The Authorization header must contain the following field: {Credential,SignedHeaders,Signature;}
-            ///
             /// The Authorization field of the request header is incorrect.
             Dis4109(crate::ServiceError),
             /// `DIS.4110` (HTTP 441): Empty Signature header.
-            ///
             /// The Authorization field of the request header contains no SignedHeaders.
             Dis4110(crate::ServiceError),
             /// `DIS.4111` (HTTP 441): Invalid Region header.
-            ///
             /// The region in the Authorization field of the request header is invalid.
             Dis4111(crate::ServiceError),
             /// `DIS.4112` (HTTP 441): Invalid authorization request.
-            ///
             /// The signature information generated using AK and SK is incorrect.
             Dis4112(crate::ServiceError),
             /// `DIS.4117` (HTTP 400): Invalid Project Id. %s
-            ///
             /// Invalid project ID.
             Dis4117(crate::ServiceError),
             /// `DIS.4200` (HTTP 400): Invalid request. %s
-            ///
             /// Invalid request.
             Dis4200(crate::ServiceError),
             /// A provider error whose code is not documented for this operation.
             Unmodelled(crate::ServiceError),
-            /// The call did not get a provider answer: invalid parameters, credentials,
-            /// transport failure, timeout, or a response that could not be decoded.
+            /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
-        impl crate::__private::OperationError for Error {
-            fn from_service(error: crate::ServiceError) -> Self {
-                match error.code() {
-                    "APIGW.0101" => Self::Apigw0101(error),
-                    "APIGW.0201" => Self::Apigw0201(error),
-                    "APIGW.0301" => Self::Apigw0301(error),
-                    "APIGW.0303" => Self::Apigw0303(error),
-                    "APIGW.0308" => Self::Apigw0308(error),
-                    "DIS.4100" => Self::Dis4100(error),
-                    "DIS.4101" => Self::Dis4101(error),
-                    "DIS.4102" => Self::Dis4102(error),
-                    "DIS.4103" => Self::Dis4103(error),
-                    "DIS.4104" => Self::Dis4104(error),
-                    "DIS.4105" => Self::Dis4105(error),
-                    "DIS.4106" => Self::Dis4106(error),
-                    "DIS.4107" => Self::Dis4107(error),
-                    "DIS.4108" => Self::Dis4108(error),
-                    "DIS.4109" => Self::Dis4109(error),
-                    "DIS.4110" => Self::Dis4110(error),
-                    "DIS.4111" => Self::Dis4111(error),
-                    "DIS.4112" => Self::Dis4112(error),
-                    "DIS.4117" => Self::Dis4117(error),
-                    "DIS.4200" => Self::Dis4200(error),
-                    _ => Self::Unmodelled(error),
-                }
-            }
-            fn from_request(error: crate::RequestError) -> Self {
-                Self::Request(error)
-            }
-            fn service_error(&self) -> Option<&crate::ServiceError> {
-                match self {
-                    Self::Apigw0101(error)
-                    | Self::Apigw0201(error)
-                    | Self::Apigw0301(error)
-                    | Self::Apigw0303(error)
-                    | Self::Apigw0308(error)
-                    | Self::Dis4100(error)
-                    | Self::Dis4101(error)
-                    | Self::Dis4102(error)
-                    | Self::Dis4103(error)
-                    | Self::Dis4104(error)
-                    | Self::Dis4105(error)
-                    | Self::Dis4106(error)
-                    | Self::Dis4107(error)
-                    | Self::Dis4108(error)
-                    | Self::Dis4109(error)
-                    | Self::Dis4110(error)
-                    | Self::Dis4111(error)
-                    | Self::Dis4112(error)
-                    | Self::Dis4117(error)
-                    | Self::Dis4200(error)
-                    | Self::Unmodelled(error) => Some(error),
-                    Self::Request(_) => None,
-                }
-            }
-            fn request_error(&self) -> Option<&crate::RequestError> {
-                match self {
-                    Self::Request(error) => Some(error),
-                    _ => None,
-                }
-            }
-        }
-        crate::__private::impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(
+            Error { Apigw0101 = "APIGW.0101", Apigw0201 = "APIGW.0201", Apigw0301 =
+            "APIGW.0301", Apigw0303 = "APIGW.0303", Apigw0308 = "APIGW.0308", Dis4100 =
+            "DIS.4100", Dis4101 = "DIS.4101", Dis4102 = "DIS.4102", Dis4103 = "DIS.4103",
+            Dis4104 = "DIS.4104", Dis4105 = "DIS.4105", Dis4106 = "DIS.4106", Dis4107 =
+            "DIS.4107", Dis4108 = "DIS.4108", Dis4109 = "DIS.4109", Dis4110 = "DIS.4110",
+            Dis4111 = "DIS.4111", Dis4112 = "DIS.4112", Dis4117 = "DIS.4117", Dis4200 =
+            "DIS.4200" }
+        );
         /// Number of pages and logs displayed.
-        #[derive(
-            Clone,
-            Debug,
-            Default,
-            PartialEq,
-            ::serde::Deserialize,
-            ::serde::Serialize
-        )]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct PageInfo {
             /// Specific page of dumped logs.
-            ///
-            /// Wire name: `pageIndex`.
-            /// Example: `1`.
+            /// Wire name: `pageIndex`. Example: `1`.
             #[serde(rename = "pageIndex")]
             pub page_index: i32,
             /// Total number of logs on the current page. The default value is 10, indicating that there are 10 logs on the current page.
-            ///
-            /// Wire name: `pageTotal`.
-            /// Default: `10`.
-            /// Example: `10`.
+            /// Wire name: `pageTotal`. Default: `10`. Example: `10`.
             #[serde(rename = "pageTotal")]
             pub page_total: i32,
         }
         /// One dump log of the dump task (transferTaskLogListResult in the document).
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct TransferTaskLog {
             /// Dump task ID. The value contains 19 characters, including letters and digits.
-            ///
-            /// Wire name: `transferTaskId`.
-            /// Length: exactly 19.
-            /// Characters: alphanumeric only.
-            /// Example: `"CDaRPdvKUfZrAhzTaYs"`.
+            /// Wire name: `transferTaskId`. Length: exactly 19. Characters: alphanumeric only. Example: `"CDaRPdvKUfZrAhzTaYs"`.
             #[serde(rename = "transferTaskId")]
             pub transfer_task_id: String,
             /// Type of the dump task. Default value OBS.
-            ///
-            /// Wire name: `destinationType`.
-            /// Example: `"OBS"`.
+            /// Wire name: `destinationType`. Example: `"OBS"`.
             #[serde(rename = "destinationType")]
             pub destination_type: String,
             /// Dump task start time. It is a UNIX timestamp, accurate to millisecond.
-            ///
-            /// Wire name: `startTime`.
-            /// Example: `1756539753280`.
+            /// Wire name: `startTime`. Example: `1756539753280`.
             ///
             /// Correction. The document: The type is given as Integer. In fact: The value is a 13-digit millisecond timestamp, which does not fit a 32-bit integer. Source: the document's own example response (1756539753280).
             #[serde(rename = "startTime")]
             pub start_time: crate::value::EpochMillis,
             /// Dump task end time. It is a UNIX timestamp, accurate to millisecond.
-            ///
-            /// Wire name: `endTime`.
-            /// Example: `1756540056070`.
+            /// Wire name: `endTime`. Example: `1756540056070`.
             ///
             /// Correction. The document: The type is given as Integer. In fact: The value is a 13-digit millisecond timestamp, which does not fit a 32-bit integer. Source: the document's own example response (1756540056070).
             #[serde(rename = "endTime")]
             pub end_time: crate::value::EpochMillis,
             /// Size of the dumped data, in bytes.
-            ///
-            /// Wire name: `transferBytes`.
-            /// Example: `30718683`.
+            /// Wire name: `transferBytes`. Example: `30718683`.
             #[serde(rename = "transferBytes")]
             pub transfer_bytes: i64,
             /// Number of records dumped in a data dump period.
-            ///
-            /// Wire name: `transferRecordsNum`.
-            /// Example: `32943`.
+            /// Wire name: `transferRecordsNum`. Example: `32943`.
             #[serde(rename = "transferRecordsNum")]
             pub transfer_records_num: i64,
             /// Name of the stream to which the dump task belongs.
-            ///
-            /// Wire name: `streamId`.
-            /// Example: `"hFKqKEhCZgNayyIS8Zv"`.
+            /// Wire name: `streamId`. Example: `"hFKqKEhCZgNayyIS8Zv"`.
             #[serde(rename = "streamId")]
             pub stream_id: String,
             /// Project ID.
-            ///
-            /// Wire name: `projectId`.
-            /// Example: `"575ae927fc644f22b5c5af5209b7cf51"`.
+            /// Wire name: `projectId`. Example: `"575ae927fc644f22b5c5af5209b7cf51"`.
             #[serde(rename = "projectId")]
             pub project_id: String,
             /// Dump task name, which is composed of the dump task ID, stream name, and creation time. The value must be unique.
-            ///
-            /// Wire name: `transferFileName`.
-            /// Example: `"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290"`.
+            /// Wire name: `transferFileName`. Example: `"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290"`.
             #[serde(rename = "transferFileName")]
             pub transfer_file_name: String,
             /// Present in the example response (0); the document does not describe it.
-            ///
-            /// Wire name: `state`.
             /// Example: `0`.
             ///
             /// Correction. The document: The transferTaskLogListResult table does not list this field. In fact: Each log carries an integer state (0 in the example). Source: the document's own example response.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub state: Option<i32>,
             /// Present in the example response (0); the document does not describe it.
-            ///
-            /// Wire name: `transformRecordsNum`.
-            /// Example: `0`.
+            /// Wire name: `transformRecordsNum`. Example: `0`.
             ///
             /// Correction. The document: The transferTaskLogListResult table does not list this field. In fact: Each log carries an integer transformRecordsNum (0 in the example). Source: the document's own example response.
             #[serde(
@@ -584,8 +369,6 @@ pub mod dis {
             )]
             pub transform_records_num: Option<i64>,
             /// Present in the example response (0); the document does not describe it.
-            ///
-            /// Wire name: `num`.
             /// Example: `0`.
             ///
             /// Correction. The document: The transferTaskLogListResult table does not list this field. In fact: Each log carries an integer num (0 in the example). Source: the document's own example response.
@@ -593,10 +376,9 @@ pub mod dis {
             pub num: Option<i32>,
         }
         /// Log sorting mode.
+        /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///
         /// Correction. The document: The Range of the order parameter is empty. In fact: The values are desc and asc; the default is desc. Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
-        ///
-        /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum SortOrder {
             /// `desc`: Descending order.
@@ -606,28 +388,11 @@ pub mod dis {
             /// A value this version of the crate does not know, kept as received.
             Unknown(String),
         }
-        impl crate::value::StringEnum for SortOrder {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "desc" => Self::Desc,
-                    "asc" => Self::Asc,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::Desc => "desc",
-                    Self::Asc => "asc",
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        crate::__private::impl_string_enum!(SortOrder);
+        crate::__private::impl_string_enum!(SortOrder { Desc = "desc", Asc = "asc" });
         /// Log sorting criteria.
+        /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///
         /// Correction. The document: The Range of the sortBy parameter is empty. In fact: The values are createTimeStr, startTime, endTime, state, records, readRecords and dataSize; the default is createTimeStr. Source: <https://support.huaweicloud.com/api-dis/Showtransfertasklog.html> ; <https://support.huaweicloud.com/intl/en-us/api-dis/Showtransfertasklog.html>.
-        ///
-        /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum SortBy {
             /// `createTimeStr`: Creation time.
@@ -647,43 +412,20 @@ pub mod dis {
             /// A value this version of the crate does not know, kept as received.
             Unknown(String),
         }
-        impl crate::value::StringEnum for SortBy {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "createTimeStr" => Self::CreateTimeStr,
-                    "startTime" => Self::StartTime,
-                    "endTime" => Self::EndTime,
-                    "state" => Self::State,
-                    "records" => Self::Records,
-                    "readRecords" => Self::ReadRecords,
-                    "dataSize" => Self::DataSize,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::CreateTimeStr => "createTimeStr",
-                    Self::StartTime => "startTime",
-                    Self::EndTime => "endTime",
-                    Self::State => "state",
-                    Self::Records => "records",
-                    Self::ReadRecords => "readRecords",
-                    Self::DataSize => "dataSize",
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        crate::__private::impl_string_enum!(SortBy);
+        crate::__private::impl_string_enum!(
+            SortBy { CreateTimeStr = "createTimeStr", StartTime = "startTime", EndTime =
+            "endTime", State = "state", Records = "records", ReadRecords = "readRecords",
+            DataSize = "dataSize" }
+        );
     }
     #[cfg(test)]
     mod examples {
+        use crate::__private::Example as _;
         #[test]
-        fn show_transfer_task_log_success() {
-            assert_eq!(
-                crate ::__private::example_round_trip:: <
-                super::show_transfer_task_log::Response >
-                ("{\"errorCode\":-1,\"isStreamFound\":null,\"message\":null,\"monitorData\":null,\"streamData\":null,\"streamDataList\":null,\"totalNum\":100,\"transferTaskList\":null,\"transferTaskLogList\":{\"destinationType\":\"OBS\",\"endTime\":1756540056070,\"num\":0,\"projectId\":\"575ae927fc644f22b5c5af5209b7cf51\",\"startTime\":1756539753280,\"state\":0,\"streamId\":\"hFKqKEhCZgNayyIS8Zv\",\"transferBytes\":30718683,\"transferFileName\":\"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290\",\"transferRecordsNum\":32943,\"transferTaskId\":\"CDaRPdvKUfZrAhzTaYs\",\"transformRecordsNum\":0}}"),
-                Ok(())
+        fn documented_examples_decode() {
+            super::show_transfer_task_log::Response::check_example(
+                "ShowTransferTaskLog success",
+                "{\"errorCode\":-1,\"isStreamFound\":null,\"message\":null,\"monitorData\":null,\"streamData\":null,\"streamDataList\":null,\"totalNum\":100,\"transferTaskList\":null,\"transferTaskLogList\":{\"destinationType\":\"OBS\",\"endTime\":1756540056070,\"num\":0,\"projectId\":\"575ae927fc644f22b5c5af5209b7cf51\",\"startTime\":1756539753280,\"state\":0,\"streamId\":\"hFKqKEhCZgNayyIS8Zv\",\"transferBytes\":30718683,\"transferFileName\":\"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290\",\"transferRecordsNum\":32943,\"transferTaskId\":\"CDaRPdvKUfZrAhzTaYs\",\"transformRecordsNum\":0}}",
             );
         }
     }

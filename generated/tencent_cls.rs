@@ -22,16 +22,7 @@ pub mod cls {
         provider: "tencent",
         name: "cls",
         spec: &SERVICE,
-        operations: &[
-            crate::__private::cli::Operation {
-                name: "ListShippingTasks",
-                call: |client, args| ::std::boxed::Box::pin(
-                    crate::__private::cli::call::<
-                        list_shipping_tasks::Request,
-                    >(client, args),
-                ),
-            },
-        ],
+        operations: &[crate::__private::cli::operation::<list_shipping_tasks::Request>()],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -48,15 +39,11 @@ pub mod cls {
                 handle: crate::ClientHandle::new(&SERVICE, config)?,
             })
         }
-        /// Gets the shipping task information list.
-        ///
-        /// Getting Shipping Task List. This API is used to get the shipping task information list. There are only common request headers and common response headers.
-        ///
-        /// `GET /tasks` (ListShippingTasks); transcribed from `003_bc91df043198355a.txt`.
+        /// Gets the shipping task information list. See [`list_shipping_tasks`].
         pub fn list_shipping_tasks(
             &self,
         ) -> list_shipping_tasks::Builder<crate::ClientHandle> {
-            list_shipping_tasks::Builder::with_client(self.handle.clone())
+            crate::Builder::with_client(self.handle.clone())
         }
     }
     /// Gets the shipping task information list.
@@ -65,107 +52,44 @@ pub mod cls {
     ///
     /// `GET /tasks` (ListShippingTasks); transcribed from `003_bc91df043198355a.txt`.
     pub mod list_shipping_tasks {
-        /// The parameters of `ListShippingTasks`. Build one with [`Request::builder`].
-        #[derive(Clone, Debug, PartialEq)]
+        /// The parameters of `ListShippingTasks`; build one with [`Builder`], from `Builder::default()`.
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             /// ID of the shipping rule to be queried.
-            ///
-            /// Wire name: `shipper_id`.
             /// Example: `"xx-xx-xx-xxxx"`.
             pub shipper_id: String,
             /// Query start time, which can be within the last three days.
-            ///
-            /// Wire name: `start_time`.
             /// Example: `"2017-10-10 00:00:00"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone (in the URL, space as + and colon as %3A). Source: the document's sample request (start\_time=2017-10-10+00%3A00%3A00); tencentcloud-cls-sdk-python logclient.py.
             pub start_time: crate::value::LocalDateTime<28800>,
             /// Query end time.
-            ///
-            /// Wire name: `end_time`.
             /// Example: `"2017-10-10 23:59:59"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone (in the URL, space as + and colon as %3A). Source: the document's sample request (end\_time=2017-10-10+23%3A59%3A59); tencentcloud-cls-sdk-python logclient.py.
             pub end_time: crate::value::LocalDateTime<28800>,
         }
-        impl Request {
-            /// Starts building a request.
-            pub fn builder() -> Builder {
-                Builder::with_client(())
-            }
-        }
         /// Builds a [`Request`] for `ListShippingTasks`; from [`super::Client`], sends it too.
-        #[derive(Clone, Debug, Default)]
-        #[must_use]
-        pub struct Builder<C = ()> {
-            client: C,
-            shipper_id: Option<String>,
-            start_time: Option<crate::value::LocalDateTime<28800>>,
-            end_time: Option<crate::value::LocalDateTime<28800>>,
-        }
+        pub type Builder<C = ()> = crate::Builder<Request, C>;
         impl<C> Builder<C> {
-            pub(crate) fn with_client(client: C) -> Self {
-                Self {
-                    client,
-                    shipper_id: None,
-                    start_time: None,
-                    end_time: None,
-                }
+            /// Sets [`Request::shipper_id`].
+            pub fn shipper_id(self, value: impl Into<String>) -> Self {
+                self.__required(0, |r| r.shipper_id = value.into())
             }
-            /// Sets [`Request::shipper_id`] (wire name `shipper_id`).
-            pub fn shipper_id(mut self, value: impl Into<String>) -> Self {
-                self.shipper_id = Some(value.into());
-                self
-            }
-            /// Sets [`Request::start_time`] (wire name `start_time`).
+            /// Sets [`Request::start_time`].
             pub fn start_time(
-                mut self,
-                value: impl Into<crate::value::LocalDateTime<28800>>,
-            ) -> Self {
-                self.start_time = Some(value.into());
-                self
-            }
-            /// Sets [`Request::end_time`] (wire name `end_time`).
-            pub fn end_time(
-                mut self,
-                value: impl Into<crate::value::LocalDateTime<28800>>,
-            ) -> Self {
-                self.end_time = Some(value.into());
-                self
-            }
-            /// Checks required parameters and constraints and returns the request.
-            ///
-            /// # Errors
-            /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(self) -> Result<Request, crate::ValidationError> {
-                let request = Request {
-                    shipper_id: crate::__private::required(
-                        self.shipper_id,
-                        "shipper_id",
-                    )?,
-                    start_time: crate::__private::required(
-                        self.start_time,
-                        "start_time",
-                    )?,
-                    end_time: crate::__private::required(self.end_time, "end_time")?,
-                };
-                crate::__private::Operation::validate(&request)?;
-                Ok(request)
-            }
-        }
-        impl Builder<crate::ClientHandle> {
-            /// Sends the request, retrying where that is safe.
-            ///
-            /// # Errors
-            /// A documented error code as its own variant, any other provider error as
-            /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
-            /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub fn send(
                 self,
-            ) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
-                let client = self.client.clone();
-                crate::__private::send_built(client, self.build())
+                value: impl Into<crate::value::LocalDateTime<28800>>,
+            ) -> Self {
+                self.__required(1, |r| r.start_time = value.into())
+            }
+            /// Sets [`Request::end_time`].
+            pub fn end_time(
+                self,
+                value: impl Into<crate::value::LocalDateTime<28800>>,
+            ) -> Self {
+                self.__required(2, |r| r.end_time = value.into())
             }
         }
         impl crate::__private::Operation for Request {
@@ -177,6 +101,7 @@ pub mod cls {
                 method: crate::__private::Method::Get,
                 path: "/tasks",
                 retry: crate::__private::RetrySafety::Read,
+                required: &["shipper_id", "start_time", "end_time"],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.query("shipper_id", &self.shipper_id);
@@ -192,18 +117,12 @@ pub mod cls {
         #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct Response {
             /// Shipping task information array.
-            ///
-            /// Wire name: `tasks`.
             pub tasks: Vec<TaskInfo>,
             /// The HTTP exchange this response came from (status, request id); not part of the body.
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
-        impl crate::__private::ResponseBody for Response {
-            fn meta_mut(&mut self) -> &mut crate::ResponseMeta {
-                &mut self.meta
-            }
-        }
+        crate::__private::impl_response_body!(Response);
         /// Errors of `ListShippingTasks`.
         #[derive(Debug)]
         #[non_exhaustive]
@@ -237,144 +156,74 @@ pub mod cls {
             /// `TopicNotExist` (HTTP 404)
             TopicNotExist(crate::ServiceError),
             /// `SpeedQuotaExceed` (HTTP 429)
-            ///
             /// The request rate exceeds the quota. Retry with backoff.
             SpeedQuotaExceed(crate::ServiceError),
             /// `InternalError` (HTTP 500)
-            ///
             /// An internal error occurred. Safe to retry.
             InternalError(crate::ServiceError),
             /// A provider error whose code is not documented for this operation.
             Unmodelled(crate::ServiceError),
-            /// The call did not get a provider answer: invalid parameters, credentials,
-            /// transport failure, timeout, or a response that could not be decoded.
+            /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
-        impl crate::__private::OperationError for Error {
-            fn from_service(error: crate::ServiceError) -> Self {
-                match error.code() {
-                    "InvalidAuthorization" => Self::InvalidAuthorization(error),
-                    "MissingAuthorization" => Self::MissingAuthorization(error),
-                    "InvalidParam" => Self::InvalidParam(error),
-                    "AuthFailure.SignatureFailure" => {
-                        Self::AuthFailureSignatureFailure(error)
-                    }
-                    "AuthFailure.SignatureExpire" => {
-                        Self::AuthFailureSignatureExpire(error)
-                    }
-                    "AuthFailure.SecretIdNotFound" => {
-                        Self::AuthFailureSecretIdNotFound(error)
-                    }
-                    "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(error),
-                    "AuthFailure.UnauthorizedOperation" => {
-                        Self::AuthFailureUnauthorizedOperation(error)
-                    }
-                    "AccountArrears" => Self::AccountArrears(error),
-                    "ServiceNotActivated" => Self::ServiceNotActivated(error),
-                    "NotAllowed" => Self::NotAllowed(error),
-                    "ShipperNotExist" => Self::ShipperNotExist(error),
-                    "TaskNotExist" => Self::TaskNotExist(error),
-                    "TopicNotExist" => Self::TopicNotExist(error),
-                    "SpeedQuotaExceed" => Self::SpeedQuotaExceed(error),
-                    "InternalError" => Self::InternalError(error),
-                    _ => Self::Unmodelled(error),
-                }
-            }
-            fn from_request(error: crate::RequestError) -> Self {
-                Self::Request(error)
-            }
-            fn service_error(&self) -> Option<&crate::ServiceError> {
-                match self {
-                    Self::InvalidAuthorization(error)
-                    | Self::MissingAuthorization(error)
-                    | Self::InvalidParam(error)
-                    | Self::AuthFailureSignatureFailure(error)
-                    | Self::AuthFailureSignatureExpire(error)
-                    | Self::AuthFailureSecretIdNotFound(error)
-                    | Self::AuthFailureTokenFailure(error)
-                    | Self::AuthFailureUnauthorizedOperation(error)
-                    | Self::AccountArrears(error)
-                    | Self::ServiceNotActivated(error)
-                    | Self::NotAllowed(error)
-                    | Self::ShipperNotExist(error)
-                    | Self::TaskNotExist(error)
-                    | Self::TopicNotExist(error)
-                    | Self::SpeedQuotaExceed(error)
-                    | Self::InternalError(error)
-                    | Self::Unmodelled(error) => Some(error),
-                    Self::Request(_) => None,
-                }
-            }
-            fn request_error(&self) -> Option<&crate::RequestError> {
-                match self {
-                    Self::Request(error) => Some(error),
-                    _ => None,
-                }
-            }
-        }
-        crate::__private::impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(
+            Error { InvalidAuthorization = "InvalidAuthorization", MissingAuthorization =
+            "MissingAuthorization", InvalidParam = "InvalidParam",
+            AuthFailureSignatureFailure = "AuthFailure.SignatureFailure",
+            AuthFailureSignatureExpire = "AuthFailure.SignatureExpire",
+            AuthFailureSecretIdNotFound = "AuthFailure.SecretIdNotFound",
+            AuthFailureTokenFailure = "AuthFailure.TokenFailure",
+            AuthFailureUnauthorizedOperation = "AuthFailure.UnauthorizedOperation",
+            AccountArrears = "AccountArrears", ServiceNotActivated =
+            "ServiceNotActivated", NotAllowed = "NotAllowed", ShipperNotExist =
+            "ShipperNotExist", TaskNotExist = "TaskNotExist", TopicNotExist =
+            "TopicNotExist", SpeedQuotaExceed = "SpeedQuotaExceed", InternalError =
+            "InternalError" }
+        );
         /// Shipping task information.
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct TaskInfo {
             /// Shipping task ID.
-            ///
-            /// Wire name: `task_id`.
             /// Example: `"xxxxx-xx-xx-xx"`.
             pub task_id: String,
             /// Shipping rule ID.
-            ///
-            /// Wire name: `shipper_id`.
             /// Example: `"xxxxx-xx-xx-xx"`.
             pub shipper_id: String,
             /// Log topic ID.
-            ///
-            /// Wire name: `topic_id`.
             /// Example: `"xxxxx-xx-xx-xx"`.
             pub topic_id: String,
             /// Start time of the current batch of shipped logs.
-            ///
-            /// Wire name: `range_start`.
             /// Example: `"2017-10-17 10:10:10"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone. Source: the document's sample response.
             pub range_start: crate::value::LocalDateTime<28800>,
             /// End time of the current batch of shipped logs.
-            ///
-            /// Wire name: `range_end`.
             /// Example: `"2017-10-17 10:10:10"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone. Source: the document's sample response.
             pub range_end: crate::value::LocalDateTime<28800>,
             /// Start time of the current shipping task.
-            ///
-            /// Wire name: `start_time`.
             /// Example: `"2017-10-17 10:10:10"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone. Source: the document's sample response.
             pub start_time: crate::value::LocalDateTime<28800>,
             /// End time of the current shipping task.
-            ///
-            /// Wire name: `end_time`.
             /// Example: `"2017-10-17 10:10:10"`.
             ///
             /// Correction. The document: The type is given as string. In fact: The value is a local time YYYY-MM-DD HH:MM:SS without a zone. Source: the document's sample response.
             pub end_time: crate::value::LocalDateTime<28800>,
             /// Result of the current shipping task.
-            ///
-            /// Wire name: `status`.
             /// Example: `"success"`.
             pub status: TaskStatus,
             /// Detailed result information.
-            ///
-            /// Wire name: `message`.
             /// Example: `"success"`.
             pub message: String,
         }
         /// Result of the current shipping task. Valid value: "success", "running", "failed", "wait".
+        /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///
         /// Correction. The document: The valid values are "success", "running", "failed" and "wait". In fact: The API 3.0 equivalent (ShipperTaskInfo.Status) lists only success, running and failed; the legacy value wait is kept and the enum is treated as open. Source: tencentcloud-sdk-python-cls v20201016/models.py (ShipperTaskInfo.Status).
-        ///
-        /// A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum TaskStatus {
             /// `success`: The shipping task finished successfully.
@@ -388,37 +237,19 @@ pub mod cls {
             /// A value this version of the crate does not know, kept as received.
             Unknown(String),
         }
-        impl crate::value::StringEnum for TaskStatus {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "success" => Self::Success,
-                    "running" => Self::Running,
-                    "failed" => Self::Failed,
-                    "wait" => Self::Wait,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::Success => "success",
-                    Self::Running => "running",
-                    Self::Failed => "failed",
-                    Self::Wait => "wait",
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        crate::__private::impl_string_enum!(TaskStatus);
+        crate::__private::impl_string_enum!(
+            TaskStatus { Success = "success", Running = "running", Failed = "failed",
+            Wait = "wait" }
+        );
     }
     #[cfg(test)]
     mod examples {
+        use crate::__private::Example as _;
         #[test]
-        fn list_shipping_tasks_success() {
-            assert_eq!(
-                crate ::__private::example_round_trip:: <
-                super::list_shipping_tasks::Response >
-                ("{\"tasks\":[{\"end_time\":\"2017-10-17 10:10:10\",\"message\":\"success\",\"range_end\":\"2017-10-17 10:10:10\",\"range_start\":\"2017-10-17 10:10:10\",\"shipper_id\":\"xxxxx-xx-xx-xx\",\"start_time\":\"2017-10-17 10:10:10\",\"status\":\"success\",\"task_id\":\"xxxxx-xx-xx-xx\",\"topic_id\":\"xxxxx-xx-xx-xx\"}]}"),
-                Ok(())
+        fn documented_examples_decode() {
+            super::list_shipping_tasks::Response::check_example(
+                "ListShippingTasks success",
+                "{\"tasks\":[{\"end_time\":\"2017-10-17 10:10:10\",\"message\":\"success\",\"range_end\":\"2017-10-17 10:10:10\",\"range_start\":\"2017-10-17 10:10:10\",\"shipper_id\":\"xxxxx-xx-xx-xx\",\"start_time\":\"2017-10-17 10:10:10\",\"status\":\"success\",\"task_id\":\"xxxxx-xx-xx-xx\",\"topic_id\":\"xxxxx-xx-xx-xx\"}]}",
             );
         }
     }

@@ -175,11 +175,29 @@ pub fn services() -> Vec<&'static Service> {
     crate::services::cli_services()
 }
 
+/// The table entry of operation `R` (generated tables list one per operation).
+#[must_use]
+pub const fn operation<R>() -> Operation
+where
+    R: TypedOperation + DeserializeOwned,
+    R::Response: Serialize,
+{
+    Operation { name: R::SPEC.name, call: boxed_call::<R> }
+}
+
+fn boxed_call<R>(client: ClientHandle, args: Map<String, Value>) -> CallFuture
+where
+    R: TypedOperation + DeserializeOwned,
+    R::Response: Serialize,
+{
+    Box::pin(call::<R>(client, args))
+}
+
 /// Decodes `args` (wire name → JSON value) into `R`, sends it and encodes the response.
 ///
 /// # Errors
 /// Arguments that do not make a valid request, or the call's error, as one line.
-pub async fn call<R>(client: ClientHandle, args: Map<String, Value>) -> Result<(Value, Option<String>), String>
+async fn call<R>(client: ClientHandle, args: Map<String, Value>) -> Result<(Value, Option<String>), String>
 where
     R: TypedOperation + DeserializeOwned,
     R::Response: Serialize,

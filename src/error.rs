@@ -317,11 +317,36 @@ impl ResponseMeta {
     }
 }
 
-/// Implements `Display`, `std::error::Error` and accessors for a generated operation error.
+/// Implements the runtime's `OperationError`, `Display`, `std::error::Error` and accessors for
+/// a generated operation error: an enum with one `Variant(ServiceError)` per documented code
+/// (listed as `Variant = "Code"`), then `Unmodelled(ServiceError)` and `Request(RequestError)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_operation_error {
-    ($t:ty) => {
+    ($t:ident { $($variant:ident = $code:literal),* $(,)? }) => {
+        impl $crate::__private::OperationError for $t {
+            fn from_service(error: $crate::ServiceError) -> Self {
+                match error.code() {
+                    $($code => Self::$variant(error),)*
+                    _ => Self::Unmodelled(error),
+                }
+            }
+            fn from_request(error: $crate::RequestError) -> Self {
+                Self::Request(error)
+            }
+            fn service_error(&self) -> ::core::option::Option<&$crate::ServiceError> {
+                match self {
+                    $(Self::$variant(error) |)* Self::Unmodelled(error) => ::core::option::Option::Some(error),
+                    Self::Request(_) => ::core::option::Option::None,
+                }
+            }
+            fn request_error(&self) -> ::core::option::Option<&$crate::RequestError> {
+                match self {
+                    Self::Request(error) => ::core::option::Option::Some(error),
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
         impl ::core::fmt::Display for $t {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match $crate::__private::OperationError::service_error(self) {

@@ -28,6 +28,7 @@
 
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+mod builder;
 mod client;
 mod config;
 mod credentials;
@@ -47,6 +48,7 @@ mod wire;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use builder::Builder;
 pub use client::ClientHandle;
 pub use config::Config;
 pub use credentials::{Credentials, Secret};

@@ -16,7 +16,7 @@ pub use crate::waiter::wait;
 pub use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
 pub use crate::{
     __impl_int_enum as impl_int_enum, __impl_operation_error as impl_operation_error,
-    __impl_string_enum as impl_string_enum,
+    __impl_response_body as impl_response_body, __impl_string_enum as impl_string_enum,
 };
 
 /// A request of one operation.
@@ -58,6 +58,19 @@ pub trait ResponseBody {
     fn meta_mut(&mut self) -> &mut ResponseMeta;
 }
 
+/// Implements [`ResponseBody`] for a generated response with a `meta` field.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_response_body {
+    ($t:ident) => {
+        impl $crate::__private::ResponseBody for $t {
+            fn meta_mut(&mut self) -> &mut $crate::ResponseMeta {
+                &mut self.meta
+            }
+        }
+    };
+}
+
 /// A response that reports the state of a task (generated from the spec's `waiter`).
 pub trait TaskStatus {
     /// The state, classified by the spec.
@@ -86,14 +99,6 @@ pub trait Paged: Operation + Clone {
     fn total(response: &Self::Response) -> Option<i64>;
 }
 
-/// A required builder field, or the error naming it.
-///
-/// # Errors
-/// [`ValidationError`] naming `field`.
-pub fn required<T>(value: Option<T>, field: &str) -> Result<T, ValidationError> {
-    value.ok_or_else(|| ValidationError::missing(field))
-}
-
 /// Sends what a builder built, or returns its validation failure as the operation's error.
 ///
 /// # Errors
@@ -113,13 +118,44 @@ pub fn validation_error<O: Operation>(error: ValidationError) -> O::Error {
     O::Error::from_request(crate::client::validation(&O::SPEC, error))
 }
 
-/// Decodes a documented example body into `R` and encodes it back; the two JSON values must
-/// be equal up to key order, with a `null` member the same as an absent one.
-///
-/// # Errors
-/// What did not decode, or both JSON texts when they differ.
+/// A response type checked against its documented examples (generated example tests).
 #[cfg(test)]
-pub fn example_round_trip<R: DeserializeOwned + Serialize>(body: &str) -> Result<(), String> {
+pub trait Example: DeserializeOwned + Serialize {
+    /// Asserts that `body` decodes into this type and encodes back to the same JSON (up to key
+    /// order, with a `null` member the same as an absent one).
+    ///
+    /// # Panics
+    /// With the example's `name` and what did not decode, or both JSON texts when they differ.
+    fn check_example(name: &str, body: &str) {
+        if let Err(problem) = example_round_trip::<Self>(body) {
+            panic!("example {name}: {problem}");
+        }
+    }
+}
+
+#[cfg(test)]
+impl<R: DeserializeOwned + Serialize> Example for R {}
+
+/// A request type whose operation is checked against its documented error examples.
+#[cfg(test)]
+pub trait ErrorExample: Operation {
+    /// Asserts that `body` decodes, as the runtime decodes an error response, into the
+    /// operation error's variant named `variant`.
+    ///
+    /// # Panics
+    /// With the example's `name` and the decoded error when it is another variant.
+    fn check_error_example(name: &str, status: u16, body: &str, variant: &str) {
+        let error = decode_example_error::<Self>(status, body);
+        let shown = format!("{error:?}");
+        assert!(shown.starts_with(&format!("{variant}(")), "example {name}: expected {variant}, decoded {shown}");
+    }
+}
+
+#[cfg(test)]
+impl<O: Operation> ErrorExample for O {}
+
+#[cfg(test)]
+fn example_round_trip<R: DeserializeOwned + Serialize>(body: &str) -> Result<(), String> {
     let original: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("example is not JSON: {e}"))?;
     let decoded: R = serde_json::from_str(body).map_err(|e| format!("example does not decode: {e}"))?;
     let encoded = serde_json::to_value(&decoded).map_err(|e| format!("response does not encode: {e}"))?;
@@ -141,9 +177,8 @@ fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// Decodes a documented error example as the runtime decodes an error response.
 #[cfg(test)]
-pub fn decode_example_error<O: Operation>(status: u16, body: &str) -> O::Error {
+fn decode_example_error<O: Operation>(status: u16, body: &str) -> O::Error {
     match crate::envelope::parse(O::SPEC.service.envelope, body.as_bytes()) {
         Some(p) => O::Error::from_service(ServiceError {
             operation: O::SPEC.name,

@@ -99,6 +99,8 @@ pub struct OperationSpec {
     pub path: &'static str,
     /// Retry safety.
     pub retry: RetrySafety,
+    /// Wire names of the required parameters, in the order the builder numbers them.
+    pub required: &'static [&'static str],
 }
 
 /// The parameters of one request, in the order the operation writes them.
@@ -131,6 +133,20 @@ impl RequestWriter {
     /// A request header.
     pub fn header(&mut self, name: &str, value: &dyn Display) {
         self.headers.push((name.to_owned(), value.to_string()));
+    }
+
+    /// A query parameter, when it is set.
+    pub fn optional_query<T: Display>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.query(name, value);
+        }
+    }
+
+    /// A request header, when it is set.
+    pub fn optional_header<T: Display>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.header(name, value);
+        }
     }
 
     /// The JSON body (the body parameters of the request).

@@ -10,7 +10,7 @@
 //! ```text
 //! pub enum JobStatus { Initializing, Complete, Unknown(i64) }
 //! impl crate::value::IntEnum for JobStatus { /* from_wire, to_wire */ }
-//! crate::__impl_int_enum!(JobStatus);
+//! crate::__impl_int_enum!(JobStatus { Initializing = 0, Complete = 2 });
 //! ```
 //!
 //! The macros require the type to have a tuple variant named `Unknown`. What a user sees:
@@ -179,13 +179,37 @@ impl<T: IntEnum> Visitor<'_> for IntEnumVisitor<T> {
     }
 }
 
-/// Implements `Display`, `FromStr` (infallible), serde and `is_unknown` for a
-/// type that implements [`StringEnum`](crate::value::StringEnum) and has an
-/// `Unknown(String)` variant.
+/// Implements [`StringEnum`](crate::value::StringEnum) from the listed
+/// `Variant = "value"` pairs, and `Default` (the first listed value),
+/// `Display`, `FromStr` (infallible), serde and `is_unknown`, for an enum with
+/// those variants and `Unknown(String)`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __impl_string_enum {
-    ($t:ty) => {
+    ($t:ident { $first:ident = $first_value:literal $(, $variant:ident = $value:literal)* $(,)? }) => {
+        impl $crate::value::StringEnum for $t {
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    $first_value => Self::$first,
+                    $($value => Self::$variant,)*
+                    other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+            fn as_wire(&self) -> &str {
+                match self {
+                    Self::$first => $first_value,
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl ::core::default::Default for $t {
+            fn default() -> Self {
+                Self::$first
+            }
+        }
+
         impl ::core::fmt::Display for $t {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(<$t as $crate::value::StringEnum>::as_wire(self))
@@ -222,13 +246,37 @@ macro_rules! __impl_string_enum {
     };
 }
 
-/// Implements `Display`, `FromStr` (decimal), serde and `is_unknown` for a
-/// type that implements [`IntEnum`](crate::value::IntEnum) and has an
-/// `Unknown(i64)` variant.
+/// Implements [`IntEnum`](crate::value::IntEnum) from the listed
+/// `Variant = value` pairs, and `Default` (the first listed value), `Display`,
+/// `FromStr` (decimal), serde and `is_unknown`, for an enum with those
+/// variants and `Unknown(i64)`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __impl_int_enum {
-    ($t:ty) => {
+    ($t:ident { $first:ident = $first_value:literal $(, $variant:ident = $value:literal)* $(,)? }) => {
+        impl $crate::value::IntEnum for $t {
+            fn from_wire(value: i64) -> Self {
+                match value {
+                    $first_value => Self::$first,
+                    $($value => Self::$variant,)*
+                    other => Self::Unknown(other),
+                }
+            }
+            fn to_wire(&self) -> i64 {
+                match self {
+                    Self::$first => $first_value,
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(other) => *other,
+                }
+            }
+        }
+
+        impl ::core::default::Default for $t {
+            fn default() -> Self {
+                Self::$first
+            }
+        }
+
         impl ::core::fmt::Display for $t {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::fmt::Display::fmt(&<$t as $crate::value::IntEnum>::to_wire(self), f)
@@ -277,25 +325,7 @@ mod tests {
             Unknown(i64),
         }
 
-        impl crate::value::IntEnum for JobStatus {
-            fn from_wire(value: i64) -> Self {
-                match value {
-                    0 => Self::Initializing,
-                    2 => Self::Complete,
-                    other => Self::Unknown(other),
-                }
-            }
-
-            fn to_wire(&self) -> i64 {
-                match self {
-                    Self::Initializing => 0,
-                    Self::Complete => 2,
-                    Self::Unknown(value) => *value,
-                }
-            }
-        }
-
-        crate::__impl_int_enum!(JobStatus);
+        crate::__impl_int_enum!(JobStatus { Initializing = 0, Complete = 2 });
 
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum State {
@@ -303,23 +333,7 @@ mod tests {
             Unknown(String),
         }
 
-        impl crate::value::StringEnum for State {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "ready" => Self::Ready,
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-
-            fn as_wire(&self) -> &str {
-                match self {
-                    Self::Ready => "ready",
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        crate::__impl_string_enum!(State);
+        crate::__impl_string_enum!(State { Ready = "ready" });
     }
 
     use generated::{JobStatus, State};
@@ -332,6 +346,12 @@ mod tests {
         let value: T = serde_json::from_str(json).expect("decodes");
         assert_eq!(serde_json::to_string(&value).expect("encodes"), json);
         value
+    }
+
+    #[test]
+    fn the_default_is_the_first_listed_value() {
+        assert_eq!(JobStatus::default(), JobStatus::Initializing);
+        assert_eq!(State::default(), State::Ready);
     }
 
     #[test]

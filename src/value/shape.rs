@@ -252,6 +252,13 @@ pub enum StringOrNumber {
     Number(serde_json::Number),
 }
 
+/// An empty string: a placeholder (request builders start from it), not a documented value.
+impl Default for StringOrNumber {
+    fn default() -> Self {
+        Self::String(String::new())
+    }
+}
+
 impl StringOrNumber {
     /// The text of the value: the string itself, or the number as JSON
     /// writes it.

@@ -37,6 +37,7 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
     }
     check_errors(spec, op, diags);
     super::params::check_params(op, diags);
+    super::params::check_required_count(op, diags);
     super::params::check_param_types(op, diags);
     super::params::check_path(op, diags);
     super::params::check_idempotency(op, diags);

@@ -54,6 +54,21 @@ pub(super) fn check_params(op: &OperationDoc, diags: &mut Diagnostics) {
     }
 }
 
+/// Most required parameters an operation may have: the builder tracks them in one `u64`.
+const MAX_REQUIRED: usize = 64;
+
+/// Rule: at most [`MAX_REQUIRED`] required parameters that the caller sets.
+pub(super) fn check_required_count(op: &OperationDoc, diags: &mut Diagnostics) {
+    let caller_set = op.params.iter().filter(|p| p.source.as_ref().is_none_or(|s| s.value == ParamSource::Caller));
+    if let Some(p) = caller_set.filter(|p| p.required.value).nth(MAX_REQUIRED) {
+        diags.push(
+            Diagnostic::error(p.required.span, format!("more than {MAX_REQUIRED} required parameters"))
+                .label(format!("required parameter number {}", MAX_REQUIRED + 1))
+                .help("the generated builder tracks at most 64; make the rest `required: false` and say why in a `correction`"),
+        );
+    }
+}
+
 /// Whether `name` is an HTTP header name (an RFC 9110 token).
 pub fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))

@@ -10,14 +10,8 @@ use super::ident;
 use crate::ir::{Operation, Service};
 
 fn operation(op: &Operation) -> TokenStream {
-    let name = &op.wire_name;
     let module = ident(&op.module);
-    quote! {
-        crate::__private::cli::Operation {
-            name: #name,
-            call: |client, args| ::std::boxed::Box::pin(crate::__private::cli::call::<#module::Request>(client, args)),
-        }
-    }
+    quote!(crate::__private::cli::operation::<#module::Request>())
 }
 
 /// The service's table for the command-line tool.

@@ -15,7 +15,7 @@ pub fn error(op: &Operation) -> TokenStream {
         let variant_docs = docs(&e.docs);
         quote!(#variant_docs #name(crate::ServiceError),)
     });
-    let names: Vec<_> = op.errors.iter().map(|e| ident(&e.name)).collect();
+    let names = op.errors.iter().map(|e| ident(&e.name));
     let codes = op.errors.iter().map(|e| &e.code);
     quote! {
         #[doc = #doc]
@@ -25,33 +25,9 @@ pub fn error(op: &Operation) -> TokenStream {
             #(#variants)*
             /// A provider error whose code is not documented for this operation.
             Unmodelled(crate::ServiceError),
-            /// The call did not get a provider answer: invalid parameters, credentials,
-            /// transport failure, timeout, or a response that could not be decoded.
+            /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
-        impl crate::__private::OperationError for Error {
-            fn from_service(error: crate::ServiceError) -> Self {
-                match error.code() {
-                    #(#codes => Self::#names(error),)*
-                    _ => Self::Unmodelled(error),
-                }
-            }
-            fn from_request(error: crate::RequestError) -> Self {
-                Self::Request(error)
-            }
-            fn service_error(&self) -> Option<&crate::ServiceError> {
-                match self {
-                    #(Self::#names(error) |)* Self::Unmodelled(error) => Some(error),
-                    Self::Request(_) => None,
-                }
-            }
-            fn request_error(&self) -> Option<&crate::RequestError> {
-                match self {
-                    Self::Request(error) => Some(error),
-                    _ => None,
-                }
-            }
-        }
-        crate::__private::impl_operation_error!(Error);
+        crate::__private::impl_operation_error!(Error { #(#names = #codes),* });
     }
 }

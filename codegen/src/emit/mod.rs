@@ -145,11 +145,13 @@ fn client(service: &Service) -> TokenStream {
     let methods = service.operations.iter().map(|op| {
         let method = ident(&op.module);
         let module = ident(&op.module);
-        let method_docs = docs(&op.docs);
+        // The summary, linking to the operation's module for the rest.
+        let summary: Vec<&str> = op.docs.iter().map(String::as_str).take_while(|line| !line.is_empty()).collect();
+        let method_docs = format!(" {} See [`{}`].", summary.join(" "), op.module);
         quote! {
-            #method_docs
+            #[doc = #method_docs]
             pub fn #method(&self) -> #module::Builder<crate::ClientHandle> {
-                #module::Builder::with_client(self.handle.clone())
+                crate::Builder::with_client(self.handle.clone())
             }
         }
     });

@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::types::{enumeration, field_type, object, rust_type, serde_attrs};
+use super::types::{enumeration, field_type, object, rename_attr, rust_type};
 use super::{docs, ident};
 use crate::ir::{Field, Idempotency, Method, Operation, ParamIn, RustType};
 
@@ -63,112 +63,47 @@ fn request(op: &Operation) -> TokenStream {
         quote!(#field_docs #serde pub #rust: #ty,)
     });
     let derive_serialize = if body { quote!(::serde::Serialize,) } else { quote!() };
-    let summary = format!(" The parameters of `{}`. Build one with [`Request::builder`].", op.wire_name);
+    let summary =
+        format!(" The parameters of `{}`; build one with [`Builder`], from `Builder::default()`.", op.wire_name);
     quote! {
         #[doc = #summary]
-        #[derive(Clone, Debug, PartialEq, #derive_serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, #derive_serialize)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
         pub struct Request {
             #(#fields)*
         }
-        impl Request {
-            /// Starts building a request.
-            pub fn builder() -> Builder {
-                Builder::with_client(())
-            }
-        }
     }
 }
 
+/// The operation's name for the runtime's builder, and a setter per parameter. Required
+/// parameters are numbered in field order, as `OperationSpec::required` lists them.
 fn builder(op: &Operation) -> TokenStream {
-    let names: Vec<_> = op.request.iter().map(|f| ident(&f.rust_name)).collect();
-    let types: Vec<_> = op.request.iter().map(|f| rust_type(&f.ty)).collect();
-    let setters = op.request.iter().zip(&names).zip(&types).map(|((f, name), ty)| {
+    let mut required_index = 0u32;
+    let setters = op.request.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = rust_type(&f.ty);
         // The field carries the documentation; the setter links to it instead of repeating it.
-        let setter_docs = format!(" Sets [`Request::{}`] (wire name `{}`).", f.rust_name, f.wire_name);
+        let setter_docs = format!(" Sets [`Request::{}`].", f.rust_name);
+        let set = if f.required {
+            let index = Literal::u32_unsuffixed(required_index);
+            required_index += 1;
+            quote!(self.__required(#index, |r| r.#name = value.into()))
+        } else {
+            quote!(self.__optional(|r| r.#name = Some(value.into())))
+        };
         quote! {
             #[doc = #setter_docs]
-            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        }
-    });
-    let build_fields = op.request.iter().zip(&names).map(|(f, name)| {
-        if f.required {
-            let wire = &f.wire_name;
-            quote!(#name: crate::__private::required(self.#name, #wire)?,)
-        } else {
-            quote!(#name: self.#name,)
-        }
-    });
-    let wait = op.waiter.as_ref().map(|_| {
-        quote! {
-            /// Polls this operation until the task it reports succeeds or fails, or until the
-            /// policy's time runs out; `observe` sees every polled response.
-            ///
-            /// # Errors
-            /// [`crate::WaitError::Failed`] with the last response when the task failed,
-            /// [`crate::WaitError::TimedOut`] with the last response when time ran out, and
-            /// [`crate::WaitError::Call`] when a poll failed in a way retries could not fix.
-            pub async fn wait_until_done(
-                self,
-                policy: crate::WaitPolicy,
-                observe: impl FnMut(&crate::TaskProgress<'_, Response>),
-            ) -> Result<Response, crate::WaitError<Response, Error>> {
-                let client = self.client.clone();
-                let request = self.build().map_err(|e| crate::WaitError::Call(crate::__private::validation_error::<Request>(e)))?;
-                crate::__private::wait(&client, request, policy, observe).await
-            }
-        }
-    });
-    let pages = op.pagination.as_ref().map(|_| {
-        quote! {
-            /// Fetches every page, one request per page, starting from the first page (or the
-            /// page number set on this builder) with the page size set on this builder.
-            pub fn paginate(self) -> crate::Paginator<Request> {
-                let client = self.client.clone();
-                crate::Paginator::new(client, self.build())
+            pub fn #name(self, value: impl Into<#ty>) -> Self {
+                #set
             }
         }
     });
     let doc = format!(" Builds a [`Request`] for `{}`; from [`super::Client`], sends it too.", op.wire_name);
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug, Default)]
-        #[must_use]
-        pub struct Builder<C = ()> {
-            client: C,
-            #(#names: Option<#types>,)*
-        }
+        pub type Builder<C = ()> = crate::Builder<Request, C>;
         impl<C> Builder<C> {
-            pub(crate) fn with_client(client: C) -> Self {
-                Self { client, #(#names: None,)* }
-            }
             #(#setters)*
-            /// Checks required parameters and constraints and returns the request.
-            ///
-            /// # Errors
-            /// The first parameter that is missing or breaks a documented constraint.
-            pub fn build(self) -> Result<Request, crate::ValidationError> {
-                let request = Request { #(#build_fields)* };
-                crate::__private::Operation::validate(&request)?;
-                Ok(request)
-            }
-        }
-        impl Builder<crate::ClientHandle> {
-            /// Sends the request, retrying where that is safe.
-            ///
-            /// # Errors
-            /// A documented error code as its own variant, any other provider error as
-            /// [`Error::Unmodelled`], and everything else (invalid parameters, credentials,
-            /// transport, timeouts, undecodable responses) as [`Error::Request`].
-            pub fn send(self) -> impl ::core::future::Future<Output = Result<Response, Error>> + Send {
-                let client = self.client.clone();
-                crate::__private::send_built(client, self.build())
-            }
-            #wait
-            #pages
         }
     }
 }
@@ -198,11 +133,8 @@ fn operation_impl(op: &Operation) -> TokenStream {
         if f.required {
             quote!(writer.#call(#wire, &self.#rust);)
         } else {
-            quote! {
-                if let Some(value) = &self.#rust {
-                    writer.#call(#wire, value);
-                }
-            }
+            let call = ident(&format!("optional_{call}"));
+            quote!(writer.#call(#wire, self.#rust.as_ref());)
         }
     });
     let body = has_body(op).then(|| quote!(writer.json_body(self);));
@@ -225,6 +157,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
     });
     let wait = op.waiter.as_ref().map(super::lifecycle::task_status);
     let pages = op.pagination.as_ref().map(super::lifecycle::paged);
+    let required = op.request.iter().filter(|f| f.required).map(|f| &f.wire_name);
     quote! {
         impl crate::__private::Operation for Request {
             type Response = Response;
@@ -235,6 +168,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 method: crate::__private::Method::#method,
                 path: #path,
                 retry: crate::__private::RetrySafety::#retry,
+                required: &[#(#required),*],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 #(#implicit)*
@@ -272,35 +206,36 @@ fn validation(f: &Field) -> TokenStream {
         }
         None => quote!(None),
     };
+    // A required field is checked in place; an optional one through `value` when it is set.
+    let (place, reference, copied) = if f.required {
+        (quote!(self.#rust), quote!(&self.#rust), quote!(self.#rust))
+    } else {
+        (quote!(value), quote!(value), quote!(*value))
+    };
     let mut out = TokenStream::new();
     if c.min_length.is_some() || c.max_length.is_some() {
         let (lo, hi) = (optional_len(c.min_length), optional_len(c.max_length));
         out.extend(if is_list {
-            quote!(check.count(#wire, value.len(), #lo, #hi);)
+            quote!(check.count(#wire, #place.len(), #lo, #hi);)
         } else {
-            quote!(check.length(#wire, value, #lo, #hi);)
+            quote!(check.length(#wire, #reference, #lo, #hi);)
         });
     }
     if c.minimum.is_some() || c.maximum.is_some() {
         let (lo, hi) = (optional_bound(c.minimum), optional_bound(c.maximum));
-        out.extend(quote!(check.range(#wire, i64::from(*value), #lo, #hi);));
+        out.extend(quote!(check.range(#wire, i64::from(#copied), #lo, #hi);));
     }
     if c.ascii {
-        out.extend(quote!(check.ascii(#wire, value);));
+        out.extend(quote!(check.ascii(#wire, #reference);));
     }
     if c.alphanumeric {
-        out.extend(quote!(check.alphanumeric(#wire, value);));
+        out.extend(quote!(check.alphanumeric(#wire, #reference);));
     }
     if let Some(pattern) = &c.pattern {
-        out.extend(quote!(check.pattern(#wire, value, #pattern);));
+        out.extend(quote!(check.pattern(#wire, #reference, #pattern);));
     }
     if f.required {
-        quote! {
-            {
-                let value = &self.#rust;
-                #out
-            }
-        }
+        out
     } else {
         quote! {
             if let Some(value) = &self.#rust {
@@ -319,7 +254,8 @@ fn response(op: &Operation) -> TokenStream {
     let doc = docs(&doc);
     let fields = op.response.iter().map(|f| {
         let field_docs = docs(&f.docs);
-        let serde = serde_attrs(f);
+        // Responses are encoded only to show them (the command-line tool); absent is `null`.
+        let serde = rename_attr(f);
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
         quote!(#field_docs #serde pub #rust: #ty,)
@@ -333,10 +269,6 @@ fn response(op: &Operation) -> TokenStream {
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
-        impl crate::__private::ResponseBody for Response {
-            fn meta_mut(&mut self) -> &mut crate::ResponseMeta {
-                &mut self.meta
-            }
-        }
+        crate::__private::impl_response_body!(Response);
     }
 }

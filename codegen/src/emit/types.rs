@@ -43,6 +43,12 @@ pub fn field_type(field: &Field) -> TokenStream {
     if field.required { ty } else { quote!(Option<#ty>) }
 }
 
+/// `#[serde(rename = ...)]` when the wire name differs from the field's name.
+pub fn rename_attr(field: &Field) -> TokenStream {
+    let wire = &field.wire_name;
+    if *wire == field.rust_name { quote!() } else { quote!(#[serde(rename = #wire)]) }
+}
+
 /// `#[serde(...)]` for a field: the wire name when it differs, and skipping absent optionals.
 pub fn serde_attrs(field: &Field) -> TokenStream {
     let mut parts = Vec::new();
@@ -71,24 +77,10 @@ pub fn object(def: &Struct) -> TokenStream {
             pub #rust: #ty,
         }
     });
-    // `Default` where every field has an empty value, so paginators (and users) can start from one.
-    let default = def.fields.iter().all(|f| {
-        !f.required
-            || matches!(
-                f.ty,
-                RustType::String
-                    | RustType::I32
-                    | RustType::I64
-                    | RustType::F64
-                    | RustType::Bool
-                    | RustType::Vec(_)
-                    | RustType::Json
-            )
-    });
-    let default = if default { quote!(Default,) } else { quote!() };
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(::serde::Deserialize, ::serde::Serialize)]
         pub struct #name {
             #(#fields)*
         }
@@ -104,70 +96,15 @@ pub fn enumeration(def: &Enum) -> TokenStream {
         let variant_docs = docs(&v.docs);
         quote!(#variant_docs #variant,)
     });
-    let names: Vec<_> = def.variants.iter().map(|v| ident(&v.name)).collect();
+    let names = def.variants.iter().map(|v| ident(&v.name));
+    let values = def.variants.iter().map(|v| match &v.value {
+        WireValue::Str(s) => Literal::string(s),
+        WireValue::Int(i) => Literal::i64_unsuffixed(*i),
+    });
+    let pairs = quote!(#name { #(#names = #values),* });
     let (unknown, conversions) = match def.kind {
-        EnumKind::String => {
-            let values: Vec<&str> = def
-                .variants
-                .iter()
-                .map(|v| match &v.value {
-                    WireValue::Str(s) => s.as_str(),
-                    WireValue::Int(_) => "",
-                })
-                .collect();
-            (
-                quote!(Unknown(String)),
-                quote! {
-                    impl crate::value::StringEnum for #name {
-                        fn from_wire(value: &str) -> Self {
-                            match value {
-                                #(#values => Self::#names,)*
-                                other => Self::Unknown(other.to_owned()),
-                            }
-                        }
-                        fn as_wire(&self) -> &str {
-                            match self {
-                                #(Self::#names => #values,)*
-                                Self::Unknown(other) => other,
-                            }
-                        }
-                    }
-                    crate::__private::impl_string_enum!(#name);
-                },
-            )
-        }
-        EnumKind::Integer => {
-            let values: Vec<Literal> = def
-                .variants
-                .iter()
-                .map(|v| {
-                    Literal::i64_unsuffixed(match &v.value {
-                        WireValue::Int(i) => *i,
-                        WireValue::Str(_) => 0,
-                    })
-                })
-                .collect();
-            (
-                quote!(Unknown(i64)),
-                quote! {
-                    impl crate::value::IntEnum for #name {
-                        fn from_wire(value: i64) -> Self {
-                            match value {
-                                #(#values => Self::#names,)*
-                                other => Self::Unknown(other),
-                            }
-                        }
-                        fn to_wire(&self) -> i64 {
-                            match self {
-                                #(Self::#names => #values,)*
-                                Self::Unknown(other) => *other,
-                            }
-                        }
-                    }
-                    crate::__private::impl_int_enum!(#name);
-                },
-            )
-        }
+        EnumKind::String => (quote!(Unknown(String)), quote!(crate::__private::impl_string_enum!(#pairs);)),
+        EnumKind::Integer => (quote!(Unknown(i64)), quote!(crate::__private::impl_int_enum!(#pairs);)),
     };
     quote! {
         #doc

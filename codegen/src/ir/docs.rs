@@ -36,15 +36,35 @@ impl DocBuilder {
         self
     }
 
-    /// Adds the wire facts of a field: wire name, constraints, default and example.
+    /// Adds an already safe line to the current paragraph (a new one if there is none).
+    pub fn continuation(&mut self, text: &str) -> &mut Self {
+        let text = text.trim();
+        if !text.is_empty() {
+            self.lines.push(text.to_owned());
+        }
+        self
+    }
+
+    /// Adds prose (sanitized) to the current paragraph.
+    pub fn prose_continuation(&mut self, text: Option<&Spanned<String>>) -> &mut Self {
+        if let Some(text) = text {
+            for line in sanitize(&text.value).lines() {
+                self.continuation(line);
+            }
+        }
+        self
+    }
+
+    /// Adds the wire facts of a field on one line of its first paragraph: the wire name (when
+    /// `renamed`), constraints, default and example.
     pub fn field_facts(
         &mut self,
-        wire: &str,
+        wire: Option<&str>,
         constraints: &Constraints,
         default: Option<&Node>,
         example: Option<&Node>,
     ) -> &mut Self {
-        let mut facts = vec![format!("Wire name: `{wire}`.")];
+        let mut facts: Vec<String> = wire.map(|wire| format!("Wire name: `{wire}`.")).into_iter().collect();
         let c = constraints;
         match (&c.min_length, &c.max_length) {
             (Some(lo), Some(hi)) if lo.value == hi.value => facts.push(format!("Length: exactly {}.", lo.value)),
@@ -71,7 +91,7 @@ impl DocBuilder {
         if let Some(example) = example {
             facts.push(format!("Example: {}.", literal(example)));
         }
-        self.paragraph(&facts.join("\n"))
+        self.continuation(&facts.join(" "))
     }
 
     /// Adds a correction note.

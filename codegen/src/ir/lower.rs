@@ -70,6 +70,9 @@ fn docs_safe(text: &str) -> String {
     super::docs::sanitize(text)
 }
 
+/// Methods of the runtime's request builder; a request parameter's setter may not take one.
+const BUILDER_METHODS: &[&str] = &["build", "send", "wait_until_done", "paginate"];
+
 struct Ctx<'a> {
     op: &'a model::OperationDoc,
     offset: i32,
@@ -91,15 +94,15 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
             claim(&mut type_names, &name, &t.name, diags);
             Struct {
                 docs: DocBuilder::default().prose(t.description.as_ref()).correction(t.correction.as_ref()).build(),
-                fields: ctx.fields(&t.fields, diags),
+                fields: ctx.fields(&t.fields, &[], diags),
                 name,
             }
         })
         .collect();
     let enums = op.enums.iter().map(|e| Ctx::enumeration(e, &mut type_names, diags)).collect();
     let (request, implicit): (Vec<_>, Vec<_>) =
-        ctx.fields(&op.params, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
-    let response = ctx.fields(&op.response, diags);
+        ctx.fields(&op.params, BUILDER_METHODS, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
+    let response = ctx.fields(&op.response, &[], diags);
     let errors = error_variants(spec, op, diags);
     let examples = op.examples.iter().map(|ex| example(spec, ex, &errors)).collect();
     let token_field = op
@@ -156,8 +159,9 @@ fn claim(scope: &mut Scope, rust: &str, wire: &Spanned<String>, diags: &mut Diag
 }
 
 impl Ctx<'_> {
-    fn fields(&self, fields: &[model::Field], diags: &mut Diagnostics) -> Vec<Field> {
-        let mut scope = Scope::new("field").reserve("meta");
+    /// The fields of one object; `reserved` names are refused besides `meta`.
+    fn fields(&self, fields: &[model::Field], reserved: &[&str], diags: &mut Diagnostics) -> Vec<Field> {
+        let mut scope = reserved.iter().fold(Scope::new("field").reserve("meta"), |scope, name| scope.reserve(name));
         fields
             .iter()
             .map(|f| {
@@ -165,7 +169,12 @@ impl Ctx<'_> {
                 claim(&mut scope, &rust_name, &f.name, diags);
                 let mut doc = DocBuilder::default();
                 doc.prose(f.description.as_ref())
-                    .field_facts(&f.name.value, &f.constraints, f.default.as_ref(), f.example.as_ref())
+                    .field_facts(
+                        (f.name.value != rust_name).then_some(f.name.value.as_str()),
+                        &f.constraints,
+                        f.default.as_ref(),
+                        f.example.as_ref(),
+                    )
                     .correction(f.correction.as_ref());
                 if let Some(source) = &f.source {
                     match source.value {
@@ -243,11 +252,16 @@ impl Ctx<'_> {
             })
             .collect();
         let mut doc = DocBuilder::default();
-        doc.prose(e.description.as_ref()).correction(e.correction.as_ref());
-        doc.paragraph(match e.kind.value {
-            EnumKind::String => "A string on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.",
-            EnumKind::Integer => "An integer on the wire. Values this version does not know are kept in `Unknown` and sent back unchanged.",
+        doc.prose(e.description.as_ref());
+        doc.continuation(match e.kind.value {
+            EnumKind::String => {
+                "A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged."
+            }
+            EnumKind::Integer => {
+                "An integer on the wire; values not listed here are kept in `Unknown` and sent back unchanged."
+            }
         });
+        doc.correction(e.correction.as_ref());
         Enum { name, docs: doc.build(), kind: e.kind.value, variants: values }
     }
 
@@ -350,7 +364,9 @@ fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diag
                 e.status.value,
                 e.message.as_ref().map(|m| format!(": {}", docs_safe(&m.value))).unwrap_or_default()
             ));
-            doc.prose(e.description.as_ref().filter(|d| Some(&d.value) != e.message.as_ref().map(|m| &m.value)));
+            doc.prose_continuation(
+                e.description.as_ref().filter(|d| Some(&d.value) != e.message.as_ref().map(|m| &m.value)),
+            );
             ErrorVariant {
                 name,
                 code: e.code.value.clone(),

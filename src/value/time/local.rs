@@ -21,6 +21,17 @@ use super::{LOCAL_EXPECTED, ParseTimeError, write_date, write_hms};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LocalDateTime<const UTC_OFFSET_SECONDS: i32>(PrimitiveDateTime);
 
+/// 1970-01-01 00:00:00 on the wall clock: a placeholder (request builders start from it), not a
+/// documented value.
+impl<const UTC_OFFSET_SECONDS: i32> Default for LocalDateTime<UTC_OFFSET_SECONDS> {
+    fn default() -> Self {
+        Self(PrimitiveDateTime::new(
+            time::Date::from_ordinal_date(1970, 1).unwrap_or(time::Date::MIN),
+            time::Time::MIDNIGHT,
+        ))
+    }
+}
+
 impl<const UTC_OFFSET_SECONDS: i32> LocalDateTime<UTC_OFFSET_SECONDS> {
     /// The zone of these values: `UTC_OFFSET_SECONDS` east of UTC, or UTC
     /// when that is not a valid offset (beyond ±25:59:59).

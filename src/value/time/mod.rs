@@ -170,6 +170,13 @@ pub struct Timestamp {
     text: String,
 }
 
+/// The Unix epoch: a placeholder (request builders start from it), not a documented value.
+impl Default for Timestamp {
+    fn default() -> Self {
+        Self::new(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
 impl Timestamp {
     /// Builds a timestamp that encodes in canonical RFC 3339 (UTC, `Z`).
     ///

@@ -1,0 +1,209 @@
+//! The one builder type behind every operation's `Builder`: a request under construction,
+//! which parameters the caller has set, and (from a client) where to send it. Generated code
+//! adds only a setter per parameter.
+
+use std::future::Future;
+
+use crate::__private::{Operation, Paged, TaskStatus};
+use crate::client::ClientHandle;
+use crate::error::ValidationError;
+use crate::paginate::Paginator;
+use crate::waiter::{TaskProgress, WaitError, WaitPolicy};
+
+/// Builds the request of operation `R`; when it comes from a service client (`C` is
+/// [`ClientHandle`]) it also sends it. Each operation module names it `Builder`.
+///
+/// Required parameters start unset: [`build`](Self::build) and `send` fail with an error
+/// naming the first one not set.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct Builder<R, C = ()> {
+    client: C,
+    request: R,
+    /// Bit `i` is set once the `i`-th required parameter (`R::SPEC.required[i]`) has been.
+    required_set: u64,
+}
+
+impl<R: Default> Default for Builder<R, ()> {
+    fn default() -> Self {
+        Self::with_client(())
+    }
+}
+
+impl<R: Default, C> Builder<R, C> {
+    /// A builder with nothing set, sending through `client`.
+    pub(crate) fn with_client(client: C) -> Self {
+        Self { client, request: R::default(), required_set: 0 }
+    }
+}
+
+impl<R: Operation, C> Builder<R, C> {
+    /// Sets a required parameter (bit `index` of `R::SPEC.required`) with `set`. For the
+    /// generated setters; the underscores keep it apart from any parameter's setter.
+    #[doc(hidden)]
+    pub fn __required(mut self, index: u32, set: impl FnOnce(&mut R)) -> Self {
+        set(&mut self.request);
+        self.required_set |= 1 << index;
+        self
+    }
+
+    /// Sets an optional parameter with `set`. For the generated setters.
+    #[doc(hidden)]
+    pub fn __optional(mut self, set: impl FnOnce(&mut R)) -> Self {
+        set(&mut self.request);
+        self
+    }
+
+    /// Checks required parameters and constraints and returns the request.
+    ///
+    /// # Errors
+    /// The first required parameter not set, or every documented constraint the values break.
+    pub fn build(self) -> Result<R, ValidationError> {
+        let required = R::SPEC.required;
+        if let Some(missing) = (0..required.len()).find(|&i| self.required_set & (1 << i) == 0) {
+            return Err(ValidationError::missing(required[missing]));
+        }
+        self.request.validate()?;
+        Ok(self.request)
+    }
+}
+
+impl<R: Operation> Builder<R, ClientHandle> {
+    /// Sends the request, retrying where that is safe.
+    ///
+    /// # Errors
+    /// A documented error code as its own variant of the operation's `Error`, any other
+    /// provider error as `Error::Unmodelled`, and everything else (invalid parameters,
+    /// credentials, transport, timeouts, undecodable responses) as `Error::Request`.
+    pub fn send(self) -> impl Future<Output = Result<R::Response, R::Error>> + Send {
+        let client = self.client.clone();
+        crate::__private::send_built(client, self.build())
+    }
+
+    /// Polls the operation until the task it reports succeeds or fails, or until the policy's
+    /// time runs out; `observe` sees every polled response. For operations whose spec declares
+    /// a waiter.
+    ///
+    /// # Errors
+    /// [`WaitError::Failed`] with the last response when the task failed,
+    /// [`WaitError::TimedOut`] with the last response when time ran out, and
+    /// [`WaitError::Call`] when a poll failed in a way retries could not fix.
+    pub async fn wait_until_done(
+        self,
+        policy: WaitPolicy,
+        observe: impl FnMut(&TaskProgress<'_, R::Response>),
+    ) -> Result<R::Response, WaitError<R::Response, R::Error>>
+    where
+        R: Clone,
+        R::Response: TaskStatus,
+    {
+        let client = self.client.clone();
+        let request = self.build().map_err(|e| WaitError::Call(crate::__private::validation_error::<R>(e)))?;
+        crate::__private::wait(&client, request, policy, observe).await
+    }
+
+    /// Fetches every page, one request per page, starting from the first page (or the page
+    /// number set on this builder) with the page size set on this builder. For operations whose
+    /// spec declares pagination.
+    pub fn paginate(self) -> Paginator<R>
+    where
+        R: Paged,
+    {
+        let client = self.client.clone();
+        Paginator::new(client, self.build())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Builder;
+    use crate::__private::{
+        Envelope, Method, Operation, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec,
+    };
+
+    static SERVICE: ServiceSpec = ServiceSpec {
+        provider: crate::Provider::Huawei,
+        name: "probe",
+        api_version: None,
+        protocol: Protocol::Rest,
+        endpoint: "probe.{region}.example.com",
+        signing: &[crate::Signing::HuaweiToken],
+        envelope: Envelope::Huawei,
+        request_id_header: "X-Request-Id",
+    };
+
+    #[derive(Debug, serde::Deserialize)]
+    struct ProbeResponse {
+        #[serde(skip)]
+        meta: crate::ResponseMeta,
+    }
+    crate::__private::impl_response_body!(ProbeResponse);
+
+    #[derive(Debug)]
+    enum ProbeError {
+        Unmodelled(crate::ServiceError),
+        Request(crate::RequestError),
+    }
+    crate::__private::impl_operation_error!(ProbeError {});
+
+    #[derive(Clone, Debug, Default)]
+    struct Probe {
+        name: String,
+        size: Option<i64>,
+        tag: String,
+    }
+
+    impl Operation for Probe {
+        type Response = ProbeResponse;
+        type Error = ProbeError;
+        const SPEC: OperationSpec = OperationSpec {
+            service: &SERVICE,
+            name: "Probe",
+            method: Method::Get,
+            path: "/",
+            retry: RetrySafety::Read,
+            required: &["Name", "Tag"],
+        };
+        fn write(&self, _: &mut RequestWriter) {}
+        fn validate(&self) -> Result<(), crate::ValidationError> {
+            let mut check = crate::__private::Validator::default();
+            check.length("Name", &self.name, Some(2), None);
+            check.finish()
+        }
+    }
+
+    #[test]
+    fn the_first_required_parameter_not_set_is_named() {
+        let missing = Builder::<Probe>::default().__optional(|r| r.size = Some(3)).build().expect_err("two missing");
+        assert_eq!(missing.to_string(), "invalid request: `Name` is required but was not set");
+        let missing = Builder::<Probe>::default().__required(0, |r| r.name = "ab".into()).build().expect_err("Tag");
+        assert_eq!(missing.to_string(), "invalid request: `Tag` is required but was not set");
+    }
+
+    #[test]
+    fn a_complete_request_is_validated_and_returned() {
+        let built = Builder::<Probe>::default()
+            .__required(1, |r| r.tag = "t".into())
+            .__required(0, |r| r.name = "ab".into())
+            .__optional(|r| r.size = Some(3))
+            .build()
+            .expect("complete");
+        assert_eq!((built.name.as_str(), built.size, built.tag.as_str()), ("ab", Some(3), "t"));
+        let invalid = Builder::<Probe>::default()
+            .__required(0, |r| r.name = "a".into())
+            .__required(1, |r| r.tag = "t".into())
+            .build()
+            .expect_err("too short");
+        assert!(invalid.to_string().contains("`Name` must have length at least 2"), "{invalid}");
+    }
+
+    #[test]
+    fn a_builder_failure_is_the_operations_request_error() {
+        let missing = Builder::<Probe>::default().build().expect_err("missing");
+        let error: ProbeError = crate::__private::validation_error::<Probe>(missing);
+        assert!(error.service_error().is_none() && error.code().is_none() && error.request_id().is_none());
+        let request = error.request_error().expect("a request error");
+        assert_eq!(request.kind(), crate::RequestErrorKind::Validation);
+        assert!(error.to_string().contains("Probe"), "{error}");
+    }
+}
