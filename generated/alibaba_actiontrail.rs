@@ -116,7 +116,7 @@ pub mod actiontrail {
             }
         }
         /// The response of `CreateDeliveryHistoryJob`.
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         pub struct Response {
             /// The ID of the request.
             /// Wire name: `RequestId`. Example: `"9D356A34-D5A9-41CD-9915-837B7F9D8722"`.
@@ -134,6 +134,9 @@ pub mod actiontrail {
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
+        crate::__private::impl_deserialize!(
+            Response { request_id = "RequestId", job_id = "JobId"; meta }
+        );
         crate::__private::impl_response_body!(Response);
         /// Errors of `CreateDeliveryHistoryJob`.
         #[derive(Debug)]
@@ -270,7 +273,7 @@ pub mod actiontrail {
             }
         }
         /// The response of `GetDeliveryHistoryJob`.
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         pub struct Response {
             /// The time when the task was created.
             /// Wire name: `CreatedTime`. Example: `"2021-05-27T07:15:03Z"`.
@@ -328,6 +331,12 @@ pub mod actiontrail {
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
+        crate::__private::impl_deserialize!(
+            Response { created_time = "CreatedTime", end_time = "EndTime", home_region =
+            "HomeRegion", job_id = "JobId", job_status = "JobStatus", request_id =
+            "RequestId", start_time = "StartTime", status = "Status", trail_name =
+            "TrailName", updated_time = "UpdatedTime"; meta }
+        );
         crate::__private::impl_response_body!(Response);
         /// Errors of `GetDeliveryHistoryJob`.
         #[derive(Debug)]
@@ -396,8 +405,7 @@ pub mod actiontrail {
             IdempotentParameterMismatch = "IdempotentParameterMismatch" }
         );
         /// The task status in one region.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct RegionStatus {
             /// The ID of the region.
             /// Wire name: `Region`. Example: `"cn-hangzhou"`.
@@ -408,6 +416,9 @@ pub mod actiontrail {
             #[serde(rename = "Status")]
             pub status: JobStatus,
         }
+        crate::__private::impl_deserialize!(
+            RegionStatus { region = "Region", status = "Status" }
+        );
         /// The status of a data backfill task, as a whole (JobStatus) and in each region (Status\[\].Status).
         /// An integer on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///

@@ -113,7 +113,7 @@ pub mod cbr {
             }
         }
         /// The response of `ShowOpLog`.
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         pub struct Response {
             /// Task information.
             pub operation_log: OperationLog,
@@ -121,6 +121,9 @@ pub mod cbr {
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
+        crate::__private::impl_deserialize!(
+            Response { operation_log = "operation_log"; meta }
+        );
         crate::__private::impl_response_body!(Response);
         /// Errors of `ShowOpLog`.
         #[derive(Debug)]
@@ -155,8 +158,7 @@ pub mod cbr {
             Apigw0308 = "APIGW.0308" }
         );
         /// Task information.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OperationLog {
             /// Backup record ID.
             /// Example: `"b432511f-d889-428f-8b0e-5f47c524c6b6"`.
@@ -222,9 +224,16 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub vault_name: Option<String>,
         }
+        crate::__private::impl_deserialize!(
+            OperationLog { checkpoint_id = "checkpoint_id", created_at = "created_at",
+            ended_at = "ended_at", error_info = "error_info", extra_info = "extra_info",
+            id = "id", operation_type = "operation_type", policy_id = "policy_id",
+            project_id = "project_id", provider_id = "provider_id", started_at =
+            "started_at", status = "status", updated_at = "updated_at", vault_id =
+            "vault_id", vault_name = "vault_name" }
+        );
         /// Task error message.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpErrorInfo {
             /// Error code. For details, see Error Codes.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -233,9 +242,11 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
         }
+        crate::__private::impl_deserialize!(
+            OpErrorInfo { code = "code", message = "message" }
+        );
         /// Task extension information.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtraInfo {
             /// Extended parameters of backup.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -272,9 +283,14 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub update_expiration_time: Option<OpExtendInfoUpdateExpirationTime>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtraInfo { backup = "backup", common = "common", delete = "delete", sync =
+            "sync", remove_resources = "remove_resources", replication = "replication",
+            resource = "resource", restore = "restore", vault_delete = "vault_delete",
+            update_expiration_time = "update_expiration_time" }
+        );
         /// Extended parameters of backup.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoBckup {
             /// Error code returned if application-consistent backup fails. For details, see Error Codes.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -297,9 +313,15 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub incremental: Option<Incremental>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoBckup { app_consistency_error_code =
+            "app_consistency_error_code", app_consistency_error_message =
+            "app_consistency_error_message", app_consistency_status =
+            "app_consistency_status", backup_id = "backup_id", backup_name =
+            "backup_name", incremental = "incremental" }
+        );
         /// Common parameters.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoCommon {
             /// Progress of the query task. The value ranges from 0 to 100.
             /// Range: 0 to 100. Example: `100`.
@@ -313,9 +335,12 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub task_id: Option<String>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoCommon { progress = "progress", request_id = "request_id",
+            task_id = "task_id" }
+        );
         /// Extended parameters of deletion.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoDelete {
             /// Backup ID.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -324,9 +349,11 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub backup_name: Option<String>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoDelete { backup_id = "backup_id", backup_name = "backup_name" }
+        );
         /// Extended parameters of synchronization.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoSync {
             /// Number of synchronized backups.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -338,9 +365,12 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub err_sync_backup_num: Option<i32>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoSync { sync_backup_num = "sync_backup_num", delete_backup_num =
+            "delete_backup_num", err_sync_backup_num = "err_sync_backup_num" }
+        );
         /// Extended parameters of removing resources from a vault.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoRemoveResources {
             /// Number of resources that fail to be deleted.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -352,9 +382,12 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub resources: Option<Vec<Resource>>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoRemoveResources { fail_count = "fail_count", total_count =
+            "total_count", resources = "resources" }
+        );
         /// Resource information.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct Resource {
             /// Extra information of the resource.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -374,9 +407,12 @@ pub mod cbr {
             #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
             pub type_: Option<ResourceType>,
         }
+        crate::__private::impl_deserialize!(
+            Resource { extra_info = "extra_info", id = "id", name = "name", type_ =
+            "type" }
+        );
         /// Extra information of the resource.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct ResourceExtraInfo {
             /// IDs of the disks that will not be backed up. This parameter is used when servers are added to a vault, which include all server disks. But some disks do not need to be backed up. Or in case that a server was previously added and some disks on this server do not need to be backed up.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -387,11 +423,14 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub include_volumes: Option<Vec<ResourceExtraInfoIncludeVolumes>>,
         }
+        crate::__private::impl_deserialize!(
+            ResourceExtraInfo { exclude_volumes = "exclude_volumes", include_volumes =
+            "include_volumes" }
+        );
         /// A disk to be backed up.
         ///
         /// Correction. The document: The document does not describe this type. In fact: An object with the strings id (volume ID, UUID only) and os\_version (operating system type). Source: huaweicloudsdkcbr 3.1.219 model ResourceExtraInfoIncludeVolumes.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct ResourceExtraInfoIncludeVolumes {
             /// Volume ID. Only a UUID is supported.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -400,9 +439,11 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub os_version: Option<String>,
         }
+        crate::__private::impl_deserialize!(
+            ResourceExtraInfoIncludeVolumes { id = "id", os_version = "os_version" }
+        );
         /// Extended parameters of restoration.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoRestore {
             /// Backup ID.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -417,9 +458,13 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub target_resource_name: Option<String>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoRestore { backup_id = "backup_id", backup_name = "backup_name",
+            target_resource_id = "target_resource_id", target_resource_name =
+            "target_resource_name" }
+        );
         /// Extended parameters of deleting a vault.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoVaultDelete {
             /// Number of resources that fail to be deleted in this task.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -428,11 +473,14 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub total_count: Option<i32>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoVaultDelete { fail_count = "fail_count", total_count =
+            "total_count" }
+        );
         /// Extended parameters of replication.
         ///
         /// Correction. The document: The document does not describe this type. In fact: An object with the strings destination\_backup\_id, destination\_checkpoint\_id, destination\_project\_id, destination\_region, source\_backup\_id, source\_checkpoint\_id, source\_project\_id, source\_region, source\_backup\_name and destination\_backup\_name. Source: huaweicloudsdkcbr 3.1.219 model OpExtendInfoReplication; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> (table OpExtraInfo).
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoReplication {
             /// Destination backup ID.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -465,11 +513,19 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub destination_backup_name: Option<String>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoReplication { destination_backup_id = "destination_backup_id",
+            destination_checkpoint_id = "destination_checkpoint_id",
+            destination_project_id = "destination_project_id", destination_region =
+            "destination_region", source_backup_id = "source_backup_id",
+            source_checkpoint_id = "source_checkpoint_id", source_project_id =
+            "source_project_id", source_region = "source_region", source_backup_name =
+            "source_backup_name", destination_backup_name = "destination_backup_name" }
+        );
         /// Extended parameters of updating the expiration time of backups.
         ///
         /// Correction. The document: The document does not describe this type. In fact: An object with affected\_backups\_count (integer) and expiration\_day (string, YYYY-MM-DD). Source: huaweicloudsdkcbr model OpExtendInfoUpdateExpirationTime.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct OpExtendInfoUpdateExpirationTime {
             /// Number of backups affected by this task.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -478,6 +534,10 @@ pub mod cbr {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub expiration_day: Option<String>,
         }
+        crate::__private::impl_deserialize!(
+            OpExtendInfoUpdateExpirationTime { affected_backups_count =
+            "affected_backups_count", expiration_day = "expiration_day" }
+        );
         /// Task type.
         /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///

@@ -163,7 +163,7 @@ pub mod dis {
             }
         }
         /// The response of `ShowTransferTaskLog`.
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         pub struct Response {
             /// Total number of dumped logs.
             /// Wire name: `totalNum`. Example: `100`.
@@ -217,6 +217,13 @@ pub mod dis {
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
+        crate::__private::impl_deserialize!(
+            Response { total_num = "totalNum", message = "message", error_code =
+            "errorCode", transfer_task_log_list = "transferTaskLogList", is_stream_found
+            = "isStreamFound", stream_data = "streamData", stream_data_list =
+            "streamDataList", transfer_task_list = "transferTaskList", monitor_data =
+            "monitorData"; meta }
+        );
         crate::__private::impl_response_body!(Response);
         /// Errors of `ShowTransferTaskLog`.
         #[derive(Debug)]
@@ -297,8 +304,7 @@ pub mod dis {
             "DIS.4200" }
         );
         /// Number of pages and logs displayed.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct PageInfo {
             /// Specific page of dumped logs.
             /// Wire name: `pageIndex`. Example: `1`.
@@ -309,9 +315,11 @@ pub mod dis {
             #[serde(rename = "pageTotal")]
             pub page_total: i32,
         }
+        crate::__private::impl_deserialize!(
+            PageInfo { page_index = "pageIndex", page_total = "pageTotal" }
+        );
         /// One dump log of the dump task (transferTaskLogListResult in the document).
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct TransferTaskLog {
             /// Dump task ID. The value contains 19 characters, including letters and digits.
             /// Wire name: `transferTaskId`. Length: exactly 19. Characters: alphanumeric only. Example: `"CDaRPdvKUfZrAhzTaYs"`.
@@ -375,6 +383,14 @@ pub mod dis {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub num: Option<i32>,
         }
+        crate::__private::impl_deserialize!(
+            TransferTaskLog { transfer_task_id = "transferTaskId", destination_type =
+            "destinationType", start_time = "startTime", end_time = "endTime",
+            transfer_bytes = "transferBytes", transfer_records_num =
+            "transferRecordsNum", stream_id = "streamId", project_id = "projectId",
+            transfer_file_name = "transferFileName", state = "state",
+            transform_records_num = "transformRecordsNum", num = "num" }
+        );
         /// Log sorting mode.
         /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///

@@ -114,7 +114,7 @@ pub mod cls {
             }
         }
         /// The response of `ListShippingTasks`.
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         pub struct Response {
             /// Shipping task information array.
             pub tasks: Vec<TaskInfo>,
@@ -122,6 +122,7 @@ pub mod cls {
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
+        crate::__private::impl_deserialize!(Response { tasks = "tasks"; meta });
         crate::__private::impl_response_body!(Response);
         /// Errors of `ListShippingTasks`.
         #[derive(Debug)]
@@ -181,8 +182,7 @@ pub mod cls {
             "InternalError" }
         );
         /// Shipping task information.
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct TaskInfo {
             /// Shipping task ID.
             /// Example: `"xxxxx-xx-xx-xx"`.
@@ -220,6 +220,12 @@ pub mod cls {
             /// Example: `"success"`.
             pub message: String,
         }
+        crate::__private::impl_deserialize!(
+            TaskInfo { task_id = "task_id", shipper_id = "shipper_id", topic_id =
+            "topic_id", range_start = "range_start", range_end = "range_end", start_time
+            = "start_time", end_time = "end_time", status = "status", message = "message"
+            }
+        );
         /// Result of the current shipping task. Valid value: "success", "running", "failed", "wait".
         /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
         ///

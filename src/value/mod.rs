@@ -15,12 +15,15 @@
 //! Every type encodes back to the JSON shape it was decoded from.
 
 mod enums;
+mod object;
 mod shape;
 mod time;
 
 pub use self::enums::{IntEnum, ParseEnumError, StringEnum, parse_int_enum};
 #[doc(hidden)]
 pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
+#[doc(hidden)]
+pub use self::object::{Key, missing_field};
 pub use self::shape::{OneOrMany, StringOrNumber};
 #[cfg(feature = "simulator")]
 pub(crate) use self::time::wall_clock;

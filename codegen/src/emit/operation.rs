@@ -260,15 +260,17 @@ fn response(op: &Operation) -> TokenStream {
         let ty = field_type(f);
         quote!(#field_docs #serde pub #rust: #ty,)
     });
+    let decode = super::types::deserialize(&ident("Response"), &op.response, &quote!(; meta));
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         pub struct Response {
             #(#fields)*
             /// The HTTP exchange this response came from (status, request id); not part of the body.
             #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
+        #decode
         crate::__private::impl_response_body!(Response);
     }
 }

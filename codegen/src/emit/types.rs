@@ -62,9 +62,18 @@ pub fn serde_attrs(field: &Field) -> TokenStream {
     if parts.is_empty() { quote!() } else { quote!(#[serde(#(#parts),*)]) }
 }
 
+/// `Deserialize` for a struct through the runtime's macro (a fraction of what the derive
+/// writes): each field from its wire key, then the `rest` (`; meta` for a response).
+pub fn deserialize(name: &proc_macro2::Ident, fields: &[Field], rest: &TokenStream) -> TokenStream {
+    let names = fields.iter().map(|f| ident(&f.rust_name));
+    let wires = fields.iter().map(|f| &f.wire_name);
+    quote!(crate::__private::impl_deserialize!(#name { #(#names = #wires),* #rest });)
+}
+
 /// A struct decoded from and encoded to JSON.
 pub fn object(def: &Struct) -> TokenStream {
     let name = ident(&def.name);
+    let decode = deserialize(&name, &def.fields, &quote!());
     let doc = docs(&def.docs);
     let fields = def.fields.iter().map(|f| {
         let field_docs = docs(&f.docs);
@@ -79,11 +88,11 @@ pub fn object(def: &Struct) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq)]
-        #[derive(::serde::Deserialize, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct #name {
             #(#fields)*
         }
+        #decode
     }
 }
 
