@@ -357,11 +357,11 @@ fn scalar(s: Scalar, wire: Wire<'_>, c: &Constraints, node: &Node, v: &Value, co
         Scalar::EpochMillis => Some(TimeForm::EpochMillis),
         _ => None,
     };
-    if let Some(form) = form {
-        return time_value(&[form], node, v, context, diags);
-    }
+    let forms = form.as_ref().map_or(wire.forms, std::slice::from_ref);
     match (s, v) {
-        (Scalar::Time, _) => time_value(wire.forms, node, v, context, diags),
+        (Scalar::Rfc3339 | Scalar::LocalDateTime | Scalar::EpochSeconds | Scalar::EpochMillis | Scalar::Time, _) => {
+            time_value(forms, node, v, context, diags);
+        }
         (Scalar::String, Value::Str(_))
         | (Scalar::Float64, Value::Int(_) | Value::Float(_))
         | (Scalar::Boolean, Value::Bool(_))
@@ -384,7 +384,6 @@ fn scalar(s: Scalar, wire: Wire<'_>, c: &Constraints, node: &Node, v: &Value, co
         (Scalar::Int32 | Scalar::Int64, _) => diags.push(wrong("an integer", None)),
         (Scalar::Float64, _) => diags.push(wrong("a number", None)),
         (Scalar::Boolean, _) => diags.push(wrong("`true` or `false`", Some("write `true` or `false`, without quotes"))),
-        (Scalar::Rfc3339 | Scalar::LocalDateTime | Scalar::EpochSeconds | Scalar::EpochMillis, _) => {}
     }
 }
 
