@@ -4,12 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident};
+use super::{doc, docs, ident};
 use crate::ir::Operation;
 
 /// The `Error` enum of an operation.
 pub fn error(op: &Operation) -> TokenStream {
-    let doc = format!(" Errors of `{}`.", op.wire_name);
+    let doc = doc(&format!(" Errors of `{}`.", op.wire_name));
     let variants = op.errors.iter().map(|e| {
         let name = ident(&e.name);
         let variant_docs = docs(&e.docs);
@@ -18,7 +18,7 @@ pub fn error(op: &Operation) -> TokenStream {
     let names = op.errors.iter().map(|e| ident(&e.name));
     let codes = op.errors.iter().map(|e| &e.code);
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
