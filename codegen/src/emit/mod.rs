@@ -174,10 +174,14 @@ fn client(service: &Service) -> TokenStream {
             }
         }
     });
+    // A service whose folder holds no operation yet has a client with no method to use the
+    // connection handle; the field is still what `new` validates the configuration into.
+    let unused = service.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         #[doc = #title]
         #[derive(Clone, Debug)]
         pub struct Client {
+            #unused
             handle: crate::ClientHandle,
         }
         impl Client {
