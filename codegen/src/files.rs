@@ -134,8 +134,9 @@ pub fn read_specs(dir: &Path) -> Result<SpecFiles, Report> {
     let mut errors = Diagnostics::new();
     for path in &found.files {
         let bytes = std::fs::read(path).map_err(|e| io_report(path, &e))?;
-        // CR LF to LF before decoding: both are ASCII, so no UTF-8 sequence changes.
-        let bytes = crlf_to_lf(&bytes);
+        // Line breaks to LF before decoding (both are ASCII, so no UTF-8 sequence changes): YAML
+        // reads a lone CR as a line break too, so lines and columns then agree with the parser.
+        let bytes = line_breaks_to_lf(&bytes);
         match String::from_utf8(bytes) {
             Ok(text) => {
                 sources.add(display(path), text);
@@ -170,11 +171,14 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
+/// CR LF and a lone CR become LF.
+fn line_breaks_to_lf(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     for (i, &b) in bytes.iter().enumerate() {
-        if !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
-            out.push(b);
+        match b {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {}
+            b'\r' => out.push(b'\n'),
+            _ => out.push(b),
         }
     }
     out

@@ -168,6 +168,22 @@ fn a_fifo_named_yaml_is_skipped_not_opened() {
 }
 
 #[test]
+fn a_lone_cr_is_a_line_break_as_yaml_reads_it() {
+    let (_, specs) = scratch("cr");
+    let path = specs.join("things/ShowThing.yaml");
+    // The summary's CR ends its line for YAML: `a thing.` is then line 5, a line without a key,
+    // and the parser stops at the start of line 6 (`http:`), where lines counted by LF alone
+    // would say line 5.
+    std::fs::write(&path, OPERATION.replace("Shows a thing.", "Shows\ra thing.")).expect("file");
+    let read = read_guarded(&specs).expect("read");
+    let report = cloud_task_apis_codegen::generate(&read.sources, &["huawei"]).expect_err("not valid YAML");
+    let rendered = report.render(&read.sources);
+    assert!(rendered.contains(&format!("{}:6:1", path.display())), "{rendered}");
+    assert!(rendered.contains("6 │ http:"), "{rendered}");
+    assert!(!rendered.contains('\r'), "{rendered}");
+}
+
+#[test]
 fn a_file_that_is_not_utf8_is_an_error_at_its_first_bad_byte() {
     let (_, specs) = scratch("utf8");
     let path = specs.join("things/ShowThing.yaml");
