@@ -12,6 +12,8 @@ mod lifecycle;
 mod operation;
 mod types;
 
+use std::fmt::Write as _;
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
@@ -42,7 +44,7 @@ pub(crate) fn doc(text: &str) -> TokenStream {
             }
             for c in line.chars() {
                 if (c.is_control() && c != '\t') || crate::spec::text::is_bidi_control(c) {
-                    shown.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
+                    let _ = write!(shown, "\\u{{{:04X}}}", u32::from(c));
                 } else {
                     shown.push(c);
                 }

@@ -152,7 +152,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
     writes.splice(0..0, implicit);
     writes.extend(has_body(op).then(|| quote!(writer.json_body(self);)));
     // An operation without parameters writes nothing: an unused `writer` would be a warning.
-    let writer = if writes.is_empty() { quote!(_) } else { quote!(writer) };
+    let writer_param = if writes.is_empty() { quote!(_) } else { quote!(writer) };
     let checks: Vec<TokenStream> = op.request.iter().filter(|f| !f.constraints.is_empty()).map(validation).collect();
     let check_binding = if checks.is_empty() { quote!(let check) } else { quote!(let mut check) };
     let token = op.token_field.as_ref().map(|t| {
@@ -178,7 +178,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 retry: crate::__private::RetrySafety::#retry,
                 required: &[#(#required),*],
             };
-            fn write(&self, #writer: &mut crate::__private::RequestWriter) {
+            fn write(&self, #writer_param: &mut crate::__private::RequestWriter) {
                 #(#writes)*
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
