@@ -336,13 +336,13 @@ fn odd_but_valid_specs_pass_check_and_their_code_builds_without_warnings() {
     }
 }
 
-/// `cargo check` of the client crate (lib, default features) over the specs in `specs`, with
-/// every warning an error.
+/// `cargo check` of the client crate (lib, all features: the command-line tables too) over the
+/// specs in `specs`, with every warning an error.
 fn cargo_check(specs: &Path, target: &Path) -> Result<(), String> {
     let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
-        .args(["check", "--lib", "--offline", "--quiet", "--message-format=short", "--manifest-path"])
+        .args(["check", "--lib", "--all-features", "--offline", "--quiet", "--message-format=short", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(target)
