@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
+use crate::spec::yaml::MAX_FILE_BYTES;
 
 /// Options of a generator run. Owned builder: `Config::new().providers([...]).compile_specs(..)`.
 #[derive(Clone, Debug)]
@@ -133,7 +134,14 @@ pub fn read_specs(dir: &Path) -> Result<SpecFiles, Report> {
     let mut sources = SourceMap::new();
     let mut errors = Diagnostics::new();
     for path in &found.files {
-        let bytes = std::fs::read(path).map_err(|e| io_report(path, &e))?;
+        let bytes = read_at_most(path, MAX_FILE_BYTES + 1).map_err(|e| io_report(path, &e))?;
+        if bytes.len() > MAX_FILE_BYTES {
+            errors.push(
+                Diagnostic::global(format!("{} is larger than {} KiB; not read", display(path), MAX_FILE_BYTES / 1024))
+                    .help("a spec describes one service or one operation; split it or remove what is not part of the format"),
+            );
+            continue;
+        }
         // Line breaks to LF before decoding (both are ASCII, so no UTF-8 sequence changes): YAML
         // reads a lone CR as a line break too, so lines and columns then agree with the parser.
         let bytes = line_breaks_to_lf(&bytes);
@@ -169,6 +177,14 @@ pub fn read_specs(dir: &Path) -> Result<SpecFiles, Report> {
 /// `/` separators on every platform; an absolute path keeps its single leading `/`.
 fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// The first `limit` bytes of a file at most, so a huge (or sparse) file costs no more.
+fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// CR LF and a lone CR become LF.

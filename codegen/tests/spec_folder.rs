@@ -1,6 +1,8 @@
 //! Reading a spec folder never hangs, never leaves the folder and never reads a file twice:
 //! link cycles, links out of the folder and FIFOs named `*.yaml` are skipped with a warning that
-//! names the path and why, and a file that is not UTF-8 is an error at its first bad byte.
+//! names the path and why; a file that is not UTF-8 is an error at its first bad byte, a file
+//! over the size limit is refused after reading no more than the limit, and a lone CR is a line
+//! break as YAML reads it.
 //!
 //! Each case runs on its own thread with a generous guard, so a regression fails the test
 //! instead of hanging the suite; the guard is far above the milliseconds a read takes.
@@ -165,6 +167,19 @@ fn a_fifo_named_yaml_is_skipped_not_opened() {
     std::fs::create_dir_all(&out).expect("out folder");
     let compiled = cloud_task_apis_codegen::compile_specs(&specs, &out).expect("valid specs compile");
     assert!(compiled.warnings.contains("it is a FIFO, not a regular file"), "{}", compiled.warnings);
+}
+
+#[test]
+fn a_huge_file_is_refused_without_reading_it_whole() {
+    let (_, specs) = scratch("huge");
+    let path = specs.join("things/Huge.yaml");
+    // Sparse: 64 GiB of zeros that take no disk, and would take minutes and all memory to read.
+    std::fs::File::create(&path).and_then(|f| f.set_len(64 << 30)).expect("sparse file");
+    let report = read_guarded(&specs).expect_err("too large");
+    let rendered = report.to_string();
+    assert!(rendered.contains(&format!("error: {} is larger than 1024 KiB; not read", path.display())), "{rendered}");
+    assert_eq!(report.diagnostics.error_count(), 1, "{rendered}");
+    std::fs::remove_file(&path).ok();
 }
 
 #[test]
