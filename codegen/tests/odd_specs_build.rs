@@ -93,6 +93,9 @@ const TEXTS: &[&str] = &[
     "trailing backslash \\",
 ];
 
+/// Error codes that need care as variant names: dotted, numeric, keyword, non-ASCII, dashes.
+const CODES: &[&str] = &["Things.0409", "InvalidParameter.Value", "0", "self", "日本", "a-b_c.d", "Unknown.x", "ABC"];
+
 const SCALARS: &[&str] =
     &["string", "int32", "int64", "float64", "boolean", "rfc3339", "epoch_millis", "local_datetime"];
 
@@ -118,6 +121,7 @@ struct Op {
     fields: Vec<(&'static str, String, bool, &'static str)>,
     text: &'static str,
     with_types: bool,
+    errors: Vec<(&'static str, &'static str)>,
 }
 
 fn text() -> impl Strategy<Value = &'static str> {
@@ -167,16 +171,41 @@ fn operation() -> impl Strategy<Value = Op> {
             proptest::collection::vec((name(), any_type(), any::<bool>(), text()), 0..5),
             text(),
             any::<bool>(),
+            errors(),
         )
-            .prop_map(|(post, literals, params, fields, text, with_types)| Op {
+            .prop_map(|(post, literals, params, fields, text, with_types, errors)| Op {
                 post,
                 literals,
                 params,
                 fields,
                 text,
                 with_types,
+                errors,
             })
     })
+}
+
+fn errors() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
+    proptest::collection::vec((proptest::sample::select(CODES), text()), 0..3)
+}
+
+/// `errors:` lines (two spaces deep) for codes with odd messages and descriptions, each code once.
+fn errors_yaml(errors: &[(&str, &str)]) -> String {
+    let errors = distinct(errors.to_vec(), |e| e.0);
+    let lines: Vec<String> = errors
+        .iter()
+        .enumerate()
+        .map(|(i, (code, text))| {
+            format!(
+                "  - {{ code: {}, status: {}, message: {}, description: {} }}",
+                quoted(code),
+                400 + i,
+                quoted(text),
+                quoted(text)
+            )
+        })
+        .collect();
+    if lines.is_empty() { "errors: []\n".to_owned() } else { format!("errors:\n{}\n", lines.join("\n")) }
 }
 
 /// Keeps the first of names that differ only in case or punctuation (one Rust name for two
@@ -194,8 +223,21 @@ fn type_lines(ty: &str) -> String {
     }
 }
 
-/// The operation file of `op`, named `Op<index>`.
-fn operation_yaml(index: usize, op: &Op) -> String {
+/// The operation file of `op`, named `Op<index>`. In an RPC service every parameter travels in
+/// the query of `POST /`.
+fn operation_yaml(index: usize, op: &Op, rpc: bool) -> String {
+    let mut op = op.clone();
+    if rpc {
+        op.post = true;
+        op.literals.clear();
+        for p in &mut op.params {
+            if p.location != "query" {
+                p.location = "query";
+                p.ty = "string".to_owned();
+            }
+        }
+    }
+    let op = &op;
     let params = distinct(op.params.clone(), |p| p.name);
     let fields = distinct(op.fields.clone(), |f| f.0);
     let mut path = String::new();
@@ -224,7 +266,7 @@ fn operation_yaml(index: usize, op: &Op) -> String {
             continue;
         }
         // The builder's own methods need another Rust name (`check` says so).
-        let rename = if ["build", "send"].contains(&name) { ", rust_name: odd_name" } else { "" };
+        let rename = if ["build", "send", "meta"].contains(&name) { ", rust_name: odd_name" } else { "" };
         lines.push(format!(
             "    - {{ name: {}{rename}, in: {}, {}, required: {}, description: {} }}",
             quoted(name),
@@ -237,8 +279,10 @@ fn operation_yaml(index: usize, op: &Op) -> String {
     let fields_yaml: Vec<String> = fields
         .iter()
         .map(|(name, ty, required, text)| {
+            // `meta` is the response's own field (`check` says so).
+            let rename = if *name == "meta" { ", rust_name: odd_meta" } else { "" };
             format!(
-                "    - {{ name: {}, {}, required: {required}, description: {} }}",
+                "    - {{ name: {}{rename}, {}, required: {required}, description: {} }}",
                 quoted(name),
                 type_lines(ty),
                 quoted(text)
@@ -251,13 +295,14 @@ fn operation_yaml(index: usize, op: &Op) -> String {
     format!(
         "format: 1\noperation: Op{index}\nseed: odd.txt\nsummary: {summary}\ndescription: {description}\n\
          http: {{ method: {method}, path: {path} }}\nidempotency: {idempotency}\nrequest:\n  params:{params}\n\
-         response:\n  description: {description}\n  fields:{fields}\n{types}examples: []\n",
+         response:\n  description: {description}\n  fields:{fields}\n{types}{errors}examples: []\n",
         summary = quoted(op.text),
         description = quoted(op.text),
         path = quoted(&path),
         params = list(&lines),
         fields = list(&fields_yaml),
         types = shared_types(op.text, op.with_types),
+        errors = errors_yaml(&op.errors),
     )
 }
 
@@ -282,12 +327,23 @@ fn shared_types(text: &str, with_types: bool) -> String {
     )
 }
 
-fn service_yaml(index: usize, text: &str) -> String {
+/// Codes of service-wide errors (apart from the operations' codes, which may not repeat them).
+const SERVICE_CODES: &[&str] = &["Service.Busy", "InternalError", "Throttling.User"];
+
+fn service_yaml(index: usize, text: &str, rpc: bool) -> String {
+    let wire = if rpc {
+        "provider: alibaba\napi_version: \"2020-07-06\"\nprotocol: rpc\nsigning: [acs3_hmac_sha256, rpc_hmac_sha1]\n\
+         error_envelope: alibaba\nrequest_id_header: x-acs-request-id\n"
+    } else {
+        "provider: huawei\nprotocol: rest\nsigning: [huawei_sdk_hmac_sha256, huawei_token]\nerror_envelope: huawei\n\
+         request_id_header: X-Request-Id\n"
+    };
+    let errors: Vec<(&str, &str)> = SERVICE_CODES.iter().map(|c| (*c, text)).collect();
     format!(
-        "format: 1\nprovider: huawei\nservice: odd{index}\ntitle: {t}\ndescription: {t}\nprotocol: rest\n\
-         endpoint: \"odd{index}.{{region}}.example.com\"\nsigning: [huawei_sdk_hmac_sha256, huawei_token]\n\
-         error_envelope: huawei\nrequest_id_header: X-Request-Id\ntime_zone: \"+08:00\"\n",
-        t = quoted(text)
+        "format: 1\nservice: odd{index}\ntitle: {t}\ndescription: {t}\n{wire}endpoint: \"odd{index}.{{region}}.example.com\"\n\
+         time_zone: \"+08:00\"\n{errors}",
+        t = quoted(text),
+        errors = errors_yaml(&errors[..index % 4]),
     )
 }
 
@@ -298,9 +354,12 @@ fn odd_specs(count: usize, seed: u64) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for index in 0..count {
         let (text, ops) = strategy.new_tree(&mut runner).expect("a value").current();
-        files.push((format!("huawei/odd{index}/service.yaml"), service_yaml(index, text)));
+        // Every third service is an Alibaba RPC service.
+        let rpc = index % 3 == 2;
+        let provider = if rpc { "alibaba" } else { "huawei" };
+        files.push((format!("{provider}/odd{index}/service.yaml"), service_yaml(index, text, rpc)));
         for (i, op) in ops.iter().enumerate() {
-            files.push((format!("huawei/odd{index}/Op{i}.yaml"), operation_yaml(i, op)));
+            files.push((format!("{provider}/odd{index}/Op{i}.yaml"), operation_yaml(i, op, rpc)));
         }
     }
     files
@@ -327,7 +386,7 @@ fn odd_but_valid_specs_pass_check_and_their_code_builds_without_warnings() {
         std::fs::write(&target, text).expect("spec written");
     }
     // `check` accepts every one of them (warnings are fine: missing examples).
-    let output = generate(&sources, &["huawei"]).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+    let output = generate(&sources, &["alibaba", "huawei"]).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     for file in &output.files {
         syn::parse_file(&file.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", file.name));
     }
