@@ -408,9 +408,9 @@ pub mod actiontrail {
     }
     #[cfg(test)]
     mod examples {
-        use crate::__private::Example as _;
         #[test]
         fn documented_examples_decode() {
+            use crate::__private::Example as _;
             super::create_delivery_history_job::Response::check_example(
                 "CreateDeliveryHistoryJob success",
                 "{\"JobId\":16602,\"RequestId\":\"9D356A34-D5A9-41CD-9915-837B7F9D8722\"}",
@@ -418,6 +418,23 @@ pub mod actiontrail {
             super::get_delivery_history_job::Response::check_example(
                 "GetDeliveryHistoryJob success",
                 "{\"CreatedTime\":\"2021-05-27T07:15:03Z\",\"EndTime\":\"2021-05-27T07:20:03Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"RequestId\":\"FAFEC427-A00D-5653-B837-D0FA52220D8C\",\"StartTime\":\"2021-02-26T07:15:03Z\",\"Status\":[{\"Region\":\"cn-hangzhou\",\"Status\":2}],\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-05-27T07:28:47Z\"}",
+            );
+        }
+        #[test]
+        fn malformed_responses_do_not_panic() {
+            crate::__private::malformed_responses::<
+                super::create_delivery_history_job::Request,
+            >(
+                &[
+                    "{\"JobId\":16602,\"RequestId\":\"9D356A34-D5A9-41CD-9915-837B7F9D8722\"}",
+                ],
+            );
+            crate::__private::malformed_responses::<
+                super::get_delivery_history_job::Request,
+            >(
+                &[
+                    "{\"CreatedTime\":\"2021-05-27T07:15:03Z\",\"EndTime\":\"2021-05-27T07:20:03Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"RequestId\":\"FAFEC427-A00D-5653-B837-D0FA52220D8C\",\"StartTime\":\"2021-02-26T07:15:03Z\",\"Status\":[{\"Region\":\"cn-hangzhou\",\"Status\":2}],\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-05-27T07:28:47Z\"}",
+                ],
             );
         }
     }

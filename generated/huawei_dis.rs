@@ -454,12 +454,22 @@ pub mod dis {
     }
     #[cfg(test)]
     mod examples {
-        use crate::__private::Example as _;
         #[test]
         fn documented_examples_decode() {
+            use crate::__private::Example as _;
             super::show_transfer_task_log::Response::check_example(
                 "ShowTransferTaskLog success",
                 "{\"errorCode\":-1,\"isStreamFound\":null,\"message\":null,\"monitorData\":null,\"streamData\":null,\"streamDataList\":null,\"totalNum\":100,\"transferTaskList\":null,\"transferTaskLogList\":{\"destinationType\":\"OBS\",\"endTime\":1756540056070,\"num\":0,\"projectId\":\"575ae927fc644f22b5c5af5209b7cf51\",\"startTime\":1756539753280,\"state\":0,\"streamId\":\"hFKqKEhCZgNayyIS8Zv\",\"transferBytes\":30718683,\"transferFileName\":\"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290\",\"transferRecordsNum\":32943,\"transferTaskId\":\"CDaRPdvKUfZrAhzTaYs\",\"transformRecordsNum\":0}}",
+            );
+        }
+        #[test]
+        fn malformed_responses_do_not_panic() {
+            crate::__private::malformed_responses::<
+                super::show_transfer_task_log::Request,
+            >(
+                &[
+                    "{\"errorCode\":-1,\"isStreamFound\":null,\"message\":null,\"monitorData\":null,\"streamData\":null,\"streamDataList\":null,\"totalNum\":100,\"transferTaskList\":null,\"transferTaskLogList\":{\"destinationType\":\"OBS\",\"endTime\":1756540056070,\"num\":0,\"projectId\":\"575ae927fc644f22b5c5af5209b7cf51\",\"startTime\":1756539753280,\"state\":0,\"streamId\":\"hFKqKEhCZgNayyIS8Zv\",\"transferBytes\":30718683,\"transferFileName\":\"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290\",\"transferRecordsNum\":32943,\"transferTaskId\":\"CDaRPdvKUfZrAhzTaYs\",\"transformRecordsNum\":0}}",
+                ],
             );
         }
     }

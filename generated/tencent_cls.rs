@@ -262,12 +262,22 @@ pub mod cls {
     }
     #[cfg(test)]
     mod examples {
-        use crate::__private::Example as _;
         #[test]
         fn documented_examples_decode() {
+            use crate::__private::Example as _;
             super::list_shipping_tasks::Response::check_example(
                 "ListShippingTasks success",
                 "{\"tasks\":[{\"end_time\":\"2017-10-17 10:10:10\",\"message\":\"success\",\"range_end\":\"2017-10-17 10:10:10\",\"range_start\":\"2017-10-17 10:10:10\",\"shipper_id\":\"xxxxx-xx-xx-xx\",\"start_time\":\"2017-10-17 10:10:10\",\"status\":\"success\",\"task_id\":\"xxxxx-xx-xx-xx\",\"topic_id\":\"xxxxx-xx-xx-xx\"}]}",
+            );
+        }
+        #[test]
+        fn malformed_responses_do_not_panic() {
+            crate::__private::malformed_responses::<
+                super::list_shipping_tasks::Request,
+            >(
+                &[
+                    "{\"tasks\":[{\"end_time\":\"2017-10-17 10:10:10\",\"message\":\"success\",\"range_end\":\"2017-10-17 10:10:10\",\"range_start\":\"2017-10-17 10:10:10\",\"shipper_id\":\"xxxxx-xx-xx-xx\",\"start_time\":\"2017-10-17 10:10:10\",\"status\":\"success\",\"task_id\":\"xxxxx-xx-xx-xx\",\"topic_id\":\"xxxxx-xx-xx-xx\"}]}",
+                ],
             );
         }
     }

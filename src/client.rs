@@ -437,6 +437,13 @@ fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -> Result<O:
     Ok(response)
 }
 
+/// Decodes a 200 answer's `body` exactly as a call does (the response fuzzing tests' way in).
+#[cfg(test)]
+pub(crate) fn decode_body<O: Operation>(body: &[u8]) -> Result<O::Response, O::Error> {
+    let answer = Answer { status: 200, request_id: None, retry_hint: None, body: bytes::Bytes::copy_from_slice(body) };
+    decode::<O>(&O::SPEC, Delivered { answer, attempts: 1 })
+}
+
 /// Whether the operation's failures may be retried at all (for waiters deciding to keep polling).
 pub(crate) fn transient<E: OperationError>(error: &E, safety: RetrySafety) -> bool {
     match (error.service_error(), error.request_error()) {

@@ -32,6 +32,8 @@ mod builder;
 mod client;
 mod config;
 mod credentials;
+#[cfg(test)]
+mod decode_fuzz;
 mod envelope;
 mod error;
 mod paginate;

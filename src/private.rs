@@ -9,6 +9,8 @@ use serde::de::DeserializeOwned;
 #[path = "cli.rs"]
 pub mod cli;
 pub use crate::client::send_operation as send;
+#[cfg(test)]
+pub use crate::decode_fuzz::malformed_responses;
 pub use crate::error::ResponseMeta;
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;

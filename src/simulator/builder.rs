@@ -102,8 +102,12 @@ impl SimulatorBuilder {
     pub async fn start(self) -> Result<Simulator, SimulatorError> {
         let mut files = if self.embedded { catalog::embedded() } else { Vec::new() };
         for dir in &self.dirs {
-            let (sources, _) =
+            let read =
                 cloud_task_apis_codegen::read_specs(dir).map_err(|report| SimulatorError::Specs(report.to_string()))?;
+            for skipped in read.warnings.items() {
+                tracing::warn!("{}", skipped.message);
+            }
+            let sources = read.sources;
             files.extend(sources.iter().map(|(_, f)| (f.path.clone(), f.text.clone())));
         }
         files.extend(self.files);

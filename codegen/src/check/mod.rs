@@ -7,6 +7,7 @@
 mod fields;
 mod lifecycle;
 mod params;
+mod paths;
 mod service;
 mod times;
 mod values;
@@ -29,6 +30,7 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
         }
         for op in &spec.operations {
             fields::check_operation(spec, op, diags);
+            paths::check_path_segments(op, diags);
             values::check_examples(spec, op, diags);
             lifecycle::check_waiter(op, diags);
             lifecycle::check_pagination(op, diags);

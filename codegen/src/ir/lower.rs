@@ -83,6 +83,9 @@ fn docs_safe(text: &str) -> String {
     super::docs::sanitize(text)
 }
 
+/// The docs of a type or field whose spec gives no (or a blank) description.
+const UNDESCRIBED: &str = "Not described by the provider's document.";
+
 /// Methods of the runtime's request builder; a request parameter's setter may not take one.
 const BUILDER_METHODS: &[&str] = &["build", "send", "wait_until_done", "paginate"];
 
@@ -128,7 +131,11 @@ fn definitions(ctx: &Ctx<'_>, diags: &mut Diagnostics) -> (Vec<Struct>, Vec<Enum
             let name = names::camel(&t.name.value);
             claim(&mut type_names, &name, &t.name, diags);
             Struct {
-                docs: DocBuilder::default().prose(t.description.as_ref()).correction(t.correction.as_ref()).build(),
+                docs: DocBuilder::default()
+                    .prose(t.description.as_ref())
+                    .correction(t.correction.as_ref())
+                    .or_else(UNDESCRIBED)
+                    .build(),
                 fields: ctx.fields(&t.fields, &[], diags),
                 name,
             }
@@ -262,6 +269,7 @@ impl Ctx<'_> {
                         ParamSource::Caller => &mut doc,
                     };
                 }
+                doc.or_else(UNDESCRIBED);
                 Field {
                     wire_name: f.name.value.clone(),
                     rust_name,
