@@ -11,7 +11,7 @@ use tracing::Instrument;
 use crate::__private::{Operation, OperationError, ResponseBody};
 use crate::config::{Config, Endpoint};
 use crate::credentials::Credentials;
-use crate::error::{ConfigError, RequestError, RequestErrorKind, ResponseMeta, ServiceError, ValidationError};
+use crate::error::{ConfigError, Excerpt, RequestError, RequestErrorKind, ResponseMeta, ServiceError, ValidationError};
 use crate::retry::{Failure, hint, is_retryable};
 use crate::sign::{self, SignableRequest};
 use crate::wire::{OperationSpec, RequestWriter, RetrySafety, ServiceSpec};
@@ -70,14 +70,15 @@ impl ClientHandle {
             return Err(ConfigError::UnsupportedSigning { service: service.name, signing });
         }
         let endpoint = Endpoint::resolve(service.endpoint, &config)?;
+        // Signed calls never follow a redirect, whoever made the builder: reqwest would resend
+        // every credential header but `Authorization` to the new location.
         let http = match &config.http {
-            Some(client) => client.clone(),
-            None => reqwest::Client::builder()
-                .connect_timeout(config.connect_timeout)
-                .timeout(config.timeout)
-                .build()
-                .map_err(|e| ConfigError::Http(e.to_string()))?,
-        };
+            Some(builder) => (builder.0)(),
+            None => reqwest::Client::builder().connect_timeout(config.connect_timeout).timeout(config.timeout),
+        }
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ConfigError::Http(e.to_string()))?;
         Ok(Self { inner: Arc::new(Inner { service, config, credentials, signing, endpoint, http }) })
     }
 
@@ -228,6 +229,24 @@ impl ClientHandle {
         let headers = response.headers();
         let request_id =
             headers.get(self.inner.service.request_id_header).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        if response.status().is_redirection() {
+            // The body is not read: whatever the redirecting server says is not the answer.
+            let location = headers.get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()));
+            let detail = match location {
+                Some(location) => format!(
+                    "the endpoint answered with a redirect to {}, which signed requests never follow (check the \
+                     region or Config::endpoint)",
+                    Excerpt(&location)
+                ),
+                None => "the endpoint answered with a redirect, which signed requests never follow (check the region \
+                         or Config::endpoint)"
+                    .to_owned(),
+            };
+            return Err((
+                Failure::Redirect,
+                fail(spec, RequestErrorKind::Redirect, detail).with_status(status, request_id),
+            ));
+        }
         let retry_hint = hint(headers);
         let body = response.bytes().await.map_err(classify)?;
         Ok(Answer { status, request_id, retry_hint, body })

@@ -1,6 +1,8 @@
 //! Client configuration: region, endpoint, credentials, timeouts, retries, user agent and
 //! the HTTP client. Shared by every service's `Client`.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::credentials::Credentials;
@@ -22,7 +24,7 @@ pub struct Config {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: String,
-    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) http: Option<HttpClientBuilder>,
     pub(crate) signing: Option<Signing>,
 }
 
@@ -109,10 +111,18 @@ impl Config {
         self
     }
 
-    /// Uses a caller-supplied HTTP client (its own timeouts, proxies and TLS settings apply;
-    /// [`Config::connect_timeout`] does not).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Builds the HTTP client from a caller's `reqwest::ClientBuilder` (its proxies, TLS and
+    /// connection settings apply; [`Config::connect_timeout`] does not, [`Config::timeout`]
+    /// applies per attempt).
+    ///
+    /// Takes a builder, not a built `reqwest::Client`, because a built client may follow
+    /// redirects, and reqwest forwards every custom header (`X-Auth-Token`,
+    /// `x-acs-security-token`, `X-Security-Token`, `X-Cls-Token`) to the redirect's target
+    /// before the caller sees the answer. The client is built with redirects turned off
+    /// whatever the builder says; a redirect answer is an error
+    /// ([`RequestErrorKind::Redirect`](crate::RequestErrorKind::Redirect)).
+    pub fn http_client_builder(mut self, builder: impl Fn() -> reqwest::ClientBuilder + Send + Sync + 'static) -> Self {
+        self.http = Some(HttpClientBuilder(Arc::new(builder)));
         self
     }
 
@@ -128,6 +138,16 @@ impl Config {
     #[must_use]
     pub fn region(&self) -> &str {
         &self.region
+    }
+}
+
+/// A caller's recipe for the HTTP client (see [`Config::http_client_builder`]).
+#[derive(Clone)]
+pub(crate) struct HttpClientBuilder(pub(crate) Arc<dyn Fn() -> reqwest::ClientBuilder + Send + Sync>);
+
+impl fmt::Debug for HttpClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HttpClientBuilder(caller's)")
     }
 }
 

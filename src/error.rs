@@ -166,6 +166,9 @@ pub enum RequestErrorKind {
     /// The provider answered with something that is neither the documented response nor its
     /// error envelope.
     UnexpectedResponse,
+    /// The endpoint answered with a redirect (3xx). Signed calls never follow one: the
+    /// credentials would go to another location.
+    Redirect,
 }
 
 /// The call did not get a usable provider answer.
@@ -193,10 +196,16 @@ impl RequestError {
         self
     }
 
-    pub(crate) fn with_response(mut self, status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+    pub(crate) fn with_response(self, status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+        let mut error = self.with_status(status, request_id);
+        error.snippet = Some(snippet(body));
+        error
+    }
+
+    /// The status and request id of a response whose body is not kept.
+    pub(crate) fn with_status(mut self, status: u16, request_id: Option<String>) -> Self {
         self.status = Some(status);
         self.request_id = request_id;
-        self.snippet = Some(snippet(body));
         self
     }
 
@@ -235,6 +244,28 @@ impl RequestError {
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_BYTES)]).into_owned();
     if body.len() > SNIPPET_BYTES { format!("{text}…") } else { text }
+}
+
+/// How much of an outside value (a provider message, an invalid value, a location) an error
+/// shows.
+pub(crate) const EXCERPT_BYTES: usize = 200;
+
+/// Shows a value of any length as a bounded excerpt: the value itself when it is short, else
+/// its first [`EXCERPT_BYTES`] (cut at a character boundary), `…` and its length in bytes.
+pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0;
+        if text.len() <= EXCERPT_BYTES {
+            return write!(f, "{text:?}");
+        }
+        let mut end = EXCERPT_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        write!(f, "{:?}… ({} bytes)", &text[..end], text.len())
+    }
 }
 
 /// Writes text on one line: every run of whitespace (line breaks included) becomes one space.
