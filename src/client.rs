@@ -14,7 +14,7 @@ use crate::credentials::Credentials;
 use crate::error::{ConfigError, Excerpt, RequestError, RequestErrorKind, ResponseMeta, ServiceError, ValidationError};
 use crate::retry::{Failure, hint, is_retryable};
 use crate::sign::{self, SignableRequest};
-use crate::wire::{OperationSpec, RequestWriter, RetrySafety, ServiceSpec};
+use crate::wire::{Method, OperationSpec, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
 
 /// A configured connection to one service. Generated clients hold one; clones share it.
@@ -205,6 +205,11 @@ impl ClientHandle {
         }
         if !req.body.is_empty() {
             builder = builder.body(req.body);
+        } else if matches!(spec.method, Method::Post | Method::Put) {
+            // A method that carries content says it has none, as every official SDK does on a
+            // body-less POST (some gateways answer 411 Length Required without it). Set by the
+            // transport, so no signer signs it.
+            builder = builder.header(reqwest::header::CONTENT_LENGTH, "0");
         }
         let classify = |mut e: reqwest::Error| {
             // reqwest's message quotes the URL; its query can hold credentials (RPC V1 sends

@@ -121,6 +121,8 @@ fn assert_acs3_headers(req: &Request, action: &str) {
     assert_recent_utc(header(req, "x-acs-date"));
     assert_hex32(header(req, "x-acs-signature-nonce"));
     assert!(!has_header(req, "content-type"), "no body, so no content type");
+    // Every official SDK sends it on a body-less POST; some gateways answer 411 without it.
+    assert_eq!(header(req, "content-length"), "0");
     assert!(!has_header(req, "x-acs-security-token"));
     assert_eq!(
         acs3_auth(req).signed_headers,
@@ -154,6 +156,7 @@ fn assert_rpc_params(req: &Request, action: &str) {
     assert!(!has_header(req, "authorization"), "V1 signs in the query");
     assert!(!has_header(req, "x-acs-signature-nonce"));
     assert!(req.body.is_empty());
+    assert_eq!(header(req, "content-length"), "0");
     assert_rfc3986_query(req);
 }
 
