@@ -11,7 +11,10 @@ use tracing::Instrument;
 use crate::__private::{Operation, OperationError, ResponseBody};
 use crate::config::{Config, Endpoint};
 use crate::credentials::Credentials;
-use crate::error::{ConfigError, Excerpt, RequestError, RequestErrorKind, ResponseMeta, ServiceError, ValidationError};
+use crate::error::{
+    Cause, ConfigError, EXCERPT_BYTES, Excerpt, RequestError, RequestErrorKind, ResponseMeta, ServiceError,
+    ValidationError, bounded,
+};
 use crate::retry::{Failure, hint, is_retryable};
 use crate::sign::{self, SignableRequest};
 use crate::wire::{Method, OperationSpec, RequestWriter, RetrySafety, ServiceSpec};
@@ -211,7 +214,7 @@ impl ClientHandle {
             // transport, so no signer signs it.
             builder = builder.header(reqwest::header::CONTENT_LENGTH, "0");
         }
-        let classify = |mut e: reqwest::Error| {
+        let classify = |mut e: reqwest::Error, reading: &str| {
             // reqwest's message quotes the URL; its query can hold credentials (RPC V1 sends
             // SecurityToken and Signature there), so only scheme, host and path are kept.
             if let Some(url) = e.url_mut() {
@@ -221,19 +224,21 @@ impl ClientHandle {
                 // Nothing was sent; the same values would fail again.
                 let what = "cannot build the HTTP request (a header value such as a credential or the user agent \
                             holds characters HTTP does not allow)";
-                (Failure::Unsendable, RequestErrorKind::Config, what)
+                (Failure::Unsendable, RequestErrorKind::Config, what.to_owned())
             } else if e.is_timeout() {
-                (Failure::Timeout, RequestErrorKind::Timeout, "timed out")
+                (Failure::Timeout, RequestErrorKind::Timeout, format!("timed out{reading}"))
             } else {
-                (Failure::Transport, RequestErrorKind::Transport, "transport failure")
+                (Failure::Transport, RequestErrorKind::Transport, format!("transport failure{reading}"))
             };
             (failure, fail(spec, kind, what).with_source(e))
         };
-        let response = builder.send().await.map_err(classify)?;
+        let response = builder.send().await.map_err(|e| classify(e, ""))?;
         let status = response.status().as_u16();
         let headers = response.headers();
-        let request_id =
-            headers.get(self.inner.service.request_id_header).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let request_id = headers
+            .get(self.inner.service.request_id_header)
+            .and_then(|v| v.to_str().ok())
+            .map(|id| bounded(id.to_owned(), EXCERPT_BYTES));
         if response.status().is_redirection() {
             // The body is not read: whatever the redirecting server says is not the answer.
             let location = headers.get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()));
@@ -248,14 +253,59 @@ impl ClientHandle {
                     .to_owned(),
             };
             return Err((
-                Failure::Redirect,
+                Failure::Final,
                 fail(spec, RequestErrorKind::Redirect, detail).with_status(status, request_id),
             ));
         }
         let retry_hint = hint(headers);
-        let body = response.bytes().await.map_err(classify)?;
+        // From here on the status and request id are known: every failure keeps them.
+        let body = self.read_body(spec, response).await.map_err(|(failure, e)| {
+            let e = match e {
+                BodyError::Http(e) => classify(e, " while reading the response body").1,
+                BodyError::TooLarge(e) => e,
+            };
+            (failure, e.with_status(status, request_id.clone()))
+        })?;
         Ok(Answer { status, request_id, retry_hint, body })
     }
+
+    /// Reads the body chunk by chunk, refusing it as soon as it would pass the configured
+    /// limit: at most the limit plus one chunk is ever held.
+    async fn read_body(
+        &self,
+        spec: &OperationSpec,
+        mut response: reqwest::Response,
+    ) -> Result<bytes::Bytes, (Failure<'static>, BodyError)> {
+        let limit = self.inner.config.max_response_bytes;
+        let too_large = |size: String| {
+            let detail = format!(
+                "the response body is {size} the limit of {limit} bytes; raise it with \
+                 Config::max_response_bytes if the provider's answers are really this large"
+            );
+            (Failure::Final, BodyError::TooLarge(fail(spec, RequestErrorKind::ResponseTooLarge, detail)))
+        };
+        if let Some(length) = response.content_length().filter(|n| *n > limit) {
+            return Err(too_large(format!("{length} bytes (Content-Length), over")));
+        }
+        let capacity = response.content_length().unwrap_or(0).min(limit);
+        let mut body = bytes::BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        while let Some(chunk) = response.chunk().await.map_err(|e| {
+            let failure = if e.is_timeout() { Failure::Timeout } else { Failure::Transport };
+            (failure, BodyError::Http(e))
+        })? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large("larger than".to_owned()));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+}
+
+/// How reading a body failed: the connection, or the size limit.
+enum BodyError {
+    Http(reqwest::Error),
+    TooLarge(RequestError),
 }
 
 /// What one attempt got back: the facts the pipeline reads from the headers, and the body.
@@ -367,13 +417,8 @@ async fn retry_loop(
                 let Answer { status, request_id: header_id, retry_hint, body } = answer;
                 match crate::envelope::parse(service.envelope, &body) {
                     Some(parsed) => {
-                        let error = ServiceError {
-                            operation: spec.name,
-                            status,
-                            code: parsed.code,
-                            message: parsed.message,
-                            request_id: header_id.or(parsed.request_id),
-                        };
+                        let request_id = header_id.or(parsed.request_id);
+                        let error = ServiceError::new(spec.name, status, parsed.code, parsed.message, request_id);
                         let retryable =
                             is_retryable(Failure::Status { status, code: Some(error.code.as_str()) }, spec.retry);
                         (retryable, Outcome::Service(error), retry_hint)
@@ -416,13 +461,16 @@ pub(crate) fn validation(spec: &OperationSpec, error: ValidationError) -> Reques
 fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -> Result<O::Response, O::Error> {
     let Delivered { answer: Answer { status, request_id: header_id, body, .. }, attempts } = delivered;
     let mut response: O::Response = serde_json::from_slice(&body).map_err(|e| {
+        // The decoder's message may quote a value of the body whole; only its excerpt is kept.
         O::Error::from_request(
             fail(spec, RequestErrorKind::UnexpectedResponse, "response body did not decode")
                 .with_response(status, header_id.clone(), &body)
-                .with_source(e),
+                .with_source(Cause::of(&e)),
         )
     })?;
-    let request_id = header_id.or_else(|| crate::envelope::body_request_id(spec.service.envelope, &body));
+    let request_id = header_id.or_else(|| {
+        crate::envelope::body_request_id(spec.service.envelope, &body).map(|id| bounded(id, EXCERPT_BYTES))
+    });
     *response.meta_mut() = ResponseMeta { status, request_id, attempts };
     Ok(response)
 }

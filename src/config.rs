@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::credentials::Credentials;
-use crate::error::ConfigError;
+use crate::error::{ConfigError, EXCERPT_BYTES, bounded};
 use crate::retry::RetryPolicy;
 use crate::{Provider, Signing};
 
@@ -26,7 +26,14 @@ pub struct Config {
     pub(crate) user_agent: String,
     pub(crate) http: Option<HttpClientBuilder>,
     pub(crate) signing: Option<Signing>,
+    pub(crate) max_response_bytes: u64,
 }
+
+/// The default limit of a response body: 16 MiB. The largest documented answers are list pages
+/// (CBR ListBackups at its maximum page of 1000 backups is about 3 MB; DIS and ActionTrail pages
+/// are far smaller), so a real answer fits five times over, while a hostile or broken server
+/// cannot make one call hold more than this in memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 impl Config {
     /// A configuration for `region` (`cn-hangzhou`, `cn-north-4`, `ap-guangzhou`, ...), with no
@@ -44,6 +51,7 @@ impl Config {
             user_agent: concat!("cloud-task-apis/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             signing: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -105,6 +113,15 @@ impl Config {
         self
     }
 
+    /// The largest response body a call accepts, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB). A larger body is refused while it streams in,
+    /// with [`RequestErrorKind::ResponseTooLarge`](crate::RequestErrorKind::ResponseTooLarge);
+    /// no more than the limit and one network chunk is held.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Sets the `User-Agent`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -163,7 +180,7 @@ impl Endpoint {
     pub(crate) fn resolve(template: &str, config: &Config) -> Result<Self, ConfigError> {
         let Some(custom) = &config.endpoint else {
             if config.region.is_empty() || !config.region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return Err(ConfigError::InvalidRegion(config.region.clone()));
+                return Err(ConfigError::InvalidRegion(bounded(config.region.clone(), EXCERPT_BYTES)));
             }
             let authority = template.replace("{region}", &config.region);
             return Ok(Self { scheme: "https", authority: normalize_authority("https", &authority) });
@@ -172,7 +189,7 @@ impl Endpoint {
             ("https", rest)
         } else if let Some(rest) = custom.strip_prefix("http://") {
             if !config.allow_http {
-                return Err(ConfigError::PlainHttp(custom.clone()));
+                return Err(ConfigError::PlainHttp(bounded(custom.clone(), EXCERPT_BYTES)));
             }
             ("http", rest)
         } else {
@@ -180,7 +197,7 @@ impl Endpoint {
         };
         let authority = rest.trim_end_matches('/');
         if authority.is_empty() || authority.contains(['/', '?', '#', '@', ' ']) {
-            return Err(ConfigError::InvalidEndpoint(custom.clone()));
+            return Err(ConfigError::InvalidEndpoint(bounded(custom.clone(), EXCERPT_BYTES)));
         }
         Ok(Self { scheme, authority: normalize_authority(scheme, authority) })
     }

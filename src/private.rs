@@ -183,13 +183,7 @@ fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
 #[cfg(test)]
 fn decode_example_error<O: Operation>(status: u16, body: &str) -> O::Error {
     match crate::envelope::parse(O::SPEC.service.envelope, body.as_bytes()) {
-        Some(p) => O::Error::from_service(ServiceError {
-            operation: O::SPEC.name,
-            status,
-            code: p.code,
-            message: p.message,
-            request_id: p.request_id,
-        }),
+        Some(p) => O::Error::from_service(ServiceError::new(O::SPEC.name, status, p.code, p.message, p.request_id)),
         None => O::Error::from_request(RequestError::new(
             crate::error::RequestErrorKind::UnexpectedResponse,
             O::SPEC.name,
