@@ -72,6 +72,7 @@ impl ClientHandle {
         if !service.signing.contains(&signing) || token_credentials != (signing == Signing::HuaweiToken) {
             return Err(ConfigError::UnsupportedSigning { service: service.name, signing });
         }
+        check_header_settings(&config, &credentials)?;
         let endpoint = Endpoint::resolve(service.endpoint, &config)?;
         // Signed calls never follow a redirect, whoever made the builder: reqwest would resend
         // every credential header but `Authorization` to the new location.
@@ -222,8 +223,7 @@ impl ClientHandle {
             }
             let (failure, kind, what) = if e.is_builder() {
                 // Nothing was sent; the same values would fail again.
-                let what = "cannot build the HTTP request (a header value such as a credential or the user agent \
-                            holds characters HTTP does not allow)";
+                let what = "cannot build the HTTP request (the URL or a header is not valid HTTP)";
                 (Failure::Unsendable, RequestErrorKind::Config, what.to_owned())
             } else if e.is_timeout() {
                 (Failure::Timeout, RequestErrorKind::Timeout, format!("timed out{reading}"))
@@ -300,6 +300,42 @@ impl ClientHandle {
         }
         Ok(body.freeze())
     }
+}
+
+/// Refuses settings that travel in headers and hold characters HTTP does not allow there, naming
+/// the setting (and showing an excerpt of it unless it is a credential).
+fn check_header_settings(config: &Config, credentials: &Credentials) -> Result<(), ConfigError> {
+    let shown = |what: &str, value: &str| format!("{what} {}", Excerpt(value));
+    let mut settings: Vec<(String, &str)> =
+        vec![(shown("the user agent (Config::user_agent)", &config.user_agent), &config.user_agent)];
+    if let Some(project) = &config.project_id {
+        settings.push((shown("the project id (Config::project_id)", project), project));
+    }
+    let (key_id, token) = match credentials {
+        Credentials::Alibaba { access_key_id, security_token, .. } => {
+            (Some(("the access key id", access_key_id.as_str())), security_token.as_ref())
+        }
+        Credentials::HuaweiAkSk { access_key, security_token, .. } => {
+            (Some(("the access key (AK)", access_key.as_str())), security_token.as_ref())
+        }
+        Credentials::Tencent { secret_id, token, .. } => (Some(("the secret id", secret_id.as_str())), token.as_ref()),
+        Credentials::HuaweiToken { token } => {
+            settings.push(("the IAM token of the credentials".to_owned(), token.expose()));
+            (None, None)
+        }
+    };
+    if let Some((what, id)) = key_id {
+        settings.push((shown(&format!("{what} of the credentials"), id), id));
+    }
+    if let Some(token) = token {
+        settings.push(("the security token of the credentials".to_owned(), token.expose()));
+    }
+    for (setting, value) in settings {
+        if let Some(problem) = crate::wire::header_value_problem(value) {
+            return Err(ConfigError::InvalidHeaderValue { setting, problem });
+        }
+    }
+    Ok(())
 }
 
 /// How reading a body failed: the connection, or the size limit.

@@ -41,6 +41,15 @@ pub enum ConfigError {
     /// The service needs a project id.
     #[error("{0} needs a project id: use Config::project_id or HUAWEICLOUD_SDK_PROJECT_ID")]
     MissingProjectId(&'static str),
+    /// A setting that travels in an HTTP header holds a character HTTP does not allow there.
+    #[error("{setting} cannot be sent in an HTTP header: {problem}")]
+    InvalidHeaderValue {
+        /// The setting, and where it is set (`the user agent (Config::user_agent)`), with a
+        /// bounded excerpt of its value unless it is a credential.
+        setting: String,
+        /// The rule and where the value breaks it.
+        problem: String,
+    },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Http(String),

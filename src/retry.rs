@@ -73,7 +73,7 @@ pub(crate) enum Failure<'a> {
     Timeout,
     /// The provider answered with an error.
     Status { status: u16, code: Option<&'a str> },
-    /// The request could not be built (a header value HTTP does not allow): no attempt can succeed.
+    /// The request could not be built (a URL or header HTTP does not allow): no attempt can succeed.
     Unsendable,
     /// The answer cannot be used and another attempt would get the same: a redirect (never
     /// followed), a body over the size limit.
