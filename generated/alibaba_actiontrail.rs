@@ -105,7 +105,9 @@ pub mod actiontrail {
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 let mut check = crate::__private::Validator::default();
+                check.not_empty("TrailName", &self.trail_name);
                 if let Some(value) = &self.client_token {
+                    check.not_blank("ClientToken", value);
                     check.length("ClientToken", value, None, Some(64));
                     check.ascii("ClientToken", value);
                 }

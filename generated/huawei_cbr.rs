@@ -81,7 +81,8 @@ pub mod cbr {
                 writer.path("operation_log_id", &self.operation_log_id);
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
-                let check = crate::__private::Validator::default();
+                let mut check = crate::__private::Validator::default();
+                check.not_empty("operation_log_id", &self.operation_log_id);
                 check.finish()
             }
         }

@@ -109,7 +109,8 @@ pub mod cls {
                 writer.query("end_time", &self.end_time);
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
-                let check = crate::__private::Validator::default();
+                let mut check = crate::__private::Validator::default();
+                check.not_empty("shipper_id", &self.shipper_id);
                 check.finish()
             }
         }

@@ -559,6 +559,30 @@ async fn invalid_parameters_are_rejected_before_sending() {
     assert_eq!(received(&server).await.len(), 1, "only the valid request was sent");
 }
 
+/// An empty token would be sent as an empty `ClientToken` and the create still retried as if it
+/// were idempotent, which against the real service can start a second job.
+#[tokio::test]
+async fn empty_tokens_and_empty_required_values_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    serve(&server, json(200, &create_example())).await;
+    let client = client(config(&server));
+    for token in ["", " ", "\t \n"] {
+        let error = client.create_delivery_history_job().trail_name("t").client_token(token).send().await.unwrap_err();
+        let (field, rule) = validation_of(&error);
+        assert_eq!(field, "ClientToken", "{token:?}");
+        assert!(rule.contains("empty") && rule.contains("whitespace"), "{rule}");
+        let built = create_delivery_history_job::Builder::default().trail_name("t").client_token(token).build();
+        assert_eq!(built.expect_err("refused by build too").violations()[0].field, "ClientToken");
+    }
+    let error = client.create_delivery_history_job().trail_name("").send().await.unwrap_err();
+    let (field, rule) = validation_of(&error);
+    assert_eq!(field, "TrailName");
+    assert!(rule.contains("must not be empty"), "{rule}");
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+    // A required value of whitespace is the caller's to send (only tokens are held to more).
+    client.create_delivery_history_job().trail_name(" ").send().await.expect("sent");
+}
+
 #[tokio::test]
 async fn secrets_never_appear_in_debug_or_display() {
     let secrets = [SECRET, STS_TOKEN];

@@ -213,6 +213,12 @@ fn validation(f: &Field) -> TokenStream {
         (quote!(value), quote!(value), quote!(*value))
     };
     let mut out = TokenStream::new();
+    if c.not_empty {
+        out.extend(quote!(check.not_empty(#wire, #reference);));
+    }
+    if c.not_blank {
+        out.extend(quote!(check.not_blank(#wire, #reference);));
+    }
     if c.min_length.is_some() || c.max_length.is_some() {
         let (lo, hi) = (optional_len(c.min_length), optional_len(c.max_length));
         out.extend(if is_list {

@@ -105,11 +105,12 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
     let response = ctx.fields(&op.response, &[], diags);
     let errors = error_variants(spec, op, diags);
     let examples = op.examples.iter().map(|ex| example(spec, ex, &errors)).collect();
-    let token_field = op
-        .idempotency_token
-        .as_ref()
-        .and_then(|t| request.iter().find(|f| f.wire_name == t.value))
-        .map(|f| f.rust_name.clone());
+    let mut request = request;
+    let token = op.idempotency_token.as_ref().and_then(|t| request.iter_mut().find(|f| f.wire_name == t.value));
+    let token_field = token.map(|f| {
+        f.constraints.not_blank = true;
+        f.rust_name.clone()
+    });
     let mut doc = DocBuilder::default();
     doc.paragraph(&docs_safe(&op.summary.value)).prose(op.description.as_ref());
     doc.paragraph(&format!(
@@ -183,15 +184,23 @@ impl Ctx<'_> {
                         ParamSource::Caller => &mut doc,
                     };
                 }
+                let ty = self.rust_type(f);
+                let mut constraints = constraints(&f.constraints);
+                // A required string parameter is never sent empty unless its spec says it may be.
+                constraints.not_empty = f.location.is_some()
+                    && f.required.value
+                    && ty == RustType::String
+                    && !f.allow_empty.as_ref().is_some_and(|a| a.value)
+                    && constraints.min_length.is_none_or(|m| m == 0);
                 Field {
                     wire_name: f.name.value.clone(),
                     rust_name,
-                    ty: self.rust_type(f),
+                    ty,
                     required: f.required.value,
                     docs: doc.build(),
                     location: f.location.as_ref().map(|l| l.value),
                     source: f.source.as_ref().map_or(ParamSource::Caller, |s| s.value),
-                    constraints: constraints(&f.constraints),
+                    constraints,
                 }
             })
             .collect()
@@ -346,6 +355,9 @@ fn constraints(c: &model::Constraints) -> Constraints {
         ascii: c.charset.as_ref().is_some_and(|x| x.value == Charset::Ascii),
         alphanumeric: c.charset.as_ref().is_some_and(|x| x.value == Charset::Alphanumeric),
         pattern: c.pattern.as_ref().map(|p| p.value.clone()),
+        // Decided by the field, not the `constraints` key: see `Ctx::fields`.
+        not_empty: false,
+        not_blank: false,
     }
 }
 

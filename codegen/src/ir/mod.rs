@@ -128,6 +128,11 @@ pub struct Constraints {
     pub alphanumeric: bool,
     /// A regular expression the whole value matches.
     pub pattern: Option<String>,
+    /// A required string parameter that may not be empty (its spec has no `allow_empty: true`
+    /// and no `min_length` that says so already).
+    pub not_empty: bool,
+    /// The idempotency token: neither empty nor only whitespace.
+    pub not_blank: bool,
 }
 
 impl Constraints {

@@ -186,6 +186,7 @@ fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field>
     let default = m.get("default").cloned();
     let example = m.get("example").cloned();
     let source = if kind == FieldKind::Param { m.keyword("source", false, diags) } else { None };
+    let allow_empty = if kind == FieldKind::Param { m.bool("allow_empty", false, diags) } else { None };
     let shape = if kind == FieldKind::Field { m.keyword("shape", false, diags) } else { None };
     let rust_name = m.str("rust_name", false, diags);
     let correction = m.get("correction").and_then(|n| correction(n, diags));
@@ -204,6 +205,7 @@ fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field>
         default,
         example,
         source,
+        allow_empty,
         shape,
         rust_name,
         correction,

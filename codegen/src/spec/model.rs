@@ -171,6 +171,8 @@ pub struct Field {
     pub example: Option<Node>,
     /// `source` (parameters only).
     pub source: Option<Spanned<ParamSource>>,
+    /// `allow_empty` (parameters only).
+    pub allow_empty: Option<Spanned<bool>>,
     /// `shape` (fields only).
     pub shape: Option<Spanned<Shape>>,
     /// `rust_name`.
