@@ -12,6 +12,7 @@ pub mod actiontrail {
         api_version: Some("2020-07-06"),
         protocol: crate::__private::Protocol::Rpc,
         endpoint: "actiontrail.{region}.aliyuncs.com",
+        endpoints: &[],
         signing: &[crate::Signing::Acs3HmacSha256, crate::Signing::RpcHmacSha1],
         envelope: crate::__private::Envelope::Alibaba,
         request_id_header: "x-acs-request-id",

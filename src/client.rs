@@ -73,7 +73,7 @@ impl ClientHandle {
             return Err(ConfigError::UnsupportedSigning { service: service.name, signing });
         }
         check_header_settings(&config, &credentials)?;
-        let endpoint = Endpoint::resolve(service.endpoint, &config)?;
+        let endpoint = Endpoint::of(service, &config)?;
         // Signed calls never follow a redirect, whoever made the builder: reqwest would resend
         // every credential header but `Authorization` to the new location.
         let http = match &config.http {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::credentials::Credentials;
 use crate::error::{ConfigError, EXCERPT_BYTES, bounded};
 use crate::retry::RetryPolicy;
+use crate::wire::ServiceSpec;
 use crate::{Provider, Signing};
 
 /// How to reach and authenticate with a service. An owned builder:
@@ -19,6 +20,7 @@ pub struct Config {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) project_id: Option<String>,
     pub(crate) endpoint: Option<String>,
+    pub(crate) named_endpoint: Option<String>,
     pub(crate) allow_http: bool,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
@@ -44,6 +46,7 @@ impl Config {
             credentials: None,
             project_id: None,
             endpoint: None,
+            named_endpoint: None,
             allow_http: false,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
@@ -86,6 +89,15 @@ impl Config {
     /// proxies, VPC endpoints and tests.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Sends requests to one of the service's named endpoints instead of its default host, such
+    /// as `internal` for Tencent CLS's intranet domain (each service's documentation lists its
+    /// names). A service without that name refuses the configuration; an [`endpoint`](Self::endpoint)
+    /// override cannot be combined with it.
+    pub fn named_endpoint(mut self, name: impl Into<String>) -> Self {
+        self.named_endpoint = Some(name.into());
         self
     }
 
@@ -176,7 +188,28 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// The endpoint for a service's host template, or the configured override.
+    /// The endpoint of `service`: the configured override, the named endpoint chosen, or the
+    /// default host template.
+    pub(crate) fn of(service: &ServiceSpec, config: &Config) -> Result<Self, ConfigError> {
+        let template = match (&config.named_endpoint, &config.endpoint) {
+            (None, _) => service.endpoint,
+            (Some(_), Some(_)) => return Err(ConfigError::EndpointConflict),
+            (Some(name), None) => match service.endpoints.iter().find(|e| e.name == name) {
+                Some(named) => named.host,
+                None => {
+                    let known: Vec<&str> = service.endpoints.iter().map(|e| e.name).collect();
+                    return Err(ConfigError::UnknownEndpoint {
+                        service: service.name,
+                        name: bounded(name.clone(), EXCERPT_BYTES),
+                        known: if known.is_empty() { "none".to_owned() } else { known.join(", ") },
+                    });
+                }
+            },
+        };
+        Self::resolve(template, config)
+    }
+
+    /// The endpoint for a host template, or the configured override.
     pub(crate) fn resolve(template: &str, config: &Config) -> Result<Self, ConfigError> {
         let Some(custom) = &config.endpoint else {
             if config.region.is_empty() || !config.region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
@@ -218,6 +251,22 @@ fn normalize_authority(scheme: &str, authority: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The legacy CLS host answers only inside Tencent's network: the default is the public
+    /// host, and the intranet one is chosen by name, from the spec.
+    #[cfg(feature = "tencent")]
+    #[test]
+    fn named_endpoints_come_from_the_service_spec() {
+        let cls = &crate::tencent::cls::SERVICE;
+        let e = Endpoint::of(cls, &Config::new("ap-guangzhou")).expect("default");
+        assert_eq!(e.authority, "ap-guangzhou.cls.tencentcs.com");
+        let e = Endpoint::of(cls, &Config::new("ap-guangzhou").named_endpoint("internal")).expect("internal");
+        assert_eq!(e.authority, "ap-guangzhou.cls.tencentyun.com");
+        let unknown = Endpoint::of(cls, &Config::new("ap-guangzhou").named_endpoint("intranet")).expect_err("unknown");
+        assert_eq!(unknown.to_string(), "cls has no endpoint named \"intranet\" (its named endpoints: internal)");
+        let both = Config::new("ap-guangzhou").named_endpoint("internal").endpoint("example.com");
+        assert_eq!(Endpoint::of(cls, &both), Err(ConfigError::EndpointConflict));
+    }
 
     #[test]
     fn endpoints_from_template_and_overrides() {

@@ -27,6 +27,19 @@ pub enum ConfigError {
     /// The endpoint override is not a host or URL (the value, excerpted when long).
     #[error("endpoint {0:?} is not a host[:port] or an http(s) URL without a path")]
     InvalidEndpoint(String),
+    /// The named endpoint is not one of the service's.
+    #[error("{service} has no endpoint named {name:?} (its named endpoints: {known})")]
+    UnknownEndpoint {
+        /// The service.
+        service: &'static str,
+        /// The name asked for (excerpted when long).
+        name: String,
+        /// The names it has.
+        known: String,
+    },
+    /// Both an endpoint override and a named endpoint were configured.
+    #[error("Config::endpoint and Config::named_endpoint both choose the host; set only one")]
+    EndpointConflict,
     /// A plain-HTTP endpoint without `allow_http` (the value, excerpted when long).
     #[error("endpoint {0:?} is plain HTTP; call Config::allow_http(true) to allow it")]
     PlainHttp(String),

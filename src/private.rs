@@ -14,7 +14,9 @@ use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
 pub use crate::value::{Key, missing_field};
 pub use crate::waiter::wait;
-pub use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
+pub use crate::wire::{
+    Envelope, Method, NamedEndpoint, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec,
+};
 pub use crate::{
     __impl_deserialize as impl_deserialize, __impl_int_enum as impl_int_enum,
     __impl_operation_error as impl_operation_error, __impl_response_body as impl_response_body,

@@ -78,12 +78,24 @@ pub struct ServiceSpec {
     pub protocol: Protocol,
     /// Host template with `{region}`.
     pub endpoint: &'static str,
+    /// Other hosts a caller may choose with `Config::named_endpoint`.
+    pub endpoints: &'static [NamedEndpoint],
     /// Accepted signers, the default first.
     pub signing: &'static [Signing],
     /// Error body format.
     pub envelope: Envelope,
     /// Response header carrying the request id.
     pub request_id_header: &'static str,
+}
+
+/// A host of a service that a caller may choose by name instead of the default (an intranet
+/// domain, say), from the service's `endpoints`.
+#[derive(Debug)]
+pub struct NamedEndpoint {
+    /// The name callers pass to `Config::named_endpoint`.
+    pub name: &'static str,
+    /// Host template with `{region}`.
+    pub host: &'static str,
 }
 
 /// Static facts of an operation, generated from its spec.

@@ -48,6 +48,16 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         s.api_version.as_ref().map_or_else(|| "REST API".to_owned(), |v| format!("API version {}", v.value))
     ));
     doc.prose(s.description.as_ref());
+    if !s.endpoints.is_empty() {
+        doc.paragraph(&format!("Endpoint: `{}` by default.", s.endpoint.value));
+        for e in &s.endpoints {
+            let about = e.description.as_ref().map(|d| format!(" {}", docs_safe(&d.value))).unwrap_or_default();
+            doc.paragraph(&format!(
+                "Endpoint `{}` (`Config::named_endpoint(\"{}\")`): `{}`.{about}",
+                e.name.value, e.name.value, e.host.value
+            ));
+        }
+    }
     let mut files = vec![sources.get(s.file).path.clone()];
     files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
     Service {
@@ -57,6 +67,7 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         api_version: s.api_version.as_ref().map(|v| v.value.clone()),
         protocol: s.protocol.value,
         endpoint: s.endpoint.value.clone(),
+        endpoints: s.endpoints.iter().map(|e| (e.name.value.clone(), e.host.value.clone())).collect(),
         signing: s.signing.iter().map(|x| x.value).collect(),
         envelope: s.error_envelope.value,
         request_id_header: s.request_id_header.value.clone(),

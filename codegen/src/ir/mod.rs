@@ -37,6 +37,8 @@ pub struct Service {
     pub protocol: Protocol,
     /// Host template with `{region}`.
     pub endpoint: String,
+    /// Other hosts a caller may choose by name: `(name, host template)`.
+    pub endpoints: Vec<(String, String)>,
     /// Accepted signers, the default first.
     pub signing: Vec<Signing>,
     /// Error body format.

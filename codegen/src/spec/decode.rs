@@ -3,8 +3,8 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 use crate::spec::model::{
-    Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc, Pagination,
-    ServiceDoc, SourceNote, TypeDef, Waiter,
+    Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, NamedEndpoint, OperationDoc,
+    Pagination, ServiceDoc, SourceNote, TypeDef, Waiter,
 };
 use crate::spec::reader::{MapReader, wrong_kind};
 use crate::spec::yaml::{Node, Value};
@@ -56,6 +56,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let api_version = m.str("api_version", false, diags);
     let protocol = m.keyword("protocol", true, diags);
     let endpoint = m.str("endpoint", true, diags);
+    let endpoints = m.list("endpoints", false, diags, named_endpoint);
     let signing_span = m.get("signing").map_or(m.span(), Node::head);
     let signing = m.list("signing", true, diags, |n, d| crate::spec::reader::keyword(n, "signing", d));
     let error_envelope = m.keyword("error_envelope", true, diags);
@@ -76,6 +77,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         api_version,
         protocol: protocol?,
         endpoint: endpoint?,
+        endpoints,
         signing,
         signing_span,
         error_envelope: error_envelope?,
@@ -343,6 +345,15 @@ fn authorization(node: &Node, diags: &mut Diagnostics) -> Option<Authorization> 
     let resource_type = m.str("resource_type", false, diags);
     m.finish(diags);
     Some(Authorization { action: action?, access_level, resource_type })
+}
+
+fn named_endpoint(node: &Node, diags: &mut Diagnostics) -> Option<NamedEndpoint> {
+    let mut m = MapReader::new(node, "a named endpoint", diags)?;
+    let name = m.str("name", true, diags);
+    let host = m.str("host", true, diags);
+    let description = m.str("description", false, diags);
+    m.finish(diags);
+    Some(NamedEndpoint { name: name?, host: host?, description })
 }
 
 fn source_note(node: &Node, diags: &mut Diagnostics) -> Option<SourceNote> {

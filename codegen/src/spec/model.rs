@@ -302,6 +302,17 @@ pub struct SourceNote {
     pub source: Spanned<String>,
 }
 
+/// An entry of `endpoints`: a host a caller may choose instead of `endpoint`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedEndpoint {
+    /// `name`.
+    pub name: Spanned<String>,
+    /// `host`.
+    pub host: Spanned<String>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+}
+
 /// A `service.yaml`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceDoc {
@@ -321,6 +332,8 @@ pub struct ServiceDoc {
     pub protocol: Spanned<Protocol>,
     /// `endpoint`.
     pub endpoint: Spanned<String>,
+    /// `endpoints`.
+    pub endpoints: Vec<NamedEndpoint>,
     /// `signing`.
     pub signing: Vec<Spanned<Signing>>,
     /// Where `signing` was written (the list, or the mapping if it is missing).
