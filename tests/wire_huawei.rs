@@ -410,7 +410,7 @@ async fn a_token_that_cannot_be_a_header_is_refused_when_the_client_is_built() {
     // A token read from a file with its line break.
     let token = format!("{IAM_TOKEN}\n");
     let config = config(&server).credentials(Credentials::huawei_token(token)).retry(fast_retry().max_attempts(3));
-    let error = dis::Client::new(config).err().expect("refused before any call");
+    let error = dis::Client::new(config).expect_err("refused before any call");
     assert!(matches!(error, cloud_task_apis::ConfigError::InvalidHeaderValue { .. }), "{error:?}");
     let shown = error.to_string();
     assert!(shown.contains("IAM token") && shown.contains("HTTP header"), "{shown}");

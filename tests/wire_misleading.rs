@@ -97,13 +97,11 @@ fn a_line_break_in_a_setting_names_the_setting() {
     }
     let tencent = Credentials::tencent("AKID", "key").with_security_token("cls-secret\r\n");
     let error = cloud_task_apis::tencent::cls::Client::new(Config::new("ap-guangzhou").credentials(tencent))
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(error.to_string().contains("security token"), "{error}");
     assert_no_secret(&format!("{error} {error:?}"), &["cls-secret"]);
     let alibaba = Credentials::alibaba("LTAI\n", "key");
     let error = cloud_task_apis::alibaba::actiontrail::Client::new(Config::new("cn-hangzhou").credentials(alibaba))
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(error.to_string().contains("access key id"), "{error}");
 }

@@ -6,8 +6,8 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
-    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, Pagination, RustType, Service, Step, Struct,
-    Variant, Waiter, WireValue,
+    Api, Constraints, EmptyRule, Enum, ErrorVariant, Example, Field, Operation, Pagination, RustType, Service, Step,
+    Struct, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
 use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape};
@@ -119,7 +119,7 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
     let mut request = request;
     let token = op.idempotency_token.as_ref().and_then(|t| request.iter_mut().find(|f| f.wire_name == t.value));
     let token_field = token.map(|f| {
-        f.constraints.not_blank = true;
+        f.constraints.empty = EmptyRule::NotBlank;
         f.rust_name.clone()
     });
     let mut doc = DocBuilder::default();
@@ -198,11 +198,14 @@ impl Ctx<'_> {
                 let ty = self.rust_type(f);
                 let mut constraints = constraints(&f.constraints);
                 // A required string parameter is never sent empty unless its spec says it may be.
-                constraints.not_empty = f.location.is_some()
+                if f.location.is_some()
                     && f.required.value
                     && ty == RustType::String
                     && !f.allow_empty.as_ref().is_some_and(|a| a.value)
-                    && constraints.min_length.is_none_or(|m| m == 0);
+                    && constraints.min_length.is_none_or(|m| m == 0)
+                {
+                    constraints.empty = EmptyRule::NotEmpty;
+                }
                 Field {
                     wire_name: f.name.value.clone(),
                     rust_name,
@@ -367,8 +370,7 @@ fn constraints(c: &model::Constraints) -> Constraints {
         alphanumeric: c.charset.as_ref().is_some_and(|x| x.value == Charset::Alphanumeric),
         pattern: c.pattern.as_ref().map(|p| p.value.clone()),
         // Decided by the field, not the `constraints` key: see `Ctx::fields`.
-        not_empty: false,
-        not_blank: false,
+        empty: EmptyRule::Allowed,
     }
 }
 

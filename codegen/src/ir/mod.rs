@@ -130,11 +130,20 @@ pub struct Constraints {
     pub alphanumeric: bool,
     /// A regular expression the whole value matches.
     pub pattern: Option<String>,
-    /// A required string parameter that may not be empty (its spec has no `allow_empty: true`
-    /// and no `min_length` that says so already).
-    pub not_empty: bool,
+    /// Whether an empty value is refused.
+    pub empty: EmptyRule,
+}
+
+/// Whether a string parameter may be empty.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EmptyRule {
+    /// Anything goes (optional parameters, `allow_empty: true`, or a `min_length` that checks it).
+    #[default]
+    Allowed,
+    /// A required string parameter: not empty.
+    NotEmpty,
     /// The idempotency token: neither empty nor only whitespace.
-    pub not_blank: bool,
+    NotBlank,
 }
 
 impl Constraints {
