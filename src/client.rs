@@ -455,8 +455,7 @@ async fn retry_loop(
                     Some(parsed) => {
                         let request_id = header_id.or(parsed.request_id);
                         let error = ServiceError::new(spec.name, status, parsed.code, parsed.message, request_id);
-                        let retryable =
-                            is_retryable(Failure::Status { status, code: Some(error.code.as_str()) }, spec.retry);
+                        let retryable = is_retryable(Failure::Status { status, code: Some(error.code()) }, spec.retry);
                         (retryable, Outcome::Service(error), retry_hint)
                     }
                     None => {

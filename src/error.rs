@@ -116,13 +116,16 @@ impl fmt::Display for ValidationError {
 impl std::error::Error for ValidationError {}
 
 /// What the provider said when it refused a request.
+///
+/// Built only through [`ServiceError::new`], which bounds every outside value: the fields are
+/// private even to the crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceError {
-    pub(crate) operation: &'static str,
-    pub(crate) status: u16,
-    pub(crate) code: String,
-    pub(crate) message: String,
-    pub(crate) request_id: Option<String>,
+    operation: &'static str,
+    status: u16,
+    code: String,
+    message: String,
+    request_id: Option<String>,
 }
 
 impl ServiceError {
