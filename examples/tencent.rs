@@ -3,14 +3,15 @@
 //! ```text
 //! export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...
 //! export TENCENTCLOUD_REGION=ap-guangzhou              # optional, this is the default
-//! export CLS_ENDPOINT=ap-guangzhou.cls.tencentcs.com   # optional: the public host
+//! export CLS_INTERNAL=1                               # optional: the intranet host
 //! cargo run --example tencent -- <shipper-id>          # or CLS_SHIPPER_ID=...
 //! cargo run --example tencent -- <shipper-id> "2024-05-01 00:00:00" "2024-05-01 23:59:59"
 //! ```
 //!
-//! Times are Beijing time (UTC+8); CLS answers for the last three days only. The default host,
-//! `<region>.cls.tencentyun.com`, is reachable from Tencent Cloud machines in the region only;
-//! elsewhere set `CLS_ENDPOINT` to the public `<region>.cls.tencentcs.com`.
+//! Times are Beijing time (UTC+8); CLS answers for the last three days only. The default host is
+//! the public `<region>.cls.tencentcs.com`; on Tencent Cloud machines in the region,
+//! `CLS_INTERNAL=1` chooses the intranet `<region>.cls.tencentyun.com` (the spec's `internal`
+//! endpoint), which does not resolve anywhere else.
 //! `TENCENTCLOUD_TOKEN` adds the token of temporary credentials.
 
 use std::error::Error;
@@ -42,8 +43,8 @@ async fn run() -> Result<(), Box<dyn Error>> {
 
     let region = std::env::var("TENCENTCLOUD_REGION").unwrap_or_else(|_| "ap-guangzhou".to_owned());
     let mut config = Config::from_env(Provider::Tencent, region)?;
-    if let Some(endpoint) = std::env::var("CLS_ENDPOINT").ok().filter(|v| !v.is_empty()) {
-        config = config.endpoint(endpoint);
+    if std::env::var("CLS_INTERNAL").is_ok_and(|v| v == "1") {
+        config = config.named_endpoint("internal");
     }
     let response = Client::new(config)?
         .list_shipping_tasks()

@@ -12,6 +12,7 @@ pub mod actiontrail {
         api_version: Some("2020-07-06"),
         protocol: crate::__private::Protocol::Rpc,
         endpoint: "actiontrail.{region}.aliyuncs.com",
+        endpoints: &[],
         signing: &[crate::Signing::Acs3HmacSha256, crate::Signing::RpcHmacSha1],
         envelope: crate::__private::Envelope::Alibaba,
         request_id_header: "x-acs-request-id",
@@ -166,7 +167,9 @@ pub mod actiontrail {
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 let mut check = crate::__private::Validator::default();
+                check.not_empty("TrailName", &self.trail_name);
                 if let Some(value) = &self.client_token {
+                    check.not_blank("ClientToken", value);
                     check.length("ClientToken", value, None, Some(64));
                     check.ascii("ClientToken", value);
                 }

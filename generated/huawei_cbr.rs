@@ -12,6 +12,7 @@ pub mod cbr {
         api_version: None,
         protocol: crate::__private::Protocol::Rest,
         endpoint: "cbr.{region}.myhuaweicloud.com",
+        endpoints: &[],
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::Huawei,
         request_id_header: "X-Request-Id",
@@ -108,7 +109,8 @@ pub mod cbr {
                 writer.path("operation_log_id", &self.operation_log_id);
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
-                let check = crate::__private::Validator::default();
+                let mut check = crate::__private::Validator::default();
+                check.not_empty("operation_log_id", &self.operation_log_id);
                 check.finish()
             }
         }
@@ -739,6 +741,7 @@ pub mod cbr {
             >(
                 &[
                     "{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039+00:00\",\"ended_at\":\"2019-05-23T14:35:23.511+00:00\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007+00:00\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584+00:00\"}}",
+                    "{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039902\",\"ended_at\":\"2019-05-23T14:35:23.511094\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007210\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584117\"}}",
                 ],
             );
         }

@@ -12,6 +12,7 @@ pub mod dis {
         api_version: None,
         protocol: crate::__private::Protocol::Rest,
         endpoint: "dis.{region}.myhuaweicloud.com",
+        endpoints: &[],
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::HuaweiDis,
         request_id_header: "X-Request-Id",

@@ -4,6 +4,10 @@
 /// Cloud Log Service (REST API).
 ///
 /// Tencent Cloud CLS (Cloud Log Service), legacy REST API (no longer updated; its API 3.0 equivalent is DescribeShipperTasks). Requests are signed with q-sign-algorithm=sha1.
+///
+/// Endpoint: `{region}.cls.tencentcs.com` by default.
+///
+/// Endpoint `internal` (`Config::named_endpoint("internal")`): `{region}.cls.tencentyun.com`. The intranet domain, reachable only from a VPC or CVM in the same region (it does not resolve outside Tencent Cloud's network).
 pub mod cls {
     /// Wire facts of this service, from its `service.yaml`.
     pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
@@ -11,7 +15,13 @@ pub mod cls {
         name: "cls",
         api_version: None,
         protocol: crate::__private::Protocol::Rest,
-        endpoint: "{region}.cls.tencentyun.com",
+        endpoint: "{region}.cls.tencentcs.com",
+        endpoints: &[
+            crate::__private::NamedEndpoint {
+                name: "internal",
+                host: "{region}.cls.tencentyun.com",
+            },
+        ],
         signing: &[crate::Signing::TencentQSignSha1],
         envelope: crate::__private::Envelope::TencentCls,
         request_id_header: "x-cls-requestid",
@@ -164,7 +174,8 @@ pub mod cls {
                 writer.query("end_time", &self.end_time);
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
-                let check = crate::__private::Validator::default();
+                let mut check = crate::__private::Validator::default();
+                check.not_empty("shipper_id", &self.shipper_id);
                 check.finish()
             }
         }

@@ -127,6 +127,7 @@ mod tests {
         api_version: None,
         protocol: Protocol::Rest,
         endpoint: "probe.{region}.example.com",
+        endpoints: &[],
         signing: &[crate::Signing::HuaweiToken],
         envelope: Envelope::Huawei,
         request_id_header: "X-Request-Id",

@@ -52,7 +52,7 @@ pub mod __private;
 
 pub use builder::Builder;
 pub use client::ClientHandle;
-pub use config::Config;
+pub use config::{Config, DEFAULT_MAX_RESPONSE_BYTES};
 pub use credentials::{Credentials, Secret};
 pub use error::{ConfigError, RequestError, RequestErrorKind, ResponseMeta, ServiceError, ValidationError, Violation};
 pub use paginate::Paginator;

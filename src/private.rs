@@ -17,7 +17,7 @@ pub use crate::validate::Validator;
 pub use crate::value::{Key, missing_field};
 pub use crate::waiter::wait;
 pub use crate::wire::{
-    Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,
+    Envelope, Method, NamedEndpoint, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,
 };
 pub use crate::{
     __impl_common_error as impl_common_error, __impl_deserialize as impl_deserialize, __impl_int_enum as impl_int_enum,

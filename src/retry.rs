@@ -73,8 +73,11 @@ pub(crate) enum Failure<'a> {
     Timeout,
     /// The provider answered with an error.
     Status { status: u16, code: Option<&'a str> },
-    /// The request could not be built (a header value HTTP does not allow): no attempt can succeed.
+    /// The request could not be built (a URL or header HTTP does not allow): no attempt can succeed.
     Unsendable,
+    /// The answer cannot be used and another attempt would get the same: a redirect (never
+    /// followed), a body over the size limit.
+    Final,
 }
 
 /// Whether a failure may succeed on another attempt, given the operation's safety.
@@ -104,7 +107,7 @@ pub(crate) fn is_retryable(failure: Failure<'_>, safety: RetrySafety) -> bool {
     }
     match failure {
         Failure::Transport | Failure::Timeout => true,
-        Failure::Unsendable => false,
+        Failure::Unsendable | Failure::Final => false,
         Failure::Status { status, code } => {
             matches!(status, 500 | 502 | 503 | 504)
                 || code.is_some_and(|c| c == "ServiceUnavailable" || c == "InternalError")
@@ -135,6 +138,7 @@ mod tests {
         assert!(is_retryable(Failure::Timeout, RetrySafety::Read));
         assert!(!is_retryable(Failure::Transport, RetrySafety::Unsafe));
         assert!(!is_retryable(Failure::Unsendable, RetrySafety::Read));
+        assert!(!is_retryable(Failure::Final, RetrySafety::Read));
     }
 
     #[test]

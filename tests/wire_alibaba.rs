@@ -121,6 +121,8 @@ fn assert_acs3_headers(req: &Request, action: &str) {
     assert_recent_utc(header(req, "x-acs-date"));
     assert_hex32(header(req, "x-acs-signature-nonce"));
     assert!(!has_header(req, "content-type"), "no body, so no content type");
+    // Every official SDK sends it on a body-less POST; some gateways answer 411 without it.
+    assert_eq!(header(req, "content-length"), "0");
     assert!(!has_header(req, "x-acs-security-token"));
     assert_eq!(
         acs3_auth(req).signed_headers,
@@ -154,6 +156,7 @@ fn assert_rpc_params(req: &Request, action: &str) {
     assert!(!has_header(req, "authorization"), "V1 signs in the query");
     assert!(!has_header(req, "x-acs-signature-nonce"));
     assert!(req.body.is_empty());
+    assert_eq!(header(req, "content-length"), "0");
     assert_rfc3986_query(req);
 }
 
@@ -559,6 +562,30 @@ async fn invalid_parameters_are_rejected_before_sending() {
     // 64 ASCII characters are fine.
     client.create_delivery_history_job().trail_name("t").client_token("y".repeat(64)).send().await.expect("valid");
     assert_eq!(received(&server).await.len(), 1, "only the valid request was sent");
+}
+
+/// An empty token would be sent as an empty `ClientToken` and the create still retried as if it
+/// were idempotent, which against the real service can start a second job.
+#[tokio::test]
+async fn empty_tokens_and_empty_required_values_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    serve(&server, json(200, &create_example())).await;
+    let client = client(config(&server));
+    for token in ["", " ", "\t \n"] {
+        let error = client.create_delivery_history_job().trail_name("t").client_token(token).send().await.unwrap_err();
+        let (field, rule) = validation_of(&error);
+        assert_eq!(field, "ClientToken", "{token:?}");
+        assert!(rule.contains("empty") && rule.contains("whitespace"), "{rule}");
+        let built = create_delivery_history_job::Builder::default().trail_name("t").client_token(token).build();
+        assert_eq!(built.expect_err("refused by build too").violations()[0].field, "ClientToken");
+    }
+    let error = client.create_delivery_history_job().trail_name("").send().await.unwrap_err();
+    let (field, rule) = validation_of(&error);
+    assert_eq!(field, "TrailName");
+    assert!(rule.contains("must not be empty"), "{rule}");
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+    // A required value of whitespace is the caller's to send (only tokens are held to more).
+    client.create_delivery_history_job().trail_name(" ").send().await.expect("sent");
 }
 
 #[tokio::test]

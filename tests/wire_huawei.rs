@@ -433,17 +433,16 @@ async fn dis_task_id_is_checked_before_sending() {
 }
 
 #[tokio::test]
-async fn a_token_that_cannot_be_a_header_is_a_config_error_and_not_retried() {
+async fn a_token_that_cannot_be_a_header_is_refused_when_the_client_is_built() {
     let server = MockServer::start().await;
     serve_dis(&server, json(200, &dis_example())).await;
     // A token read from a file with its line break.
     let token = format!("{IAM_TOKEN}\n");
     let config = config(&server).credentials(Credentials::huawei_token(token)).retry(fast_retry().max_attempts(3));
-    let error = dis_client(config).show_transfer_task_log().task_id(TASK_ID).send().await.expect_err("bad header");
-    let show_transfer_task_log::Error::Request(e) = &error else { panic!("{error:?}") };
-    assert_eq!(e.kind(), RequestErrorKind::Config);
+    let error = dis::Client::new(config).expect_err("refused before any call");
+    assert!(matches!(error, cloud_task_apis::ConfigError::InvalidHeaderValue { .. }), "{error:?}");
     let shown = error.to_string();
-    assert!(shown.contains("header value"), "{shown}");
+    assert!(shown.contains("IAM token") && shown.contains("HTTP header"), "{shown}");
     assert_no_secret(&format!("{shown} {error:?}"), &[IAM_TOKEN]);
     assert_one_line(&shown);
     assert!(received(&server).await.is_empty());

@@ -22,6 +22,7 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
     super::params::check_param_types(op, diags);
     super::params::check_path(op, diags);
     super::params::check_idempotency(op, diags);
+    super::params::check_allow_empty(op, diags);
     // A definition only looks unused when a misspelled `type:` meant it; that error says more.
     if all_resolved {
         warn_unused_definitions(op, diags);

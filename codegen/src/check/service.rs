@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::spec::model::{Protocol, Provider, ServiceSpec, Signing};
+use crate::spec::model::{NamedEndpoint, Protocol, Provider, ServiceSpec, Signing};
+use crate::spec::reader::Spanned;
 
 /// Rule: a provider's services have distinct names (they become sibling modules).
 pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) {
@@ -48,13 +49,10 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 .help(format!("choose another lowercase name, such as `{name}s`")),
         );
     }
-    if !s.endpoint.value.contains("{region}") {
-        diags.push(
-            Diagnostic::error(s.endpoint.span, "endpoint has no `{region}` placeholder")
-                .label("the configured region cannot be applied")
-                .help("write the host with `{region}`, e.g. `cbr.{region}.myhuaweicloud.com`"),
-        );
+    for host in std::iter::once(&s.endpoint).chain(s.endpoints.iter().map(|e| &e.host)) {
+        check_host(host, diags);
     }
+    check_named_endpoints(&s.endpoints, diags);
     if s.protocol.value == Protocol::Rpc && s.api_version.is_none() {
         diags.push(
             Diagnostic::error(s.protocol.span, "`protocol: rpc` needs `api_version`")
@@ -119,6 +117,51 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 Diagnostic::error(when.span, "`success_when` lists no value")
                     .label("every 200 body carrying the field would be an error")
                     .help("list the values that mean success, such as `values: [\"-1\", \"0\"]`"),
+            );
+        }
+    }
+}
+
+/// Rule: a host template is a host name with `{region}` and nothing else: no scheme, path,
+/// port or other placeholder (the client adds the scheme, and signs the host as sent).
+fn check_host(host: &Spanned<String>, diags: &mut Diagnostics) {
+    if !host.value.contains("{region}") {
+        diags.push(
+            Diagnostic::error(host.span, "endpoint has no `{region}` placeholder")
+                .label("the configured region cannot be applied")
+                .help("write the host with `{region}`, e.g. `cbr.{region}.myhuaweicloud.com`"),
+        );
+        return;
+    }
+    let rest = host.value.replace("{region}", "");
+    if let Some(c) = rest.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))) {
+        diags.push(
+            Diagnostic::error(host.span, format!("endpoint `{}` is not a host name", host.value))
+                .label(format!("{c:?} cannot appear in a host name"))
+                .help("write only the host, with `{region}`: no scheme, port or path"),
+        );
+    }
+}
+
+/// Rule: named endpoints have distinct lowercase names (callers pass them to
+/// `Config::named_endpoint`).
+fn check_named_endpoints(endpoints: &[NamedEndpoint], diags: &mut Diagnostics) {
+    let mut seen = BTreeMap::new();
+    for e in endpoints {
+        let name = &e.name.value;
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            diags.push(
+                Diagnostic::error(e.name.span, format!("endpoint name `{name}` is not a lowercase name"))
+                    .label("callers choose the endpoint by this name")
+                    .help("use lowercase letters, digits and `_`, such as `internal`"),
+            );
+        }
+        if let Some(first) = seen.insert(name.clone(), e.name.span) {
+            diags.push(
+                Diagnostic::error(e.name.span, format!("duplicate endpoint name `{name}`"))
+                    .label("second endpoint with this name")
+                    .also(first, "first defined here")
+                    .help("give each endpoint its own name"),
             );
         }
     }

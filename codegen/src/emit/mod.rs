@@ -152,6 +152,10 @@ fn service_spec(service: &Service) -> TokenStream {
         Protocol::Rest => "Rest",
     });
     let endpoint = &service.endpoint;
+    let endpoints = service
+        .endpoints
+        .iter()
+        .map(|(name, host)| quote!(crate::__private::NamedEndpoint { name: #name, host: #host }));
     let signing = service.signing.iter().map(|s| {
         ident(match s {
             Signing::Acs3HmacSha256 => "Acs3HmacSha256",
@@ -184,6 +188,7 @@ fn service_spec(service: &Service) -> TokenStream {
             api_version: #api_version,
             protocol: crate::__private::Protocol::#protocol,
             endpoint: #endpoint,
+            endpoints: &[#(#endpoints),*],
             signing: &[#(crate::Signing::#signing),*],
             envelope: crate::__private::Envelope::#envelope,
             request_id_header: #request_id_header,

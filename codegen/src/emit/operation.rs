@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::types::{enumeration, field_type, object, rename_attr, rust_type};
 use super::{doc, docs, ident};
-use crate::ir::{Field, Idempotency, Method, Operation, ParamIn, RustType};
+use crate::ir::{EmptyRule, Field, Idempotency, Method, Operation, ParamIn, RustType};
 
 /// The module of one operation.
 pub fn operation(op: &Operation) -> TokenStream {
@@ -226,6 +226,11 @@ fn validation(f: &Field) -> TokenStream {
         (quote!(value), quote!(value), quote!(*value))
     };
     let mut out = TokenStream::new();
+    match c.empty {
+        EmptyRule::Allowed => {}
+        EmptyRule::NotEmpty => out.extend(quote!(check.not_empty(#wire, #reference);)),
+        EmptyRule::NotBlank => out.extend(quote!(check.not_blank(#wire, #reference);)),
+    }
     if c.min_length.is_some() || c.max_length.is_some() {
         let (lo, hi) = (optional_len(c.min_length), optional_len(c.max_length));
         out.extend(if is_list {

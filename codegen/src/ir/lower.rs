@@ -6,8 +6,8 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
-    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service, Step,
-    Struct, SuccessWhen, Variant, Waiter, WireValue,
+    Api, Constraints, EmptyRule, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service,
+    Step, Struct, SuccessWhen, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
 use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape, TimeForm};
@@ -53,6 +53,16 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         s.api_version.as_ref().map_or_else(|| "REST API".to_owned(), |v| format!("API version {}", v.value))
     ));
     doc.prose(s.description.as_ref());
+    if !s.endpoints.is_empty() {
+        doc.paragraph(&format!("Endpoint: `{}` by default.", s.endpoint.value));
+        for e in &s.endpoints {
+            let about = e.description.as_ref().map(|d| format!(" {}", docs_safe(&d.value))).unwrap_or_default();
+            doc.paragraph(&format!(
+                "Endpoint `{}` (`Config::named_endpoint(\"{}\")`): `{}`.{about}",
+                e.name.value, e.name.value, e.host.value
+            ));
+        }
+    }
     let mut files = vec![sources.get(s.file).path.clone()];
     files.extend(spec.shared.iter().map(|shared| sources.get(shared.file).path.clone()));
     files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
@@ -63,6 +73,7 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         api_version: s.api_version.as_ref().map(|v| v.value.clone()),
         protocol: s.protocol.value,
         endpoint: s.endpoint.value.clone(),
+        endpoints: s.endpoints.iter().map(|e| (e.name.value.clone(), e.host.value.clone())).collect(),
         signing: s.signing.iter().map(|x| x.value).collect(),
         envelope: s.error_envelope.value,
         request_id_header: s.request_id_header.value.clone(),
@@ -165,11 +176,12 @@ fn operation(
         errors.iter().chain(common).filter(|e| e.code.is_none()).map(|e| e.status).collect();
     status_errors.sort_unstable();
     status_errors.dedup();
-    let token_field = op
-        .idempotency_token
-        .as_ref()
-        .and_then(|t| request.iter().find(|f| f.wire_name == t.value))
-        .map(|f| f.rust_name.clone());
+    let mut request = request;
+    let token = op.idempotency_token.as_ref().and_then(|t| request.iter_mut().find(|f| f.wire_name == t.value));
+    let token_field = token.map(|f| {
+        f.constraints.empty = EmptyRule::NotBlank;
+        f.rust_name.clone()
+    });
     let mut doc = DocBuilder::default();
     doc.paragraph(&docs_safe(&op.summary.value)).prose(op.description.as_ref());
     doc.paragraph(&format!(
@@ -270,15 +282,26 @@ impl Ctx<'_> {
                     };
                 }
                 doc.or_else(UNDESCRIBED);
+                let ty = self.rust_type(f);
+                let mut constraints = constraints(&f.constraints);
+                // A required string parameter is never sent empty unless its spec says it may be.
+                if f.location.is_some()
+                    && f.required.value
+                    && ty == RustType::String
+                    && !f.allow_empty.as_ref().is_some_and(|a| a.value)
+                    && constraints.min_length.is_none_or(|m| m == 0)
+                {
+                    constraints.empty = EmptyRule::NotEmpty;
+                }
                 Field {
                     wire_name: f.name.value.clone(),
                     rust_name,
-                    ty: self.rust_type(f),
+                    ty,
                     required: f.required.value,
                     docs: doc.build(),
                     location: f.location.as_ref().map(|l| l.value),
                     source: f.source.as_ref().map_or(ParamSource::Caller, |s| s.value),
-                    constraints: constraints(&f.constraints),
+                    constraints,
                 }
             })
             .collect()
@@ -468,6 +491,8 @@ fn constraints(c: &model::Constraints) -> Constraints {
         ascii: c.charset.as_ref().is_some_and(|x| x.value == Charset::Ascii),
         alphanumeric: c.charset.as_ref().is_some_and(|x| x.value == Charset::Alphanumeric),
         pattern: c.pattern.as_ref().map(|p| p.value.clone()),
+        // Decided by the field, not the `constraints` key: see `Ctx::fields`.
+        empty: EmptyRule::Allowed,
     }
 }
 

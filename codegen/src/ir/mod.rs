@@ -37,6 +37,8 @@ pub struct Service {
     pub protocol: Protocol,
     /// Host template with `{region}`.
     pub endpoint: String,
+    /// Other hosts a caller may choose by name: `(name, host template)`.
+    pub endpoints: Vec<(String, String)>,
     /// Accepted signers, the default first.
     pub signing: Vec<Signing>,
     /// Error body format.
@@ -144,6 +146,20 @@ pub struct Constraints {
     pub alphanumeric: bool,
     /// A regular expression the whole value matches.
     pub pattern: Option<String>,
+    /// Whether an empty value is refused.
+    pub empty: EmptyRule,
+}
+
+/// Whether a string parameter may be empty.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EmptyRule {
+    /// Anything goes (optional parameters, `allow_empty: true`, or a `min_length` that checks it).
+    #[default]
+    Allowed,
+    /// A required string parameter: not empty.
+    NotEmpty,
+    /// The idempotency token: neither empty nor only whitespace.
+    NotBlank,
 }
 
 impl Constraints {

@@ -187,6 +187,8 @@ pub struct Field {
     pub example: Option<Node>,
     /// `source` (parameters only).
     pub source: Option<Spanned<ParamSource>>,
+    /// `allow_empty` (parameters only).
+    pub allow_empty: Option<Spanned<bool>>,
     /// `shape` (fields only).
     pub shape: Option<Spanned<Shape>>,
     /// `rust_name`.
@@ -341,6 +343,17 @@ pub struct SourceNote {
     pub source: Spanned<String>,
 }
 
+/// An entry of `endpoints`: a host a caller may choose instead of `endpoint`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedEndpoint {
+    /// `name`.
+    pub name: Spanned<String>,
+    /// `host`.
+    pub host: Spanned<String>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+}
+
 /// A `service.yaml`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceDoc {
@@ -360,6 +373,8 @@ pub struct ServiceDoc {
     pub protocol: Spanned<Protocol>,
     /// `endpoint`.
     pub endpoint: Spanned<String>,
+    /// `endpoints`.
+    pub endpoints: Vec<NamedEndpoint>,
     /// `signing`.
     pub signing: Vec<Spanned<Signing>>,
     /// Where `signing` was written (the list, or the mapping if it is missing).
