@@ -13,6 +13,7 @@ use crate::config::{Config, Endpoint};
 use crate::credentials::Credentials;
 use crate::error::{ConfigError, RequestError, RequestErrorKind, ResponseMeta, ServiceError, ValidationError};
 use crate::retry::{Failure, hint, is_retryable};
+use crate::sign::scheme::{Call, scheme};
 use crate::sign::{self, SignableRequest};
 use crate::wire::{OperationSpec, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
@@ -56,17 +57,17 @@ impl ClientHandle {
                 found: provider_name(credentials.provider()),
             });
         }
-        let signing = match (&config.signing, &credentials) {
-            (Some(signing), _) => *signing,
-            (None, Credentials::HuaweiToken { .. }) => Signing::HuaweiToken,
-            (None, _) => service
+        // The chosen signer, or the first one the service lists that these credentials can use.
+        let signing = match config.signing {
+            Some(signing) => signing,
+            None => service
                 .signing
-                .first()
+                .iter()
                 .copied()
-                .ok_or(ConfigError::UnsupportedSigning { service: service.name, signing: Signing::HuaweiToken })?,
+                .find(|s| scheme(*s).accepts(&credentials))
+                .ok_or(ConfigError::CredentialsNotAccepted(service.name))?,
         };
-        let token_credentials = matches!(credentials, Credentials::HuaweiToken { .. });
-        if !service.signing.contains(&signing) || token_credentials != (signing == Signing::HuaweiToken) {
+        if !service.signing.contains(&signing) || !scheme(signing).accepts(&credentials) {
             return Err(ConfigError::UnsupportedSigning { service: service.name, signing });
         }
         let endpoint = Endpoint::resolve(service.endpoint, &config)?;
@@ -92,95 +93,24 @@ impl ClientHandle {
             headers: writer.headers.clone(),
             body: writer.body.clone().unwrap_or_default(),
         };
-        let now = OffsetDateTime::now_utc();
-        let version = spec.service.api_version.unwrap_or_default();
-        match (&inner.credentials, inner.signing) {
-            (Credentials::Alibaba { access_key_id, access_key_secret, security_token }, Signing::RpcHmacSha1) => {
-                // V1 (the official SDK's `do_rpcrequest`): Action, Format and Version join the
-                // parameters in the query; the x-acs-* headers are sent but not signed.
-                req.query.push(("Action".to_owned(), spec.name.to_owned()));
-                req.query.push(("Format".to_owned(), "json".to_owned()));
-                req.query.push(("Version".to_owned(), version.to_owned()));
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("x-acs-action".to_owned(), spec.name.to_owned()));
-                req.headers.push(("x-acs-version".to_owned(), version.to_owned()));
-                req.headers.push(("user-agent".to_owned(), inner.config.user_agent.clone()));
-                sign::rpc_v1::sign(
-                    &mut req,
-                    access_key_id,
-                    access_key_secret.expose(),
-                    security_token.as_ref().map(|s| s.expose()),
-                    now,
-                    &nonce(),
-                );
-            }
-            (Credentials::Alibaba { access_key_id, access_key_secret, security_token }, _) => {
-                // ACS3 (the official SDK's `do_request`): parameters in the query, action and
-                // version in headers, every sent header signed.
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("x-acs-action".to_owned(), spec.name.to_owned()));
-                req.headers.push(("x-acs-version".to_owned(), version.to_owned()));
-                req.headers.push(("accept".to_owned(), "application/json".to_owned()));
-                req.headers.push(("user-agent".to_owned(), inner.config.user_agent.clone()));
-                if !req.body.is_empty() {
-                    req.headers.push(("content-type".to_owned(), "application/json".to_owned()));
-                }
-                sign::acs3::sign(
-                    &mut req,
-                    access_key_id,
-                    access_key_secret.expose(),
-                    security_token.as_ref().map(|s| s.expose()),
-                    now,
-                    &nonce(),
-                );
-            }
-            (Credentials::HuaweiAkSk { access_key, secret_key, security_token }, _) => {
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-                req.headers.push(("User-Agent".to_owned(), inner.config.user_agent.clone()));
-                if let Some(project) = &inner.config.project_id {
-                    req.headers.push(("X-Project-Id".to_owned(), project.clone()));
-                }
-                sign::huawei::sign(
-                    &mut req,
-                    access_key,
-                    secret_key.expose(),
-                    security_token.as_ref().map(|s| s.expose()),
-                    now,
-                );
-            }
-            (Credentials::HuaweiToken { token }, _) => {
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-                req.headers.push(("User-Agent".to_owned(), inner.config.user_agent.clone()));
-                req.headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
-            }
-            (Credentials::Tencent { secret_id, secret_key, token }, _) => {
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("User-Agent".to_owned(), inner.config.user_agent.clone()));
-                if !req.body.is_empty() {
-                    req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-                }
-                // Key time as the official CLS SDKs use it: from a minute ago to five minutes ahead.
-                let start = now.unix_timestamp() - 60;
-                sign::tencent::sign(
-                    &mut req,
-                    secret_id,
-                    secret_key.expose(),
-                    token.as_ref().map(|s| s.expose()),
-                    start,
-                    start + 360,
-                );
-            }
-        }
+        let call = Call {
+            action: spec.name,
+            version: spec.service.api_version.unwrap_or_default(),
+            service: spec.service.signing_name(),
+            user_agent: &inner.config.user_agent,
+            project_id: inner.config.project_id.as_deref(),
+            now: OffsetDateTime::now_utc(),
+            nonce,
+        };
+        req.query.extend(writer.query.iter().cloned());
+        scheme(inner.signing).apply(&mut req, &call, &inner.credentials);
         req
     }
 
-    /// The query string as sent: RFC 3986 for Alibaba and Huawei, form encoding (`+` for a
-    /// space) for Tencent CLS, matching what each signer signed.
+    /// The query string as sent, encoded as the signer signed it (RFC 3986 for Alibaba and
+    /// Huawei, form encoding with `+` for a space for Tencent).
     fn url(&self, req: &SignableRequest) -> String {
-        let encoder =
-            if self.inner.service.provider == Provider::Tencent { sign::encode::form } else { sign::encode::rfc3986 };
+        let encoder = scheme(self.inner.signing).query_encoder();
         let query = sign::encode::query_string(&req.query, encoder);
         let base = format!("{}://{}{}", self.inner.endpoint.scheme, self.inner.endpoint.authority, req.path);
         if query.is_empty() { base } else { format!("{base}?{query}") }

@@ -86,6 +86,16 @@ pub struct ServiceSpec {
     pub request_id_header: &'static str,
 }
 
+impl ServiceSpec {
+    /// The service's name in signatures that carry one (the Tencent API 3.0 credential scope):
+    /// the first label of the default host, as the official SDK's `_service` is that of
+    /// `_endpoint` (`cls` of `cls.tencentcloudapi.com`).
+    #[must_use]
+    pub fn signing_name(&self) -> &'static str {
+        self.endpoint.split('.').next().unwrap_or_default()
+    }
+}
+
 /// Static facts of an operation, generated from its spec.
 #[derive(Debug)]
 pub struct OperationSpec {
