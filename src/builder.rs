@@ -127,9 +127,10 @@ mod tests {
         api_version: None,
         protocol: Protocol::Rest,
         endpoint: "probe.{region}.example.com",
+        endpoints: &[],
         signing: &[crate::Signing::HuaweiToken],
         envelope: Envelope::Huawei,
-        request_id_header: "X-Request-Id",
+        request_id_header: Some("X-Request-Id"),
     };
 
     #[derive(Debug, serde::Deserialize)]

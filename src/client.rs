@@ -15,7 +15,7 @@ use crate::error::{ConfigError, RequestError, RequestErrorKind, ResponseMeta, Se
 use crate::retry::{Failure, hint, is_retryable};
 use crate::sign::scheme::{Call, scheme};
 use crate::sign::{self, SignableRequest};
-use crate::wire::{OperationSpec, RequestWriter, RetrySafety, ServiceSpec};
+use crate::wire::{Envelope, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
 
 /// A configured connection to one service. Generated clients hold one; clones share it.
@@ -70,7 +70,7 @@ impl ClientHandle {
         if !service.signing.contains(&signing) || !scheme(signing).accepts(&credentials) {
             return Err(ConfigError::UnsupportedSigning { service: service.name, signing });
         }
-        let endpoint = Endpoint::resolve(service.endpoint, &config)?;
+        let endpoint = Endpoint::resolve(service, &config)?;
         let http = match &config.http {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
@@ -103,6 +103,9 @@ impl ClientHandle {
             nonce,
         };
         req.query.extend(writer.query.iter().cloned());
+        if spec.service.protocol == Protocol::TencentApi3 {
+            crate::api3::prepare(&mut req, spec.name, call.version, &inner.config.region);
+        }
         scheme(inner.signing).apply(&mut req, &call, &inner.credentials);
         req
     }
@@ -157,7 +160,7 @@ impl ClientHandle {
         let status = response.status().as_u16();
         let headers = response.headers();
         let request_id =
-            headers.get(self.inner.service.request_id_header).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            self.inner.service.request_id_header.and_then(|h| headers.get(h)?.to_str().ok()).map(str::to_owned);
         let retry_hint = hint(headers);
         let body = response.bytes().await.map_err(classify)?;
         Ok(Answer { status, request_id, retry_hint, body })
@@ -267,11 +270,13 @@ async fn retry_loop(
                 if let Some(id) = &answer.request_id {
                     tracing::Span::current().record("request_id", id.as_str());
                 }
-                if (200..300).contains(&answer.status) {
+                let success = (200..300).contains(&answer.status);
+                let in_body = if success { crate::envelope::in_success(service.envelope, &answer.body) } else { None };
+                if success && in_body.is_none() {
                     return Ok(Delivered { answer, attempts: attempt });
                 }
                 let Answer { status, request_id: header_id, retry_hint, body } = answer;
-                match crate::envelope::parse(service.envelope, &body) {
+                match in_body.or_else(|| crate::envelope::parse(service.envelope, &body)) {
                     Some(parsed) => {
                         let error = ServiceError {
                             operation: spec.name,
@@ -321,14 +326,25 @@ pub(crate) fn validation(spec: &OperationSpec, error: ValidationError) -> Reques
 
 fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -> Result<O::Response, O::Error> {
     let Delivered { answer: Answer { status, request_id: header_id, body, .. }, attempts } = delivered;
-    let mut response: O::Response = serde_json::from_slice(&body).map_err(|e| {
-        O::Error::from_request(
-            fail(spec, RequestErrorKind::UnexpectedResponse, "response body did not decode")
-                .with_response(status, header_id.clone(), &body)
-                .with_source(e),
-        )
-    })?;
-    let request_id = header_id.or_else(|| crate::envelope::body_request_id(spec.service.envelope, &body));
+    let undecodable = |detail: &str| {
+        fail(spec, RequestErrorKind::UnexpectedResponse, detail).with_response(status, header_id.clone(), &body)
+    };
+    let (mut response, body_id): (O::Response, Option<String>) = match spec.service.envelope {
+        // Tencent Cloud API 3.0: the fields and the request id are inside `Response`.
+        Envelope::TencentApi3 => {
+            let (inner, id) = crate::api3::unwrap(&body)
+                .map_err(|e| O::Error::from_request(undecodable("response body did not decode").with_source(e)))?;
+            let response = serde_json::from_value(inner)
+                .map_err(|e| O::Error::from_request(undecodable("response body did not decode").with_source(e)))?;
+            (response, id)
+        }
+        envelope => {
+            let response = serde_json::from_slice(&body)
+                .map_err(|e| O::Error::from_request(undecodable("response body did not decode").with_source(e)))?;
+            (response, crate::envelope::body_request_id(envelope, &body))
+        }
+    };
+    let request_id = header_id.or(body_id);
     *response.meta_mut() = ResponseMeta { status, request_id, attempts };
     Ok(response)
 }

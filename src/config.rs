@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
+use crate::wire::ServiceSpec;
 use crate::{Provider, Signing};
 
 /// How to reach and authenticate with a service. An owned builder:
@@ -17,6 +18,7 @@ pub struct Config {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) project_id: Option<String>,
     pub(crate) endpoint: Option<String>,
+    pub(crate) endpoint_choice: Option<String>,
     pub(crate) allow_http: bool,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
@@ -35,6 +37,7 @@ impl Config {
             credentials: None,
             project_id: None,
             endpoint: None,
+            endpoint_choice: None,
             allow_http: false,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
@@ -76,6 +79,15 @@ impl Config {
     /// proxies, VPC endpoints and tests.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Sends requests to one of the other hosts the service declares, by name (its
+    /// `endpoints` in `service.yaml`; for Tencent Cloud API 3.0 CLS: `regional`,
+    /// `cls.{region}.tencentcloudapi.com`, and `international`, `cls.intl.tencentcloudapi.com`).
+    /// An [`endpoint`](Self::endpoint) override wins over the choice.
+    pub fn endpoint_choice(mut self, name: impl Into<String>) -> Self {
+        self.endpoint_choice = Some(name.into());
         self
     }
 
@@ -139,8 +151,24 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// The endpoint for a service's host template, or the configured override.
-    pub(crate) fn resolve(template: &str, config: &Config) -> Result<Self, ConfigError> {
+    /// The endpoint of `service`: the configured override, else the chosen or default host
+    /// with the region filled in.
+    pub(crate) fn resolve(service: &ServiceSpec, config: &Config) -> Result<Self, ConfigError> {
+        let template = match &config.endpoint_choice {
+            None => service.endpoint,
+            Some(name) => service.endpoints.iter().find(|(n, _)| n == name).map(|(_, host)| *host).ok_or_else(|| {
+                ConfigError::UnknownEndpointChoice {
+                    service: service.name,
+                    choice: name.clone(),
+                    known: service.endpoints.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+                }
+            })?,
+        };
+        Self::from_template(template, config)
+    }
+
+    /// The endpoint for a host template, or the configured override.
+    fn from_template(template: &str, config: &Config) -> Result<Self, ConfigError> {
         let Some(custom) = &config.endpoint else {
             if config.region.is_empty() || !config.region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 return Err(ConfigError::InvalidRegion(config.region.clone()));
@@ -185,29 +213,29 @@ mod tests {
     #[test]
     fn endpoints_from_template_and_overrides() {
         let config = Config::new("cn-hangzhou");
-        let e = Endpoint::resolve("actiontrail.{region}.aliyuncs.com", &config).expect("regional");
+        let e = Endpoint::from_template("actiontrail.{region}.aliyuncs.com", &config).expect("regional");
         assert_eq!((e.scheme, e.authority.as_str()), ("https", "actiontrail.cn-hangzhou.aliyuncs.com"));
-        let e = Endpoint::resolve("x.{region}", &config.clone().endpoint("vpc.example.com:8443/")).expect("host");
+        let e = Endpoint::from_template("x.{region}", &config.clone().endpoint("vpc.example.com:8443/")).expect("host");
         assert_eq!((e.scheme, e.authority.as_str()), ("https", "vpc.example.com:8443"));
         assert!(matches!(
-            Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1")),
+            Endpoint::from_template("x", &config.clone().endpoint("http://127.0.0.1:1")),
             Err(ConfigError::PlainHttp(_))
         ));
-        let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true)).expect("http");
+        let e = Endpoint::from_template("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true)).expect("http");
         assert_eq!(e.scheme, "http");
-        assert!(matches!(Endpoint::resolve("x.{region}", &Config::new("../evil")), Err(ConfigError::InvalidRegion(_))));
+        assert!(matches!(Endpoint::from_template("x.{region}", &Config::new("../evil")), Err(ConfigError::InvalidRegion(_))));
         // The authority is signed as the Host header the HTTP client sends: lowercase, without
         // the scheme's default port.
-        let e = Endpoint::resolve("x", &config.clone().endpoint("https://VPC.Example.com:443")).expect("default port");
+        let e = Endpoint::from_template("x", &config.clone().endpoint("https://VPC.Example.com:443")).expect("default port");
         assert_eq!(e.authority, "vpc.example.com");
-        let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:80").allow_http(true)).expect("80");
+        let e = Endpoint::from_template("x", &config.clone().endpoint("http://127.0.0.1:80").allow_http(true)).expect("80");
         assert_eq!(e.authority, "127.0.0.1");
-        let e = Endpoint::resolve("x", &config.clone().endpoint("http://[::1]:8080").allow_http(true)).expect("v6");
+        let e = Endpoint::from_template("x", &config.clone().endpoint("http://[::1]:8080").allow_http(true)).expect("v6");
         assert_eq!(e.authority, "[::1]:8080");
-        let e = Endpoint::resolve("x.{region}.aliyuncs.com", &Config::new("CN-Hangzhou")).expect("region");
+        let e = Endpoint::from_template("x.{region}.aliyuncs.com", &Config::new("CN-Hangzhou")).expect("region");
         assert_eq!(e.authority, "x.cn-hangzhou.aliyuncs.com");
         assert!(matches!(
-            Endpoint::resolve("x", &config.endpoint("https://a/b")),
+            Endpoint::from_template("x", &config.endpoint("https://a/b")),
             Err(ConfigError::InvalidEndpoint(_))
         ));
     }

@@ -42,6 +42,16 @@ pub enum ConfigError {
     /// Huawei IAM token for a service that only takes AK/SK).
     #[error("no signer accepted by {0} can use the configured kind of credentials")]
     CredentialsNotAccepted(&'static str),
+    /// The configuration chose an endpoint the service does not declare.
+    #[error("{service} has no endpoint choice {choice:?} (it declares: {known})")]
+    UnknownEndpointChoice {
+        /// The service.
+        service: &'static str,
+        /// The name chosen.
+        choice: String,
+        /// The names the service declares, comma-separated.
+        known: String,
+    },
     /// The service needs a project id.
     #[error("{0} needs a project id: use Config::project_id or HUAWEICLOUD_SDK_PROJECT_ID")]
     MissingProjectId(&'static str),

@@ -28,6 +28,7 @@
 
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+mod api3;
 mod builder;
 mod client;
 mod config;

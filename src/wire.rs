@@ -13,6 +13,8 @@ pub enum Protocol {
     Rpc,
     /// Method and path per operation.
     Rest,
+    /// Tencent Cloud API 3.0: `POST /` with a JSON body, the action in `X-TC-Action`.
+    TencentApi3,
 }
 
 /// Error body format of a service.
@@ -26,6 +28,8 @@ pub enum Envelope {
     HuaweiDis,
     /// `{errorcode, errormessage}`.
     TencentCls,
+    /// `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`, also inside HTTP 200.
+    TencentApi3,
 }
 
 /// HTTP method.
@@ -76,14 +80,17 @@ pub struct ServiceSpec {
     pub api_version: Option<&'static str>,
     /// Wire protocol.
     pub protocol: Protocol,
-    /// Host template with `{region}`.
+    /// Host template, with `{region}` unless the protocol sends the region itself.
     pub endpoint: &'static str,
+    /// Other hosts the configuration may choose by name ([`crate::Config::endpoint_choice`]).
+    pub endpoints: &'static [(&'static str, &'static str)],
     /// Accepted signers, the default first.
     pub signing: &'static [Signing],
     /// Error body format.
     pub envelope: Envelope,
-    /// Response header carrying the request id.
-    pub request_id_header: &'static str,
+    /// Response header carrying the request id (none when the body carries it: Tencent Cloud
+    /// API 3.0).
+    pub request_id_header: Option<&'static str>,
 }
 
 impl ServiceSpec {

@@ -84,8 +84,9 @@ pub fn utc_date(at: OffsetDateTime) -> Date {
     at.checked_to_offset(UtcOffset::UTC).unwrap_or(at).date()
 }
 
-/// `YYYY-MM-DD`.
-fn iso_date(date: Date) -> String {
+/// `date` as the credential scope writes it: `YYYY-MM-DD`.
+#[must_use]
+pub fn iso_date(date: Date) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }
 

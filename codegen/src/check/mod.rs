@@ -7,6 +7,7 @@
 mod fields;
 mod lifecycle;
 mod params;
+mod protocol;
 mod service;
 mod values;
 
@@ -21,8 +22,11 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
     for spec in services {
         service::check_service(spec, diags);
         service::check_unique_operations(spec, diags);
+        protocol::check_endpoints(spec, diags);
+        protocol::check_tencent_api3_service(spec, diags);
         for op in &spec.operations {
             fields::check_operation(spec, op, diags);
+            protocol::check_tencent_api3_operation(spec, op, diags);
             values::check_examples(spec, op, diags);
             lifecycle::check_waiter(op, diags);
             lifecycle::check_pagination(op, diags);

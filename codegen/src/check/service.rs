@@ -23,9 +23,9 @@ pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) 
 }
 
 /// Rule: the service file is internally consistent: a lowercase identifier (not a keyword) for
-/// a name, an
-/// endpoint with `{region}`, an API version for RPC, signers of its own provider, a
-/// well-formed time zone, an HTTP header name for the request id, and unique error codes with
+/// a name, an API version for RPC, signers of its own provider, a
+/// well-formed time zone, an HTTP header name for the request id (required unless
+/// `tencent_api3`, whose body carries it), and unique error codes with
 /// real statuses.
 pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     let s = &spec.service;
@@ -48,13 +48,6 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 .help(format!("choose another lowercase name, such as `{name}s`")),
         );
     }
-    if !s.endpoint.value.contains("{region}") {
-        diags.push(
-            Diagnostic::error(s.endpoint.span, "endpoint has no `{region}` placeholder")
-                .label("the configured region cannot be applied")
-                .help("write the host with `{region}`, e.g. `cbr.{region}.myhuaweicloud.com`"),
-        );
-    }
     if s.protocol.value == Protocol::Rpc && s.api_version.is_none() {
         diags.push(
             Diagnostic::error(s.protocol.span, "`protocol: rpc` needs `api_version`")
@@ -73,7 +66,7 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
         let owner = match signing.value {
             Signing::Acs3HmacSha256 | Signing::RpcHmacSha1 => Provider::Alibaba,
             Signing::HuaweiSdkHmacSha256 | Signing::HuaweiToken => Provider::Huawei,
-            Signing::TencentQSignSha1 => Provider::Tencent,
+            Signing::TencentQSignSha1 | Signing::TencentTc3HmacSha256 => Provider::Tencent,
         };
         if owner != s.provider.value {
             diags.push(
@@ -95,15 +88,18 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 .help("for Beijing time write \"+08:00\" (quoted)"),
         );
     }
-    if !super::params::is_header_name(&s.request_id_header.value) {
-        diags.push(
-            Diagnostic::error(
-                s.request_id_header.span,
-                format!("`{}` is not an HTTP header name", s.request_id_header.value),
-            )
-            .label("read from the response headers")
-            .help("header names are letters, digits and `-` (such as `X-Request-Id`)"),
-        );
+    match &s.request_id_header {
+        Some(header) if !super::params::is_header_name(&header.value) => diags.push(
+            Diagnostic::error(header.span, format!("`{}` is not an HTTP header name", header.value))
+                .label("read from the response headers")
+                .help("header names are letters, digits and `-` (such as `X-Request-Id`)"),
+        ),
+        None if s.protocol.value != Protocol::TencentApi3 => diags.push(
+            Diagnostic::error(s.protocol.span, "the service does not say where the request id is")
+                .label("`request_id_header` is required for this protocol")
+                .help("add `request_id_header:` with the response header that carries it (such as `X-Request-Id`)"),
+        ),
+        _ => {}
     }
     let mut codes = BTreeMap::new();
     for e in &s.errors {

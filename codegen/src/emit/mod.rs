@@ -107,8 +107,10 @@ fn service_spec(service: &Service) -> TokenStream {
     let protocol = ident(match service.protocol {
         Protocol::Rpc => "Rpc",
         Protocol::Rest => "Rest",
+        Protocol::TencentApi3 => "TencentApi3",
     });
     let endpoint = &service.endpoint;
+    let endpoints = service.endpoints.iter().map(|(name, host)| quote!((#name, #host)));
     let signing = service.signing.iter().map(|s| {
         ident(match s {
             Signing::Acs3HmacSha256 => "Acs3HmacSha256",
@@ -116,6 +118,7 @@ fn service_spec(service: &Service) -> TokenStream {
             Signing::HuaweiSdkHmacSha256 => "HuaweiSdkHmacSha256",
             Signing::HuaweiToken => "HuaweiToken",
             Signing::TencentQSignSha1 => "TencentQSignSha1",
+            Signing::TencentTc3HmacSha256 => "TencentTc3HmacSha256",
         })
     });
     let envelope = ident(match service.envelope {
@@ -123,8 +126,12 @@ fn service_spec(service: &Service) -> TokenStream {
         Envelope::Huawei => "Huawei",
         Envelope::HuaweiDis => "HuaweiDis",
         Envelope::TencentCls => "TencentCls",
+        Envelope::TencentApi3 => "TencentApi3",
     });
-    let request_id_header = &service.request_id_header;
+    let request_id_header = match &service.request_id_header {
+        Some(h) => quote!(Some(#h)),
+        None => quote!(None),
+    };
     quote! {
         /// Wire facts of this service, from its `service.yaml`.
         pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
@@ -133,6 +140,7 @@ fn service_spec(service: &Service) -> TokenStream {
             api_version: #api_version,
             protocol: crate::__private::Protocol::#protocol,
             endpoint: #endpoint,
+            endpoints: &[#(#endpoints),*],
             signing: &[#(crate::Signing::#signing),*],
             envelope: crate::__private::Envelope::#envelope,
             request_id_header: #request_id_header,

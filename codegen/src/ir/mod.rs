@@ -35,14 +35,16 @@ pub struct Service {
     pub api_version: Option<String>,
     /// Wire protocol.
     pub protocol: Protocol,
-    /// Host template with `{region}`.
+    /// Host template (with `{region}` unless the protocol sends the region itself).
     pub endpoint: String,
+    /// Other hosts the configuration may choose, by name.
+    pub endpoints: Vec<(String, String)>,
     /// Accepted signers, the default first.
     pub signing: Vec<Signing>,
     /// Error body format.
     pub envelope: Envelope,
     /// Response header with the request id.
-    pub request_id_header: String,
+    pub request_id_header: Option<String>,
     /// UTC offset of `local_datetime` values, in seconds.
     pub utc_offset_seconds: Option<i32>,
     /// Operations, sorted by wire name.

@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 use crate::spec::model::{
-    Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc, Pagination,
+    Authorization, Constraints, Correction, EndpointChoice, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc, Pagination,
     ServiceDoc, SourceNote, TypeDef, Waiter,
 };
 use crate::spec::reader::{MapReader, wrong_kind};
@@ -56,10 +56,11 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let api_version = m.str("api_version", false, diags);
     let protocol = m.keyword("protocol", true, diags);
     let endpoint = m.str("endpoint", true, diags);
+    let endpoints = m.list("endpoints", false, diags, endpoint_choice);
     let signing_span = m.get("signing").map_or(m.span(), Node::head);
     let signing = m.list("signing", true, diags, |n, d| crate::spec::reader::keyword(n, "signing", d));
     let error_envelope = m.keyword("error_envelope", true, diags);
-    let request_id_header = m.str("request_id_header", true, diags);
+    let request_id_header = m.str("request_id_header", false, diags);
     let time_zone = m.str("time_zone", false, diags);
     let errors = m.list("errors", false, diags, error_def);
     let sources = m.list("sources", false, diags, source_note);
@@ -76,10 +77,11 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         api_version,
         protocol: protocol?,
         endpoint: endpoint?,
+        endpoints,
         signing,
         signing_span,
         error_envelope: error_envelope?,
-        request_id_header: request_id_header?,
+        request_id_header,
         time_zone,
         errors,
         sources,
@@ -341,6 +343,15 @@ fn authorization(node: &Node, diags: &mut Diagnostics) -> Option<Authorization> 
     let resource_type = m.str("resource_type", false, diags);
     m.finish(diags);
     Some(Authorization { action: action?, access_level, resource_type })
+}
+
+fn endpoint_choice(node: &Node, diags: &mut Diagnostics) -> Option<EndpointChoice> {
+    let mut m = MapReader::new(node, "an endpoint choice", diags)?;
+    let name = m.str("name", true, diags);
+    let host = m.str("host", true, diags);
+    let description = m.str("description", false, diags);
+    m.finish(diags);
+    Some(EndpointChoice { name: name?, host: host?, description })
 }
 
 fn source_note(node: &Node, diags: &mut Diagnostics) -> Option<SourceNote> {

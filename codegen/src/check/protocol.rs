@@ -1,0 +1,149 @@
+//! Rules about how a service's protocol, signers, error envelope and endpoints fit together,
+//! and what the Tencent Cloud API 3.0 protocol asks of its operations.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::spec::model::{Envelope, Method, OperationDoc, ParamIn, ParamSource, Protocol, ServiceSpec, Signing};
+use crate::spec::yaml::Value;
+
+/// Rule: `protocol: tencent_api3`, `error_envelope: tencent_api3` and the signer
+/// `tencent_tc3_hmac_sha256` go together (each needs the others), the protocol sends
+/// `X-TC-Version` from `api_version`, and the default host's first label names the product in
+/// the signature's credential scope (`cls` of `cls.tencentcloudapi.com`).
+pub fn check_tencent_api3_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
+    let s = &spec.service;
+    let api3 = s.protocol.value == Protocol::TencentApi3;
+    if api3 != (s.error_envelope.value == Envelope::TencentApi3) {
+        let (span, message) = if api3 {
+            (s.error_envelope.span, format!("`protocol: tencent_api3` answers errors in the `tencent_api3` envelope, not `{}`", s.error_envelope.value.word()))
+        } else {
+            (s.error_envelope.span, format!("`error_envelope: tencent_api3` needs `protocol: tencent_api3`, not `{}`", s.protocol.value.word()))
+        };
+        diags.push(
+            Diagnostic::error(span, message)
+                .label("protocol and error envelope do not match")
+                .also(s.protocol.span, "protocol declared here")
+                .help("write both `protocol: tencent_api3` and `error_envelope: tencent_api3`, or neither"),
+        );
+    }
+    for signing in &s.signing {
+        if (signing.value == Signing::TencentTc3HmacSha256) != api3 {
+            let message = if api3 {
+                format!("`protocol: tencent_api3` is signed with `tencent_tc3_hmac_sha256`, not `{}`", signing.value.word())
+            } else {
+                "`tencent_tc3_hmac_sha256` signs only `protocol: tencent_api3`".to_owned()
+            };
+            diags.push(
+                Diagnostic::error(signing.span, message)
+                    .label("signer does not fit the protocol")
+                    .also(s.protocol.span, "protocol declared here")
+                    .help("Tencent Cloud API 3.0 services list `signing: [tencent_tc3_hmac_sha256]`"),
+            );
+        }
+    }
+    if !api3 {
+        return;
+    }
+    if s.api_version.is_none() {
+        diags.push(
+            Diagnostic::error(s.protocol.span, "`protocol: tencent_api3` needs `api_version`")
+                .label("every call sends `X-TC-Version`")
+                .help("add `api_version: \"YYYY-MM-DD\"` (CLS: \"2020-10-16\")"),
+        );
+    }
+    let product = s.endpoint.value.split('.').next().unwrap_or_default();
+    if product.is_empty() || !product.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        diags.push(
+            Diagnostic::error(s.endpoint.span, format!("`{}` does not start with a product name", s.endpoint.value))
+                .label("the first label names the product in the TC3 credential scope")
+                .help("write the product's default host, such as `cls.tencentcloudapi.com`"),
+        );
+    }
+}
+
+/// Rule: endpoint choices have distinct lowercase names and are hosts (no scheme or path); like
+/// `endpoint`, they need `{region}` unless the protocol sends the region itself
+/// (`tencent_api3`, in `X-TC-Region`).
+pub fn check_endpoints(spec: &ServiceSpec, diags: &mut Diagnostics) {
+    let s = &spec.service;
+    let regional = s.protocol.value != Protocol::TencentApi3;
+    let mut seen = BTreeMap::new();
+    let hosts = std::iter::once(&s.endpoint).chain(s.endpoints.iter().map(|e| &e.host));
+    for host in hosts {
+        if regional && !host.value.contains("{region}") {
+            diags.push(
+                Diagnostic::error(host.span, "endpoint has no `{region}` placeholder")
+                    .label("the configured region cannot be applied")
+                    .help("write the host with `{region}`, e.g. `cbr.{region}.myhuaweicloud.com`"),
+            );
+        }
+        if host.value.is_empty() || host.value.contains(['/', '?', '#', '@', ' ']) {
+            diags.push(
+                Diagnostic::error(host.span, format!("`{}` is not a host", host.value))
+                    .label("expected a host name, with `{region}` where the region goes")
+                    .help("write only the host, without `https://` or a path"),
+            );
+        }
+    }
+    for choice in &s.endpoints {
+        let name = &choice.name.value;
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            diags.push(
+                Diagnostic::error(choice.name.span, format!("endpoint choice `{name}` is not a lowercase name"))
+                    .label("chosen with `Config::endpoint_choice`")
+                    .help("use lowercase letters, digits and `_`, such as `regional` or `international`"),
+            );
+        }
+        if let Some(first) = seen.insert(name.clone(), choice.name.span) {
+            diags.push(
+                Diagnostic::error(choice.name.span, format!("duplicate endpoint choice `{name}`"))
+                    .label("second choice with this name")
+                    .also(first, "first defined here")
+                    .help("give each endpoint choice its own name"),
+            );
+        }
+    }
+}
+
+/// Rule: an operation of a `tencent_api3` service is `POST /` (the action travels in
+/// `X-TC-Action`), its caller's parameters are top-level keys of the JSON body, and its
+/// examples show the object inside `Response` (the envelope is the protocol's).
+pub fn check_tencent_api3_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
+    if spec.service.protocol.value != Protocol::TencentApi3 {
+        return;
+    }
+    if op.method.value != Method::Post || op.path.value != "/" {
+        let span = if op.method.value == Method::Post { op.path.span } else { op.method.span };
+        diags.push(
+            Diagnostic::error(span, format!("`{} {}` in a `tencent_api3` service", op.method.value.word(), op.path.value))
+                .label("Tencent Cloud API 3.0 calls are `POST /`")
+                .also(spec.service.protocol.span, "protocol declared here")
+                .help("write `http: { method: POST, path: / }`; the operation is named by `X-TC-Action`"),
+        );
+    }
+    for param in &op.params {
+        let in_body = param.location.as_ref().is_some_and(|l| l.value == ParamIn::Body);
+        let from_caller = param.source.as_ref().is_none_or(|s| s.value == ParamSource::Caller);
+        if !in_body || !from_caller {
+            let span = param.location.as_ref().map_or(param.name.span, |l| l.span);
+            diags.push(
+                Diagnostic::error(span, format!("parameter `{}` is not a body parameter", param.name.value))
+                    .label("Tencent Cloud API 3.0 sends only a JSON body")
+                    .also(spec.service.protocol.span, "protocol declared here")
+                    .help("declare it `in: body`; the common parameters (action, version, region, time) are the protocol's headers"),
+            );
+        }
+    }
+    for example in &op.examples {
+        if let Value::Map(entries) = &example.body.value
+            && let Some((key, _)) = entries.iter().find(|(k, _)| k.as_str() == Some("Response"))
+        {
+            diags.push(
+                Diagnostic::error(key.span, format!("example `{}` is wrapped in `Response`", example.name.value))
+                    .label("the protocol adds and removes the envelope")
+                    .help("write the object inside `Response` as the example's body"),
+            );
+        }
+    }
+}
