@@ -12,9 +12,10 @@ pub mod actiontrail {
         api_version: Some("2020-07-06"),
         protocol: crate::__private::Protocol::Rpc,
         endpoint: "actiontrail.{region}.aliyuncs.com",
+        endpoints: &[],
         signing: &[crate::Signing::Acs3HmacSha256, crate::Signing::RpcHmacSha1],
         envelope: crate::__private::Envelope::Alibaba,
-        request_id_header: "x-acs-request-id",
+        request_id_header: Some("x-acs-request-id"),
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
@@ -60,6 +61,8 @@ pub mod actiontrail {
     /// Limits: make sure that you have created a single-account trail to deliver events to Simple Log Service by calling the CreateTrail operation. Only one data backfill task can run at a time within an Alibaba Cloud account. This topic provides an example on how to create a data backfill task for a trail named trail-name.
     ///
     /// `POST /` (CreateDeliveryHistoryJob); transcribed from `001_94f07684b338c65b.txt`.
+    ///
+    /// Retries: after a 5xx, a timeout or a broken connection the request is sent again with the same idempotency token, so the provider does the work once.
     ///
     /// Authorization: action `actiontrail:CreateDeliveryHistoryJob`, access level create.
     pub mod create_delivery_history_job {
@@ -210,6 +213,8 @@ pub mod actiontrail {
     /// This topic provides an example on how to query the details of a data backfill task whose ID is 16602. The return result shows that historical events for a trail named trail-name are delivered to Simple Log Service and the task is complete.
     ///
     /// `POST /` (GetDeliveryHistoryJob); transcribed from `000_ad99113170f58f7d.txt`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     ///
     /// Authorization: action `actiontrail:GetDeliveryHistoryJob`, access level get, resource type \*HistoryDeliveryJob.
     pub mod get_delivery_history_job {

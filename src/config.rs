@@ -156,13 +156,15 @@ impl Endpoint {
     pub(crate) fn resolve(service: &ServiceSpec, config: &Config) -> Result<Self, ConfigError> {
         let template = match &config.endpoint_choice {
             None => service.endpoint,
-            Some(name) => service.endpoints.iter().find(|(n, _)| n == name).map(|(_, host)| *host).ok_or_else(|| {
-                ConfigError::UnknownEndpointChoice {
-                    service: service.name,
-                    choice: name.clone(),
-                    known: service.endpoints.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
-                }
-            })?,
+            Some(name) => {
+                service.endpoints.iter().find(|(n, _)| n == name).map(|(_, host)| *host).ok_or_else(|| {
+                    ConfigError::UnknownEndpointChoice {
+                        service: service.name,
+                        choice: name.clone(),
+                        known: service.endpoints.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+                    }
+                })?
+            }
         };
         Self::from_template(template, config)
     }
@@ -221,16 +223,23 @@ mod tests {
             Endpoint::from_template("x", &config.clone().endpoint("http://127.0.0.1:1")),
             Err(ConfigError::PlainHttp(_))
         ));
-        let e = Endpoint::from_template("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true)).expect("http");
+        let e = Endpoint::from_template("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true))
+            .expect("http");
         assert_eq!(e.scheme, "http");
-        assert!(matches!(Endpoint::from_template("x.{region}", &Config::new("../evil")), Err(ConfigError::InvalidRegion(_))));
+        assert!(matches!(
+            Endpoint::from_template("x.{region}", &Config::new("../evil")),
+            Err(ConfigError::InvalidRegion(_))
+        ));
         // The authority is signed as the Host header the HTTP client sends: lowercase, without
         // the scheme's default port.
-        let e = Endpoint::from_template("x", &config.clone().endpoint("https://VPC.Example.com:443")).expect("default port");
+        let e = Endpoint::from_template("x", &config.clone().endpoint("https://VPC.Example.com:443"))
+            .expect("default port");
         assert_eq!(e.authority, "vpc.example.com");
-        let e = Endpoint::from_template("x", &config.clone().endpoint("http://127.0.0.1:80").allow_http(true)).expect("80");
+        let e =
+            Endpoint::from_template("x", &config.clone().endpoint("http://127.0.0.1:80").allow_http(true)).expect("80");
         assert_eq!(e.authority, "127.0.0.1");
-        let e = Endpoint::from_template("x", &config.clone().endpoint("http://[::1]:8080").allow_http(true)).expect("v6");
+        let e =
+            Endpoint::from_template("x", &config.clone().endpoint("http://[::1]:8080").allow_http(true)).expect("v6");
         assert_eq!(e.authority, "[::1]:8080");
         let e = Endpoint::from_template("x.{region}.aliyuncs.com", &Config::new("CN-Hangzhou")).expect("region");
         assert_eq!(e.authority, "x.cn-hangzhou.aliyuncs.com");

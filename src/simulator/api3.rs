@@ -16,10 +16,10 @@
 use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
+use super::TestCredentials;
 use super::auth::{Account, Failure, part, same};
 use super::dispatch::Incoming;
 use super::replies::Reply;
-use super::TestCredentials;
 use crate::sign::{SignableRequest, tc3};
 
 /// How far `X-TC-Timestamp` may be from the simulator's clock.
@@ -32,9 +32,8 @@ pub(crate) fn authenticate(
     creds: &TestCredentials,
     now: OffsetDateTime,
 ) -> Result<Account, Failure> {
-    let invalid = |what: &str| {
-        (200, "AuthFailure.InvalidAuthorization", format!("The Authorization header is invalid: {what}."))
-    };
+    let invalid =
+        |what: &str| (200, "AuthFailure.InvalidAuthorization", format!("The Authorization header is invalid: {what}."));
     let authorization = req.header("authorization").unwrap_or_default();
     let rest = authorization
         .strip_prefix(tc3::ALGORITHM)
@@ -69,7 +68,13 @@ pub(crate) fn authenticate(
         headers: req.headers.clone(),
         body: req.body.clone(),
     };
-    let mismatch = || (200, "AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct.".to_owned());
+    let mismatch = || {
+        (
+            200,
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated. Please check your signature is correct.".to_owned(),
+        )
+    };
     let computed = tc3::signature(&received, service, &creds.tencent_secret_key).ok_or_else(expired)?;
     if product != service || date != tc3::iso_date(tc3::utc_date(at)) || !same(&computed.signature, signature) {
         return Err(mismatch());

@@ -67,10 +67,19 @@ struct Route {
 
 #[derive(Debug, PartialEq, Eq)]
 enum RouteKind {
-    Rpc { action: String, version: Option<String> },
+    Rpc {
+        action: String,
+        version: Option<String>,
+    },
     /// Tencent Cloud API 3.0: `/`, the action in `X-TC-Action` and the version in `X-TC-Version`.
-    Api3 { action: String, version: Option<String> },
-    Rest { method: &'static str, segments: Vec<Segment> },
+    Api3 {
+        action: String,
+        version: Option<String>,
+    },
+    Rest {
+        method: &'static str,
+        segments: Vec<Segment>,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -297,10 +306,16 @@ mod tests {
         let catalog = Catalog::load(embedded()).expect("embedded specs load");
         let names: Vec<String> = catalog.operations().iter().map(OpRef::key).collect();
         assert!(names.contains(&"huawei/cbr/ShowOpLog".to_owned()), "{names:?}");
-        let target = Target { method: "POST", path: "/", action: Some("GetDeliveryHistoryJob"), version: None, tc_action: None, tc_version: None };
+        let target = Target {
+            method: "POST",
+            path: "/",
+            action: Some("GetDeliveryHistoryJob"),
+            version: None,
+            tc_action: None,
+            tc_version: None,
+        };
         assert!(matches!(catalog.route(&target), Routed::Found(op, _) if op.name() == "GetDeliveryHistoryJob"));
-        let target =
-            Target {
+        let target = Target {
             method: "POST",
             path: "/",
             action: Some("GetDeliveryHistoryJob"),
@@ -309,7 +324,14 @@ mod tests {
             tc_version: None,
         };
         assert!(matches!(catalog.route(&target), Routed::WrongVersion(..)));
-        let target = Target { method: "GET", path: "/v3/p1/operation-logs/a%20b", action: None, version: None, tc_action: None, tc_version: None };
+        let target = Target {
+            method: "GET",
+            path: "/v3/p1/operation-logs/a%20b",
+            action: None,
+            version: None,
+            tc_action: None,
+            tc_version: None,
+        };
         match catalog.route(&target) {
             Routed::Found(op, params) => {
                 assert_eq!(op.name(), "ShowOpLog");
@@ -317,7 +339,8 @@ mod tests {
             }
             other => panic!("not routed: {other:?}"),
         }
-        let target = Target { method: "DELETE", path: "/tasks", action: None, version: None, tc_action: None, tc_version: None };
+        let target =
+            Target { method: "DELETE", path: "/tasks", action: None, version: None, tc_action: None, tc_version: None };
         assert!(matches!(catalog.route(&target), Routed::NotFound));
     }
 

@@ -180,8 +180,13 @@ async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<Str
             let request_id = shape.new_request_id();
             let cx = ReplyContext { request_id: &request_id, host, product: &op.service.title.value };
             let code = if shape == Shape::TencentApi3 { "NoSuchVersion" } else { "InvalidVersion" };
-            let reply =
-                replies::error(shape, &cx, 400, code, &format!("Specified parameter Version {version:?} is not valid."));
+            let reply = replies::error(
+                shape,
+                &cx,
+                400,
+                code,
+                &format!("Specified parameter Version {version:?} is not valid."),
+            );
             let header = op.service.request_id_header.as_ref().map(|h| h.value.clone()).unwrap_or_default();
             return (Some(Answer { reply, request_id, request_id_header: header }), None, None);
         }

@@ -16,9 +16,21 @@ pub fn check_tencent_api3_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     let api3 = s.protocol.value == Protocol::TencentApi3;
     if api3 != (s.error_envelope.value == Envelope::TencentApi3) {
         let (span, message) = if api3 {
-            (s.error_envelope.span, format!("`protocol: tencent_api3` answers errors in the `tencent_api3` envelope, not `{}`", s.error_envelope.value.word()))
+            (
+                s.error_envelope.span,
+                format!(
+                    "`protocol: tencent_api3` answers errors in the `tencent_api3` envelope, not `{}`",
+                    s.error_envelope.value.word()
+                ),
+            )
         } else {
-            (s.error_envelope.span, format!("`error_envelope: tencent_api3` needs `protocol: tencent_api3`, not `{}`", s.protocol.value.word()))
+            (
+                s.error_envelope.span,
+                format!(
+                    "`error_envelope: tencent_api3` needs `protocol: tencent_api3`, not `{}`",
+                    s.protocol.value.word()
+                ),
+            )
         };
         diags.push(
             Diagnostic::error(span, message)
@@ -30,7 +42,10 @@ pub fn check_tencent_api3_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     for signing in &s.signing {
         if (signing.value == Signing::TencentTc3HmacSha256) != api3 {
             let message = if api3 {
-                format!("`protocol: tencent_api3` is signed with `tencent_tc3_hmac_sha256`, not `{}`", signing.value.word())
+                format!(
+                    "`protocol: tencent_api3` is signed with `tencent_tc3_hmac_sha256`, not `{}`",
+                    signing.value.word()
+                )
             } else {
                 "`tencent_tc3_hmac_sha256` signs only `protocol: tencent_api3`".to_owned()
             };
@@ -116,10 +131,13 @@ pub fn check_tencent_api3_operation(spec: &ServiceSpec, op: &OperationDoc, diags
     if op.method.value != Method::Post || op.path.value != "/" {
         let span = if op.method.value == Method::Post { op.path.span } else { op.method.span };
         diags.push(
-            Diagnostic::error(span, format!("`{} {}` in a `tencent_api3` service", op.method.value.word(), op.path.value))
-                .label("Tencent Cloud API 3.0 calls are `POST /`")
-                .also(spec.service.protocol.span, "protocol declared here")
-                .help("write `http: { method: POST, path: / }`; the operation is named by `X-TC-Action`"),
+            Diagnostic::error(
+                span,
+                format!("`{} {}` in a `tencent_api3` service", op.method.value.word(), op.path.value),
+            )
+            .label("Tencent Cloud API 3.0 calls are `POST /`")
+            .also(spec.service.protocol.span, "protocol declared here")
+            .help("write `http: { method: POST, path: / }`; the operation is named by `X-TC-Action`"),
         );
     }
     for param in &op.params {
@@ -145,5 +163,55 @@ pub fn check_tencent_api3_operation(spec: &ServiceSpec, op: &OperationDoc, diags
                     .help("write the object inside `Response` as the example's body"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Diagnostics;
+    use crate::source::SourceMap;
+
+    const SERVICE: &str = "format: 1\nprovider: tencent\nservice: fixture\ntitle: Fixture\napi_version: \"2020-10-16\"\n\
+                           protocol: tencent_api3\nendpoint: fixture.tencentcloudapi.com\n\
+                           signing: [tencent_tc3_hmac_sha256]\nerror_envelope: tencent_api3\n";
+
+    fn messages(operation: &str) -> Vec<String> {
+        let mut sources = SourceMap::new();
+        sources.add("specs/fixture/service.yaml", SERVICE.to_owned());
+        sources.add("specs/fixture/Op.yaml", operation.to_owned());
+        let mut diags = Diagnostics::new();
+        let services = crate::spec::load(&sources, &mut diags);
+        assert!(!diags.has_errors(), "{}", diags.render(&sources));
+        crate::check::check(&services, &mut diags);
+        diags
+            .items()
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    fn operation(params: &str, body: &str) -> String {
+        format!(
+            "format: 1\noperation: Op\nseed: s.md\nsummary: Does it.\nhttp: {{ method: POST, path: / }}\n\
+             idempotency: read\nrequest:\n  params:\n{params}response:\n  fields:\n\
+             \x20   - {{ name: RequestId, type: string, required: true, description: Id. }}\n\
+             examples:\n  - name: ok\n    response: {{ status: 200, body: {body} }}\n"
+        )
+    }
+
+    #[test]
+    fn body_parameters_only() {
+        let body = "    - { name: A, in: body, type: string, required: true, description: A. }\n";
+        assert_eq!(messages(&operation(body, "{ RequestId: r }")), Vec::<String>::new());
+        let query = "    - { name: A, in: query, type: string, required: true, description: A. }\n";
+        assert_eq!(messages(&operation(query, "{ RequestId: r }")), ["parameter `A` is not a body parameter"]);
+    }
+
+    #[test]
+    fn examples_hold_the_object_inside_response() {
+        let found = messages(&operation("    []\n", "{ Response: { RequestId: r } }"));
+        assert!(found.iter().any(|m| m == "example `ok` is wrapped in `Response`"), "{found:?}");
+        assert!(!messages(&operation("    []\n", "{ RequestId: r }")).iter().any(|m| m.contains("wrapped")));
     }
 }

@@ -10,7 +10,7 @@ use crate::ir::{
     Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
-use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape};
+use crate::spec::model::{self, Charset, EnumKind, Idempotency, ParamSource, ServiceSpec, Shape};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve, resolve_path};
 use crate::spec::yaml::{Node, Value};
@@ -120,6 +120,15 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
         op.operation.value,
         op.seed.value
     ));
+    doc.paragraph(match op.idempotency.value {
+        Idempotency::Read => "Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.",
+        Idempotency::Token => {
+            "Retries: after a 5xx, a timeout or a broken connection the request is sent again with the same idempotency token, so the provider does the work once."
+        }
+        Idempotency::Unsafe => {
+            "Retries: **a retry could do the work twice** (there is no idempotency token), so the request is not sent again once it may have reached the provider (5xx, timeout, broken connection); only a throttling refusal, made before anything happened, is retried."
+        }
+    });
     if let Some(auth) = &op.authorization {
         doc.paragraph(&format!(
             "Authorization: action `{}`{}{}.",

@@ -3,8 +3,8 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 use crate::spec::model::{
-    Authorization, Constraints, Correction, EndpointChoice, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc, Pagination,
-    ServiceDoc, SourceNote, TypeDef, Waiter,
+    Authorization, Constraints, Correction, EndpointChoice, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc,
+    Pagination, ServiceDoc, SourceNote, TypeDef, Waiter,
 };
 use crate::spec::reader::{MapReader, wrong_kind};
 use crate::spec::yaml::{Node, Value};
