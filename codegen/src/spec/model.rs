@@ -115,11 +115,11 @@ impl Envelope {
     #[must_use]
     pub fn code_key(self) -> &'static str {
         match self {
-            Self::Alibaba => "Code",
+            // API 3.0 nests it in `Response.Error`.
+            Self::Alibaba | Self::TencentApi3 => "Code",
             Self::Huawei => "error_code",
             Self::HuaweiDis => "errorCode",
             Self::TencentCls => "errorcode",
-            Self::TencentApi3 => "Code",
         }
     }
 }
