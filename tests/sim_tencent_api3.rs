@@ -5,9 +5,11 @@
 
 #![cfg(feature = "simulator")]
 
+use cloud_task_apis::sign::{SignableRequest, tc3};
 use cloud_task_apis::simulator::{Fault, Simulator};
 use cloud_task_apis::tencent::cls3::{Client, describe_shipper_tasks, retry_shipper_task};
 use cloud_task_apis::{Credentials, Provider, RetryPolicy};
+use time::OffsetDateTime;
 
 async fn simulator() -> Simulator {
     Simulator::builder().start().await.expect("simulator starts")
@@ -72,4 +74,57 @@ async fn refusals_come_inside_http_200() {
     sim.inject("RetryShipperTask", Fault::ServerError, 1).expect("known operation");
     let error = client(&sim).retry_shipper_task().shipper_id("s").task_id("t").send().await;
     assert!(matches!(error, Err(retry_shipper_task::Error::InternalError(_))), "{error:?}");
+}
+
+/// Sends a TC3-signed API 3.0 call with `action`, `version` and `body` to the simulator and
+/// returns the HTTP status and the JSON answer.
+async fn raw_call(sim: &Simulator, action: &str, version: &str, body: &str) -> (u16, serde_json::Value) {
+    let mut req = SignableRequest {
+        method: "POST".into(),
+        host: sim.endpoint().trim_start_matches("http://").to_owned(),
+        path: "/".into(),
+        query: Vec::new(),
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("X-TC-Action".into(), action.into()),
+            ("X-TC-Version".into(), version.into()),
+            ("X-TC-Region".into(), "ap-guangzhou".into()),
+        ],
+        body: body.as_bytes().to_vec(),
+    };
+    let creds = sim.credentials();
+    tc3::sign(&mut req, &creds.tencent_secret_id, &creds.tencent_secret_key, None, "cls", OffsetDateTime::now_utc());
+    let mut builder = reqwest::Client::new().post(format!("{}/", sim.endpoint()));
+    for (name, value) in &req.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let response = builder.body(req.body).send().await.expect("the simulator answers");
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.expect("a body");
+    (status, serde_json::from_slice(&bytes).expect("a JSON answer"))
+}
+
+#[tokio::test]
+async fn invalid_calls_get_the_api3_codes() {
+    let sim = simulator().await;
+    let code = |answer: &serde_json::Value| answer["Response"]["Error"]["Code"].as_str().map(str::to_owned);
+
+    let (status, answer) = raw_call(&sim, "RetryShipperTask", "2020-10-16", r#"{"ShipperId":"s"}"#).await;
+    assert_eq!((status, code(&answer).as_deref()), (200, Some("MissingParameter")), "{answer}");
+    assert!(answer["Response"]["RequestId"].is_string());
+
+    let (status, answer) =
+        raw_call(&sim, "DescribeShipperTasks", "2020-10-16", r#"{"ShipperId":"s","StartTime":"x","EndTime":1}"#).await;
+    assert_eq!((status, code(&answer).as_deref()), (200, Some("InvalidParameterValue")), "{answer}");
+
+    let (status, answer) = raw_call(&sim, "RetryShipperTask", "2017-03-12", r#"{"ShipperId":"s","TaskId":"t"}"#).await;
+    assert_eq!((status, code(&answer).as_deref()), (200, Some("NoSuchVersion")), "{answer}");
+
+    let (status, answer) = raw_call(&sim, "DeleteEverything", "2020-10-16", "{}").await;
+    assert_eq!((status, code(&answer).as_deref()), (200, Some("InvalidAction")), "{answer}");
+
+    let (status, answer) = raw_call(&sim, "RetryShipperTask", "2020-10-16", r#"{"ShipperId":"s","TaskId":"t"}"#).await;
+    assert_eq!(status, 200);
+    assert_eq!(code(&answer), None, "{answer}");
+    assert!(answer["Response"]["RequestId"].is_string());
 }
