@@ -313,25 +313,25 @@ pub mod cls3 {
             ///
             /// Correction. The document: The type is int64 (an integer of epoch milliseconds). In fact: The official example returns the value as a JSON string ("1753764300000"); the SDK keeps whatever JSON type arrives, so both a number and a numeric string are accepted and written back as read. Source: tencent-cls-DescribeShipperTasks.md disagreement 1 (TCCLI api.json int64; the example response of <https://cloud.tencent.com/document/api/614/58745> and TCCLI examples.json).
             #[serde(rename = "RangeStart")]
-            pub range_start: crate::value::StringOrNumber,
+            pub range_start: crate::value::EpochMillis,
             /// End of the batch of logs shipped, Unix epoch milliseconds.
             /// Wire name: `RangeEnd`. Example: `978653222`.
             ///
             /// Correction. The document: The type is int64 (an integer of epoch milliseconds). In fact: The official example returns the value as a JSON string ("1753764300000"); the SDK keeps whatever JSON type arrives, so both a number and a numeric string are accepted and written back as read. Source: tencent-cls-DescribeShipperTasks.md disagreement 1 (TCCLI api.json int64; the example response of <https://cloud.tencent.com/document/api/614/58745> and TCCLI examples.json).
             #[serde(rename = "RangeEnd")]
-            pub range_end: crate::value::StringOrNumber,
+            pub range_end: crate::value::EpochMillis,
             /// When this shipping task started, Unix epoch milliseconds.
             /// Wire name: `StartTime`. Example: `978653222`.
             ///
             /// Correction. The document: The type is int64 (an integer of epoch milliseconds). In fact: The official example returns the value as a JSON string ("1753764300000"); the SDK keeps whatever JSON type arrives, so both a number and a numeric string are accepted and written back as read. Source: tencent-cls-DescribeShipperTasks.md disagreement 1 (TCCLI api.json int64; the example response of <https://cloud.tencent.com/document/api/614/58745> and TCCLI examples.json).
             #[serde(rename = "StartTime")]
-            pub start_time: crate::value::StringOrNumber,
+            pub start_time: crate::value::EpochMillis,
             /// When this shipping task ended, Unix epoch milliseconds.
             /// Wire name: `EndTime`. Example: `978653222`.
             ///
             /// Correction. The document: The type is int64 (an integer of epoch milliseconds). In fact: The official example returns the value as a JSON string ("1753764300000"); the SDK keeps whatever JSON type arrives, so both a number and a numeric string are accepted and written back as read. Source: tencent-cls-DescribeShipperTasks.md disagreement 1 (TCCLI api.json int64; the example response of <https://cloud.tencent.com/document/api/614/58745> and TCCLI examples.json).
             #[serde(rename = "EndTime")]
-            pub end_time: crate::value::StringOrNumber,
+            pub end_time: crate::value::EpochMillis,
             /// Result of this shipping task.
             /// Wire name: `Status`. Example: `"success"`.
             #[serde(rename = "Status")]

@@ -9,6 +9,7 @@ mod common;
 
 use cloud_task_apis::sign::{SignableRequest, tc3};
 use cloud_task_apis::tencent::cls3::{Client, describe_shipper_tasks, retry_shipper_task};
+use cloud_task_apis::value::EpochMillis;
 use cloud_task_apis::{Config, ConfigError, Credentials, RequestErrorKind, RetryPolicy};
 use common::*;
 use wiremock::matchers::{header as header_is, method, path};
@@ -145,8 +146,9 @@ async fn describe_shipper_tasks_request_and_typed_response() {
     assert_eq!(task.status, ShipperTaskStatus::Success);
     assert_eq!(task.message, "success");
     // The example sends the epoch-millisecond times as JSON strings; they are kept as sent.
-    assert_eq!(task.range_start, "1753764300000");
-    assert_eq!(task.end_time, "1753780282000");
+    assert_eq!(task.range_start, EpochMillis::new(1_753_764_300_000));
+    assert!(task.range_start.is_quoted());
+    assert_eq!(task.end_time.as_offset_date_time().map(|t| t.unix_timestamp()), Some(1_753_780_282));
     assert_eq!(serde_json::to_value(task).expect("encodes")["RangeEnd"], serde_json::Value::from("1753764600000"));
     // The request id comes from the body: API 3.0 documents no response header for it.
     assert_eq!(listed.request_id, "6ef60bec-0242-43af-bb20-270359fb54a7");
@@ -166,7 +168,8 @@ async fn null_and_numeric_task_fields_decode() {
     assert_eq!((empty.tasks, empty.meta.request_id()), (None, Some("R-null")));
     let listed = describe(&client).send().await.expect("numbers");
     let task = &listed.tasks.as_deref().expect("tasks")[0];
-    assert_eq!(task.range_start, "1753764300000");
+    assert_eq!(task.range_start, EpochMillis::new(1_753_764_300_000));
+    assert!(!task.range_start.is_quoted());
     assert_eq!(serde_json::to_value(task).expect("encodes")["RangeStart"], serde_json::json!(1_753_764_300_000_i64));
     assert_eq!(task.status, describe_shipper_tasks::ShipperTaskStatus::Unknown("wait".to_owned()));
 }

@@ -9,6 +9,7 @@ mod lifecycle;
 mod params;
 mod protocol;
 mod service;
+mod times;
 mod values;
 
 pub use service::parse_offset;
@@ -24,6 +25,11 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
         service::check_unique_operations(spec, diags);
         protocol::check_endpoints(spec, diags);
         protocol::check_tencent_api3_service(spec, diags);
+        if let Some(shared) = &spec.shared {
+            fields::check_shared(spec, shared, diags);
+            values::check_examples(spec, shared, diags);
+            fields::warn_missing_definition_docs(shared, diags);
+        }
         for op in &spec.operations {
             fields::check_operation(spec, op, diags);
             protocol::check_tencent_api3_operation(spec, op, diags);

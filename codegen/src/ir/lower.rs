@@ -6,11 +6,11 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
-    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, Pagination, RustType, Service, Step, Struct,
-    Variant, Waiter, WireValue,
+    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service, Step,
+    Struct, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
-use crate::spec::model::{self, Charset, EnumKind, Idempotency, ParamSource, ServiceSpec, Shape};
+use crate::spec::model::{self, Charset, EnumKind, Idempotency, ParamSource, ServiceSpec, Shape, TimeForm};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve, resolve_path};
 use crate::spec::yaml::{Node, Value};
@@ -41,6 +41,10 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
             lowered
         })
         .collect();
+    let (types, enums) = match &spec.shared {
+        Some(shared) => definitions(&Ctx { op: shared, offset: offset.unwrap_or(0) }, diags),
+        None => (Vec::new(), Vec::new()),
+    };
     let mut doc = DocBuilder::default();
     doc.paragraph(&format!(
         "{} ({}).",
@@ -49,6 +53,7 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
     ));
     doc.prose(s.description.as_ref());
     let mut files = vec![sources.get(s.file).path.clone()];
+    files.extend(spec.shared.iter().map(|shared| sources.get(shared.file).path.clone()));
     files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
     Service {
         provider: s.provider.value,
@@ -62,6 +67,8 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         envelope: s.error_envelope.value,
         request_id_header: s.request_id_header.as_ref().map(|h| h.value.clone()),
         utc_offset_seconds: offset,
+        types,
+        enums,
         operations,
         files,
     }
@@ -74,21 +81,43 @@ fn docs_safe(text: &str) -> String {
 /// Methods of the runtime's request builder; a request parameter's setter may not take one.
 const BUILDER_METHODS: &[&str] = &["build", "send", "wait_until_done", "paginate"];
 
+/// A field's time facts: its `forms`, and the zone of its local times (the field's
+/// `time_zone`, else the service's).
+struct Time {
+    forms: Vec<TimeForm>,
+    offset: i32,
+}
+
 struct Ctx<'a> {
     op: &'a model::OperationDoc,
     offset: i32,
 }
 
-fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
-    let ctx = Ctx { op, offset };
-    // Generated code names the prelude's types unqualified, so specs may not shadow them.
+/// The types and enums a file declares, named in one scope that keeps clear of the names
+/// generated code uses unqualified.
+fn definitions(ctx: &Ctx<'_>, diags: &mut Diagnostics) -> (Vec<Struct>, Vec<Enum>) {
     let reserved = [
-        "Request", "Response", "Error", "Builder", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec",
-        "Box", "Default", "Into",
+        "Request",
+        "Response",
+        "Error",
+        "Builder",
+        "Option",
+        "Some",
+        "None",
+        "Result",
+        "Ok",
+        "Err",
+        "String",
+        "Vec",
+        "Box",
+        "Default",
+        "Into",
+        "CommonError",
     ];
     let mut type_names = reserved.iter().fold(Scope::new("type"), |scope, name| scope.reserve(name));
-    let types = op
-        .types
+    let types = ctx
+        .op
+        .own_types()
         .iter()
         .map(|t| {
             let name = names::camel(&t.name.value);
@@ -100,7 +129,15 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
             }
         })
         .collect();
-    let enums = op.enums.iter().map(|e| Ctx::enumeration(e, &mut type_names, diags)).collect();
+    let enums = ctx.op.own_enums().iter().map(|e| Ctx::enumeration(e, &mut type_names, diags)).collect();
+    (types, enums)
+}
+
+fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
+    let ctx = Ctx { op, offset };
+    // Generated code names the prelude's types unqualified, so specs may not shadow them.
+    let (types, enums) = definitions(&ctx, diags);
+    let shared = shared_names(op);
     let (request, implicit): (Vec<_>, Vec<_>) =
         ctx.fields(&op.params, BUILDER_METHODS, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
     let response = ctx.fields(&op.response, &[], diags);
@@ -155,11 +192,35 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
         response_docs: DocBuilder::default().prose(op.response_description.as_ref()).build(),
         types,
         enums,
+        shared,
         errors,
         examples,
         waiter: op.waiter.as_ref().map(|w| ctx.waiter(w)),
         pagination: op.pagination.as_ref().map(|p| ctx.pagination(p)),
     }
+}
+
+/// The shared types and enums the operation's own fields name, sorted.
+fn shared_names(op: &model::OperationDoc) -> Vec<String> {
+    fn named(op: &model::OperationDoc, ty: &TypeExpr) -> Option<String> {
+        match ty {
+            TypeExpr::Array(item) => named(op, item),
+            TypeExpr::Object(i) if op.is_shared_type(*i) => op.types.get(*i).map(|t| names::camel(&t.name.value)),
+            TypeExpr::Enum(i) if op.is_shared_enum(*i) => op.enums.get(*i).map(|e| names::camel(&e.name.value)),
+            _ => None,
+        }
+    }
+    let mut shared: Vec<String> = op
+        .params
+        .iter()
+        .chain(&op.response)
+        .chain(op.own_types().iter().flat_map(|t| &t.fields))
+        .filter_map(|f| resolve(op, &f.ty, f.items.as_ref()).ok())
+        .filter_map(|ty| named(op, &ty))
+        .collect();
+    shared.sort();
+    shared.dedup();
+    shared
 }
 
 fn claim(scope: &mut Scope, rust: &str, wire: &Spanned<String>, diags: &mut Diagnostics) {
@@ -209,7 +270,9 @@ impl Ctx<'_> {
 
     fn rust_type(&self, f: &model::Field) -> RustType {
         let ty = resolve(self.op, &f.ty, f.items.as_ref()).unwrap_or(TypeExpr::Scalar(Scalar::Json));
-        let base = self.expr(&ty);
+        let offset = f.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value)).unwrap_or(self.offset);
+        let time = Time { forms: f.forms.iter().map(|form| form.value).collect(), offset };
+        let base = self.expr(&ty, &time);
         match (f.shape.as_ref().map(|s| s.value), base) {
             (Some(Shape::OneOrMany), RustType::Vec(item)) => RustType::OneOrMany(item),
             (Some(Shape::StringOrNumber), RustType::String) => RustType::StringOrNumber,
@@ -217,7 +280,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn expr(&self, ty: &TypeExpr) -> RustType {
+    fn expr(&self, ty: &TypeExpr, time: &Time) -> RustType {
         match ty {
             TypeExpr::Scalar(s) => match s {
                 Scalar::String => RustType::String,
@@ -227,10 +290,12 @@ impl Ctx<'_> {
                 Scalar::Boolean => RustType::Bool,
                 Scalar::Rfc3339 => RustType::Timestamp,
                 Scalar::EpochMillis => RustType::EpochMillis,
-                Scalar::LocalDateTime => RustType::LocalDateTime(self.offset),
+                Scalar::EpochSeconds => RustType::EpochSeconds,
+                Scalar::LocalDateTime => RustType::LocalDateTime(time.offset),
+                Scalar::Time => RustType::AnyTime(time.forms.clone(), time.offset),
                 Scalar::Json => RustType::Json,
             },
-            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item))),
+            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item, time))),
             TypeExpr::Object(i) => RustType::Struct(names::camel(&self.op.types[*i].name.value)),
             TypeExpr::Enum(i) => RustType::Enum(names::camel(&self.op.enums[*i].name.value)),
         }
@@ -331,18 +396,49 @@ impl Ctx<'_> {
     }
 
     fn pagination(&self, p: &model::Pagination) -> Pagination {
+        let request = |path: &Option<Spanned<String>>| path.as_ref().map(|x| self.steps(&self.op.params, &x.value));
+        let response = |path: &Option<Spanned<String>>| path.as_ref().map(|x| self.steps(&self.op.response, &x.value));
+        let style = match p.style.value {
+            model::PageStyle::PageNumber => PageStyle::PageNumber {
+                number: request(&p.page_number).unwrap_or_default(),
+                first: p.first_page.as_ref().map_or(1, |f| f.value),
+            },
+            model::PageStyle::Offset => PageStyle::Offset {
+                offset: request(&p.offset).unwrap_or_default(),
+                first: p.first_offset.as_ref().map_or(0, |f| f.value),
+            },
+            model::PageStyle::Marker => PageStyle::Marker {
+                marker: request(&p.marker).unwrap_or_default(),
+                field: self.item_steps(p).unwrap_or_default(),
+            },
+            model::PageStyle::Token => PageStyle::Token {
+                token: request(&p.token).unwrap_or_default(),
+                next: response(&p.next_token).unwrap_or_default(),
+            },
+        };
         Pagination {
-            page_number: self.steps(&self.op.params, &p.page_number.value),
-            page_size: self.steps(&self.op.params, &p.page_size.value),
-            default_page_size: resolve_path(self.op, &self.op.params, &p.page_size.value)
-                .ok()
+            style,
+            page_size: request(&p.page_size),
+            default_page_size: p
+                .page_size
+                .as_ref()
+                .and_then(|size| resolve_path(self.op, &self.op.params, &size.value).ok())
                 .and_then(|(chain, _)| chain.last().and_then(|f| f.default.as_ref()).map(|d| &d.value).cloned())
                 .and_then(|d| if let Value::Int(i) = d { Some(i) } else { None })
                 .unwrap_or(0),
-            first_page: p.first_page.value,
             items: self.steps(&self.op.response, &p.items.value),
-            total: p.total.as_ref().map(|t| self.steps(&self.op.response, &t.value)),
+            total: response(&p.total),
         }
+    }
+
+    /// The path of the marker field inside one listed item.
+    fn item_steps(&self, p: &model::Pagination) -> Option<Vec<Step>> {
+        let field = p.marker_field.as_ref()?;
+        let Ok((_, TypeExpr::Array(item))) = resolve_path(self.op, &self.op.response, &p.items.value) else {
+            return None;
+        };
+        let TypeExpr::Object(t) = *item else { return None };
+        Some(self.steps(&self.op.types.get(t)?.fields, &field.value))
     }
 }
 

@@ -3,10 +3,10 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 use crate::spec::model::{
-    Authorization, Constraints, Correction, EndpointChoice, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc,
-    Pagination, ServiceDoc, SourceNote, TypeDef, Waiter,
+    Authorization, Constraints, Correction, EndpointChoice, EnumDef, EnumValue, ErrorDef, Example, Field, Idempotency,
+    Method, OperationDoc, Pagination, ServiceDoc, SourceNote, TypeDef, Waiter,
 };
-use crate::spec::reader::{MapReader, wrong_kind};
+use crate::spec::reader::{MapReader, Spanned, wrong_kind};
 use crate::spec::yaml::{Node, Value};
 
 /// The only format version this generator reads.
@@ -144,6 +144,8 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
     }
     let names = crate::spec::types::index(&types, &enums);
     Some(OperationDoc {
+        own_types: types.len(),
+        own_enums: enums.len(),
         file,
         operation: operation?,
         seed: seed?,
@@ -165,6 +167,49 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
         names,
         waiter,
         pagination,
+    })
+}
+
+/// Decodes a service's `types.yaml` (`format`, `types`, `enums`) into a scope of types without
+/// an operation: named `types`, no parameters or response fields.
+pub fn shared_types(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<OperationDoc> {
+    let mut m = MapReader::new(root, "the shared types file", diags)?;
+    let before = diags.error_count();
+    if !check_format(&mut m, diags) {
+        return None;
+    }
+    let span = m.span();
+    let types = m.list("types", false, diags, type_def);
+    let enums = m.list("enums", false, diags, enum_def);
+    m.finish(diags);
+    if diags.error_count() > before {
+        return None;
+    }
+    let text = |value: &str| Spanned::new(value.to_owned(), span);
+    Some(OperationDoc {
+        file,
+        operation: text("types"),
+        seed: text(""),
+        summary: text(""),
+        description: None,
+        authorization: None,
+        method: Spanned::new(Method::Get, span),
+        path: text("/"),
+        idempotency: Spanned::new(Idempotency::Read, span),
+        idempotency_token: None,
+        request_description: None,
+        params: Vec::new(),
+        response_description: None,
+        response: Vec::new(),
+        names: crate::spec::types::index(&types, &enums),
+        own_types: types.len(),
+        own_enums: enums.len(),
+        types,
+        enums,
+        errors: Vec::new(),
+        examples: Vec::new(),
+        waiter: None,
+        pagination: None,
     })
 }
 
@@ -191,11 +236,17 @@ fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field>
     let shape = if kind == FieldKind::Field { m.keyword("shape", false, diags) } else { None };
     let rust_name = m.str("rust_name", false, diags);
     let correction = m.get("correction").and_then(|n| correction(n, diags));
+    let forms_span = m.get("forms").map(Node::head);
+    let forms = m.list("forms", false, diags, |n, d| crate::spec::reader::keyword(n, "forms", d));
+    let time_zone = m.str("time_zone", false, diags);
     m.finish(diags);
     if diags.error_count() > before {
         return None;
     }
     Some(Field {
+        forms,
+        forms_span,
+        time_zone,
         name: name?,
         location,
         ty: ty?,
@@ -327,13 +378,35 @@ fn waiter(node: &Node, diags: &mut Diagnostics) -> Option<Waiter> {
 
 fn pagination(node: &Node, diags: &mut Diagnostics) -> Option<Pagination> {
     let mut m = MapReader::new(node, "`pagination`", diags)?;
-    let page_number = m.str("page_number", true, diags);
-    let page_size = m.str("page_size", true, diags);
-    let first_page = m.int("first_page", true, diags);
+    let span = m.span();
+    let style = m.keyword("style", true, diags);
     let items = m.str("items", true, diags);
+    let page_size = m.str("page_size", false, diags);
     let total = m.str("total", false, diags);
+    let page_number = m.str("page_number", false, diags);
+    let first_page = m.int("first_page", false, diags);
+    let offset = m.str("offset", false, diags);
+    let first_offset = m.int("first_offset", false, diags);
+    let marker = m.str("marker", false, diags);
+    let marker_field = m.str("marker_field", false, diags);
+    let token = m.str("token", false, diags);
+    let next_token = m.str("next_token", false, diags);
     m.finish(diags);
-    Some(Pagination { page_number: page_number?, page_size: page_size?, first_page: first_page?, items: items?, total })
+    Some(Pagination {
+        span,
+        style: style?,
+        items: items?,
+        page_size,
+        total,
+        page_number,
+        first_page,
+        offset,
+        first_offset,
+        marker,
+        marker_field,
+        token,
+        next_token,
+    })
 }
 
 fn authorization(node: &Node, diags: &mut Diagnostics) -> Option<Authorization> {

@@ -98,6 +98,22 @@ keywords!(
         StringOrNumber = "string_or_number", }
 );
 keywords!(
+    /// Pagination `style`.
+    PageStyle { /// Page number and page size; the next page is the next number.
+        PageNumber = "page_number", /// Offset and limit; the next offset is past the items received.
+        Offset = "offset", /// The last item's field is sent back as the marker of the next page.
+        Marker = "marker", /// The response carries the token of the next page.
+        Token = "token", }
+);
+keywords!(
+    /// A form of a `time` field (`forms`).
+    TimeForm { /// RFC 3339 with an offset.
+        Rfc3339 = "rfc3339", /// A date-time without a zone, in the field's or the service's zone.
+        LocalDateTime = "local_datetime", /// Seconds since the epoch, a number or a numeric string.
+        EpochSeconds = "epoch_seconds", /// Milliseconds since the epoch, a number or a numeric string.
+        EpochMillis = "epoch_millis", }
+);
+keywords!(
     /// Enum `kind`.
     EnumKind { /// String values.
         String = "string", /// Integer values.
@@ -181,6 +197,12 @@ pub struct Field {
     pub rust_name: Option<Spanned<String>>,
     /// `correction`.
     pub correction: Option<Correction>,
+    /// `forms` (with `type: time`).
+    pub forms: Vec<Spanned<TimeForm>>,
+    /// Where `forms` was written.
+    pub forms_span: Option<Span>,
+    /// `time_zone` (times without a zone).
+    pub time_zone: Option<Spanned<String>>,
 }
 
 /// An entry of `types`.
@@ -269,19 +291,36 @@ pub struct Waiter {
     pub progress: Option<Spanned<String>>,
 }
 
-/// `pagination`.
+/// `pagination`. Which keys a style needs is the check stage's business: every key is read
+/// here, so a key of another style is reported there with the style it belongs to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
-    /// `page_number`.
-    pub page_number: Spanned<String>,
-    /// `page_size`.
-    pub page_size: Spanned<String>,
-    /// `first_page`.
-    pub first_page: Spanned<i64>,
+    /// The mapping's first key, where missing keys are reported.
+    pub span: Span,
+    /// `style`.
+    pub style: Spanned<PageStyle>,
     /// `items`.
     pub items: Spanned<String>,
+    /// `page_size`.
+    pub page_size: Option<Spanned<String>>,
     /// `total`.
     pub total: Option<Spanned<String>>,
+    /// `page_number` (style `page_number`).
+    pub page_number: Option<Spanned<String>>,
+    /// `first_page` (style `page_number`).
+    pub first_page: Option<Spanned<i64>>,
+    /// `offset` (style `offset`).
+    pub offset: Option<Spanned<String>>,
+    /// `first_offset` (style `offset`).
+    pub first_offset: Option<Spanned<i64>>,
+    /// `marker` (style `marker`).
+    pub marker: Option<Spanned<String>>,
+    /// `marker_field` (style `marker`).
+    pub marker_field: Option<Spanned<String>>,
+    /// `token` (style `token`).
+    pub token: Option<Spanned<String>>,
+    /// `next_token` (style `token`).
+    pub next_token: Option<Spanned<String>>,
 }
 
 /// `authorization`.
@@ -383,10 +422,14 @@ pub struct OperationDoc {
     pub response_description: Option<Spanned<String>>,
     /// `response.fields`.
     pub response: Vec<Field>,
-    /// `types`.
+    /// `types`, followed by the service's shared types (see [`OperationDoc::own_types`]).
     pub types: Vec<TypeDef>,
-    /// `enums`.
+    /// `enums`, followed by the service's shared enums (see [`OperationDoc::own_enums`]).
     pub enums: Vec<EnumDef>,
+    /// How many of `types` this file declares (the rest come from the service's `types.yaml`).
+    pub own_types: usize,
+    /// How many of `enums` this file declares.
+    pub own_enums: usize,
     /// `errors`.
     pub errors: Vec<ErrorDef>,
     /// `examples`.
@@ -400,11 +443,50 @@ pub struct OperationDoc {
     pub names: HashMap<String, TypeExpr>,
 }
 
-/// One service: its `service.yaml` and its operation files, sorted by operation name.
+impl OperationDoc {
+    /// The types this file declares.
+    #[must_use]
+    pub fn own_types(&self) -> &[TypeDef] {
+        self.types.get(..self.own_types).unwrap_or(&self.types)
+    }
+
+    /// The enums this file declares.
+    #[must_use]
+    pub fn own_enums(&self) -> &[EnumDef] {
+        self.enums.get(..self.own_enums).unwrap_or(&self.enums)
+    }
+
+    /// Whether the type at this index of `types` is one of the service's shared types.
+    #[must_use]
+    pub fn is_shared_type(&self, index: usize) -> bool {
+        index >= self.own_types
+    }
+
+    /// Whether the enum at this index of `enums` is one of the service's shared enums.
+    #[must_use]
+    pub fn is_shared_enum(&self, index: usize) -> bool {
+        index >= self.own_enums
+    }
+
+    /// Appends the service's shared types and enums after this file's own, so every name
+    /// resolves in one place; a name this file defines itself keeps its own definition (the
+    /// check stage reports the conflict).
+    pub fn add_shared(&mut self, shared: &OperationDoc) {
+        self.types.extend(shared.types.iter().cloned());
+        self.enums.extend(shared.enums.iter().cloned());
+        self.names = crate::spec::types::index(&self.types, &self.enums);
+    }
+}
+
+/// One service: its `service.yaml`, its shared types and its operation files, sorted by
+/// operation name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceSpec {
     /// The service file.
     pub service: ServiceDoc,
+    /// The `types.yaml` beside it, read as a scope of types and enums without an operation
+    /// (its `operation` is `types`, its request and response empty).
+    pub shared: Option<OperationDoc>,
     /// The operations.
     pub operations: Vec<OperationDoc>,
 }
