@@ -19,6 +19,7 @@ pub mod cls3 {
         signing: &[crate::Signing::TencentTc3HmacSha256],
         envelope: crate::__private::Envelope::TencentApi3,
         request_id_header: None,
+        success_when: None,
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
@@ -59,6 +60,122 @@ pub mod cls3 {
             crate::Builder::with_client(self.handle.clone())
         }
     }
+    /// Errors every operation of this service can return (the `errors` of its service.yaml);
+    /// each operation's `Error` holds one in its `Common` variant.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum CommonError {
+        /// `ActionOffline` (HTTP 200)
+        /// The API is deprecated.
+        ActionOffline(crate::ServiceError),
+        /// `AuthFailure.InvalidAuthorization` (HTTP 200)
+        /// The Authorization header is malformed.
+        AuthFailureInvalidAuthorization(crate::ServiceError),
+        /// `AuthFailure.InvalidSecretId` (HTTP 200)
+        /// The SecretId is not an API key.
+        AuthFailureInvalidSecretId(crate::ServiceError),
+        /// `AuthFailure.MFAFailure` (HTTP 200)
+        /// MFA failed.
+        AuthFailureMfaFailure(crate::ServiceError),
+        /// `AuthFailure.SecretIdNotFound` (HTTP 200)
+        /// The key is deleted or disabled, or the SecretId is mistyped.
+        AuthFailureSecretIdNotFound(crate::ServiceError),
+        /// `AuthFailure.SignatureExpire` (HTTP 200)
+        /// The timestamp is more than 5 minutes from the server time.
+        AuthFailureSignatureExpire(crate::ServiceError),
+        /// `AuthFailure.SignatureFailure` (HTTP 200)
+        /// The signature does not match.
+        AuthFailureSignatureFailure(crate::ServiceError),
+        /// `AuthFailure.TokenFailure` (HTTP 200)
+        /// The temporary-credential token is wrong.
+        AuthFailureTokenFailure(crate::ServiceError),
+        /// `AuthFailure.UnauthorizedOperation` (HTTP 200)
+        /// The request is not authorised by CAM.
+        AuthFailureUnauthorizedOperation(crate::ServiceError),
+        /// `DryRunOperation` (HTTP 200)
+        DryRunOperation(crate::ServiceError),
+        /// `FailedOperation` (HTTP 200)
+        /// The operation failed.
+        FailedOperation(crate::ServiceError),
+        /// `InternalError` (HTTP 200)
+        /// An internal error occurred.
+        InternalError(crate::ServiceError),
+        /// `InvalidAction` (HTTP 200)
+        InvalidAction(crate::ServiceError),
+        /// `InvalidParameter` (HTTP 200)
+        /// A parameter is wrong.
+        InvalidParameter(crate::ServiceError),
+        /// `InvalidParameterValue` (HTTP 200)
+        /// A parameter value is wrong.
+        InvalidParameterValue(crate::ServiceError),
+        /// `InvalidRequest` (HTTP 200)
+        InvalidRequest(crate::ServiceError),
+        /// `IpInBlacklist` (HTTP 200)
+        IpInBlacklist(crate::ServiceError),
+        /// `IpNotInWhitelist` (HTTP 200)
+        IpNotInWhitelist(crate::ServiceError),
+        /// `LimitExceeded` (HTTP 200)
+        LimitExceeded(crate::ServiceError),
+        /// `MissingParameter` (HTTP 200)
+        /// A parameter is missing.
+        MissingParameter(crate::ServiceError),
+        /// `NoSuchProduct` (HTTP 200)
+        NoSuchProduct(crate::ServiceError),
+        /// `NoSuchVersion` (HTTP 200)
+        NoSuchVersion(crate::ServiceError),
+        /// `RequestLimitExceeded` (HTTP 200)
+        /// Too many requests; retried with backoff.
+        RequestLimitExceeded(crate::ServiceError),
+        /// `RequestSizeLimitExceeded` (HTTP 200)
+        RequestSizeLimitExceeded(crate::ServiceError),
+        /// `ResourceInUse` (HTTP 200)
+        ResourceInUse(crate::ServiceError),
+        /// `ResourceInsufficient` (HTTP 200)
+        ResourceInsufficient(crate::ServiceError),
+        /// `ResourceNotFound` (HTTP 200)
+        ResourceNotFound(crate::ServiceError),
+        /// `ResourceUnavailable` (HTTP 200)
+        ResourceUnavailable(crate::ServiceError),
+        /// `ResponseSizeLimitExceeded` (HTTP 200)
+        ResponseSizeLimitExceeded(crate::ServiceError),
+        /// `ServiceUnavailable` (HTTP 200)
+        ServiceUnavailable(crate::ServiceError),
+        /// `UnauthorizedOperation` (HTTP 200)
+        UnauthorizedOperation(crate::ServiceError),
+        /// `UnknownParameter` (HTTP 200)
+        UnknownParameter(crate::ServiceError),
+        /// `UnsupportedOperation` (HTTP 200)
+        UnsupportedOperation(crate::ServiceError),
+        /// `UnsupportedProtocol` (HTTP 200)
+        UnsupportedProtocol(crate::ServiceError),
+        /// `UnsupportedRegion` (HTTP 200)
+        UnsupportedRegion(crate::ServiceError),
+    }
+    crate::__private::impl_common_error!(
+        CommonError { ActionOffline = "ActionOffline", AuthFailureInvalidAuthorization =
+        "AuthFailure.InvalidAuthorization", AuthFailureInvalidSecretId =
+        "AuthFailure.InvalidSecretId", AuthFailureMfaFailure = "AuthFailure.MFAFailure",
+        AuthFailureSecretIdNotFound = "AuthFailure.SecretIdNotFound",
+        AuthFailureSignatureExpire = "AuthFailure.SignatureExpire",
+        AuthFailureSignatureFailure = "AuthFailure.SignatureFailure",
+        AuthFailureTokenFailure = "AuthFailure.TokenFailure",
+        AuthFailureUnauthorizedOperation = "AuthFailure.UnauthorizedOperation",
+        DryRunOperation = "DryRunOperation", FailedOperation = "FailedOperation",
+        InternalError = "InternalError", InvalidAction = "InvalidAction",
+        InvalidParameter = "InvalidParameter", InvalidParameterValue =
+        "InvalidParameterValue", InvalidRequest = "InvalidRequest", IpInBlacklist =
+        "IpInBlacklist", IpNotInWhitelist = "IpNotInWhitelist", LimitExceeded =
+        "LimitExceeded", MissingParameter = "MissingParameter", NoSuchProduct =
+        "NoSuchProduct", NoSuchVersion = "NoSuchVersion", RequestLimitExceeded =
+        "RequestLimitExceeded", RequestSizeLimitExceeded = "RequestSizeLimitExceeded",
+        ResourceInUse = "ResourceInUse", ResourceInsufficient = "ResourceInsufficient",
+        ResourceNotFound = "ResourceNotFound", ResourceUnavailable =
+        "ResourceUnavailable", ResponseSizeLimitExceeded = "ResponseSizeLimitExceeded",
+        ServiceUnavailable = "ServiceUnavailable", UnauthorizedOperation =
+        "UnauthorizedOperation", UnknownParameter = "UnknownParameter",
+        UnsupportedOperation = "UnsupportedOperation", UnsupportedProtocol =
+        "UnsupportedProtocol", UnsupportedRegion = "UnsupportedRegion" } status {}
+    );
     /// Gets the list of shipping tasks of a shipping rule.
     ///
     /// Lists the shipping (delivery to COS) task runs of one shipping rule within a time window of the last 3 days. There is no paging: the time window is the only bound and no total count is returned. Rate limit: 20 requests per second. The API 3.0 successor of the legacy CLS API's GET /tasks (module tencent::cls), which takes snake\_case parameters and "YYYY-MM-DD HH:MM:SS" times.
@@ -115,6 +232,7 @@ pub mod cls3 {
                 path: "/",
                 retry: crate::__private::RetrySafety::Read,
                 required: &["ShipperId", "StartTime", "EndTime"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.json_body(self);
@@ -170,92 +288,9 @@ pub mod cls3 {
             /// `ResourceNotFound.ShipperNotExist` (HTTP 200)
             /// The shipping rule does not exist.
             ResourceNotFoundShipperNotExist(crate::ServiceError),
-            /// `ActionOffline` (HTTP 200)
-            /// The API is deprecated.
-            ActionOffline(crate::ServiceError),
-            /// `AuthFailure.InvalidAuthorization` (HTTP 200)
-            /// The Authorization header is malformed.
-            AuthFailureInvalidAuthorization(crate::ServiceError),
-            /// `AuthFailure.InvalidSecretId` (HTTP 200)
-            /// The SecretId is not an API key.
-            AuthFailureInvalidSecretId(crate::ServiceError),
-            /// `AuthFailure.MFAFailure` (HTTP 200)
-            /// MFA failed.
-            AuthFailureMfaFailure(crate::ServiceError),
-            /// `AuthFailure.SecretIdNotFound` (HTTP 200)
-            /// The key is deleted or disabled, or the SecretId is mistyped.
-            AuthFailureSecretIdNotFound(crate::ServiceError),
-            /// `AuthFailure.SignatureExpire` (HTTP 200)
-            /// The timestamp is more than 5 minutes from the server time.
-            AuthFailureSignatureExpire(crate::ServiceError),
-            /// `AuthFailure.SignatureFailure` (HTTP 200)
-            /// The signature does not match.
-            AuthFailureSignatureFailure(crate::ServiceError),
-            /// `AuthFailure.TokenFailure` (HTTP 200)
-            /// The temporary-credential token is wrong.
-            AuthFailureTokenFailure(crate::ServiceError),
-            /// `AuthFailure.UnauthorizedOperation` (HTTP 200)
-            /// The request is not authorised by CAM.
-            AuthFailureUnauthorizedOperation(crate::ServiceError),
-            /// `DryRunOperation` (HTTP 200)
-            DryRunOperation(crate::ServiceError),
-            /// `FailedOperation` (HTTP 200)
-            /// The operation failed.
-            FailedOperation(crate::ServiceError),
-            /// `InternalError` (HTTP 200)
-            /// An internal error occurred.
-            InternalError(crate::ServiceError),
-            /// `InvalidAction` (HTTP 200)
-            InvalidAction(crate::ServiceError),
-            /// `InvalidParameter` (HTTP 200)
-            /// A parameter is wrong.
-            InvalidParameter(crate::ServiceError),
-            /// `InvalidParameterValue` (HTTP 200)
-            /// A parameter value is wrong.
-            InvalidParameterValue(crate::ServiceError),
-            /// `InvalidRequest` (HTTP 200)
-            InvalidRequest(crate::ServiceError),
-            /// `IpInBlacklist` (HTTP 200)
-            IpInBlacklist(crate::ServiceError),
-            /// `IpNotInWhitelist` (HTTP 200)
-            IpNotInWhitelist(crate::ServiceError),
-            /// `LimitExceeded` (HTTP 200)
-            LimitExceeded(crate::ServiceError),
-            /// `MissingParameter` (HTTP 200)
-            /// A parameter is missing.
-            MissingParameter(crate::ServiceError),
-            /// `NoSuchProduct` (HTTP 200)
-            NoSuchProduct(crate::ServiceError),
-            /// `NoSuchVersion` (HTTP 200)
-            NoSuchVersion(crate::ServiceError),
-            /// `RequestLimitExceeded` (HTTP 200)
-            /// Too many requests; retried with backoff.
-            RequestLimitExceeded(crate::ServiceError),
-            /// `RequestSizeLimitExceeded` (HTTP 200)
-            RequestSizeLimitExceeded(crate::ServiceError),
-            /// `ResourceInUse` (HTTP 200)
-            ResourceInUse(crate::ServiceError),
-            /// `ResourceInsufficient` (HTTP 200)
-            ResourceInsufficient(crate::ServiceError),
-            /// `ResourceNotFound` (HTTP 200)
-            ResourceNotFound(crate::ServiceError),
-            /// `ResourceUnavailable` (HTTP 200)
-            ResourceUnavailable(crate::ServiceError),
-            /// `ResponseSizeLimitExceeded` (HTTP 200)
-            ResponseSizeLimitExceeded(crate::ServiceError),
-            /// `ServiceUnavailable` (HTTP 200)
-            ServiceUnavailable(crate::ServiceError),
-            /// `UnauthorizedOperation` (HTTP 200)
-            UnauthorizedOperation(crate::ServiceError),
-            /// `UnknownParameter` (HTTP 200)
-            UnknownParameter(crate::ServiceError),
-            /// `UnsupportedOperation` (HTTP 200)
-            UnsupportedOperation(crate::ServiceError),
-            /// `UnsupportedProtocol` (HTTP 200)
-            UnsupportedProtocol(crate::ServiceError),
-            /// `UnsupportedRegion` (HTTP 200)
-            UnsupportedRegion(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
@@ -266,32 +301,8 @@ pub mod cls3 {
             OperationDeniedAccountDestroy = "OperationDenied.AccountDestroy",
             OperationDeniedAccountIsolate = "OperationDenied.AccountIsolate",
             OperationDeniedAccountNotExists = "OperationDenied.AccountNotExists",
-            ResourceNotFoundShipperNotExist = "ResourceNotFound.ShipperNotExist",
-            ActionOffline = "ActionOffline", AuthFailureInvalidAuthorization =
-            "AuthFailure.InvalidAuthorization", AuthFailureInvalidSecretId =
-            "AuthFailure.InvalidSecretId", AuthFailureMfaFailure =
-            "AuthFailure.MFAFailure", AuthFailureSecretIdNotFound =
-            "AuthFailure.SecretIdNotFound", AuthFailureSignatureExpire =
-            "AuthFailure.SignatureExpire", AuthFailureSignatureFailure =
-            "AuthFailure.SignatureFailure", AuthFailureTokenFailure =
-            "AuthFailure.TokenFailure", AuthFailureUnauthorizedOperation =
-            "AuthFailure.UnauthorizedOperation", DryRunOperation = "DryRunOperation",
-            FailedOperation = "FailedOperation", InternalError = "InternalError",
-            InvalidAction = "InvalidAction", InvalidParameter = "InvalidParameter",
-            InvalidParameterValue = "InvalidParameterValue", InvalidRequest =
-            "InvalidRequest", IpInBlacklist = "IpInBlacklist", IpNotInWhitelist =
-            "IpNotInWhitelist", LimitExceeded = "LimitExceeded", MissingParameter =
-            "MissingParameter", NoSuchProduct = "NoSuchProduct", NoSuchVersion =
-            "NoSuchVersion", RequestLimitExceeded = "RequestLimitExceeded",
-            RequestSizeLimitExceeded = "RequestSizeLimitExceeded", ResourceInUse =
-            "ResourceInUse", ResourceInsufficient = "ResourceInsufficient",
-            ResourceNotFound = "ResourceNotFound", ResourceUnavailable =
-            "ResourceUnavailable", ResponseSizeLimitExceeded =
-            "ResponseSizeLimitExceeded", ServiceUnavailable = "ServiceUnavailable",
-            UnauthorizedOperation = "UnauthorizedOperation", UnknownParameter =
-            "UnknownParameter", UnsupportedOperation = "UnsupportedOperation",
-            UnsupportedProtocol = "UnsupportedProtocol", UnsupportedRegion =
-            "UnsupportedRegion" }
+            ResourceNotFoundShipperNotExist = "ResourceNotFound.ShipperNotExist" } status
+            {} common super::CommonError
         );
         /// One shipping task run of a shipping rule.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -409,6 +420,7 @@ pub mod cls3 {
                 path: "/",
                 retry: crate::__private::RetrySafety::Unsafe,
                 required: &["ShipperId", "TaskId"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.json_body(self);
@@ -462,92 +474,9 @@ pub mod cls3 {
             /// `ResourceNotFound.ShipperTaskNotExist` (HTTP 200)
             /// The shipping task does not exist.
             ResourceNotFoundShipperTaskNotExist(crate::ServiceError),
-            /// `ActionOffline` (HTTP 200)
-            /// The API is deprecated.
-            ActionOffline(crate::ServiceError),
-            /// `AuthFailure.InvalidAuthorization` (HTTP 200)
-            /// The Authorization header is malformed.
-            AuthFailureInvalidAuthorization(crate::ServiceError),
-            /// `AuthFailure.InvalidSecretId` (HTTP 200)
-            /// The SecretId is not an API key.
-            AuthFailureInvalidSecretId(crate::ServiceError),
-            /// `AuthFailure.MFAFailure` (HTTP 200)
-            /// MFA failed.
-            AuthFailureMfaFailure(crate::ServiceError),
-            /// `AuthFailure.SecretIdNotFound` (HTTP 200)
-            /// The key is deleted or disabled, or the SecretId is mistyped.
-            AuthFailureSecretIdNotFound(crate::ServiceError),
-            /// `AuthFailure.SignatureExpire` (HTTP 200)
-            /// The timestamp is more than 5 minutes from the server time.
-            AuthFailureSignatureExpire(crate::ServiceError),
-            /// `AuthFailure.SignatureFailure` (HTTP 200)
-            /// The signature does not match.
-            AuthFailureSignatureFailure(crate::ServiceError),
-            /// `AuthFailure.TokenFailure` (HTTP 200)
-            /// The temporary-credential token is wrong.
-            AuthFailureTokenFailure(crate::ServiceError),
-            /// `AuthFailure.UnauthorizedOperation` (HTTP 200)
-            /// The request is not authorised by CAM.
-            AuthFailureUnauthorizedOperation(crate::ServiceError),
-            /// `DryRunOperation` (HTTP 200)
-            DryRunOperation(crate::ServiceError),
-            /// `FailedOperation` (HTTP 200)
-            /// The operation failed.
-            FailedOperation(crate::ServiceError),
-            /// `InternalError` (HTTP 200)
-            /// An internal error occurred.
-            InternalError(crate::ServiceError),
-            /// `InvalidAction` (HTTP 200)
-            InvalidAction(crate::ServiceError),
-            /// `InvalidParameter` (HTTP 200)
-            /// A parameter is wrong.
-            InvalidParameter(crate::ServiceError),
-            /// `InvalidParameterValue` (HTTP 200)
-            /// A parameter value is wrong.
-            InvalidParameterValue(crate::ServiceError),
-            /// `InvalidRequest` (HTTP 200)
-            InvalidRequest(crate::ServiceError),
-            /// `IpInBlacklist` (HTTP 200)
-            IpInBlacklist(crate::ServiceError),
-            /// `IpNotInWhitelist` (HTTP 200)
-            IpNotInWhitelist(crate::ServiceError),
-            /// `LimitExceeded` (HTTP 200)
-            LimitExceeded(crate::ServiceError),
-            /// `MissingParameter` (HTTP 200)
-            /// A parameter is missing.
-            MissingParameter(crate::ServiceError),
-            /// `NoSuchProduct` (HTTP 200)
-            NoSuchProduct(crate::ServiceError),
-            /// `NoSuchVersion` (HTTP 200)
-            NoSuchVersion(crate::ServiceError),
-            /// `RequestLimitExceeded` (HTTP 200)
-            /// Too many requests; retried with backoff.
-            RequestLimitExceeded(crate::ServiceError),
-            /// `RequestSizeLimitExceeded` (HTTP 200)
-            RequestSizeLimitExceeded(crate::ServiceError),
-            /// `ResourceInUse` (HTTP 200)
-            ResourceInUse(crate::ServiceError),
-            /// `ResourceInsufficient` (HTTP 200)
-            ResourceInsufficient(crate::ServiceError),
-            /// `ResourceNotFound` (HTTP 200)
-            ResourceNotFound(crate::ServiceError),
-            /// `ResourceUnavailable` (HTTP 200)
-            ResourceUnavailable(crate::ServiceError),
-            /// `ResponseSizeLimitExceeded` (HTTP 200)
-            ResponseSizeLimitExceeded(crate::ServiceError),
-            /// `ServiceUnavailable` (HTTP 200)
-            ServiceUnavailable(crate::ServiceError),
-            /// `UnauthorizedOperation` (HTTP 200)
-            UnauthorizedOperation(crate::ServiceError),
-            /// `UnknownParameter` (HTTP 200)
-            UnknownParameter(crate::ServiceError),
-            /// `UnsupportedOperation` (HTTP 200)
-            UnsupportedOperation(crate::ServiceError),
-            /// `UnsupportedProtocol` (HTTP 200)
-            UnsupportedProtocol(crate::ServiceError),
-            /// `UnsupportedRegion` (HTTP 200)
-            UnsupportedRegion(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
@@ -560,32 +489,8 @@ pub mod cls3 {
             OperationDeniedAccountIsolate = "OperationDenied.AccountIsolate",
             OperationDeniedAccountNotExists = "OperationDenied.AccountNotExists",
             ResourceNotFoundShipperNotExist = "ResourceNotFound.ShipperNotExist",
-            ResourceNotFoundShipperTaskNotExist = "ResourceNotFound.ShipperTaskNotExist",
-            ActionOffline = "ActionOffline", AuthFailureInvalidAuthorization =
-            "AuthFailure.InvalidAuthorization", AuthFailureInvalidSecretId =
-            "AuthFailure.InvalidSecretId", AuthFailureMfaFailure =
-            "AuthFailure.MFAFailure", AuthFailureSecretIdNotFound =
-            "AuthFailure.SecretIdNotFound", AuthFailureSignatureExpire =
-            "AuthFailure.SignatureExpire", AuthFailureSignatureFailure =
-            "AuthFailure.SignatureFailure", AuthFailureTokenFailure =
-            "AuthFailure.TokenFailure", AuthFailureUnauthorizedOperation =
-            "AuthFailure.UnauthorizedOperation", DryRunOperation = "DryRunOperation",
-            FailedOperation = "FailedOperation", InternalError = "InternalError",
-            InvalidAction = "InvalidAction", InvalidParameter = "InvalidParameter",
-            InvalidParameterValue = "InvalidParameterValue", InvalidRequest =
-            "InvalidRequest", IpInBlacklist = "IpInBlacklist", IpNotInWhitelist =
-            "IpNotInWhitelist", LimitExceeded = "LimitExceeded", MissingParameter =
-            "MissingParameter", NoSuchProduct = "NoSuchProduct", NoSuchVersion =
-            "NoSuchVersion", RequestLimitExceeded = "RequestLimitExceeded",
-            RequestSizeLimitExceeded = "RequestSizeLimitExceeded", ResourceInUse =
-            "ResourceInUse", ResourceInsufficient = "ResourceInsufficient",
-            ResourceNotFound = "ResourceNotFound", ResourceUnavailable =
-            "ResourceUnavailable", ResponseSizeLimitExceeded =
-            "ResponseSizeLimitExceeded", ServiceUnavailable = "ServiceUnavailable",
-            UnauthorizedOperation = "UnauthorizedOperation", UnknownParameter =
-            "UnknownParameter", UnsupportedOperation = "UnsupportedOperation",
-            UnsupportedProtocol = "UnsupportedProtocol", UnsupportedRegion =
-            "UnsupportedRegion" }
+            ResourceNotFoundShipperTaskNotExist = "ResourceNotFound.ShipperTaskNotExist"
+            } status {} common super::CommonError
         );
     }
     #[cfg(test)]

@@ -131,6 +131,7 @@ mod tests {
         signing: &[crate::Signing::HuaweiToken],
         envelope: Envelope::Huawei,
         request_id_header: Some("X-Request-Id"),
+        success_when: None,
     };
 
     #[derive(Debug, serde::Deserialize)]
@@ -164,6 +165,7 @@ mod tests {
             path: "/",
             retry: RetrySafety::Read,
             required: &["Name", "Tag"],
+            status_errors: &[],
         };
         fn write(&self, _: &mut RequestWriter) {}
         fn validate(&self) -> Result<(), crate::ValidationError> {

@@ -32,6 +32,7 @@ static SERVICE: ServiceSpec = ServiceSpec {
     signing: &[Signing::HuaweiSdkHmacSha256],
     envelope: cloud_task_apis::__private::Envelope::Huawei,
     request_id_header: Some("X-Request-Id"),
+    success_when: None,
 };
 
 /// One listed thing.
@@ -80,6 +81,7 @@ macro_rules! listing {
                 path: $path,
                 retry: RetrySafety::Read,
                 required: &[],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut RequestWriter) {
                 match &self.position {

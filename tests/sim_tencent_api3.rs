@@ -7,7 +7,7 @@
 
 use cloud_task_apis::sign::{SignableRequest, tc3};
 use cloud_task_apis::simulator::{Fault, Simulator};
-use cloud_task_apis::tencent::cls3::{Client, describe_shipper_tasks, retry_shipper_task};
+use cloud_task_apis::tencent::cls3::{Client, CommonError, describe_shipper_tasks, retry_shipper_task};
 use cloud_task_apis::{Credentials, Provider, RetryPolicy};
 use time::OffsetDateTime;
 
@@ -55,7 +55,9 @@ async fn refusals_come_inside_http_200() {
         .retry(RetryPolicy::none())
         .credentials(Credentials::tencent(sim.credentials().tencent_secret_id.clone(), "not the simulator's key"));
     let error = Client::new(wrong_key).expect("client").retry_shipper_task().shipper_id("s").task_id("t").send().await;
-    let Err(retry_shipper_task::Error::AuthFailureSignatureFailure(e)) = &error else { panic!("{error:?}") };
+    let Err(retry_shipper_task::Error::Common(CommonError::AuthFailureSignatureFailure(e))) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(e.status(), 200);
     assert!(e.request_id().is_some());
 
@@ -64,16 +66,21 @@ async fn refusals_come_inside_http_200() {
         .retry(RetryPolicy::none())
         .credentials(Credentials::tencent("AKIDsomeoneelse", sim.credentials().tencent_secret_key.clone()));
     let error = Client::new(wrong_id).expect("client").retry_shipper_task().shipper_id("s").task_id("t").send().await;
-    assert!(matches!(error, Err(retry_shipper_task::Error::AuthFailureSecretIdNotFound(_))), "{error:?}");
+    assert!(
+        matches!(error, Err(retry_shipper_task::Error::Common(CommonError::AuthFailureSecretIdNotFound(_)))),
+        "{error:?}"
+    );
 
     // Injected faults answer in the envelope too: throttling, then a server error.
     sim.inject("RetryShipperTask", Fault::Throttle, 1).expect("known operation");
     let error = client(&sim).retry_shipper_task().shipper_id("s").task_id("t").send().await;
-    let Err(retry_shipper_task::Error::RequestLimitExceeded(e)) = &error else { panic!("{error:?}") };
+    let Err(retry_shipper_task::Error::Common(CommonError::RequestLimitExceeded(e))) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(e.status(), 200);
     sim.inject("RetryShipperTask", Fault::ServerError, 1).expect("known operation");
     let error = client(&sim).retry_shipper_task().shipper_id("s").task_id("t").send().await;
-    assert!(matches!(error, Err(retry_shipper_task::Error::InternalError(_))), "{error:?}");
+    assert!(matches!(error, Err(retry_shipper_task::Error::Common(CommonError::InternalError(_)))), "{error:?}");
 }
 
 /// Sends a TC3-signed API 3.0 call with `action`, `version` and `body` to the simulator and

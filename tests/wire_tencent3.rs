@@ -8,7 +8,7 @@
 mod common;
 
 use cloud_task_apis::sign::{SignableRequest, tc3};
-use cloud_task_apis::tencent::cls3::{Client, describe_shipper_tasks, retry_shipper_task};
+use cloud_task_apis::tencent::cls3::{Client, CommonError, describe_shipper_tasks, retry_shipper_task};
 use cloud_task_apis::value::EpochMillis;
 use cloud_task_apis::{Config, ConfigError, Credentials, RequestErrorKind, RetryPolicy};
 use common::*;
@@ -235,7 +235,7 @@ async fn common_operation_and_undocumented_codes() {
     let client = client(config(&server));
     let error = describe(&client).send().await.expect_err("auth");
     assert!(
-        matches!(&error, describe_shipper_tasks::Error::AuthFailureSignatureFailure(e) if e.request_id() == Some("R1"))
+        matches!(&error, describe_shipper_tasks::Error::Common(CommonError::AuthFailureSignatureFailure(e)) if e.request_id() == Some("R1"))
     );
     let error = describe(&client).send().await.expect_err("not found");
     assert!(
@@ -268,7 +268,9 @@ async fn internal_errors_are_retried_for_reads_only_and_throttling_always() {
     // RetryShipperTask has no idempotency token: after an InternalError the task may have been
     // started, so it is not sent again.
     let error = retry(&client).send().await.expect_err("not retried");
-    assert!(matches!(&error, retry_shipper_task::Error::InternalError(e) if e.request_id() == Some("R-500")));
+    assert!(
+        matches!(&error, retry_shipper_task::Error::Common(CommonError::InternalError(e)) if e.request_id() == Some("R-500"))
+    );
     // Throttling is refused before anything happens, so it is retried.
     let answer = retry(&client).send().await.expect("retried after RequestLimitExceeded");
     assert_eq!(answer.meta.attempts(), 2);
