@@ -15,7 +15,7 @@ pub mod actiontrail {
         endpoints: &[],
         signing: &[crate::Signing::Acs3HmacSha256, crate::Signing::RpcHmacSha1],
         envelope: crate::__private::Envelope::Alibaba,
-        request_id_header: "x-acs-request-id",
+        request_id_header: Some("x-acs-request-id"),
         success_when: None,
     };
     /// This service's operations, for the command-line tool.
@@ -122,6 +122,8 @@ pub mod actiontrail {
     ///
     /// `POST /` (CreateDeliveryHistoryJob); transcribed from `001_94f07684b338c65b.txt`.
     ///
+    /// Retries: after a 5xx, a timeout or a broken connection the request is sent again with the same idempotency token, so the provider does the work once.
+    ///
     /// Authorization: action `actiontrail:CreateDeliveryHistoryJob`, access level create.
     pub mod create_delivery_history_job {
         /// The parameters of `CreateDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
@@ -226,6 +228,8 @@ pub mod actiontrail {
     /// This topic provides an example on how to query the details of a data backfill task whose ID is 16602. The return result shows that historical events for a trail named trail-name are delivered to Simple Log Service and the task is complete.
     ///
     /// `POST /` (GetDeliveryHistoryJob); transcribed from `000_ad99113170f58f7d.txt`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     ///
     /// Authorization: action `actiontrail:GetDeliveryHistoryJob`, access level get, resource type \*HistoryDeliveryJob.
     pub mod get_delivery_history_job {

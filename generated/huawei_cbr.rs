@@ -15,7 +15,7 @@ pub mod cbr {
         endpoints: &[],
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::Huawei,
-        request_id_header: "X-Request-Id",
+        request_id_header: Some("X-Request-Id"),
         success_when: None,
     };
     /// This service's operations, for the command-line tool.
@@ -76,6 +76,8 @@ pub mod cbr {
     /// Querying a Single Task. This API is used to query a task by task ID.
     ///
     /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` (ShowOpLog); transcribed from `004_76d30c683ddb2eb3.txt`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     pub mod show_op_log {
         /// The parameters of `ShowOpLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]

@@ -15,7 +15,7 @@ pub mod dis {
         endpoints: &[],
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::HuaweiDis,
-        request_id_header: "X-Request-Id",
+        request_id_header: Some("X-Request-Id"),
         success_when: Some(crate::__private::SuccessWhen {
             field: "errorCode",
             values: &["-1", ""],
@@ -133,6 +133,8 @@ pub mod dis {
     /// Querying the Log of the Dump Task in the Current Stream. This API is used to query the log of the dump task running in the current stream.
     ///
     /// `POST /v1/transfertasklog/{task_id}` (ShowTransferTaskLog); transcribed from `002_7c4b2582fc2035c2.txt`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     pub mod show_transfer_task_log {
         /// The parameters of `ShowTransferTaskLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]

@@ -24,7 +24,7 @@ pub mod cls {
         ],
         signing: &[crate::Signing::TencentQSignSha1],
         envelope: crate::__private::Envelope::TencentCls,
-        request_id_header: "x-cls-requestid",
+        request_id_header: Some("x-cls-requestid"),
         success_when: None,
     };
     /// This service's operations, for the command-line tool.
@@ -115,6 +115,8 @@ pub mod cls {
     /// Getting Shipping Task List. This API is used to get the shipping task information list. There are only common request headers and common response headers.
     ///
     /// `GET /tasks` (ListShippingTasks); transcribed from `003_bc91df043198355a.txt`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     pub mod list_shipping_tasks {
         /// The parameters of `ListShippingTasks`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]

@@ -131,7 +131,7 @@ mod tests {
         endpoints: &[],
         signing: &[crate::Signing::HuaweiToken],
         envelope: Envelope::Huawei,
-        request_id_header: "X-Request-Id",
+        request_id_header: Some("X-Request-Id"),
         success_when: None,
     };
 

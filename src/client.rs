@@ -16,8 +16,9 @@ use crate::error::{
     ValidationError, bounded,
 };
 use crate::retry::{Failure, hint, is_retryable};
+use crate::sign::scheme::{Call, scheme};
 use crate::sign::{self, SignableRequest};
-use crate::wire::{Method, OperationSpec, RequestWriter, RetrySafety, ServiceSpec};
+use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
 
 /// A configured connection to one service. Generated clients hold one; clones share it.
@@ -59,17 +60,17 @@ impl ClientHandle {
                 found: provider_name(credentials.provider()),
             });
         }
-        let signing = match (&config.signing, &credentials) {
-            (Some(signing), _) => *signing,
-            (None, Credentials::HuaweiToken { .. }) => Signing::HuaweiToken,
-            (None, _) => service
+        // The chosen signer, or the first one the service lists that these credentials can use.
+        let signing = match config.signing {
+            Some(signing) => signing,
+            None => service
                 .signing
-                .first()
+                .iter()
                 .copied()
-                .ok_or(ConfigError::UnsupportedSigning { service: service.name, signing: Signing::HuaweiToken })?,
+                .find(|s| scheme(*s).accepts(&credentials))
+                .ok_or(ConfigError::CredentialsNotAccepted(service.name))?,
         };
-        let token_credentials = matches!(credentials, Credentials::HuaweiToken { .. });
-        if !service.signing.contains(&signing) || token_credentials != (signing == Signing::HuaweiToken) {
+        if !service.signing.contains(&signing) || !scheme(signing).accepts(&credentials) {
             return Err(ConfigError::UnsupportedSigning { service: service.name, signing });
         }
         check_header_settings(&config, &credentials)?;
@@ -97,95 +98,27 @@ impl ClientHandle {
             headers: writer.headers.clone(),
             body: writer.body.clone().unwrap_or_default(),
         };
-        let now = OffsetDateTime::now_utc();
-        let version = spec.service.api_version.unwrap_or_default();
-        match (&inner.credentials, inner.signing) {
-            (Credentials::Alibaba { access_key_id, access_key_secret, security_token }, Signing::RpcHmacSha1) => {
-                // V1 (the official SDK's `do_rpcrequest`): Action, Format and Version join the
-                // parameters in the query; the x-acs-* headers are sent but not signed.
-                req.query.push(("Action".to_owned(), spec.name.to_owned()));
-                req.query.push(("Format".to_owned(), "json".to_owned()));
-                req.query.push(("Version".to_owned(), version.to_owned()));
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("x-acs-action".to_owned(), spec.name.to_owned()));
-                req.headers.push(("x-acs-version".to_owned(), version.to_owned()));
-                req.headers.push(("user-agent".to_owned(), inner.config.user_agent.clone()));
-                sign::rpc_v1::sign(
-                    &mut req,
-                    access_key_id,
-                    access_key_secret.expose(),
-                    security_token.as_ref().map(|s| s.expose()),
-                    now,
-                    &nonce(),
-                );
-            }
-            (Credentials::Alibaba { access_key_id, access_key_secret, security_token }, _) => {
-                // ACS3 (the official SDK's `do_request`): parameters in the query, action and
-                // version in headers, every sent header signed.
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("x-acs-action".to_owned(), spec.name.to_owned()));
-                req.headers.push(("x-acs-version".to_owned(), version.to_owned()));
-                req.headers.push(("accept".to_owned(), "application/json".to_owned()));
-                req.headers.push(("user-agent".to_owned(), inner.config.user_agent.clone()));
-                if !req.body.is_empty() {
-                    req.headers.push(("content-type".to_owned(), "application/json".to_owned()));
-                }
-                sign::acs3::sign(
-                    &mut req,
-                    access_key_id,
-                    access_key_secret.expose(),
-                    security_token.as_ref().map(|s| s.expose()),
-                    now,
-                    &nonce(),
-                );
-            }
-            (Credentials::HuaweiAkSk { access_key, secret_key, security_token }, _) => {
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-                req.headers.push(("User-Agent".to_owned(), inner.config.user_agent.clone()));
-                if let Some(project) = &inner.config.project_id {
-                    req.headers.push(("X-Project-Id".to_owned(), project.clone()));
-                }
-                sign::huawei::sign(
-                    &mut req,
-                    access_key,
-                    secret_key.expose(),
-                    security_token.as_ref().map(|s| s.expose()),
-                    now,
-                );
-            }
-            (Credentials::HuaweiToken { token }, _) => {
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-                req.headers.push(("User-Agent".to_owned(), inner.config.user_agent.clone()));
-                req.headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
-            }
-            (Credentials::Tencent { secret_id, secret_key, token }, _) => {
-                req.query.extend(writer.query.iter().cloned());
-                req.headers.push(("User-Agent".to_owned(), inner.config.user_agent.clone()));
-                if !req.body.is_empty() {
-                    req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-                }
-                // Key time as the official CLS SDKs use it: from a minute ago to five minutes ahead.
-                let start = now.unix_timestamp() - 60;
-                sign::tencent::sign(
-                    &mut req,
-                    secret_id,
-                    secret_key.expose(),
-                    token.as_ref().map(|s| s.expose()),
-                    start,
-                    start + 360,
-                );
-            }
+        let call = Call {
+            action: spec.name,
+            version: spec.service.api_version.unwrap_or_default(),
+            service: spec.service.signing_name(),
+            user_agent: &inner.config.user_agent,
+            project_id: inner.config.project_id.as_deref(),
+            now: OffsetDateTime::now_utc(),
+            nonce,
+        };
+        req.query.extend(writer.query.iter().cloned());
+        if spec.service.protocol == Protocol::TencentApi3 {
+            crate::api3::prepare(&mut req, spec.name, call.version, &inner.config.region);
         }
+        scheme(inner.signing).apply(&mut req, &call, &inner.credentials);
         req
     }
 
-    /// The query string as sent: RFC 3986 for Alibaba and Huawei, form encoding (`+` for a
-    /// space) for Tencent CLS, matching what each signer signed.
+    /// The query string as sent, encoded as the signer signed it (RFC 3986 for Alibaba and
+    /// Huawei, form encoding with `+` for a space for Tencent).
     fn url(&self, req: &SignableRequest) -> String {
-        let encoder =
-            if self.inner.service.provider == Provider::Tencent { sign::encode::form } else { sign::encode::rfc3986 };
+        let encoder = scheme(self.inner.signing).query_encoder();
         let query = sign::encode::query_string(&req.query, encoder);
         let base = format!("{}://{}{}", self.inner.endpoint.scheme, self.inner.endpoint.authority, req.path);
         if query.is_empty() { base } else { format!("{base}?{query}") }
@@ -235,9 +168,11 @@ impl ClientHandle {
         let response = builder.send().await.map_err(|e| classify(e, ""))?;
         let status = response.status().as_u16();
         let headers = response.headers();
-        let request_id = headers
-            .get(self.inner.service.request_id_header)
-            .and_then(|v| v.to_str().ok())
+        let request_id = self
+            .inner
+            .service
+            .request_id_header
+            .and_then(|h| headers.get(h)?.to_str().ok())
             .map(|id| bounded(id.to_owned(), EXCERPT_BYTES));
         if response.status().is_redirection() {
             // The body is not read: whatever the redirecting server says is not the answer.
@@ -447,19 +382,29 @@ async fn retry_loop(
                 if let Some(id) = &answer.request_id {
                     tracing::Span::current().record("request_id", id.as_str());
                 }
+                let success = (200..300).contains(&answer.status);
+                // Tencent Cloud API 3.0 reports every refusal inside a 2xx, in its envelope.
+                let in_body = if success { crate::envelope::in_success(service.envelope, &answer.body) } else { None };
                 let refused = service.success_when.as_ref().and_then(|when| when.refusal(&answer.body));
-                if (200..300).contains(&answer.status) && refused.is_none() {
+                if success && in_body.is_none() && refused.is_none() {
                     return Ok(Delivered { answer, attempts: attempt });
                 }
                 let Answer { status, request_id: header_id, retry_hint, body } = answer;
-                let error = match refused {
+                let error = match (in_body, refused) {
+                    (Some(parsed), _) => Some(ServiceError::new(
+                        spec.name,
+                        status,
+                        parsed.code,
+                        parsed.message,
+                        header_id.clone().or(parsed.request_id),
+                    )),
                     // A 200 whose result field says no: the envelope's code, or that value.
-                    Some(value) => {
+                    (None, Some(value)) => {
                         Some(service_error(spec, status, header_id.clone(), &body).unwrap_or_else(|| {
                             ServiceError::new(spec.name, status, value, String::new(), header_id.clone())
                         }))
                     }
-                    None => service_error(spec, status, header_id.clone(), &body),
+                    (None, None) => service_error(spec, status, header_id.clone(), &body),
                 };
                 match error {
                     Some(error) => {
@@ -521,17 +466,28 @@ pub(crate) fn validation(spec: &OperationSpec, error: ValidationError) -> Reques
 
 fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -> Result<O::Response, O::Error> {
     let Delivered { answer: Answer { status, request_id: header_id, body, .. }, attempts } = delivered;
-    let mut response: O::Response = serde_json::from_slice(&body).map_err(|e| {
-        // The decoder's message may quote a value of the body whole; only its excerpt is kept.
-        O::Error::from_request(
-            fail(spec, RequestErrorKind::UnexpectedResponse, "response body did not decode")
-                .with_response(status, header_id.clone(), &body)
-                .with_source(Cause::of(&e)),
-        )
-    })?;
-    let request_id = header_id.or_else(|| {
-        crate::envelope::body_request_id(spec.service.envelope, &body).map(|id| bounded(id, EXCERPT_BYTES))
-    });
+    let undecodable = |detail: &str| {
+        fail(spec, RequestErrorKind::UnexpectedResponse, detail).with_response(status, header_id.clone(), &body)
+    };
+    let (mut response, body_id): (O::Response, Option<String>) = match spec.service.envelope {
+        // Tencent Cloud API 3.0: the fields and the request id are inside `Response`.
+        Envelope::TencentApi3 => {
+            let (inner, id) = crate::api3::unwrap(&body)
+                .map_err(|e| O::Error::from_request(undecodable("response body did not decode").with_source(e)))?;
+            let response = serde_json::from_value(inner).map_err(|e| {
+                O::Error::from_request(undecodable("response body did not decode").with_source(Cause::of(&e)))
+            })?;
+            (response, id)
+        }
+        envelope => {
+            // The decoder's message may quote a value of the body whole; only its excerpt is kept.
+            let response = serde_json::from_slice(&body).map_err(|e| {
+                O::Error::from_request(undecodable("response body did not decode").with_source(Cause::of(&e)))
+            })?;
+            (response, crate::envelope::body_request_id(envelope, &body))
+        }
+    };
+    let request_id = header_id.or_else(|| body_id.map(|id| bounded(id, EXCERPT_BYTES)));
     *response.meta_mut() = ResponseMeta { status, request_id, attempts };
     Ok(response)
 }

@@ -51,6 +51,10 @@ pub enum ConfigError {
         /// The chosen signer.
         signing: crate::Signing,
     },
+    /// No signer the service accepts signs with the configured kind of credentials (such as a
+    /// Huawei IAM token for a service that only takes AK/SK).
+    #[error("no signer accepted by {0} can use the configured kind of credentials")]
+    CredentialsNotAccepted(&'static str),
     /// The service needs a project id.
     #[error("{0} needs a project id: use Config::project_id or HUAWEICLOUD_SDK_PROJECT_ID")]
     MissingProjectId(&'static str),

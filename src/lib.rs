@@ -28,6 +28,7 @@
 
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+mod api3;
 mod builder;
 mod client;
 mod config;
@@ -83,6 +84,8 @@ pub enum Signing {
     HuaweiToken,
     /// Tencent CLS legacy `q-sign-algorithm=sha1`.
     TencentQSignSha1,
+    /// Tencent Cloud API 3.0 `TC3-HMAC-SHA256`.
+    TencentTc3HmacSha256,
 }
 
 // The generated services (see `generated/` for the same code as reviewed). Generated code must

@@ -13,6 +13,8 @@ pub enum Protocol {
     Rpc,
     /// Method and path per operation.
     Rest,
+    /// Tencent Cloud API 3.0: `POST /` with a JSON body, the action in `X-TC-Action`.
+    TencentApi3,
 }
 
 /// Error body format of a service.
@@ -26,6 +28,8 @@ pub enum Envelope {
     HuaweiDis,
     /// `{errorcode, errormessage}`.
     TencentCls,
+    /// `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`, also inside HTTP 200.
+    TencentApi3,
 }
 
 /// HTTP method.
@@ -76,7 +80,7 @@ pub struct ServiceSpec {
     pub api_version: Option<&'static str>,
     /// Wire protocol.
     pub protocol: Protocol,
-    /// Host template with `{region}`.
+    /// Host template, with `{region}` unless the protocol sends the region itself.
     pub endpoint: &'static str,
     /// Other hosts a caller may choose with `Config::named_endpoint`.
     pub endpoints: &'static [NamedEndpoint],
@@ -84,10 +88,21 @@ pub struct ServiceSpec {
     pub signing: &'static [Signing],
     /// Error body format.
     pub envelope: Envelope,
-    /// Response header carrying the request id.
-    pub request_id_header: &'static str,
+    /// Response header carrying the request id (none when the body carries it: Tencent Cloud
+    /// API 3.0).
+    pub request_id_header: Option<&'static str>,
     /// The field of a 200 body that says whether the call succeeded.
     pub success_when: Option<SuccessWhen>,
+}
+
+impl ServiceSpec {
+    /// The service's name in signatures that carry one (the Tencent API 3.0 credential scope):
+    /// the first label of the default host, as the official SDK's `_service` is that of
+    /// `_endpoint` (`cls` of `cls.tencentcloudapi.com`).
+    #[must_use]
+    pub fn signing_name(&self) -> &'static str {
+        self.endpoint.split('.').next().unwrap_or_default()
+    }
 }
 
 /// A service whose 200 answers can still be refusals: the body's `field` holds one of `values`

@@ -8,6 +8,7 @@
 //! | Alibaba RPC V1 (HMAC-SHA1) | the common parameters, the same time, nonce and key rules, signature | as above |
 //! | Huawei SDK-HMAC-SHA256 | `Authorization` parts, AK, `X-Sdk-Date` within 15 minutes, signature; for DIS `X-Project-Id` | DIS: `DIS.4100`–`DIS.4107` 441, `DIS.4117` 400; others: `APIGW.0301`/`APIGW.0303` 401 |
 //! | Huawei IAM token | `X-Auth-Token` equals the test token | `APIGW.0301` 401 |
+//! | Tencent TC3-HMAC-SHA256 (API 3.0) | see [`super::api3`] | `AuthFailure.*` inside HTTP 200 |
 //! | Tencent q-sign-algorithm=sha1 | `Authorization` parts, SecretId, sign time window, every query parameter signed, signature | `MissingAuthorization`/`InvalidAuthorization` 400, `AuthFailure.SecretIdNotFound`/`AuthFailure.SignatureExpire`/`AuthFailure.SignatureFailure` 401 |
 //!
 //! Sources: PROVIDERS.md sections 1.2, 1.3, 1.5, 2.1, 2.2, 2.4, 3.2 and 3.4. The 15-minute
@@ -121,13 +122,22 @@ pub(crate) fn check(
         }
         Envelope::TencentCls => tencent(req, authorization, creds, now)
             .map_err(|(status, code, message)| error(Shape::Tencent, cx, status, code, &message)),
+        Envelope::TencentApi3 => super::api3::authenticate(req, signing_name(service), creds, now)
+            .map_err(|(status, code, message)| error(Shape::TencentApi3, cx, status, code, &message)),
     }
 }
 
-type Failure = (u16, &'static str, String);
+/// The product name of a Tencent Cloud API 3.0 service in its signatures: the first label of
+/// its default host, as the runtime's `ServiceSpec::signing_name`.
+fn signing_name(service: &ServiceDoc) -> &str {
+    service.endpoint.value.split('.').next().unwrap_or_default()
+}
+
+/// A refusal: HTTP status, error code and message.
+pub(crate) type Failure = (u16, &'static str, String);
 
 /// Compares two secrets-derived strings without stopping at the first difference.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -136,7 +146,8 @@ fn parts<'a>(text: &'a str, sep: char) -> impl Iterator<Item = (&'a str, &'a str
     text.split(sep).filter_map(|p| p.trim().split_once('=')).map(|(k, v)| (k.trim(), v.trim()))
 }
 
-fn part<'a>(text: &'a str, sep: char, key: &str) -> Option<&'a str> {
+/// The value of `key` among the `key=value` parts of `text` separated by `sep`.
+pub(crate) fn part<'a>(text: &'a str, sep: char, key: &str) -> Option<&'a str> {
     parts(text, sep).find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 

@@ -3,7 +3,8 @@
 //!
 //! Routes: an RPC service (Alibaba style) is reached at `/` with the operation named by the
 //! `x-acs-action` header or the `Action` parameter (and the version by `x-acs-version` or
-//! `Version`); a REST operation by its method and path template, literal segments matching
+//! `Version`); a Tencent Cloud API 3.0 operation at `/` by `X-TC-Action` (and `X-TC-Version`); a
+//! REST operation by its method and path template, literal segments matching
 //! exactly and `{name}` segments capturing one decoded segment.
 
 use cloud_task_apis_codegen::SourceMap;
@@ -66,8 +67,19 @@ struct Route {
 
 #[derive(Debug, PartialEq, Eq)]
 enum RouteKind {
-    Rpc { action: String, version: Option<String> },
-    Rest { method: &'static str, segments: Vec<Segment> },
+    Rpc {
+        action: String,
+        version: Option<String>,
+    },
+    /// Tencent Cloud API 3.0: `/`, the action in `X-TC-Action` and the version in `X-TC-Version`.
+    Api3 {
+        action: String,
+        version: Option<String>,
+    },
+    Rest {
+        method: &'static str,
+        segments: Vec<Segment>,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -98,6 +110,10 @@ pub(crate) struct Target<'a> {
     pub action: Option<&'a str>,
     /// The RPC version (`x-acs-version` or `Version`), if any.
     pub version: Option<&'a str>,
+    /// The Tencent Cloud API 3.0 action (`X-TC-Action`), if any.
+    pub tc_action: Option<&'a str>,
+    /// The Tencent Cloud API 3.0 version (`X-TC-Version`), if any.
+    pub tc_version: Option<&'a str>,
 }
 
 impl Catalog {
@@ -127,6 +143,10 @@ impl Catalog {
                     Protocol::Rest => {
                         RouteKind::Rest { method: op.method.value.word(), segments: template_segments(&op.path.value) }
                     }
+                    Protocol::TencentApi3 => RouteKind::Api3 {
+                        action: op.operation.value.clone(),
+                        version: spec.service.api_version.as_ref().map(|v| v.value.clone()),
+                    },
                 };
                 if let Some(other) = routes.iter().find(|r| same_shape(&r.kind, &kind)) {
                     let first = &services[other.service].operations[other.op];
@@ -143,7 +163,7 @@ impl Catalog {
             RouteKind::Rest { segments, .. } => {
                 std::cmp::Reverse(segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count())
             }
-            RouteKind::Rpc { .. } => std::cmp::Reverse(0),
+            RouteKind::Rpc { .. } | RouteKind::Api3 { .. } => std::cmp::Reverse(0),
         });
         Ok(Self { services, routes })
     }
@@ -169,13 +189,17 @@ impl Catalog {
         let mut wrong_version = None;
         for route in &self.routes {
             match &route.kind {
-                RouteKind::Rpc { action, version } => {
+                RouteKind::Rpc { action, version } | RouteKind::Api3 { action, version } => {
+                    let (given_action, given_version) = match route.kind {
+                        RouteKind::Api3 { .. } => (target.tc_action, target.tc_version),
+                        _ => (target.action, target.version),
+                    };
                     let at_root = target.path == "/" || target.path.is_empty();
-                    if !at_root || target.action != Some(action.as_str()) {
+                    if !at_root || given_action != Some(action.as_str()) {
                         continue;
                     }
                     let Some(found) = self.op_ref(route.service, route.op) else { continue };
-                    match (version, target.version) {
+                    match (version, given_version) {
                         (Some(expected), Some(given)) if expected != given => {
                             wrong_version = Some((found, given.to_owned()));
                         }
@@ -228,7 +252,7 @@ fn template_segments(path: &str) -> Vec<Segment> {
 /// Whether two routes would match exactly the same requests.
 fn same_shape(a: &RouteKind, b: &RouteKind) -> bool {
     match (a, b) {
-        (RouteKind::Rpc { .. }, RouteKind::Rpc { .. }) => a == b,
+        (RouteKind::Rpc { .. }, RouteKind::Rpc { .. }) | (RouteKind::Api3 { .. }, RouteKind::Api3 { .. }) => a == b,
         (RouteKind::Rest { method: m1, segments: s1 }, RouteKind::Rest { method: m2, segments: s2 }) => {
             m1 == m2
                 && s1.len() == s2.len()
@@ -282,12 +306,32 @@ mod tests {
         let catalog = Catalog::load(embedded()).expect("embedded specs load");
         let names: Vec<String> = catalog.operations().iter().map(OpRef::key).collect();
         assert!(names.contains(&"huawei/cbr/ShowOpLog".to_owned()), "{names:?}");
-        let target = Target { method: "POST", path: "/", action: Some("GetDeliveryHistoryJob"), version: None };
+        let target = Target {
+            method: "POST",
+            path: "/",
+            action: Some("GetDeliveryHistoryJob"),
+            version: None,
+            tc_action: None,
+            tc_version: None,
+        };
         assert!(matches!(catalog.route(&target), Routed::Found(op, _) if op.name() == "GetDeliveryHistoryJob"));
-        let target =
-            Target { method: "POST", path: "/", action: Some("GetDeliveryHistoryJob"), version: Some("2001-01-01") };
+        let target = Target {
+            method: "POST",
+            path: "/",
+            action: Some("GetDeliveryHistoryJob"),
+            version: Some("2001-01-01"),
+            tc_action: None,
+            tc_version: None,
+        };
         assert!(matches!(catalog.route(&target), Routed::WrongVersion(..)));
-        let target = Target { method: "GET", path: "/v3/p1/operation-logs/a%20b", action: None, version: None };
+        let target = Target {
+            method: "GET",
+            path: "/v3/p1/operation-logs/a%20b",
+            action: None,
+            version: None,
+            tc_action: None,
+            tc_version: None,
+        };
         match catalog.route(&target) {
             Routed::Found(op, params) => {
                 assert_eq!(op.name(), "ShowOpLog");
@@ -295,7 +339,8 @@ mod tests {
             }
             other => panic!("not routed: {other:?}"),
         }
-        let target = Target { method: "DELETE", path: "/tasks", action: None, version: None };
+        let target =
+            Target { method: "DELETE", path: "/tasks", action: None, version: None, tc_action: None, tc_version: None };
         assert!(matches!(catalog.route(&target), Routed::NotFound));
     }
 

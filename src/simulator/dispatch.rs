@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cloud_task_apis_codegen::spec::model::Protocol;
+use cloud_task_apis_codegen::spec::model::{Envelope, Protocol};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use percent_encoding::percent_decode_str;
@@ -38,6 +38,12 @@ pub(crate) struct Incoming {
 }
 
 impl Incoming {
+    /// A request with these parts and no query or form (unit tests of the protocol checks).
+    #[cfg(test)]
+    pub(crate) fn for_test(method: &str, path: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        Self { method: method.to_owned(), path: path.to_owned(), query: Vec::new(), form: Vec::new(), headers, body }
+    }
+
     fn new(parts: &hyper::http::request::Parts, body: Vec<u8>) -> Self {
         let headers: Vec<(String, String)> = parts
             .headers
@@ -163,6 +169,8 @@ async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<Str
         path: &req.path,
         action: req.header("x-acs-action").or_else(|| req.param("Action")),
         version: req.header("x-acs-version").or_else(|| req.param("Version")),
+        tc_action: req.header("x-tc-action"),
+        tc_version: req.header("x-tc-version"),
     };
     let host = req.header("host").unwrap_or_default();
     let (op, path_params) = match shared.catalog.route(&target) {
@@ -171,14 +179,15 @@ async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<Str
             let shape = Shape::of(op.envelope());
             let request_id = shape.new_request_id();
             let cx = ReplyContext { request_id: &request_id, host, product: &op.service.title.value };
+            let code = if shape == Shape::TencentApi3 { "NoSuchVersion" } else { "InvalidVersion" };
             let reply = replies::error(
                 shape,
                 &cx,
                 400,
-                "InvalidVersion",
+                code,
                 &format!("Specified parameter Version {version:?} is not valid."),
             );
-            let header = op.service.request_id_header.value.clone();
+            let header = op.service.request_id_header.as_ref().map(|h| h.value.clone()).unwrap_or_default();
             return (Some(Answer { reply, request_id, request_id_header: header }), None, None);
         }
         Routed::NotFound => return (Some(not_found(req, target.action)), None, None),
@@ -186,7 +195,7 @@ async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<Str
     let name = Some(op.name().to_owned());
     let envelope = op.envelope();
     let request_id = Shape::of(envelope).new_request_id();
-    let header = op.service.request_id_header.value.clone();
+    let header = op.service.request_id_header.as_ref().map(|h| h.value.clone()).unwrap_or_default();
     let cx = ReplyContext { request_id: &request_id, host, product: &op.service.title.value };
     let answer =
         |reply: Reply| Some(Answer { reply, request_id: request_id.clone(), request_id_header: header.clone() });
@@ -230,6 +239,9 @@ async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<Str
     {
         map.insert("RequestId".to_owned(), Value::from(request_id.as_str()));
     }
+    if envelope == Envelope::TencentApi3 {
+        super::api3::wrap_success(&mut reply, &request_id);
+    }
     (answer(reply), name, fault)
 }
 
@@ -237,7 +249,9 @@ async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<Str
 fn not_found(req: &Incoming, action: Option<&str>) -> Answer {
     let host = req.header("host").unwrap_or_default();
     let authorization = req.header("authorization").unwrap_or_default();
-    let (shape, status, code, message, header) = if action.is_some() {
+    let (shape, status, code, message, header) = if req.header("x-tc-action").is_some() {
+        (Shape::TencentApi3, 200, "InvalidAction", "The action does not exist.", "")
+    } else if action.is_some() {
         (
             Shape::Alibaba,
             404,

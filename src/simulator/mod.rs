@@ -58,6 +58,7 @@
 //! Requests are answered in JSON only (Alibaba V1 requests without `Format=json` would get XML
 //! from the real service).
 
+mod api3;
 mod auth;
 mod behaviour;
 mod builder;

@@ -6,6 +6,7 @@
 //! | Huawei (and API Gateway errors of every Huawei service) | `{error_code, error_msg, request_id}` | `X-Request-Id` |
 //! | Huawei DIS | `{errorCode, message}` | `X-Request-Id` |
 //! | Tencent CLS | `{errorcode, errormessage}` | `x-cls-requestid` |
+//! | Tencent Cloud API 3.0 | `{Response: {Error: {Code, Message}, RequestId}}`, always HTTP 200 | none (in the body) |
 //!
 //! Sources: PROVIDERS.md sections 1.5, 2.4 and 3.4 (Alibaba API error diagnosis doc, Huawei
 //! API Gateway error codes and DIS error code pages, the legacy CLS error-code doc).
@@ -24,6 +25,8 @@ pub(crate) enum Shape {
     HuaweiDis,
     /// `{errorcode, errormessage}`.
     Tencent,
+    /// `{Response: {Error: {Code, Message}, RequestId}}` with HTTP 200.
+    TencentApi3,
 }
 
 impl Shape {
@@ -34,6 +37,7 @@ impl Shape {
             Envelope::Huawei => Self::Huawei,
             Envelope::HuaweiDis => Self::HuaweiDis,
             Envelope::TencentCls => Self::Tencent,
+            Envelope::TencentApi3 => Self::TencentApi3,
         }
     }
 
@@ -52,7 +56,7 @@ impl Shape {
         match self {
             Self::Alibaba => id.hyphenated().to_string().to_uppercase(),
             Self::Huawei | Self::HuaweiDis => id.simple().to_string(),
-            Self::Tencent => id.hyphenated().to_string(),
+            Self::Tencent | Self::TencentApi3 => id.hyphenated().to_string(),
         }
     }
 }
@@ -96,7 +100,8 @@ pub(crate) struct ReplyContext<'a> {
     pub product: &'a str,
 }
 
-/// An error answer in `shape`.
+/// An error answer in `shape` (Tencent Cloud API 3.0 answers every error with HTTP 200, whatever
+/// `status` says).
 pub(crate) fn error(shape: Shape, cx: &ReplyContext<'_>, status: u16, code: &str, message: &str) -> Reply {
     let body = match shape {
         Shape::Alibaba => json!({
@@ -112,7 +117,11 @@ pub(crate) fn error(shape: Shape, cx: &ReplyContext<'_>, status: u16, code: &str
         Shape::Huawei => json!({ "error_code": code, "error_msg": message, "request_id": cx.request_id }),
         Shape::HuaweiDis => json!({ "errorCode": code, "message": message }),
         Shape::Tencent => json!({ "errorcode": code, "errormessage": message }),
+        Shape::TencentApi3 => {
+            json!({ "Response": { "Error": { "Code": code, "Message": message }, "RequestId": cx.request_id } })
+        }
     };
+    let status = if shape == Shape::TencentApi3 { 200 } else { status };
     Reply { status, body, code: Some(code.to_owned()) }
 }
 
@@ -131,6 +140,7 @@ pub(crate) fn throttled(envelope: Envelope, cx: &ReplyContext<'_>) -> Reply {
             "The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second",
         ),
         Shape::Tencent => error(shape, cx, 429, "SpeedQuotaExceed", "The request rate exceeds the quota."),
+        Shape::TencentApi3 => error(shape, cx, 200, "RequestLimitExceeded", "The request rate exceeds the limit."),
     }
 }
 
@@ -147,7 +157,7 @@ pub(crate) fn server_error(envelope: Envelope, cx: &ReplyContext<'_>) -> Reply {
             "The request processing has failed due to some unknown error, exception or failure.",
         ),
         Shape::Huawei | Shape::HuaweiDis => error(shape, cx, 504, "APIGW.0201", "Request error: backend timeout."),
-        Shape::Tencent => error(shape, cx, 500, "InternalError", "An internal error occurred."),
+        Shape::Tencent | Shape::TencentApi3 => error(shape, cx, 500, "InternalError", "An internal error occurred."),
     }
 }
 
@@ -178,6 +188,8 @@ pub(crate) fn invalid(envelope: Envelope, cx: &ReplyContext<'_>, field: &str, mi
         ),
         Shape::HuaweiDis => error(shape, cx, 400, "DIS.4200", &format!("Invalid request. {field} {rule}")),
         Shape::Tencent => error(shape, cx, 400, "InvalidParam", &format!("{field} {rule}")),
+        Shape::TencentApi3 if missing => error(shape, cx, 200, "MissingParameter", &format!("{field} {rule}")),
+        Shape::TencentApi3 => error(shape, cx, 200, "InvalidParameterValue", &format!("{field} {rule}")),
         Shape::Huawei => {
             error(shape, cx, 400, HUAWEI_INVALID_REQUEST_CODE, &format!("Invalid request: {field} {rule}"))
         }
@@ -196,6 +208,7 @@ mod tests {
             (Envelope::Huawei, crate::wire::Envelope::Huawei, "APIGW.0308", 429),
             (Envelope::HuaweiDis, crate::wire::Envelope::HuaweiDis, "APIGW.0308", 429),
             (Envelope::TencentCls, crate::wire::Envelope::TencentCls, "SpeedQuotaExceed", 429),
+            (Envelope::TencentApi3, crate::wire::Envelope::TencentApi3, "RequestLimitExceeded", 200),
         ];
         for (spec_envelope, wire_envelope, code, status) in cases {
             let reply = throttled(spec_envelope, &cx);

@@ -8,6 +8,7 @@ mod fields;
 mod lifecycle;
 mod params;
 mod paths;
+mod protocol;
 mod service;
 mod times;
 mod values;
@@ -23,6 +24,7 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
     for spec in services {
         service::check_service(spec, diags);
         service::check_unique_operations(spec, diags);
+        protocol::check_tencent_api3_service(spec, diags);
         if let Some(shared) = &spec.shared {
             fields::check_shared(spec, shared, diags);
             values::check_examples(spec, shared, diags);
@@ -31,6 +33,7 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
         for op in &spec.operations {
             fields::check_operation(spec, op, diags);
             paths::check_path_segments(op, diags);
+            protocol::check_tencent_api3_operation(spec, op, diags);
             values::check_examples(spec, op, diags);
             lifecycle::check_waiter(op, diags);
             lifecycle::check_pagination(op, diags);

@@ -24,9 +24,9 @@ pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) 
 }
 
 /// Rule: the service file is internally consistent: a lowercase identifier (not a keyword) for
-/// a name, an
-/// endpoint with `{region}`, an API version for RPC, signers of its own provider, a
-/// well-formed time zone, an HTTP header name for the request id, and unique error codes with
+/// a name, an API version for RPC, signers of its own provider, a
+/// well-formed time zone, an HTTP header name for the request id (required unless
+/// `tencent_api3`, whose body carries it), and unique error codes with
 /// real statuses.
 pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     let s = &spec.service;
@@ -49,8 +49,10 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 .help(format!("choose another lowercase name, such as `{name}s`")),
         );
     }
+    // Tencent Cloud API 3.0 sends the region in `X-TC-Region`: its hosts need no `{region}`.
+    let regional = s.protocol.value != Protocol::TencentApi3;
     for host in std::iter::once(&s.endpoint).chain(s.endpoints.iter().map(|e| &e.host)) {
-        check_host(host, diags);
+        check_host(host, regional, diags);
     }
     check_named_endpoints(&s.endpoints, diags);
     if s.protocol.value == Protocol::Rpc && s.api_version.is_none() {
@@ -71,7 +73,7 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
         let owner = match signing.value {
             Signing::Acs3HmacSha256 | Signing::RpcHmacSha1 => Provider::Alibaba,
             Signing::HuaweiSdkHmacSha256 | Signing::HuaweiToken => Provider::Huawei,
-            Signing::TencentQSignSha1 => Provider::Tencent,
+            Signing::TencentQSignSha1 | Signing::TencentTc3HmacSha256 => Provider::Tencent,
         };
         if owner != s.provider.value {
             diags.push(
@@ -93,15 +95,18 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 .help("for Beijing time write \"+08:00\" (quoted)"),
         );
     }
-    if !super::params::is_header_name(&s.request_id_header.value) {
-        diags.push(
-            Diagnostic::error(
-                s.request_id_header.span,
-                format!("`{}` is not an HTTP header name", s.request_id_header.value),
-            )
-            .label("read from the response headers")
-            .help("header names are letters, digits and `-` (such as `X-Request-Id`)"),
-        );
+    match &s.request_id_header {
+        Some(header) if !super::params::is_header_name(&header.value) => diags.push(
+            Diagnostic::error(header.span, format!("`{}` is not an HTTP header name", header.value))
+                .label("read from the response headers")
+                .help("header names are letters, digits and `-` (such as `X-Request-Id`)"),
+        ),
+        None if s.protocol.value != Protocol::TencentApi3 => diags.push(
+            Diagnostic::error(s.protocol.span, "the service does not say where the request id is")
+                .label("`request_id_header` is required for this protocol")
+                .help("add `request_id_header:` with the response header that carries it (such as `X-Request-Id`)"),
+        ),
+        _ => {}
     }
     super::fields::check_error_list(&s.errors, &[], diags);
     if let Some(when) = &s.success_when {
@@ -124,8 +129,8 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
 
 /// Rule: a host template is a host name with `{region}` and nothing else: no scheme, path,
 /// port or other placeholder (the client adds the scheme, and signs the host as sent).
-fn check_host(host: &Spanned<String>, diags: &mut Diagnostics) {
-    if !host.value.contains("{region}") {
+fn check_host(host: &Spanned<String>, regional: bool, diags: &mut Diagnostics) {
+    if regional && !host.value.contains("{region}") {
         diags.push(
             Diagnostic::error(host.span, "endpoint has no `{region}` placeholder")
                 .label("the configured region cannot be applied")

@@ -150,6 +150,7 @@ fn service_spec(service: &Service) -> TokenStream {
     let protocol = ident(match service.protocol {
         Protocol::Rpc => "Rpc",
         Protocol::Rest => "Rest",
+        Protocol::TencentApi3 => "TencentApi3",
     });
     let endpoint = &service.endpoint;
     let endpoints = service
@@ -163,6 +164,7 @@ fn service_spec(service: &Service) -> TokenStream {
             Signing::HuaweiSdkHmacSha256 => "HuaweiSdkHmacSha256",
             Signing::HuaweiToken => "HuaweiToken",
             Signing::TencentQSignSha1 => "TencentQSignSha1",
+            Signing::TencentTc3HmacSha256 => "TencentTc3HmacSha256",
         })
     });
     let envelope = ident(match service.envelope {
@@ -170,8 +172,12 @@ fn service_spec(service: &Service) -> TokenStream {
         Envelope::Huawei => "Huawei",
         Envelope::HuaweiDis => "HuaweiDis",
         Envelope::TencentCls => "TencentCls",
+        Envelope::TencentApi3 => "TencentApi3",
     });
-    let request_id_header = &service.request_id_header;
+    let request_id_header = match &service.request_id_header {
+        Some(h) => quote!(Some(#h)),
+        None => quote!(None),
+    };
     let success_when = match &service.success_when {
         Some(when) => {
             let field = &when.field;

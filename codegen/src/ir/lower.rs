@@ -10,7 +10,7 @@ use crate::ir::{
     Step, Struct, SuccessWhen, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
-use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape, TimeForm};
+use crate::spec::model::{self, Charset, EnumKind, Idempotency, ParamSource, ServiceSpec, Shape, TimeForm};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve, resolve_path};
 use crate::spec::yaml::{Node, Value};
@@ -76,7 +76,7 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         endpoints: s.endpoints.iter().map(|e| (e.name.value.clone(), e.host.value.clone())).collect(),
         signing: s.signing.iter().map(|x| x.value).collect(),
         envelope: s.error_envelope.value,
-        request_id_header: s.request_id_header.value.clone(),
+        request_id_header: s.request_id_header.as_ref().map(|h| h.value.clone()),
         utc_offset_seconds: offset,
         types,
         enums,
@@ -191,6 +191,15 @@ fn operation(
         op.operation.value,
         op.seed.value
     ));
+    doc.paragraph(match op.idempotency.value {
+        Idempotency::Read => "Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.",
+        Idempotency::Token => {
+            "Retries: after a 5xx, a timeout or a broken connection the request is sent again with the same idempotency token, so the provider does the work once."
+        }
+        Idempotency::Unsafe => {
+            "Retries: **a retry could do the work twice** (there is no idempotency token), so the request is not sent again once it may have reached the provider (5xx, timeout, broken connection); only a throttling refusal, made before anything happened, is retried."
+        }
+    });
     if let Some(auth) = &op.authorization {
         doc.paragraph(&format!(
             "Authorization: action `{}`{}{}.",

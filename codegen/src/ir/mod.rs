@@ -35,7 +35,7 @@ pub struct Service {
     pub api_version: Option<String>,
     /// Wire protocol.
     pub protocol: Protocol,
-    /// Host template with `{region}`.
+    /// Host template (with `{region}` unless the protocol sends the region itself).
     pub endpoint: String,
     /// Other hosts a caller may choose by name: `(name, host template)`.
     pub endpoints: Vec<(String, String)>,
@@ -44,7 +44,7 @@ pub struct Service {
     /// Error body format.
     pub envelope: Envelope,
     /// Response header with the request id.
-    pub request_id_header: String,
+    pub request_id_header: Option<String>,
     /// UTC offset of `local_datetime` values, in seconds.
     pub utc_offset_seconds: Option<i32>,
     /// Object types shared by the operations (from `types.yaml`), in the `types` module.

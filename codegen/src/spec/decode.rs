@@ -60,7 +60,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let signing_span = m.get("signing").map_or(m.span(), Node::head);
     let signing = m.list("signing", true, diags, |n, d| crate::spec::reader::keyword(n, "signing", d));
     let error_envelope = m.keyword("error_envelope", true, diags);
-    let request_id_header = m.str("request_id_header", true, diags);
+    let request_id_header = m.str("request_id_header", false, diags);
     let time_zone = m.str("time_zone", false, diags);
     let errors = m.list("errors", false, diags, error_def);
     let success_when = m.get("success_when").and_then(|n| success_when(n, diags));
@@ -82,7 +82,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         signing,
         signing_span,
         error_envelope: error_envelope?,
-        request_id_header: request_id_header?,
+        request_id_header,
         time_zone,
         errors,
         success_when,

@@ -39,7 +39,8 @@ keywords!(
     /// `protocol`.
     Protocol { /// Alibaba RPC: Action and Version in the query.
         Rpc = "rpc", /// Method and path per operation.
-        Rest = "rest", }
+        Rest = "rest", /// Tencent Cloud API 3.0: `POST /` with a JSON body, the action in `X-TC-Action`.
+        TencentApi3 = "tencent_api3", }
 );
 keywords!(
     /// `signing`.
@@ -48,7 +49,8 @@ keywords!(
         RpcHmacSha1 = "rpc_hmac_sha1", /// Huawei SDK-HMAC-SHA256 AK/SK.
         HuaweiSdkHmacSha256 = "huawei_sdk_hmac_sha256", /// Huawei IAM token.
         HuaweiToken = "huawei_token", /// Tencent CLS q-sign-algorithm=sha1.
-        TencentQSignSha1 = "tencent_q_sign_sha1", }
+        TencentQSignSha1 = "tencent_q_sign_sha1", /// Tencent Cloud API 3.0 TC3-HMAC-SHA256.
+        TencentTc3HmacSha256 = "tencent_tc3_hmac_sha256", }
 );
 keywords!(
     /// `error_envelope`.
@@ -56,7 +58,8 @@ keywords!(
         Alibaba = "alibaba", /// `{error_code, error_msg}`.
         Huawei = "huawei", /// `{errorCode, message}`.
         HuaweiDis = "huawei_dis", /// `{errorcode, errormessage}`.
-        TencentCls = "tencent_cls", }
+        TencentCls = "tencent_cls", /// `{"Response": {"Error": {Code, Message}, RequestId}}`, also inside HTTP 200.
+        TencentApi3 = "tencent_api3", }
 );
 keywords!(
     /// `http.method`.
@@ -128,7 +131,8 @@ impl Envelope {
     #[must_use]
     pub fn code_key(self) -> &'static str {
         match self {
-            Self::Alibaba => "Code",
+            // API 3.0 nests it in `Response.Error`.
+            Self::Alibaba | Self::TencentApi3 => "Code",
             Self::Huawei => "error_code",
             Self::HuaweiDis => "errorCode",
             Self::TencentCls => "errorcode",
@@ -381,8 +385,8 @@ pub struct ServiceDoc {
     pub signing_span: Span,
     /// `error_envelope`.
     pub error_envelope: Spanned<Envelope>,
-    /// `request_id_header`.
-    pub request_id_header: Spanned<String>,
+    /// `request_id_header` (required unless the protocol carries the request id in the body).
+    pub request_id_header: Option<Spanned<String>>,
     /// `time_zone`.
     pub time_zone: Option<Spanned<String>>,
     /// `errors`.
