@@ -10,7 +10,7 @@ use crate::ir::{
     Struct, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
-use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape};
+use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape, TimeForm};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve, resolve_path};
 use crate::spec::yaml::{Node, Value};
@@ -72,6 +72,13 @@ fn docs_safe(text: &str) -> String {
 
 /// Methods of the runtime's request builder; a request parameter's setter may not take one.
 const BUILDER_METHODS: &[&str] = &["build", "send", "wait_until_done", "paginate"];
+
+/// A field's time facts: its `forms`, and the zone of its local times (the field's
+/// `time_zone`, else the service's).
+struct Time {
+    forms: Vec<TimeForm>,
+    offset: i32,
+}
 
 struct Ctx<'a> {
     op: &'a model::OperationDoc,
@@ -199,7 +206,9 @@ impl Ctx<'_> {
 
     fn rust_type(&self, f: &model::Field) -> RustType {
         let ty = resolve(self.op, &f.ty, f.items.as_ref()).unwrap_or(TypeExpr::Scalar(Scalar::Json));
-        let base = self.expr(&ty);
+        let offset = f.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value)).unwrap_or(self.offset);
+        let time = Time { forms: f.forms.iter().map(|form| form.value).collect(), offset };
+        let base = self.expr(&ty, &time);
         match (f.shape.as_ref().map(|s| s.value), base) {
             (Some(Shape::OneOrMany), RustType::Vec(item)) => RustType::OneOrMany(item),
             (Some(Shape::StringOrNumber), RustType::String) => RustType::StringOrNumber,
@@ -207,7 +216,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn expr(&self, ty: &TypeExpr) -> RustType {
+    fn expr(&self, ty: &TypeExpr, time: &Time) -> RustType {
         match ty {
             TypeExpr::Scalar(s) => match s {
                 Scalar::String => RustType::String,
@@ -217,10 +226,12 @@ impl Ctx<'_> {
                 Scalar::Boolean => RustType::Bool,
                 Scalar::Rfc3339 => RustType::Timestamp,
                 Scalar::EpochMillis => RustType::EpochMillis,
-                Scalar::LocalDateTime => RustType::LocalDateTime(self.offset),
+                Scalar::EpochSeconds => RustType::EpochSeconds,
+                Scalar::LocalDateTime => RustType::LocalDateTime(time.offset),
+                Scalar::Time => RustType::AnyTime(time.forms.clone(), time.offset),
                 Scalar::Json => RustType::Json,
             },
-            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item))),
+            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item, time))),
             TypeExpr::Object(i) => RustType::Struct(names::camel(&self.op.types[*i].name.value)),
             TypeExpr::Enum(i) => RustType::Enum(names::camel(&self.op.enums[*i].name.value)),
         }

@@ -12,7 +12,7 @@ pub mod names;
 pub use lower::lower;
 
 pub use crate::spec::model::{
-    EnumKind, Envelope, Idempotency, Method, ParamIn, ParamSource, Protocol, Provider, Signing,
+    EnumKind, Envelope, Idempotency, Method, ParamIn, ParamSource, Protocol, Provider, Signing, TimeForm,
 };
 
 /// Everything to generate.
@@ -153,10 +153,14 @@ pub enum RustType {
     Bool,
     /// RFC 3339 timestamp.
     Timestamp,
-    /// Epoch milliseconds.
+    /// Epoch milliseconds (a number or a numeric string).
     EpochMillis,
-    /// Zoned `YYYY-MM-DD HH:MM:SS`, with the zone's offset in seconds.
+    /// Epoch seconds (a number or a numeric string).
+    EpochSeconds,
+    /// A date-time without a zone, with the zone's offset in seconds.
     LocalDateTime(i32),
+    /// A time in one of several forms (in order), local ones in the zone of the offset.
+    AnyTime(Vec<TimeForm>, i32),
     /// Any JSON.
     Json,
     /// A list.

@@ -189,11 +189,17 @@ fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field>
     let shape = if kind == FieldKind::Field { m.keyword("shape", false, diags) } else { None };
     let rust_name = m.str("rust_name", false, diags);
     let correction = m.get("correction").and_then(|n| correction(n, diags));
+    let forms_span = m.get("forms").map(Node::head);
+    let forms = m.list("forms", false, diags, |n, d| crate::spec::reader::keyword(n, "forms", d));
+    let time_zone = m.str("time_zone", false, diags);
     m.finish(diags);
     if diags.error_count() > before {
         return None;
     }
     Some(Field {
+        forms,
+        forms_span,
+        time_zone,
         name: name?,
         location,
         ty: ty?,

@@ -103,6 +103,14 @@ keywords!(
         Token = "token", }
 );
 keywords!(
+    /// A form of a `time` field (`forms`).
+    TimeForm { /// RFC 3339 with an offset.
+        Rfc3339 = "rfc3339", /// A date-time without a zone, in the field's or the service's zone.
+        LocalDateTime = "local_datetime", /// Seconds since the epoch, a number or a numeric string.
+        EpochSeconds = "epoch_seconds", /// Milliseconds since the epoch, a number or a numeric string.
+        EpochMillis = "epoch_millis", }
+);
+keywords!(
     /// Enum `kind`.
     EnumKind { /// String values.
         String = "string", /// Integer values.
@@ -185,6 +193,12 @@ pub struct Field {
     pub rust_name: Option<Spanned<String>>,
     /// `correction`.
     pub correction: Option<Correction>,
+    /// `forms` (with `type: time`).
+    pub forms: Vec<Spanned<TimeForm>>,
+    /// Where `forms` was written.
+    pub forms_span: Option<Span>,
+    /// `time_zone` (times without a zone).
+    pub time_zone: Option<Spanned<String>>,
 }
 
 /// An entry of `types`.
