@@ -564,7 +564,7 @@ async fn cbr_create_checkpoint_with_aksk() {
     let checkpoint = &created.checkpoint;
     assert_eq!(checkpoint.id, "8b0851a8-adf3-4f4c-a914-dead08bf9664");
     assert_eq!(checkpoint.status, CheckpointStatus::Protecting);
-    assert_eq!(checkpoint.created_at.as_str(), "2019-05-10T07:59:12.733403", "the zone-less text is kept");
+    assert_eq!(checkpoint.created_at.to_string(), "2019-05-10T07:59:12.733403", "the zone-less text is kept");
     let vault = checkpoint.vault.as_ref().expect("vault");
     assert_eq!((vault.id.as_str(), vault.name.as_str()), (VAULT_ID, "vault-be94"));
     let resource = &vault.resources.as_deref().expect("resources")[0];
@@ -593,7 +593,9 @@ async fn cbr_create_checkpoint_is_not_retried_and_maps_its_documented_errors() {
     assert_eq!(received(&server).await.len(), 1, "one attempt");
 
     let error = client.create_checkpoint().checkpoint(vault_backup()).send().await.expect_err("1001");
-    let create_checkpoint::Error::VaultBackupRunning(e) = &error else { panic!("expected VaultBackupRunning: {error:?}") };
+    let create_checkpoint::Error::VaultBackupRunning(e) = &error else {
+        panic!("expected VaultBackupRunning: {error:?}")
+    };
     assert_eq!((e.status(), e.code()), (400, "1001"));
     assert_eq!(e.request_id(), Some("HW-RID-1001"));
     assert_one_line(&error.to_string());
@@ -601,19 +603,12 @@ async fn cbr_create_checkpoint_is_not_retried_and_maps_its_documented_errors() {
 }
 
 #[tokio::test]
-async fn cbr_create_checkpoint_checks_its_parameters_before_sending() {
+async fn cbr_create_checkpoint_needs_the_checkpoint() {
     let server = MockServer::start().await;
     serve_checkpoints(&server, json(200, "{}")).await;
-    let client = cbr_client(config(&server));
-    let mut bad = vault_backup();
-    if let Some(p) = bad.parameters.as_mut() {
-        p.description = Some("<script>".to_owned());
-    }
-    let error = client.create_checkpoint().checkpoint(bad).send().await.expect_err("angle brackets");
+    let error = cbr_client(config(&server)).create_checkpoint().send().await.expect_err("no checkpoint");
     let create_checkpoint::Error::Request(e) = &error else { panic!("{error:?}") };
     assert_eq!(e.kind(), RequestErrorKind::Validation);
-    assert!(error.to_string().contains("description"), "{error}");
-    let error = client.create_checkpoint().send().await.expect_err("no checkpoint");
     assert!(error.to_string().contains("`checkpoint` is required"), "{error}");
     assert!(received(&server).await.is_empty());
 }
@@ -652,8 +647,8 @@ async fn cbr_list_backups_with_filters_and_both_time_forms() {
     assert_eq!(first.resource_type, Some(ResourceType::NovaServer));
     assert_eq!(first.resource_size, Some(40));
     let created = first.created_at.as_ref().expect("created_at");
-    assert_eq!(created.as_str(), "2020-02-21T07:00:54.065135");
-    assert_eq!(created.as_offset_date_time().map(|t| t.unix_timestamp_nanos()), Some(1_582_268_454_065_135_000), "UTC");
+    assert_eq!(created.to_string(), "2020-02-21T07:00:54.065135");
+    assert_eq!(created.to_offset_date_time().map(|t| t.unix_timestamp_nanos()), Some(1_582_268_454_065_135_000), "UTC");
     assert_eq!(first.protected_at, None);
     assert_eq!(page.backups[1].extend_info.as_ref().and_then(|e| e.progress), Some(100));
 
@@ -662,8 +657,8 @@ async fn cbr_list_backups_with_filters_and_both_time_forms() {
     serve_backups(&server2, json(200, &example("huawei", "cbr", "ListBackups", "page_example"))).await;
     let page = cbr_client(config(&server2)).list_backups().send().await.expect("ok");
     let created = page.backups[0].created_at.as_ref().expect("created_at");
-    assert_eq!(created.as_str(), "2020-02-21T07:00:54.065+00:00");
-    assert_eq!(created.as_offset_date_time().map(|t| t.unix_timestamp_nanos()), Some(1_582_268_454_065_000_000));
+    assert_eq!(created.to_string(), "2020-02-21T07:00:54.065+00:00");
+    assert_eq!(created.to_offset_date_time().map(|t| t.unix_timestamp_nanos()), Some(1_582_268_454_065_000_000));
 }
 
 /// Serves `total` backups by `offset` and `limit`, with `count` the total.
@@ -678,7 +673,14 @@ impl wiremock::Respond for BackupPages {
         let backups: Vec<String> = (offset..(offset + limit).min(self.total))
             .map(|i| format!(r#"{{"id":"backup-{i}","status":"available","created_at":"2020-02-21T07:00:54.065135"}}"#))
             .collect();
-        json(200, &format!(r#"{{"backups":[{}],"count":{},"offset":{offset},"limit":{limit}}}"#, backups.join(","), self.total))
+        json(
+            200,
+            &format!(
+                r#"{{"backups":[{}],"count":{},"offset":{offset},"limit":{limit}}}"#,
+                backups.join(","),
+                self.total
+            ),
+        )
     }
 }
 
@@ -799,7 +801,10 @@ async fn dis_batch_start_and_stop_send_the_action_and_task_ids() {
         String::from_utf8_lossy(&requests[0].body),
         r#"{"action":"start","tasks":[{"id":"9dSu1wfCytSk1aOLxvF"},{"id":"2QqqWoPUIZNk6kt5yC2"}]}"#
     );
-    assert_eq!(String::from_utf8_lossy(&requests[1].body), r#"{"action":"stop","tasks":[{"id":"9dSu1wfCytSk1aOLxvF"}]}"#);
+    assert_eq!(
+        String::from_utf8_lossy(&requests[1].body),
+        r#"{"action":"stop","tasks":[{"id":"9dSu1wfCytSk1aOLxvF"}]}"#
+    );
     assert_eq!((started.meta.status(), started.meta.request_id()), (200, Some("HW-RID-ACT")));
     assert_eq!(stopped.meta.request_id(), Some("HW-RID-ACT"));
 }
@@ -807,32 +812,25 @@ async fn dis_batch_start_and_stop_send_the_action_and_task_ids() {
 #[tokio::test]
 async fn dis_stopping_a_stopped_task_is_a_typed_error_with_the_request_id() {
     // What DIS answers for an already paused task is not documented; it answers with a documented
-    // DIS code (here DIS.4300 Request error), as an error status or inside a 200.
+    // DIS code (here DIS.4300 Request error).
     let server = MockServer::start().await;
     let rejected = r#"{"errorCode":"DIS.4300","message":"Request error."}"#;
-    let replies = Script::new(vec![
-        json(400, rejected).insert_header("X-Request-Id", "HW-RID-STOP-400"),
-        json(200, rejected).insert_header("X-Request-Id", "HW-RID-STOP-200"),
-    ]);
-    serve_task_action(&server, replies).await;
-    let client = dis_client(config(&server).retry(fast_retry().max_attempts(5)));
-    let stop = || {
-        client
-            .batch_stop_transfer_task()
-            .stream_name(STREAM)
-            .action(StopAction::Stop)
-            .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
-            .send()
-    };
+    serve_task_action(&server, json(400, rejected).insert_header("X-Request-Id", "HW-RID-STOP")).await;
 
-    for (status, request_id) in [(400, "HW-RID-STOP-400"), (200, "HW-RID-STOP-200")] {
-        let error = stop().await.expect_err("rejected");
-        let batch_stop_transfer_task::Error::Dis4300(e) = &error else { panic!("expected Dis4300: {error:?}") };
-        assert_eq!((e.status(), e.code(), e.message()), (status, "DIS.4300", "Request error."));
-        assert_eq!(e.request_id(), Some(request_id));
-        assert_one_line(&error.to_string());
-    }
-    assert_eq!(received(&server).await.len(), 2, "neither was retried");
+    let error = dis_client(config(&server).retry(fast_retry().max_attempts(5)))
+        .batch_stop_transfer_task()
+        .stream_name(STREAM)
+        .action(StopAction::Stop)
+        .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
+        .send()
+        .await
+        .expect_err("rejected");
+
+    let batch_stop_transfer_task::Error::Dis4300(e) = &error else { panic!("expected Dis4300: {error:?}") };
+    assert_eq!((e.status(), e.code(), e.message()), (400, "DIS.4300", "Request error."));
+    assert_eq!(e.request_id(), Some("HW-RID-STOP"));
+    assert_one_line(&error.to_string());
+    assert_eq!(received(&server).await.len(), 1, "not retried");
 }
 
 #[tokio::test]
