@@ -15,6 +15,7 @@ pub mod cbr {
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::Huawei,
         request_id_header: "X-Request-Id",
+        success_when: None,
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
@@ -58,6 +59,31 @@ pub mod cbr {
             crate::Builder::with_client(self.handle.clone())
         }
     }
+    /// Errors every operation of this service can return (the `errors` of its service.yaml);
+    /// each operation's `Error` holds one in its `Common` variant.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum CommonError {
+        /// `APIGW.0101` (HTTP 404)
+        /// The API does not exist (API Gateway).
+        Apigw0101(crate::ServiceError),
+        /// `APIGW.0201` (HTTP 504)
+        /// The backend timed out (API Gateway).
+        Apigw0201(crate::ServiceError),
+        /// `APIGW.0301` (HTTP 401)
+        /// The IAM authentication information is incorrect (API Gateway).
+        Apigw0301(crate::ServiceError),
+        /// `APIGW.0303` (HTTP 401)
+        /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
+        Apigw0303(crate::ServiceError),
+        /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
+        /// The request was throttled (API Gateway). Retry with backoff.
+        Apigw0308(crate::ServiceError),
+    }
+    crate::__private::impl_common_error!(
+        CommonError { Apigw0101 = "APIGW.0101", Apigw0201 = "APIGW.0201", Apigw0301 =
+        "APIGW.0301", Apigw0303 = "APIGW.0303", Apigw0308 = "APIGW.0308" } status {}
+    );
     /// Types and enums shared by the operations of this service; each operation that names
     /// one re-exports it.
     pub mod types {
@@ -1300,6 +1326,7 @@ pub mod cbr {
                 path: "/v3/{project_id}/checkpoints",
                 retry: crate::__private::RetrySafety::Unsafe,
                 required: &["checkpoint"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.project_id_path("project_id");
@@ -1342,22 +1369,9 @@ pub mod cbr {
             /// `BackupService.2010` (HTTP 400): Resource %(resource\_id)s is restoring.
             /// The resource is being restored; try again later.
             BackupService2010(crate::ServiceError),
-            /// `APIGW.0101` (HTTP 404)
-            /// The API does not exist (API Gateway).
-            Apigw0101(crate::ServiceError),
-            /// `APIGW.0201` (HTTP 504)
-            /// The backend timed out (API Gateway).
-            Apigw0201(crate::ServiceError),
-            /// `APIGW.0301` (HTTP 401)
-            /// The IAM authentication information is incorrect (API Gateway).
-            Apigw0301(crate::ServiceError),
-            /// `APIGW.0303` (HTTP 401)
-            /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
-            Apigw0303(crate::ServiceError),
-            /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
-            /// The request was throttled (API Gateway). Retry with backoff.
-            Apigw0308(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
@@ -1365,9 +1379,8 @@ pub mod cbr {
         crate::__private::impl_operation_error!(
             Error { VaultStatusForbidsBackup = "6113", VaultBackupRunning = "1001",
             VaultCapacityExceeded = "6114", ParameterCheckFailed = "9900",
-            BackupService2010 = "BackupService.2010", Apigw0101 = "APIGW.0101", Apigw0201
-            = "APIGW.0201", Apigw0301 = "APIGW.0301", Apigw0303 = "APIGW.0303", Apigw0308
-            = "APIGW.0308" }
+            BackupService2010 = "BackupService.2010" } status {} common
+            super::CommonError
         );
     }
     /// Queries all backups.
@@ -1574,6 +1587,7 @@ pub mod cbr {
                 path: "/v3/{project_id}/backups",
                 retry: crate::__private::RetrySafety::Read,
                 required: &[],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.project_id_path("project_id");
@@ -1700,29 +1714,15 @@ pub mod cbr {
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
-            /// `APIGW.0101` (HTTP 404)
-            /// The API does not exist (API Gateway).
-            Apigw0101(crate::ServiceError),
-            /// `APIGW.0201` (HTTP 504)
-            /// The backend timed out (API Gateway).
-            Apigw0201(crate::ServiceError),
-            /// `APIGW.0301` (HTTP 401)
-            /// The IAM authentication information is incorrect (API Gateway).
-            Apigw0301(crate::ServiceError),
-            /// `APIGW.0303` (HTTP 401)
-            /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
-            Apigw0303(crate::ServiceError),
-            /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
-            /// The request was throttled (API Gateway). Retry with backoff.
-            Apigw0308(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
         crate::__private::impl_operation_error!(
-            Error { Apigw0101 = "APIGW.0101", Apigw0201 = "APIGW.0201", Apigw0301 =
-            "APIGW.0301", Apigw0303 = "APIGW.0303", Apigw0308 = "APIGW.0308" }
+            Error {} status {} common super::CommonError
         );
         /// Ownership of backups.
         /// A string on the wire; values not listed here are kept in `Unknown` and sent back unchanged.
@@ -1791,6 +1791,7 @@ pub mod cbr {
                 path: "/v3/{project_id}/operation-logs/{operation_log_id}",
                 retry: crate::__private::RetrySafety::Read,
                 required: &["operation_log_id"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.project_id_path("project_id");
@@ -1848,30 +1849,16 @@ pub mod cbr {
             /// `BackupService.6500` (HTTP 404): Operation log does not exist.
             /// The task ID does not exist.
             BackupService6500(crate::ServiceError),
-            /// `APIGW.0101` (HTTP 404)
-            /// The API does not exist (API Gateway).
-            Apigw0101(crate::ServiceError),
-            /// `APIGW.0201` (HTTP 504)
-            /// The backend timed out (API Gateway).
-            Apigw0201(crate::ServiceError),
-            /// `APIGW.0301` (HTTP 401)
-            /// The IAM authentication information is incorrect (API Gateway).
-            Apigw0301(crate::ServiceError),
-            /// `APIGW.0303` (HTTP 401)
-            /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
-            Apigw0303(crate::ServiceError),
-            /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
-            /// The request was throttled (API Gateway). Retry with backoff.
-            Apigw0308(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
         crate::__private::impl_operation_error!(
-            Error { BackupService6500 = "BackupService.6500", Apigw0101 = "APIGW.0101",
-            Apigw0201 = "APIGW.0201", Apigw0301 = "APIGW.0301", Apigw0303 = "APIGW.0303",
-            Apigw0308 = "APIGW.0308" }
+            Error { BackupService6500 = "BackupService.6500" } status {} common
+            super::CommonError
         );
     }
     #[cfg(test)]

@@ -102,9 +102,10 @@ impl<R: Operation> Builder<R, ClientHandle> {
         crate::__private::wait(&client, request, policy, observe).await
     }
 
-    /// Fetches every page, one request per page, starting from the first page (or the page
-    /// number set on this builder) with the page size set on this builder. For operations whose
-    /// spec declares pagination.
+    /// Fetches every page, one request per page, in the style the spec's `pagination` declares
+    /// (page number, offset, marker or token), starting where this builder points (its page
+    /// number, offset, marker or token, else the first page) with the page size set on this
+    /// builder (else the provider's). For operations whose spec declares pagination.
     pub fn paginate(self) -> Paginator<R>
     where
         R: Paged,
@@ -130,6 +131,7 @@ mod tests {
         signing: &[crate::Signing::HuaweiToken],
         envelope: Envelope::Huawei,
         request_id_header: "X-Request-Id",
+        success_when: None,
     };
 
     #[derive(Debug, serde::Deserialize)]
@@ -163,6 +165,7 @@ mod tests {
             path: "/",
             retry: RetrySafety::Read,
             required: &["Name", "Tag"],
+            status_errors: &[],
         };
         fn write(&self, _: &mut RequestWriter) {}
         fn validate(&self) -> Result<(), crate::ValidationError> {

@@ -134,10 +134,11 @@ pub fn describe(service: &Service, operation: &str) -> Description {
 /// How a parameter of type `ty` (a spec type name) is written on the command line.
 fn kind_of(op: &cloud_task_apis_codegen::spec::model::OperationDoc, ty: &str) -> Kind {
     match ty {
-        "int32" | "int64" | "epoch_millis" => Kind::Integer,
+        "int32" | "int64" | "epoch_millis" | "epoch_seconds" => Kind::Integer,
         "float64" => Kind::Number,
         "boolean" => Kind::Boolean,
-        "string" | "rfc3339" | "local_datetime" => Kind::String,
+        // A `time` value decodes from its text in any declared form (an epoch count as digits).
+        "string" | "rfc3339" | "local_datetime" | "time" => Kind::String,
         _ if op.enums.iter().any(|e| e.name.value == ty) => Kind::Enum,
         _ => Kind::Json,
     }

@@ -322,16 +322,45 @@ async fn dis_error_bodies_map_to_variants() {
 
     // DIS's non-standard 441 for signature problems: documented, never retried.
     let error = call().await.expect_err("441");
-    let show_transfer_task_log::Error::Dis4100(e) = &error else { panic!("expected Dis4100: {error:?}") };
+    let show_transfer_task_log::Error::Common(dis::CommonError::Dis4100(e)) = &error else {
+        panic!("expected Dis4100: {error:?}")
+    };
     assert_eq!((e.status(), e.message()), (441, "Authorization error."));
     assert!(error.to_string().contains("HTTP 441 DIS.4100"), "{error}");
 
     // An API Gateway error on the DIS host, in the common Huawei shape with a body request id.
     let error = call().await.expect_err("401");
-    let show_transfer_task_log::Error::Apigw0301(e) = &error else { panic!("expected Apigw0301: {error:?}") };
+    let show_transfer_task_log::Error::Common(dis::CommonError::Apigw0301(e)) = &error else {
+        panic!("expected Apigw0301: {error:?}")
+    };
     assert_eq!(e.request_id(), Some("RID-BODY"));
 
     assert_eq!(received(&server).await.len(), 3, "none of them was retried");
+}
+
+#[tokio::test]
+async fn dis_refusal_inside_a_200_is_the_typed_error_with_the_request_id() {
+    let server = MockServer::start().await;
+    let refusal = r#"{"errorCode":"DIS.4200","message":"Invalid request."}"#;
+    let success_as_text = dis_example().replacen("\"errorCode\":-1", "\"errorCode\":\"-1\"", 1);
+    assert!(success_as_text.contains("\"errorCode\":\"-1\""), "the example carries errorCode -1");
+    let replies = Script::new(vec![
+        json(200, refusal).insert_header("X-Request-Id", "RID-200"),
+        json(200, &success_as_text),
+        json(200, &dis_example()),
+    ]);
+    serve_dis(&server, replies).await;
+    let client = dis_client(config(&server));
+    let call = || client.show_transfer_task_log().task_id(TASK_ID).send();
+
+    let error = call().await.expect_err("errorCode DIS.4200 in a 200 body");
+    let show_transfer_task_log::Error::Common(dis::CommonError::Dis4200(e)) = &error else { panic!("{error:?}") };
+    assert_eq!((e.status(), e.code(), e.message()), (200, "DIS.4200", "Invalid request."));
+    assert_eq!(error.request_id(), Some("RID-200"));
+    // -1 means success, as a string or as a number.
+    assert!(call().await.is_ok(), "errorCode \"-1\"");
+    assert!(call().await.is_ok(), "errorCode -1");
+    assert_eq!(received(&server).await.len(), 3, "a refusal is not retried");
 }
 
 #[tokio::test]
@@ -493,7 +522,7 @@ async fn gives_up_after_max_attempts_with_the_last_error() {
         .send()
         .await
         .expect_err("gave up");
-    let show_op_log::Error::Apigw0308(e) = &error else { panic!("{error:?}") };
+    let show_op_log::Error::Common(cbr::CommonError::Apigw0308(e)) = &error else { panic!("{error:?}") };
     assert_eq!((e.status(), e.request_id()), (429, Some("TRY-2")));
     assert_eq!(received(&server).await.len(), 2);
 }
@@ -812,25 +841,32 @@ async fn dis_batch_start_and_stop_send_the_action_and_task_ids() {
 #[tokio::test]
 async fn dis_stopping_a_stopped_task_is_a_typed_error_with_the_request_id() {
     // What DIS answers for an already paused task is not documented; it answers with a documented
-    // DIS code (here DIS.4300 Request error).
+    // DIS code (here DIS.4300 Request error), as an error status or inside a 200.
     let server = MockServer::start().await;
     let rejected = r#"{"errorCode":"DIS.4300","message":"Request error."}"#;
-    serve_task_action(&server, json(400, rejected).insert_header("X-Request-Id", "HW-RID-STOP")).await;
+    let replies = Script::new(vec![
+        json(400, rejected).insert_header("X-Request-Id", "HW-RID-STOP-400"),
+        json(200, rejected).insert_header("X-Request-Id", "HW-RID-STOP-200"),
+    ]);
+    serve_task_action(&server, replies).await;
+    let client = dis_client(config(&server).retry(fast_retry().max_attempts(5)));
+    let stop = || {
+        client
+            .batch_stop_transfer_task()
+            .stream_name(STREAM)
+            .action(StopAction::Stop)
+            .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
+            .send()
+    };
 
-    let error = dis_client(config(&server).retry(fast_retry().max_attempts(5)))
-        .batch_stop_transfer_task()
-        .stream_name(STREAM)
-        .action(StopAction::Stop)
-        .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
-        .send()
-        .await
-        .expect_err("rejected");
-
-    let batch_stop_transfer_task::Error::Dis4300(e) = &error else { panic!("expected Dis4300: {error:?}") };
-    assert_eq!((e.status(), e.code(), e.message()), (400, "DIS.4300", "Request error."));
-    assert_eq!(e.request_id(), Some("HW-RID-STOP"));
-    assert_one_line(&error.to_string());
-    assert_eq!(received(&server).await.len(), 1, "not retried");
+    for (status, request_id) in [(400, "HW-RID-STOP-400"), (200, "HW-RID-STOP-200")] {
+        let error = stop().await.expect_err("rejected");
+        let batch_stop_transfer_task::Error::Dis4300(e) = &error else { panic!("expected Dis4300: {error:?}") };
+        assert_eq!((e.status(), e.code(), e.message()), (status, "DIS.4300", "Request error."));
+        assert_eq!(e.request_id(), Some(request_id));
+        assert_one_line(&error.to_string());
+    }
+    assert_eq!(received(&server).await.len(), 2, "neither was retried");
 }
 
 #[tokio::test]
