@@ -1300,7 +1300,12 @@ pub mod cbr {
     ///
     /// `POST /v3/{project_id}/checkpoints` (CreateCheckpoint); transcribed from `huawei-cbr-CreateCheckpoint.md`.
     pub mod create_checkpoint {
-        pub use super::types::{CheckpointCreate, VaultBackup};
+        pub use super::types::{
+            CheckpointCreate, CheckpointCreateSkippedResource, CheckpointExtraInfoResp,
+            CheckpointParam, CheckpointPlanCreate, CheckpointResourceResp,
+            CheckpointStatus, ProtectStatus, Resource, ResourceExtraInfo,
+            ResourceExtraInfoIncludeVolumes, ResourceType, VaultBackup,
+        };
         /// The parameters of `CreateCheckpoint`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
@@ -1389,7 +1394,12 @@ pub mod cbr {
     ///
     /// `GET /v3/{project_id}/backups` (ListBackups); transcribed from `huawei-cbr-ListBackups.md`.
     pub mod list_backups {
-        pub use super::types::{BackupResp, BackupStatus, ImageType, ResourceType};
+        pub use super::types::{
+            AppConsistencyStatus, BackupAppConsistency, BackupExtendInfo, BackupResp,
+            BackupStatus, ImageData, ImageType, ReplicationRecordGet,
+            ReplicationRecordsExtraInfo, ReplicationStatus, ResourceType,
+            SupportedRestoreMode,
+        };
         /// The parameters of `ListBackups`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
@@ -1765,7 +1775,14 @@ pub mod cbr {
     ///
     /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` (ShowOpLog); transcribed from `004_76d30c683ddb2eb3.txt`.
     pub mod show_op_log {
-        pub use super::types::{OperationLog, OperationStatus};
+        pub use super::types::{
+            AppConsistencyStatus, Incremental, OpErrorInfo, OpExtendInfoBckup,
+            OpExtendInfoCommon, OpExtendInfoDelete, OpExtendInfoRemoveResources,
+            OpExtendInfoReplication, OpExtendInfoRestore, OpExtendInfoSync,
+            OpExtendInfoUpdateExpirationTime, OpExtendInfoVaultDelete, OpExtraInfo,
+            OperationLog, OperationStatus, OperationType, Resource, ResourceExtraInfo,
+            ResourceExtraInfoIncludeVolumes, ResourceType,
+        };
         /// The parameters of `ShowOpLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]

@@ -479,7 +479,7 @@ pub mod dis {
     ///
     /// `GET /v2/{project_id}/streams/{stream_name}/transfer-tasks` (ListTransferTasks); transcribed from `huawei-dis-ListTransferTasks.md`.
     pub mod list_transfer_tasks {
-        pub use super::types::TransferTask;
+        pub use super::types::{DestinationType, TransferTask, TransferTaskState};
         /// The parameters of `ListTransferTasks`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
         #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]

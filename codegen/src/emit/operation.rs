@@ -143,6 +143,10 @@ fn operation_impl(op: &Operation) -> TokenStream {
         }
     });
     let body = has_body(op).then(|| quote!(writer.json_body(self);));
+    // An operation without parameters writes nothing.
+    let writes_anything =
+        !op.request.is_empty() || op.implicit.iter().any(|f| f.source == crate::ir::ParamSource::ProjectId);
+    let writer_name = if writes_anything { quote!(writer) } else { quote!(_writer) };
     let implicit = op.implicit.iter().map(|f| {
         let wire = &f.wire_name;
         match f.source {
@@ -177,7 +181,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 required: &[#(#required),*],
                 status_errors: &[#(#status_errors),*],
             };
-            fn write(&self, writer: &mut crate::__private::RequestWriter) {
+            fn write(&self, #writer_name: &mut crate::__private::RequestWriter) {
                 #(#implicit)*
                 #(#writes)*
                 #body

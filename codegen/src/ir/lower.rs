@@ -208,35 +208,41 @@ fn operation(
     }
 }
 
-/// The shared types and enums the operation's own fields name, and its waiter's status enum, sorted.
+/// The shared types and enums the operation's own fields reach (directly, or through the
+/// fields of shared types), sorted: each is re-exported, so every name the operation's code
+/// uses (a waiter's state enum inside a shared type, too) is in scope.
 fn shared_names(op: &model::OperationDoc) -> Vec<String> {
-    fn named(op: &model::OperationDoc, ty: &TypeExpr) -> Option<String> {
+    fn visit(op: &model::OperationDoc, ty: &TypeExpr, seen: &mut Vec<TypeExpr>) {
         match ty {
-            TypeExpr::Array(item) => named(op, item),
-            TypeExpr::Object(i) if op.is_shared_type(*i) => op.types.get(*i).map(|t| names::camel(&t.name.value)),
-            TypeExpr::Enum(i) if op.is_shared_enum(*i) => op.enums.get(*i).map(|e| names::camel(&e.name.value)),
-            _ => None,
+            TypeExpr::Array(item) => visit(op, item, seen),
+            TypeExpr::Object(i) if op.is_shared_type(*i) && !seen.contains(ty) => {
+                seen.push(ty.clone());
+                for f in op.types.get(*i).map_or(&[][..], |t| &t.fields) {
+                    if let Ok(inner) = resolve(op, &f.ty, f.items.as_ref()) {
+                        visit(op, &inner, seen);
+                    }
+                }
+            }
+            TypeExpr::Enum(i) if op.is_shared_enum(*i) && !seen.contains(ty) => seen.push(ty.clone()),
+            _ => {}
         }
     }
-    let mut shared: Vec<String> = op
-        .params
-        .iter()
-        .chain(&op.response)
-        .chain(op.own_types().iter().flat_map(|t| &t.fields))
-        .filter_map(|f| resolve(op, &f.ty, f.items.as_ref()).ok())
-        .filter_map(|ty| named(op, &ty))
-        .collect();
-    // The waiter matches on its status enum by name, however deep the field is.
-    if let Some(w) = &op.waiter
-        && let Ok((_, TypeExpr::Enum(i))) = resolve_path(op, &op.response, &w.status.value)
-        && op.is_shared_enum(i)
-        && let Some(e) = op.enums.get(i)
-    {
-        shared.push(names::camel(&e.name.value));
+    let mut seen = Vec::new();
+    for f in op.params.iter().chain(&op.response).chain(op.own_types().iter().flat_map(|t| &t.fields)) {
+        if let Ok(ty) = resolve(op, &f.ty, f.items.as_ref()) {
+            visit(op, &ty, &mut seen);
+        }
     }
-    shared.sort();
-    shared.dedup();
-    shared
+    let mut names: Vec<String> = seen
+        .iter()
+        .filter_map(|ty| match ty {
+            TypeExpr::Object(i) => op.types.get(*i).map(|t| names::camel(&t.name.value)),
+            TypeExpr::Enum(i) => op.enums.get(*i).map(|e| names::camel(&e.name.value)),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 fn claim(scope: &mut Scope, rust: &str, wire: &Spanned<String>, diags: &mut Diagnostics) {
