@@ -408,8 +408,7 @@ async fn retry_loop(
                 };
                 match error {
                     Some(error) => {
-                        let retryable =
-                            is_retryable(Failure::Status { status, code: Some(error.code()) }, spec.retry);
+                        let retryable = is_retryable(Failure::Status { status, code: Some(error.code()) }, spec.retry);
                         (retryable, Outcome::Service(error), retry_hint)
                     }
                     None => {
@@ -448,7 +447,13 @@ pub(crate) fn service_error(
     body: &[u8],
 ) -> Option<ServiceError> {
     if let Some(parsed) = crate::envelope::parse(spec.service.envelope, body) {
-        return Some(ServiceError::new(spec.name, status, parsed.code, parsed.message, header_id.or(parsed.request_id)));
+        return Some(ServiceError::new(
+            spec.name,
+            status,
+            parsed.code,
+            parsed.message,
+            header_id.or(parsed.request_id),
+        ));
     }
     spec.status_errors.contains(&status).then(|| {
         ServiceError::new(spec.name, status, String::new(), crate::error::snippet(body).trim().to_owned(), header_id)
@@ -480,8 +485,12 @@ fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -> Result<O:
             (response, id)
         }
         envelope => {
+            // A success documented without a body (DIS BatchStartTransferTask,
+            // BatchStopTransferTask) reads as an empty object; a response with required fields
+            // still fails to decode.
+            let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
             // The decoder's message may quote a value of the body whole; only its excerpt is kept.
-            let response = serde_json::from_slice(&body).map_err(|e| {
+            let response = serde_json::from_slice(json).map_err(|e| {
                 O::Error::from_request(undecodable("response body did not decode").with_source(Cause::of(&e)))
             })?;
             (response, crate::envelope::body_request_id(envelope, &body))

@@ -279,23 +279,16 @@ mod tests {
             Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1")),
             Err(ConfigError::PlainHttp(_))
         ));
-        let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true))
-            .expect("http");
+        let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:1").allow_http(true)).expect("http");
         assert_eq!(e.scheme, "http");
-        assert!(matches!(
-            Endpoint::resolve("x.{region}", &Config::new("../evil")),
-            Err(ConfigError::InvalidRegion(_))
-        ));
+        assert!(matches!(Endpoint::resolve("x.{region}", &Config::new("../evil")), Err(ConfigError::InvalidRegion(_))));
         // The authority is signed as the Host header the HTTP client sends: lowercase, without
         // the scheme's default port.
-        let e = Endpoint::resolve("x", &config.clone().endpoint("https://VPC.Example.com:443"))
-            .expect("default port");
+        let e = Endpoint::resolve("x", &config.clone().endpoint("https://VPC.Example.com:443")).expect("default port");
         assert_eq!(e.authority, "vpc.example.com");
-        let e =
-            Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:80").allow_http(true)).expect("80");
+        let e = Endpoint::resolve("x", &config.clone().endpoint("http://127.0.0.1:80").allow_http(true)).expect("80");
         assert_eq!(e.authority, "127.0.0.1");
-        let e =
-            Endpoint::resolve("x", &config.clone().endpoint("http://[::1]:8080").allow_http(true)).expect("v6");
+        let e = Endpoint::resolve("x", &config.clone().endpoint("http://[::1]:8080").allow_http(true)).expect("v6");
         assert_eq!(e.authority, "[::1]:8080");
         let e = Endpoint::resolve("x.{region}.aliyuncs.com", &Config::new("CN-Hangzhou")).expect("region");
         assert_eq!(e.authority, "x.cn-hangzhou.aliyuncs.com");

@@ -89,14 +89,16 @@ fn seed(name: &str) -> u64 {
     name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// One malformed variant of `base`, and whether it is a proper prefix of a JSON object (which
-/// can never decode).
+/// One malformed variant of `base`, and whether it is a non-blank proper prefix of a JSON object
+/// (which can never decode).
 fn mutate(rng: &mut fastrand::Rng, base: &[u8]) -> (Vec<u8>, bool) {
     match rng.u8(..6) {
         0 => {
             let trimmed = base.trim_ascii_end();
             let cut = rng.usize(..trimmed.len().max(1));
-            (base[..cut].to_vec(), trimmed.first() == Some(&b'{'))
+            let prefix = &base[..cut];
+            // An empty (or blank) body is the documented answer of a body-less success.
+            (prefix.to_vec(), trimmed.first() == Some(&b'{') && !prefix.trim_ascii().is_empty())
         }
         1 => {
             let raw = pick(rng);

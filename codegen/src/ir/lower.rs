@@ -6,8 +6,8 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
-    Api, Constraints, EmptyRule, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service,
-    Step, Struct, SuccessWhen, Variant, Waiter, WireValue,
+    Api, Constraints, EmptyRule, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType,
+    Service, Step, Struct, SuccessWhen, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
 use crate::spec::model::{self, Charset, EnumKind, Idempotency, ParamSource, ServiceSpec, Shape, TimeForm};
