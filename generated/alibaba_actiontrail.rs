@@ -16,15 +16,15 @@ pub mod actiontrail {
         envelope: crate::__private::Envelope::Alibaba,
         request_id_header: "x-acs-request-id",
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "alibaba",
         name: "actiontrail",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::operation::<create_delivery_history_job::Request>(),
-            crate::__private::cli::operation::<get_delivery_history_job::Request>(),
+            crate::__private::calls::operation::<create_delivery_history_job::Request>(),
+            crate::__private::calls::operation::<get_delivery_history_job::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
@@ -65,15 +65,15 @@ pub mod actiontrail {
     pub mod create_delivery_history_job {
         /// The parameters of `CreateDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The name of the trail for which you want to create a historical event delivery task.
             /// Wire name: `TrailName`. Example: `"trail-name"`.
-            #[cfg_attr(feature = "cli", serde(rename = "TrailName"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "TrailName"))]
             pub trail_name: String,
             /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.
             /// Wire name: `ClientToken`. Length: at most 64. Characters: ascii only. Example: `"123e4567-e89b-12d3-a456-42665544****"`.
-            #[cfg_attr(feature = "cli", serde(rename = "ClientToken"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "ClientToken"))]
             pub client_token: Option<String>,
         }
         /// Builds a [`Request`] for `CreateDeliveryHistoryJob`; from [`super::Client`], sends it too.
@@ -215,13 +215,13 @@ pub mod actiontrail {
     pub mod get_delivery_history_job {
         /// The parameters of `GetDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The ID of the historical event delivery task.
             /// Wire name: `JobId`. Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer; it is sent as a decimal string in the query. Source: alibabacloud-go actiontrail-20200706 client models (GetDeliveryHistoryJobRequest.JobId \*int64).
-            #[cfg_attr(feature = "cli", serde(rename = "JobId"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "JobId"))]
             pub job_id: i64,
         }
         /// Builds a [`Request`] for `GetDeliveryHistoryJob`; from [`super::Client`], sends it too.

@@ -16,13 +16,13 @@ pub mod cbr {
         envelope: crate::__private::Envelope::Huawei,
         request_id_header: "X-Request-Id",
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "huawei",
         name: "cbr",
         spec: &SERVICE,
-        operations: &[crate::__private::cli::operation::<show_op_log::Request>()],
+        operations: &[crate::__private::calls::operation::<show_op_log::Request>()],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -52,7 +52,7 @@ pub mod cbr {
     pub mod show_op_log {
         /// The parameters of `ShowOpLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Task ID.
             pub operation_log_id: String,

@@ -16,14 +16,14 @@ pub mod dis {
         envelope: crate::__private::Envelope::HuaweiDis,
         request_id_header: "X-Request-Id",
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "huawei",
         name: "dis",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::operation::<show_transfer_task_log::Request>(),
+            crate::__private::calls::operation::<show_transfer_task_log::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
@@ -56,7 +56,7 @@ pub mod dis {
     pub mod show_transfer_task_log {
         /// The parameters of `ShowTransferTaskLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Dump task ID. The value contains 19 characters, including letters and digits.
             /// Length: exactly 19. Characters: alphanumeric only.

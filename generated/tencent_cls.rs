@@ -16,13 +16,15 @@ pub mod cls {
         envelope: crate::__private::Envelope::TencentCls,
         request_id_header: "x-cls-requestid",
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "tencent",
         name: "cls",
         spec: &SERVICE,
-        operations: &[crate::__private::cli::operation::<list_shipping_tasks::Request>()],
+        operations: &[
+            crate::__private::calls::operation::<list_shipping_tasks::Request>(),
+        ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -54,7 +56,7 @@ pub mod cls {
     pub mod list_shipping_tasks {
         /// The parameters of `ListShippingTasks`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// ID of the shipping rule to be queried.
             /// Example: `"xx-xx-xx-xxxx"`.

@@ -25,6 +25,6 @@ pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
 #[doc(hidden)]
 pub use self::object::{Key, missing_field};
 pub use self::shape::{OneOrMany, StringOrNumber};
-#[cfg(feature = "simulator")]
-pub(crate) use self::time::wall_clock;
+#[doc(hidden)]
+pub use self::time::wall_clock;
 pub use self::time::{EpochMillis, LocalDateTime, ParseTimeError, Timestamp};

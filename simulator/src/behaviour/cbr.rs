@@ -8,9 +8,9 @@
 use serde_json::{Value, json};
 
 use super::{Call, later, utc_millis};
-use crate::simulator::catalog::{set_path, success_template};
-use crate::simulator::replies::{Reply, Shape, error};
-use crate::simulator::{Shared, lock};
+use crate::catalog::{set_path, success_template};
+use crate::replies::{Reply, Shape, error};
+use crate::{Shared, lock};
 
 pub(super) fn show(shared: &Shared, call: &Call<'_>) -> Reply {
     let id = call.params.str("operation_log_id").unwrap_or_default();

@@ -1,5 +1,5 @@
 //! Authentication: recomputing each request's signature with the crate's own signers
-//! ([`crate::sign`]) and the simulator's test credentials, and refusing the request in the
+//! ([`cloud_task_apis::sign`]) and the simulator's test credentials, and refusing the request in the
 //! provider's way when it does not match.
 //!
 //! | scheme | checked | refusals |
@@ -25,7 +25,7 @@ use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 use super::TestCredentials;
 use super::dispatch::Incoming;
 use super::replies::{Reply, ReplyContext, Shape, error};
-use crate::sign::{self, SignableRequest};
+use cloud_task_apis::sign::{self, SignableRequest};
 
 /// How far a signed time may be from the simulator's clock.
 const MAX_SKEW: Duration = Duration::minutes(15);

@@ -11,11 +11,11 @@ use serde_json::Value;
 use time::{OffsetDateTime, UtcOffset};
 
 use super::{Call, item_template};
-use crate::simulator::catalog::{set_path, success_template};
-use crate::simulator::replies::Reply;
-use crate::simulator::state::ShippingTask;
-use crate::simulator::validate::parse_local;
-use crate::simulator::{Shared, lock};
+use crate::catalog::{set_path, success_template};
+use crate::replies::Reply;
+use crate::state::ShippingTask;
+use crate::validate::parse_local;
+use crate::{Shared, lock};
 
 /// How far back a query may start.
 const LOOKBACK: time::Duration = time::Duration::days(3);
@@ -58,7 +58,7 @@ fn zone(call: &Call<'_>) -> UtcOffset {
 
 fn item(template: &Value, task: &ShippingTask, shipper: &str, zone: UtcOffset) -> Value {
     let mut item = if template.is_object() { template.clone() } else { Value::Object(serde_json::Map::new()) };
-    let local = |t: OffsetDateTime| crate::value::wall_clock(t, zone, ' ');
+    let local = |t: OffsetDateTime| cloud_task_apis::__private::wall_clock(t, zone, ' ');
     set_path(&mut item, "task_id", Value::from(task.task_id.clone()));
     set_path(&mut item, "shipper_id", Value::from(shipper));
     set_path(&mut item, "topic_id", Value::from(task.topic_id.clone()));

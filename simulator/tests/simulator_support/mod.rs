@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use cloud_task_apis::sign::{self, SignableRequest};
-use cloud_task_apis::simulator::Simulator;
 use cloud_task_apis::{RetryPolicy, WaitPolicy};
+use cloud_task_apis_simulator::Simulator;
 use serde_json::Value;
 use time::OffsetDateTime;
 

@@ -14,12 +14,9 @@ use serde_json::Value;
 
 use super::SimulatorError;
 
-/// Every spec file compiled into the crate, as `(path, text)`.
-const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
-
-/// The embedded spec files.
+/// The spec files the runtime crate was generated from, as `(path, text)`.
 pub(crate) fn embedded() -> Vec<(String, String)> {
-    EMBEDDED.iter().map(|(path, text)| ((*path).to_owned(), (*text).to_owned())).collect()
+    cloud_task_apis::__private::SPEC_FILES.iter().map(|(path, text)| ((*path).to_owned(), (*text).to_owned())).collect()
 }
 
 /// The loaded services and their routes.

@@ -1,18 +1,13 @@
-//! Support for the command-line tool (feature `cli`): the types of the per-service tables the
-//! generator emits, the one typed call every table entry goes through, and the parameters of
-//! each operation as the embedded specs describe them.
+//! The parameters of each operation as the specs the runtime was generated from describe them
+//! (read with the generator's loader, which the simulator re-exports), and how an argument's
+//! text becomes a JSON value.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::OnceLock;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
-
-use crate::__private::{Operation as TypedOperation, ResponseBody};
-use crate::client::{ClientHandle, send_operation};
-use crate::wire::ServiceSpec;
+use cloud_task_apis::__private::calls::Service;
+use cloud_task_apis_simulator::codegen::spec::model::{OperationDoc, ParamSource, ServiceSpec};
+use cloud_task_apis_simulator::codegen::{Diagnostics, SourceMap};
+use serde_json::Value;
 
 /// How an argument's text becomes a JSON value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,16 +91,13 @@ pub struct Description {
 /// Describes `operation` of `service` from the specs compiled into the crate.
 #[must_use]
 pub fn describe(service: &Service, operation: &str) -> Description {
-    use cloud_task_apis_codegen::spec::model::{ParamSource, ServiceSpec};
-    use cloud_task_apis_codegen::{Diagnostics, SourceMap};
-
     static SPECS: OnceLock<Vec<ServiceSpec>> = OnceLock::new();
     let specs = SPECS.get_or_init(|| {
         let mut sources = SourceMap::new();
-        for (path, text) in crate::simulator::catalog::embedded() {
-            sources.add(path, text);
+        for (path, text) in cloud_task_apis::__private::SPEC_FILES {
+            sources.add(*path, *text);
         }
-        cloud_task_apis_codegen::spec::load(&sources, &mut Diagnostics::new())
+        cloud_task_apis_simulator::codegen::spec::load(&sources, &mut Diagnostics::new())
     });
     let Some(op) = specs
         .iter()
@@ -132,7 +124,7 @@ pub fn describe(service: &Service, operation: &str) -> Description {
 }
 
 /// How a parameter of type `ty` (a spec type name) is written on the command line.
-fn kind_of(op: &cloud_task_apis_codegen::spec::model::OperationDoc, ty: &str) -> Kind {
+fn kind_of(op: &OperationDoc, ty: &str) -> Kind {
     match ty {
         "int32" | "int64" | "epoch_millis" => Kind::Integer,
         "float64" => Kind::Number,
@@ -143,76 +135,10 @@ fn kind_of(op: &cloud_task_apis_codegen::spec::model::OperationDoc, ty: &str) ->
     }
 }
 
-/// What a table entry's call returns: the response as JSON and its request id, or the error's
-/// one-line description.
-pub type CallFuture = Pin<Box<dyn Future<Output = Result<(Value, Option<String>), String>> + Send>>;
-
-/// One operation of a service.
-#[derive(Debug)]
-pub struct Operation {
-    /// The provider's name.
-    pub name: &'static str,
-    /// Decodes the arguments into the typed request, sends it, encodes the response.
-    pub call: fn(ClientHandle, Map<String, Value>) -> CallFuture,
-}
-
-/// One service.
-#[derive(Debug)]
-pub struct Service {
-    /// Provider (`alibaba`).
-    pub provider: &'static str,
-    /// Service (`actiontrail`).
-    pub name: &'static str,
-    /// Wire facts, for building a client.
-    pub spec: &'static ServiceSpec,
-    /// Its operations.
-    pub operations: &'static [Operation],
-}
-
-/// Every enabled service.
-#[must_use]
-pub fn services() -> Vec<&'static Service> {
-    crate::services::cli_services()
-}
-
-/// The table entry of operation `R` (generated tables list one per operation).
-#[must_use]
-pub const fn operation<R>() -> Operation
-where
-    R: TypedOperation + DeserializeOwned,
-    R::Response: Serialize,
-{
-    Operation { name: R::SPEC.name, call: boxed_call::<R> }
-}
-
-fn boxed_call<R>(client: ClientHandle, args: Map<String, Value>) -> CallFuture
-where
-    R: TypedOperation + DeserializeOwned,
-    R::Response: Serialize,
-{
-    Box::pin(call::<R>(client, args))
-}
-
-/// Decodes `args` (wire name → JSON value) into `R`, sends it and encodes the response.
-///
-/// # Errors
-/// Arguments that do not make a valid request, or the call's error, as one line.
-async fn call<R>(client: ClientHandle, args: Map<String, Value>) -> Result<(Value, Option<String>), String>
-where
-    R: TypedOperation + DeserializeOwned,
-    R::Response: Serialize,
-{
-    let request: R = serde_json::from_value(Value::Object(args))
-        .map_err(|e| format!("invalid arguments for {}: {e}", R::SPEC.name))?;
-    let mut response = send_operation(&client, request).await.map_err(|e| e.to_string())?;
-    let request_id = response.meta_mut().request_id().map(str::to_owned);
-    let json = serde_json::to_value(&response).map_err(|e| format!("cannot encode the response: {e}"))?;
-    Ok((json, request_id))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloud_task_apis::__private::calls::services;
 
     #[test]
     fn arguments_parse_by_kind() {

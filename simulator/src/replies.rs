@@ -192,16 +192,16 @@ mod tests {
     fn envelopes_parse_back_with_the_runtime() {
         let cx = ReplyContext { request_id: "R1", host: "h", product: "ActionTrail" };
         let cases = [
-            (Envelope::Alibaba, crate::wire::Envelope::Alibaba, "Throttling.User", 400),
-            (Envelope::Huawei, crate::wire::Envelope::Huawei, "APIGW.0308", 429),
-            (Envelope::HuaweiDis, crate::wire::Envelope::HuaweiDis, "APIGW.0308", 429),
-            (Envelope::TencentCls, crate::wire::Envelope::TencentCls, "SpeedQuotaExceed", 429),
+            (Envelope::Alibaba, cloud_task_apis::__private::Envelope::Alibaba, "Throttling.User", 400),
+            (Envelope::Huawei, cloud_task_apis::__private::Envelope::Huawei, "APIGW.0308", 429),
+            (Envelope::HuaweiDis, cloud_task_apis::__private::Envelope::HuaweiDis, "APIGW.0308", 429),
+            (Envelope::TencentCls, cloud_task_apis::__private::Envelope::TencentCls, "SpeedQuotaExceed", 429),
         ];
         for (spec_envelope, wire_envelope, code, status) in cases {
             let reply = throttled(spec_envelope, &cx);
             assert_eq!(reply.status, status);
             let bytes = serde_json::to_vec(&reply.body).expect("json");
-            let parsed = crate::envelope::parse(wire_envelope, &bytes).expect("parses");
+            let parsed = cloud_task_apis::__private::parse_error_envelope(wire_envelope, &bytes).expect("parses");
             assert_eq!(parsed.code, code);
         }
         let reply = invalid(Envelope::HuaweiDis, &cx, "pageInfo.pageIndex", false, "must be at least 1");

@@ -1,16 +1,14 @@
 //! Pagination of DIS dump logs against the simulator: exact item counts over several pages,
 //! empty listings, a short last page, the caller's page size and starting page, errors.
 
-#![cfg(feature = "simulator")]
-
 mod simulator_support;
 
 use std::collections::BTreeSet;
 
 use cloud_task_apis::huawei::dis::Client;
 use cloud_task_apis::huawei::dis::show_transfer_task_log::{PageInfo, SortBy, SortOrder, TransferTaskLog};
-use cloud_task_apis::simulator::{Fault, Simulator};
 use cloud_task_apis::{Provider, RetryPolicy};
+use cloud_task_apis_simulator::{Fault, Simulator};
 use futures_util::StreamExt;
 use simulator_support::quick_retry;
 

@@ -1,7 +1,7 @@
 //! A tour of the crate that runs offline, in well under a minute:
 //!
 //! ```sh
-//! cargo run --example demo --features simulator
+//! cargo run -p cloud-task-apis-simulator --example demo
 //! ```
 //!
 //! It starts the simulator (an in-process stand-in for the three clouds, served from the
@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 use cloud_task_apis::alibaba::actiontrail;
 use cloud_task_apis::huawei::dis::show_transfer_task_log::PageInfo;
 use cloud_task_apis::huawei::{cbr, dis};
-use cloud_task_apis::simulator::{CbrTask, Fault, ShippingTask, Simulator};
 use cloud_task_apis::tencent::cls;
 use cloud_task_apis::value::EpochMillis;
 use cloud_task_apis::{Provider, WaitPolicy};
+use cloud_task_apis_simulator::{CbrTask, Fault, ShippingTask, Simulator};
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use time::OffsetDateTime;

@@ -1,8 +1,6 @@
 //! Waiters against the simulator: success, failure, timeout, unknown states, throttled polls,
 //! and CBR's progress.
 
-#![cfg(feature = "simulator")]
-
 mod simulator_support;
 
 use std::time::{Duration, Instant};
@@ -11,8 +9,8 @@ use cloud_task_apis::alibaba::actiontrail::Client as ActionTrail;
 use cloud_task_apis::alibaba::actiontrail::get_delivery_history_job::JobStatus;
 use cloud_task_apis::huawei::cbr::Client as Cbr;
 use cloud_task_apis::huawei::cbr::show_op_log::OperationStatus;
-use cloud_task_apis::simulator::{CbrTask, Fault, Simulator, TaskOutcome, TaskScript};
 use cloud_task_apis::{Provider, TaskState, WaitError};
+use cloud_task_apis_simulator::{CbrTask, Fault, Simulator, TaskOutcome, TaskScript};
 use simulator_support::{quick_retry, quick_wait};
 
 async fn simulator(phase_ms: u64) -> Simulator {
@@ -202,7 +200,7 @@ async fn a_poll_that_cannot_succeed_ends_the_wait() {
         .await;
     match result {
         Err(WaitError::Call(error)) => {
-            assert_eq!(error.code(), Some(cloud_task_apis::simulator::JOB_NOT_FOUND_CODE));
+            assert_eq!(error.code(), Some(cloud_task_apis_simulator::JOB_NOT_FOUND_CODE));
         }
         other => panic!("expected the call's error, got {other:?}"),
     }

@@ -1,5 +1,5 @@
-//! An in-process stand-in for the providers, served from the specs (cargo feature
-//! `simulator`): for tests, demos and offline work.
+//! An in-process stand-in for the providers of `cloud-task-apis`, served from the same specs:
+//! for tests (as a dev-dependency), demos and offline work.
 //!
 //! [`Simulator`] is an HTTP server on `127.0.0.1` that serves every operation of the embedded
 //! specs, and any spec added at start ([`SimulatorBuilder::spec_files`],
@@ -7,7 +7,7 @@
 //!
 //! 1. routed by method and path template, or for Alibaba RPC by `x-acs-action`/`Action`;
 //! 2. given an injected [`Fault`], if one is queued for its operation ([`Simulator::inject`]);
-//! 3. authenticated: its signature is recomputed with the crate's signers ([`crate::sign`])
+//! 3. authenticated: its signature is recomputed with the crate's signers ([`cloud_task_apis::sign`])
 //!    and the simulator's [`TestCredentials`];
 //! 4. validated against the spec: required parameters, types, enum values, constraints;
 //! 5. answered: stateful for the five built-in operations (below), from the spec's documented
@@ -22,7 +22,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //! use cloud_task_apis::alibaba::actiontrail::Client;
-//! use cloud_task_apis::simulator::Simulator;
+//! use cloud_task_apis_simulator::Simulator;
 //! use cloud_task_apis::{Provider, WaitPolicy};
 //!
 //! let sim = Simulator::builder().job_phase_duration(Duration::from_millis(300)).start().await?;
@@ -58,6 +58,8 @@
 //! Requests are answered in JSON only (Alibaba V1 requests without `Format=json` would get XML
 //! from the real service).
 
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
 mod auth;
 mod behaviour;
 mod builder;
@@ -77,12 +79,15 @@ use time::OffsetDateTime;
 
 pub use behaviour::actiontrail::{JOB_NOT_FOUND_CODE, JOB_RUNNING_CODE};
 pub use builder::SimulatorBuilder;
+/// The generator crate, whose spec loader and model the simulator serves from: tools built on
+/// the simulator (the command-line tool) read the same specs with the same rules.
+pub use cloud_task_apis_codegen as codegen;
 pub use faults::Fault;
 pub use replies::HUAWEI_INVALID_REQUEST_CODE;
 pub use state::{CbrTask, ShippingTask, TaskOutcome, TaskScript};
 
-use crate::{Config, Credentials, Provider};
 use catalog::Catalog;
+use cloud_task_apis::{Config, Credentials, Provider};
 use state::{SeededCbr, State};
 
 /// Requests kept in the log; older ones are forgotten.

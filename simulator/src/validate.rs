@@ -325,7 +325,7 @@ fn constraints(c: &Constraints, value: &Value, path: &str) -> Result<(), Problem
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulator::catalog::{Catalog, embedded};
+    use crate::catalog::{Catalog, embedded};
 
     fn with_op<T>(name: &str, f: impl FnOnce(&OperationDoc) -> T) -> T {
         let catalog = Catalog::load(embedded()).expect("specs");

@@ -3,6 +3,7 @@
 //! command tree is built from the tables the generator emits, so a new spec needs no change.
 //!
 //! ```text
+//! cargo install --path cli        # from the repository root
 //! cloud-task-apis list
 //! cloud-task-apis [--simulator] [--region R] <provider> <service> <Operation> --Param value ...
 //! ```
@@ -13,10 +14,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+mod params;
+
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use cloud_task_apis::__private::cli::{self, Service};
-use cloud_task_apis::simulator::Simulator;
+use cloud_task_apis::__private::calls::{self, Service};
 use cloud_task_apis::{ClientHandle, Config, Provider};
+use cloud_task_apis_simulator::Simulator;
 
 fn provider(name: &str) -> Option<Provider> {
     match name {
@@ -76,7 +79,7 @@ fn command(services: &[&'static Service]) -> Command {
         for service in services.iter().filter(|s| s.provider == provider) {
             let mut service_command = Command::new(service.name).subcommand_required(true);
             for operation in service.operations {
-                let description = cli::describe(service, operation.name);
+                let description = params::describe(service, operation.name);
                 let mut operation_command = Command::new(operation.name).about(description.summary);
                 for param in description.params {
                     operation_command = operation_command.arg(
@@ -100,7 +103,7 @@ fn command(services: &[&'static Service]) -> Command {
 fn list(services: &[&'static Service], out: &mut impl Write) -> std::io::Result<()> {
     for service in services {
         for operation in service.operations {
-            let description = cli::describe(service, operation.name);
+            let description = params::describe(service, operation.name);
             writeln!(out, "{} {} {}: {}", service.provider, service.name, operation.name, description.summary)?;
             for param in &description.params {
                 let required = if param.required { "required" } else { "optional" };
@@ -133,7 +136,7 @@ async fn call(matches: &ArgMatches, services: &[&'static Service]) -> Result<(),
     let provider = provider(provider_name).ok_or_else(|| format!("unknown provider {provider_name}"))?;
 
     let mut arguments = serde_json::Map::new();
-    for param in cli::describe(service, operation.name).params {
+    for param in params::describe(service, operation.name).params {
         if let Some(text) = args.get_one::<String>(&param.name) {
             let value = param.kind.parse(text).map_err(|e| format!("--{}: {e}", param.name))?;
             arguments.insert(param.name, value);
@@ -171,7 +174,7 @@ async fn call(matches: &ArgMatches, services: &[&'static Service]) -> Result<(),
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let services = cli::services();
+    let services = calls::services();
     let matches = command(&services).get_matches();
     if matches.subcommand_name() == Some("list") {
         // A closed stdout (`| head`) ends the listing; it is not an error.

@@ -1,6 +1,5 @@
 //! The command-line tool end to end, against the in-process simulator: its commands come from
 //! the specs, it prints typed responses as JSON, and bad arguments get one clear line.
-#![cfg(feature = "cli")]
 
 use std::process::{Command, Output};
 

@@ -22,7 +22,7 @@ use tokio::time::Instant;
 ///
 /// ```
 /// # use std::time::Duration;
-/// use cloud_task_apis::simulator::TaskScript;
+/// use cloud_task_apis_simulator::TaskScript;
 /// let script = TaskScript::new()
 ///     .then("waiting", Duration::from_millis(200))
 ///     .then("running", Duration::from_millis(500))

@@ -13,9 +13,9 @@ use cloud_task_apis_codegen::spec::types::{TypeExpr, resolve};
 use serde_json::Value;
 
 use super::{Call, item_template};
-use crate::simulator::catalog::{set_path, success_template};
-use crate::simulator::replies::Reply;
-use crate::simulator::{Shared, lock};
+use crate::catalog::{set_path, success_template};
+use crate::replies::Reply;
+use crate::{Shared, lock};
 
 /// Minutes between two logs of one task.
 const LOG_INTERVAL_MS: i64 = 5 * 60 * 1000;

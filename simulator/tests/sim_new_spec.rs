@@ -2,12 +2,10 @@
 //! and answered with its documented examples, with no Rust written for it. No generated client
 //! exists for these operations, so the requests are signed by hand with `cloud_task_apis::sign`.
 
-#![cfg(feature = "simulator")]
-
 mod simulator_support;
 
 use cloud_task_apis::sign::encode::{form, rfc3986};
-use cloud_task_apis::simulator::{HUAWEI_INVALID_REQUEST_CODE, Simulator, SimulatorError};
+use cloud_task_apis_simulator::{HUAWEI_INVALID_REQUEST_CODE, Simulator, SimulatorError};
 use serde_json::json;
 use simulator_support::{alibaba_request, huawei_request, keys, send, tencent_request};
 use time::OffsetDateTime;

@@ -12,10 +12,10 @@
 use serde_json::{Value, json};
 
 use super::{Call, later, utc_seconds};
-use crate::simulator::catalog::{get_path, set_path, success_template};
-use crate::simulator::replies::Reply;
-use crate::simulator::state::{Job, TaskScript};
-use crate::simulator::{Shared, lock};
+use crate::catalog::{get_path, set_path, success_template};
+use crate::replies::Reply;
+use crate::state::{Job, TaskScript};
+use crate::{Shared, lock};
 
 /// The error code a second `CreateDeliveryHistoryJob` gets while a job of the same account is
 /// running (HTTP 400). Alibaba documents the limit but not the code; this one is the

@@ -1,8 +1,6 @@
 //! The simulator's stateful behaviour (one backfill job per account, idempotency tokens,
 //! shipping tasks by time range) and its injected faults.
 
-#![cfg(feature = "simulator")]
-
 mod simulator_support;
 
 use std::time::{Duration, Instant};
@@ -10,9 +8,9 @@ use std::time::{Duration, Instant};
 use cloud_task_apis::alibaba::actiontrail::{Client as ActionTrail, create_delivery_history_job};
 use cloud_task_apis::huawei::cbr::Client as Cbr;
 use cloud_task_apis::huawei::dis::Client as Dis;
-use cloud_task_apis::simulator::{Fault, ShippingTask, Simulator, SimulatorError};
 use cloud_task_apis::tencent::cls::Client as Cls;
 use cloud_task_apis::{Provider, RequestErrorKind, RetryPolicy};
+use cloud_task_apis_simulator::{Fault, ShippingTask, Simulator, SimulatorError};
 use simulator_support::quick_retry;
 use time::OffsetDateTime;
 
@@ -32,7 +30,7 @@ async fn only_one_backfill_job_runs_per_account() {
     let first = client.create_delivery_history_job().trail_name("trail-name").send().await.expect("first job");
     let error = client.create_delivery_history_job().trail_name("second-trail").send().await.expect_err("busy");
     let service = error.service_error().expect("service error");
-    assert_eq!((service.status(), service.code()), (400, cloud_task_apis::simulator::JOB_RUNNING_CODE));
+    assert_eq!((service.status(), service.code()), (400, cloud_task_apis_simulator::JOB_RUNNING_CODE));
     // The first job is untouched.
     let job = client.get_delivery_history_job().job_id(first.job_id).send().await.expect("job");
     assert_eq!(job.trail_name, "trail-name");

@@ -2,13 +2,11 @@
 //! parameters and constraint violations, each in the provider's error envelope with its
 //! request-id header.
 
-#![cfg(feature = "simulator")]
-
 mod simulator_support;
 
 use cloud_task_apis::huawei::{cbr, dis};
-use cloud_task_apis::simulator::Simulator;
 use cloud_task_apis::{Config, Credentials, Provider, RetryPolicy, Signing, alibaba, tencent};
+use cloud_task_apis_simulator::Simulator;
 use simulator_support::{alibaba_request, huawei_request, keys, send, tencent_request};
 use time::OffsetDateTime;
 

@@ -120,12 +120,16 @@ fn empty(op: &OperationDoc, ty: &TypeExpr, depth: usize) -> Value {
 
 /// `time` as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
 pub(crate) fn utc_seconds(time: OffsetDateTime) -> String {
-    format!("{}Z", crate::value::wall_clock(time, time::UtcOffset::UTC, 'T'))
+    format!("{}Z", cloud_task_apis::__private::wall_clock(time, time::UtcOffset::UTC, 'T'))
 }
 
 /// `time` as `YYYY-MM-DDTHH:MM:SS.mmm+00:00` (UTC, milliseconds), as CBR writes times.
 pub(crate) fn utc_millis(time: OffsetDateTime) -> String {
-    format!("{}.{:03}+00:00", crate::value::wall_clock(time, time::UtcOffset::UTC, 'T'), time.millisecond())
+    format!(
+        "{}.{:03}+00:00",
+        cloud_task_apis::__private::wall_clock(time, time::UtcOffset::UTC, 'T'),
+        time.millisecond()
+    )
 }
 
 /// `time + elapsed`, or `time` when that cannot be represented.
