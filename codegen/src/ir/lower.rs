@@ -6,8 +6,8 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
-    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, Pagination, RustType, Service, Step, Struct,
-    Variant, Waiter, WireValue,
+    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service, Step,
+    Struct, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
 use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape};
@@ -321,18 +321,49 @@ impl Ctx<'_> {
     }
 
     fn pagination(&self, p: &model::Pagination) -> Pagination {
+        let request = |path: &Option<Spanned<String>>| path.as_ref().map(|x| self.steps(&self.op.params, &x.value));
+        let response = |path: &Option<Spanned<String>>| path.as_ref().map(|x| self.steps(&self.op.response, &x.value));
+        let style = match p.style.value {
+            model::PageStyle::PageNumber => PageStyle::PageNumber {
+                number: request(&p.page_number).unwrap_or_default(),
+                first: p.first_page.as_ref().map_or(1, |f| f.value),
+            },
+            model::PageStyle::Offset => PageStyle::Offset {
+                offset: request(&p.offset).unwrap_or_default(),
+                first: p.first_offset.as_ref().map_or(0, |f| f.value),
+            },
+            model::PageStyle::Marker => PageStyle::Marker {
+                marker: request(&p.marker).unwrap_or_default(),
+                field: self.item_steps(p).unwrap_or_default(),
+            },
+            model::PageStyle::Token => PageStyle::Token {
+                token: request(&p.token).unwrap_or_default(),
+                next: response(&p.next_token).unwrap_or_default(),
+            },
+        };
         Pagination {
-            page_number: self.steps(&self.op.params, &p.page_number.value),
-            page_size: self.steps(&self.op.params, &p.page_size.value),
-            default_page_size: resolve_path(self.op, &self.op.params, &p.page_size.value)
-                .ok()
+            style,
+            page_size: request(&p.page_size),
+            default_page_size: p
+                .page_size
+                .as_ref()
+                .and_then(|size| resolve_path(self.op, &self.op.params, &size.value).ok())
                 .and_then(|(chain, _)| chain.last().and_then(|f| f.default.as_ref()).map(|d| &d.value).cloned())
                 .and_then(|d| if let Value::Int(i) = d { Some(i) } else { None })
                 .unwrap_or(0),
-            first_page: p.first_page.value,
             items: self.steps(&self.op.response, &p.items.value),
-            total: p.total.as_ref().map(|t| self.steps(&self.op.response, &t.value)),
+            total: response(&p.total),
         }
+    }
+
+    /// The path of the marker field inside one listed item.
+    fn item_steps(&self, p: &model::Pagination) -> Option<Vec<Step>> {
+        let field = p.marker_field.as_ref()?;
+        let Ok((_, TypeExpr::Array(item))) = resolve_path(self.op, &self.op.response, &p.items.value) else {
+            return None;
+        };
+        let TypeExpr::Object(t) = *item else { return None };
+        Some(self.steps(&self.op.types.get(t)?.fields, &field.value))
     }
 }
 
