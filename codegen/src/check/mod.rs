@@ -7,6 +7,7 @@
 mod fields;
 mod lifecycle;
 mod params;
+mod resources;
 mod service;
 mod values;
 
@@ -21,6 +22,7 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
     for spec in services {
         service::check_service(spec, diags);
         service::check_unique_operations(spec, diags);
+        resources::check_resources(spec, diags);
         for op in &spec.operations {
             fields::check_operation(spec, op, diags);
             values::check_examples(spec, op, diags);

@@ -63,6 +63,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let time_zone = m.str("time_zone", false, diags);
     let errors = m.list("errors", false, diags, error_def);
     let sources = m.list("sources", false, diags, source_note);
+    let resources = m.list("resources", false, diags, crate::spec::resource::resource);
     m.finish(diags);
     if diags.error_count() > before {
         return None;
@@ -83,6 +84,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         time_zone,
         errors,
         sources,
+        resources,
     })
 }
 

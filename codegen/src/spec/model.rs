@@ -28,6 +28,8 @@ macro_rules! keywords {
     };
 }
 
+pub(crate) use keywords;
+
 keywords!(
     /// `provider`: the cloud, and the cargo feature that enables its services.
     Provider { /// Alibaba Cloud.
@@ -358,6 +360,8 @@ pub struct ServiceDoc {
     pub errors: Vec<ErrorDef>,
     /// `sources`.
     pub sources: Vec<SourceNote>,
+    /// `resources`.
+    pub resources: Vec<crate::spec::resource::Resource>,
 }
 
 /// An operation file.
