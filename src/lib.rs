@@ -88,4 +88,6 @@ pub enum Signing {
 mod services {
     include!(concat!(env!("OUT_DIR"), "/services.rs"));
 }
+// Empty when no provider feature is enabled (the simulator builds the runtime so).
+#[allow(unused_imports)]
 pub use services::*;

@@ -21,9 +21,10 @@ use cloud_task_apis::huawei::{cbr, dis};
 use cloud_task_apis::tencent::cls;
 use cloud_task_apis::value::EpochMillis;
 use cloud_task_apis::{Provider, WaitPolicy};
-use cloud_task_apis_simulator::{CbrTask, Fault, ShippingTask, Simulator};
+use cloud_task_apis_simulator::{Fault, Simulator};
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
 use time::OffsetDateTime;
 
 /// How long each task phase lasts in the simulator.
@@ -32,7 +33,7 @@ const PHASE: Duration = Duration::from_millis(800);
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
-    let sim = Simulator::builder().job_phase_duration(PHASE).start().await?;
+    let sim = Simulator::builder().phase_duration(PHASE).start().await?;
     println!("cloud-task-apis demo: every call goes to the simulator at {}", sim.endpoint());
     println!("(signed, checked and answered as the real services do; no network, no account)\n");
 
@@ -117,7 +118,7 @@ async fn backfill_job(sim: &Simulator) -> Result<(), Box<dyn Error>> {
 async fn backup_task(sim: &Simulator) -> Result<(), Box<dyn Error>> {
     println!("\n2. Huawei CBR: a backup task, waited for with its 0-100 progress");
     let id = "3c9f6a2e-5b1d-4e8f-9a07-6d2c4b8e1f30";
-    sim.seed_cbr_task(CbrTask::new(id));
+    sim.seed("OperationLog", json!({ "id": id }))?;
     let client = cbr::Client::new(sim.config(Provider::Huawei, "cn-north-4"))?;
     let bar = bar(Some(100), "   {spinner} [{bar:40}] {pos:>3}% {msg}")?;
     let mut last = None;
@@ -163,16 +164,22 @@ async fn shipping_tasks(sim: &Simulator) -> Result<(), Box<dyn Error>> {
     println!("\n3. Tencent CLS: the shipping tasks of the last six hours");
     let now = OffsetDateTime::now_utc();
     let ago = |minutes: i64| now - time::Duration::minutes(minutes);
-    sim.seed_shipping_tasks(
-        "shipper-demo",
-        vec![
-            ShippingTask::new("task-a1", ago(400), "success"),
-            ShippingTask::new("task-a2", ago(300), "success"),
-            ShippingTask::new("task-a3", ago(200), "failed"),
-            ShippingTask::new("task-a4", ago(100), "success"),
-            ShippingTask::new("task-a5", ago(2), "running"),
-        ],
-    );
+    let east = time::UtcOffset::from_hms(8, 0, 0)?;
+    let local = |t: OffsetDateTime| {
+        let t = t.to_offset(east);
+        format!("{} {:02}:{:02}:{:02}", t.date(), t.hour(), t.minute(), t.second())
+    };
+    let runs = [("task-a1", 400, "success"), ("task-a2", 300, "success"), ("task-a3", 200, "failed")];
+    let more = [("task-a4", 100, "success"), ("task-a5", 2, "running")];
+    for (id, minutes, status) in runs.into_iter().chain(more) {
+        let started = ago(minutes);
+        let task = json!({
+            "task_id": id, "shipper_id": "shipper-demo", "topic_id": "topic-1", "status": status, "message": status,
+            "range_start": local(started - time::Duration::minutes(5)), "range_end": local(started),
+            "start_time": local(started), "end_time": local(started + time::Duration::minutes(1)),
+        });
+        sim.seed("ShippingTask", task)?;
+    }
     // One throttled answer, which the client retries by itself.
     sim.inject("ListShippingTasks", Fault::Throttle, 1)?;
     let client = cls::Client::new(sim.config(Provider::Tencent, "ap-guangzhou"))?;
@@ -201,7 +208,17 @@ async fn shipping_tasks(sim: &Simulator) -> Result<(), Box<dyn Error>> {
 async fn dump_logs(sim: &Simulator) -> Result<(), Box<dyn Error>> {
     println!("\n4. Huawei DIS: the dump logs of a task, five per page");
     let task = "CDaRPdvKUfZrAhzTaYs";
-    sim.seed_dis_task(task, 12);
+    let now_ms = i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)?;
+    for n in 0..12_i64 {
+        let start = now_ms - (12 - n) * 300_000;
+        let records = 1_000 + (n * 7_919) % 40_000;
+        let log = json!({
+            "num": n, "transferTaskId": task, "startTime": start, "endTime": start + 240_000 + (n * 1_009) % 50_000,
+            "transferRecordsNum": records, "transferBytes": records * 932 + n,
+            "transferFileName": format!("{task}.disMonitorTest.0.{}", start + 10),
+        });
+        sim.seed("TransferTaskLog", log)?;
+    }
     let client = dis::Client::new(sim.config(Provider::Huawei, "cn-north-4"))?;
     let pages = client
         .show_transfer_task_log()

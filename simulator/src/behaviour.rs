@@ -1,16 +1,10 @@
 //! Answers to valid, authenticated requests.
 //!
-//! The five operations of the embedded specs have stateful behaviour (one module per service),
-//! which reads the facts it needs from the spec: the waiter's states, the pagination paths,
-//! the documented errors and the example bodies used as response templates. Every other
+//! An operation that a declared resource names (`resources` in its service.yaml) is answered by
+//! the resource interpreter ([`crate::resources`]) from the stored items. Every other
 //! operation is answered from its spec alone: the documented example whose request matches the
 //! call, else the first success example, else a body built from the response fields'
 //! examples (required fields without one get an empty value of their type).
-
-pub(super) mod actiontrail;
-mod cbr;
-mod cls;
-mod dis;
 
 use cloud_task_apis_codegen::spec::model::{Field, OperationDoc};
 use cloud_task_apis_codegen::spec::types::{Scalar, TypeExpr, resolve};
@@ -18,10 +12,10 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-use super::Shared;
-use super::catalog::OpRef;
-use super::replies::{Reply, ReplyContext, Shape, error};
-use super::validate::Params;
+use crate::Shared;
+use crate::catalog::OpRef;
+use crate::replies::{Reply, ReplyContext, Shape, error};
+use crate::validate::Params;
 
 /// One call to answer.
 #[derive(Debug)]
@@ -53,20 +47,15 @@ impl Call<'_> {
 
     /// A parameter that breaks a rule the behaviour enforces.
     pub(crate) fn invalid(&self, field: &str, rule: &str) -> Reply {
-        super::replies::invalid(self.op.envelope(), &self.reply, field, false, rule)
+        crate::replies::invalid(self.op.envelope(), &self.reply, field, false, rule)
     }
 }
 
 /// Answers `call`.
 pub(crate) fn respond(shared: &Shared, call: &Call<'_>) -> Reply {
-    let service = &call.op.service;
-    match (service.provider.value.word(), service.service.value.as_str(), call.op.name()) {
-        ("alibaba", "actiontrail", "CreateDeliveryHistoryJob") => actiontrail::create(shared, call),
-        ("alibaba", "actiontrail", "GetDeliveryHistoryJob") => actiontrail::get(shared, call),
-        ("huawei", "cbr", "ShowOpLog") => cbr::show(shared, call),
-        ("huawei", "dis", "ShowTransferTaskLog") => dis::logs(shared, call),
-        ("tencent", "cls", "ListShippingTasks") => cls::tasks(shared, call),
-        _ => from_spec(call),
+    match crate::resources::find(call.op.service, call.op.siblings, call.op.name()) {
+        Some((declared, role)) => crate::resources::respond(shared, call, &declared, role),
+        None => from_spec(call),
     }
 }
 
@@ -115,50 +104,5 @@ fn empty(op: &OperationDoc, ty: &TypeExpr, depth: usize) -> Value {
         TypeExpr::Scalar(Scalar::Int32 | Scalar::Int64 | Scalar::EpochMillis | Scalar::Float64) => Value::from(0),
         TypeExpr::Scalar(Scalar::Boolean) => Value::Bool(false),
         TypeExpr::Scalar(Scalar::Json) => Value::Null,
-    }
-}
-
-/// `time` as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
-pub(crate) fn utc_seconds(time: OffsetDateTime) -> String {
-    format!("{}Z", cloud_task_apis::__private::wall_clock(time, time::UtcOffset::UTC, 'T'))
-}
-
-/// `time` as `YYYY-MM-DDTHH:MM:SS.mmm+00:00` (UTC, milliseconds), as CBR writes times.
-pub(crate) fn utc_millis(time: OffsetDateTime) -> String {
-    format!(
-        "{}.{:03}+00:00",
-        cloud_task_apis::__private::wall_clock(time, time::UtcOffset::UTC, 'T'),
-        time.millisecond()
-    )
-}
-
-/// `time + elapsed`, or `time` when that cannot be represented.
-pub(crate) fn later(time: OffsetDateTime, elapsed: std::time::Duration) -> OffsetDateTime {
-    time.checked_add(time::Duration::try_from(elapsed).unwrap_or(time::Duration::ZERO)).unwrap_or(time)
-}
-
-/// The object at `path` of the first success example's body (a one-element array gives its
-/// element), as a template for one listed item.
-pub(crate) fn item_template(template: &Value, path: &str) -> Value {
-    match super::catalog::get_path(template, path) {
-        Some(Value::Array(items)) => items.first().cloned().unwrap_or_else(|| Value::Object(Map::new())),
-        Some(item @ Value::Object(_)) => item.clone(),
-        _ => Value::Object(Map::new()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_written_as_the_providers_write_them() {
-        let t = time::macros::datetime!(2024-03-05 06:07:08.009 +08:00);
-        assert_eq!(utc_seconds(t), "2024-03-04T22:07:08Z");
-        assert_eq!(utc_millis(t), "2024-03-04T22:07:08.009+00:00");
-        assert_eq!(
-            later(t, std::time::Duration::from_secs(2)),
-            time::macros::datetime!(2024-03-05 06:07:10.009 +08:00)
-        );
     }
 }

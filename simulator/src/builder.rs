@@ -1,14 +1,11 @@
 //! [`SimulatorBuilder`]: the options of a simulator, and starting it.
 
-use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use time::OffsetDateTime;
-
 use super::catalog::{self, Catalog};
-use super::state::{State, TaskOutcome};
+use super::store::Store;
 use super::{Shared, Simulator, SimulatorError, TestCredentials, auth, faults, server};
 
 /// Options of a [`Simulator`]. Made by [`Simulator::builder`].
@@ -17,12 +14,9 @@ use super::{Shared, Simulator, SimulatorError, TestCredentials, auth, faults, se
 pub struct SimulatorBuilder {
     credentials: TestCredentials,
     phase: Duration,
-    dis_logs: usize,
     files: Vec<(String, String)>,
     dirs: Vec<PathBuf>,
     embedded: bool,
-    outcome: TaskOutcome,
-    trails: BTreeSet<String>,
 }
 
 impl Default for SimulatorBuilder {
@@ -30,12 +24,9 @@ impl Default for SimulatorBuilder {
         Self {
             credentials: TestCredentials::default(),
             phase: Duration::from_secs(2),
-            dis_logs: 25,
             files: Vec::new(),
             dirs: Vec::new(),
             embedded: true,
-            outcome: TaskOutcome::Succeed,
-            trails: BTreeSet::from(["trail-name".to_owned()]),
         }
     }
 }
@@ -47,28 +38,9 @@ impl SimulatorBuilder {
         self
     }
 
-    /// How long a task stays in each running state (default 2 s): backfill jobs, and CBR tasks
-    /// seeded without a script.
-    pub fn job_phase_duration(mut self, phase: Duration) -> Self {
+    /// How long an item stays in each running state of its declared course (default 2 s).
+    pub fn phase_duration(mut self, phase: Duration) -> Self {
         self.phase = phase;
-        self
-    }
-
-    /// The number of logs of every DIS dump task not seeded otherwise (default 25).
-    pub fn dis_logs_per_task(mut self, logs: usize) -> Self {
-        self.dis_logs = logs;
-        self
-    }
-
-    /// How backfill jobs end (default: they succeed).
-    pub fn job_outcome(mut self, outcome: TaskOutcome) -> Self {
-        self.outcome = outcome;
-        self
-    }
-
-    /// Adds a trail that backfill jobs can be created for (`trail-name` exists already).
-    pub fn trail(mut self, name: impl Into<String>) -> Self {
-        self.trails.insert(name.into());
         self
     }
 
@@ -108,32 +80,18 @@ impl SimulatorBuilder {
         }
         files.extend(self.files);
         let catalog = Catalog::load(files)?;
-        let started_at = OffsetDateTime::now_utc();
-        let state = State {
-            trails: self.trails,
-            jobs: Default::default(),
-            next_job_id: 16602,
-            tokens: HashMap::new(),
-            job_outcome: self.outcome,
-            job_script: None,
-            phase: self.phase,
-            cbr: HashMap::new(),
-            dis: HashMap::new(),
-            dis_default: self.dis_logs,
-            shipping: HashMap::new(),
-            started_at,
-        };
+        let store = Store { phase: self.phase, ..Store::default() };
         let shared = Arc::new(Shared {
             catalog,
             credentials: self.credentials,
-            state: Mutex::new(state),
+            store: Mutex::new(store),
             faults: Mutex::new(faults::Faults::default()),
             nonces: Mutex::new(auth::Nonces::default()),
             log: Mutex::new(Vec::new()),
         });
         let server = server::Server::start(shared.clone()).await?;
         let sim = Simulator { shared, server };
-        sim.seed_defaults(started_at);
+        sim.seed_examples();
         Ok(sim)
     }
 }

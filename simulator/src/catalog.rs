@@ -8,7 +8,7 @@
 
 use cloud_task_apis_codegen::SourceMap;
 use cloud_task_apis_codegen::diagnostic::Diagnostics;
-use cloud_task_apis_codegen::spec::model::{Envelope, OperationDoc, Protocol, Provider, ServiceDoc, ServiceSpec};
+use cloud_task_apis_codegen::spec::model::{Envelope, OperationDoc, Protocol, ServiceDoc, ServiceSpec};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -206,9 +206,20 @@ impl Catalog {
         }
     }
 
-    /// Whether any loaded service belongs to `provider`.
-    pub(crate) fn has_provider(&self, provider: Provider) -> bool {
-        self.services.iter().any(|s| s.service.provider.value == provider)
+    /// Every declared resource, in the order of services and declarations.
+    pub(crate) fn resources(&self) -> Vec<crate::resources::Declared<'_>> {
+        self.services
+            .iter()
+            .flat_map(|s| {
+                s.service.resources.iter().map(|r| crate::resources::Declared::new(&s.service, &s.operations, r))
+            })
+            .collect()
+    }
+
+    /// The resource named `name` (`DeliveryHistoryJob`, or `provider/service/Name` where names
+    /// repeat across services).
+    pub(crate) fn resource(&self, name: &str) -> Option<crate::resources::Declared<'_>> {
+        self.resources().into_iter().find(|d| d.resource.name.value == name || d.key() == name)
     }
 }
 

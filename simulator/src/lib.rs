@@ -10,8 +10,8 @@
 //! 3. authenticated: its signature is recomputed with the crate's signers ([`cloud_task_apis::sign`])
 //!    and the simulator's [`TestCredentials`];
 //! 4. validated against the spec: required parameters, types, enum values, constraints;
-//! 5. answered: stateful for the five built-in operations (below), from the spec's documented
-//!    examples for any other.
+//! 5. answered: statefully for every operation a declared resource names (below), from the
+//!    spec's documented examples for any other.
 //!
 //! Every refusal comes in the provider's own error envelope with its request-id header
 //! (Alibaba `{RequestId, HostId, Code, Message, Recommend}` and `x-acs-request-id`; Huawei
@@ -25,7 +25,7 @@
 //! use cloud_task_apis_simulator::Simulator;
 //! use cloud_task_apis::{Provider, WaitPolicy};
 //!
-//! let sim = Simulator::builder().job_phase_duration(Duration::from_millis(300)).start().await?;
+//! let sim = Simulator::builder().phase_duration(Duration::from_millis(300)).start().await?;
 //! let client = Client::new(sim.config(Provider::Alibaba, "cn-hangzhou"))?;
 //! let job = client.create_delivery_history_job().trail_name("trail-name").send().await?;
 //! let done = client
@@ -37,23 +37,30 @@
 //! # Ok(()) }
 //! ```
 //!
-//! # Built-in behaviour
+//! # State from the specs
 //!
-//! | operation | behaviour |
-//! |---|---|
-//! | ActionTrail `CreateDeliveryHistoryJob` | needs a known trail (default `trail-name`, more with [`SimulatorBuilder::trail`]); one running job per account, else [`JOB_RUNNING_CODE`]; the same `ClientToken` gives the same job, with other parameters `IdempotentParameterMismatch` |
-//! | ActionTrail `GetDeliveryHistoryJob` | the job moves through the waiter's states, one [`SimulatorBuilder::job_phase_duration`] each (`0` initializing, `1` delivering), then `2` complete, or `3` failed after [`Simulator::set_job_outcome`]; [`Simulator::set_job_script`] for any other course |
-//! | CBR `ShowOpLog` | seeded tasks ([`Simulator::seed_cbr_task`]) with their state and 0-100 progress; unknown ids get the documented 404 |
-//! | DIS `ShowTransferTaskLog` | every dump task has [`SimulatorBuilder::dis_logs_per_task`] logs (or its own count, [`Simulator::seed_dis_task`]), paged by `pageInfo.pageIndex`/`pageTotal` with `totalNum` |
-//! | CLS `ListShippingTasks` | seeded tasks ([`Simulator::seed_shipping_tasks`]) of the shipper that started in the query's time range |
+//! Every service may declare `resources` in its service.yaml (specs/README.md documents the
+//! keys): the operations that create, read, list, delete and act on an item, its id format, its
+//! states, its parent, list filters and order, idempotency token and limits. The simulator
+//! interprets those declarations and nothing else; there is no Rust per operation or service:
 //!
-//! Seeded at start: the trail `trail-name`; the CBR task `4827f2da-b008-4507-ab7d-42d0df5ed912`
-//! (the id of the spec's example); the CLS shipper `xx-xx-xx-xxxx` (the spec's example) with
-//! six tasks over the last six hours. DIS tasks need no seeding.
+//! - a create stores an item: an id minted in the declared format, the request's parameters on
+//!   the item's fields of the same name, the documented example for the rest; a reused
+//!   idempotency token with the same parameters gives the same item, with others the declared
+//!   mismatch code; past a declared limit (one running job per account) the declared code;
+//! - its state moves through the declared running states, one [`SimulatorBuilder::phase_duration`]
+//!   each, to the first succeeded state (or failed, [`Simulator::set_outcome`];
+//!   [`Simulator::set_script`] for any other course), with a 0-100 progress where declared;
+//! - read, list and delete find it (an unknown id gets the declared `not_found` code), list
+//!   filters, sorts and pages as declared; actions move it to their state, or refuse with the
+//!   declared code when its state forbids it;
+//! - items can be seeded ([`Simulator::seed`]) and parents added ([`Simulator::add_parent`]);
+//!   the parents named in the documented example requests exist from the start, and a resource
+//!   without a create operation starts with the item of its read operation's example.
 //!
-//! Codes the simulator had to choose because the providers do not document one:
-//! [`JOB_RUNNING_CODE`], [`JOB_NOT_FOUND_CODE`] and, for invalid requests to Huawei services
-//! other than DIS, [`HUAWEI_INVALID_REQUEST_CODE`].
+//! Codes the simulator chose because the providers do not document one are declared in the
+//! specs (`DeliveryHistoryJobRunning`, `DeliveryHistoryJobNotFound`), except, for invalid
+//! requests to Huawei services other than DIS, [`HUAWEI_INVALID_REQUEST_CODE`].
 //!
 //! Requests are answered in JSON only (Alibaba V1 requests without `Format=json` would get XML
 //! from the real service).
@@ -67,28 +74,25 @@ pub(crate) mod catalog;
 mod dispatch;
 mod faults;
 mod replies;
+mod resources;
 mod server;
 mod state;
+mod store;
 mod validate;
 
-use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
-
-use time::OffsetDateTime;
-
-pub use behaviour::actiontrail::{JOB_NOT_FOUND_CODE, JOB_RUNNING_CODE};
 pub use builder::SimulatorBuilder;
 /// The generator crate, whose spec loader and model the simulator serves from: tools built on
 /// the simulator (the command-line tool) read the same specs with the same rules.
 pub use cloud_task_apis_codegen as codegen;
 pub use faults::Fault;
 pub use replies::HUAWEI_INVALID_REQUEST_CODE;
-pub use state::{CbrTask, ShippingTask, TaskOutcome, TaskScript};
+pub use state::{TaskOutcome, TaskScript};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use catalog::Catalog;
 use cloud_task_apis::{Config, Credentials, Provider};
-use state::{SeededCbr, State};
+use store::Store;
 
 /// Requests kept in the log; older ones are forgotten.
 const LOG_LIMIT: usize = 10_000;
@@ -165,6 +169,11 @@ pub enum SimulatorError {
     /// No served operation has this name.
     #[error("no operation named {0:?} is served (names are the provider's, e.g. GetDeliveryHistoryJob)")]
     UnknownOperation(String),
+    /// No served service declares a resource of this name.
+    #[error(
+        "no resource named {0:?} is declared (names are those of `resources` in a service.yaml, e.g. DeliveryHistoryJob)"
+    )]
+    UnknownResource(String),
 }
 
 /// One request the simulator received, and how it answered.
@@ -197,7 +206,7 @@ pub struct RecordedRequest {
 pub(crate) struct Shared {
     catalog: Catalog,
     credentials: TestCredentials,
-    state: Mutex<State>,
+    store: Mutex<Store>,
     faults: Mutex<faults::Faults>,
     nonces: Mutex<auth::Nonces>,
     log: Mutex<Vec<RecordedRequest>>,
@@ -316,42 +325,88 @@ impl Simulator {
         lock(&self.shared.log).clear();
     }
 
-    /// Adds a trail that backfill jobs can be created for.
-    pub fn add_trail(&self, name: impl Into<String>) {
-        lock(&self.shared.state).trails.insert(name.into());
+    /// Adds an item of `resource` (its fields over the documented example's) and returns its
+    /// id: the item's own, or one minted in the declared format. An item that names its state
+    /// holds it; otherwise it runs the resource's course from now.
+    ///
+    /// # Errors
+    /// [`SimulatorError::UnknownResource`] when no service declares `resource`.
+    pub fn seed(&self, resource: &str, item: serde_json::Value) -> Result<serde_json::Value, SimulatorError> {
+        self.seed_inner(resource, item, None)
     }
 
-    /// How backfill jobs created from now on end.
-    pub fn set_job_outcome(&self, outcome: TaskOutcome) {
-        let mut state = lock(&self.shared.state);
-        state.job_outcome = outcome;
-        state.job_script = None;
+    /// As [`Simulator::seed`], with the course of states the item goes through from now.
+    ///
+    /// # Errors
+    /// [`SimulatorError::UnknownResource`] when no service declares `resource`.
+    pub fn seed_with_script(
+        &self,
+        resource: &str,
+        item: serde_json::Value,
+        script: TaskScript,
+    ) -> Result<serde_json::Value, SimulatorError> {
+        self.seed_inner(resource, item, Some(script))
     }
 
-    /// The course of backfill jobs created from now on (states are `JobStatus` integers:
-    /// `0` initializing, `1` delivering, `2` complete, `3` failed).
-    pub fn set_job_script(&self, script: TaskScript) {
-        lock(&self.shared.state).job_script = Some(script);
+    fn seed_inner(
+        &self,
+        resource: &str,
+        item: serde_json::Value,
+        script: Option<TaskScript>,
+    ) -> Result<serde_json::Value, SimulatorError> {
+        let declared = self
+            .shared
+            .catalog
+            .resource(resource)
+            .ok_or_else(|| SimulatorError::UnknownResource(resource.to_owned()))?;
+        Ok(resources::seed(&mut lock(&self.shared.store), &declared, item, script))
     }
 
-    /// Adds (or replaces) a CBR task; its script starts now.
-    pub fn seed_cbr_task(&self, task: CbrTask) {
-        let phase = lock(&self.shared.state).phase;
-        let script = task.script.clone().unwrap_or_else(|| self.default_cbr_script(phase));
-        let seeded =
-            SeededCbr { task, script, created: tokio::time::Instant::now(), created_at: OffsetDateTime::now_utc() };
-        lock(&self.shared.state).cbr.insert(seeded.task.id.clone(), seeded);
+    /// Makes `parent` (a trail, a shipper) exist for the items of `resource`.
+    ///
+    /// # Errors
+    /// [`SimulatorError::UnknownResource`] when no service declares `resource`.
+    pub fn add_parent(&self, resource: &str, parent: impl Into<String>) -> Result<(), SimulatorError> {
+        let key = self.resource_key(resource)?;
+        lock(&self.shared.store).parents.entry(key).or_default().insert(parent.into());
+        Ok(())
     }
 
-    /// Gives the DIS dump task `task_id` its own number of logs.
-    pub fn seed_dis_task(&self, task_id: impl Into<String>, logs: usize) {
-        lock(&self.shared.state).dis.insert(task_id.into(), logs);
+    /// How items of `resource` created from now on end.
+    ///
+    /// # Errors
+    /// [`SimulatorError::UnknownResource`] when no service declares `resource`.
+    pub fn set_outcome(&self, resource: &str, outcome: TaskOutcome) -> Result<(), SimulatorError> {
+        let key = self.resource_key(resource)?;
+        let mut store = lock(&self.shared.store);
+        store.scripts.remove(&key);
+        store.outcomes.insert(key, outcome);
+        Ok(())
     }
 
-    /// Replaces the shipping tasks of the CLS shipper `shipper_id` (an unknown shipper gets
-    /// `ShipperNotExist`).
-    pub fn seed_shipping_tasks(&self, shipper_id: impl Into<String>, tasks: Vec<ShippingTask>) {
-        lock(&self.shared.state).shipping.insert(shipper_id.into(), tasks);
+    /// The course of states of items of `resource` created from now on (states as the
+    /// provider writes them, e.g. ActionTrail's `JobStatus` integers).
+    ///
+    /// # Errors
+    /// [`SimulatorError::UnknownResource`] when no service declares `resource`.
+    pub fn set_script(&self, resource: &str, script: TaskScript) -> Result<(), SimulatorError> {
+        let key = self.resource_key(resource)?;
+        lock(&self.shared.store).scripts.insert(key, script);
+        Ok(())
+    }
+
+    /// Every declared resource, as `provider/service/Name`.
+    #[must_use]
+    pub fn resources(&self) -> Vec<String> {
+        self.shared.catalog.resources().iter().map(resources::Declared::key).collect()
+    }
+
+    fn resource_key(&self, resource: &str) -> Result<String, SimulatorError> {
+        self.shared
+            .catalog
+            .resource(resource)
+            .map(|d| d.key())
+            .ok_or_else(|| SimulatorError::UnknownResource(resource.to_owned()))
     }
 
     /// Stops the server and waits until it no longer accepts connections.
@@ -359,37 +414,20 @@ impl Simulator {
         self.server.stop_and_wait().await;
     }
 
-    /// CBR's default course: `waiting` for one phase, `running` for two, then `success`
-    /// (values of the spec's waiter), or the waiter's own order when those are not declared.
-    fn default_cbr_script(&self, phase: Duration) -> TaskScript {
-        let Some(waiter) = self.shared.catalog.find("ShowOpLog").and_then(|op| op.op.waiter.as_ref()) else {
-            return TaskScript::new().then("running", phase).end("success");
-        };
-        let declared = |s: &str| waiter.running.iter().any(|n| n.as_str() == Some(s));
-        let success = waiter
-            .succeeded
-            .first()
-            .map_or(serde_json::Value::from("success"), cloud_task_apis_codegen::spec::yaml::Node::to_json);
-        if declared("waiting") && declared("running") {
-            TaskScript::new().then("waiting", phase).then("running", phase * 2).end(success)
-        } else {
-            TaskScript::from_waiter(waiter, phase, TaskOutcome::Succeed)
+    /// The items every resource starts with: for a resource without a create operation, the
+    /// item of its read operation's documented example, running the declared course.
+    fn seed_examples(&self) {
+        let mut store = lock(&self.shared.store);
+        for declared in self.shared.catalog.resources() {
+            if declared.resource.create.is_none() && declared.resource.read.is_some() {
+                let mut item = declared.template();
+                if let Some(life) = &declared.lifecycle
+                    && let serde_json::Value::Object(map) = &mut item
+                {
+                    map.remove(&life.field);
+                }
+                resources::seed(&mut store, &declared, item, None);
+            }
         }
-    }
-
-    fn seed_defaults(&self, now: OffsetDateTime) {
-        if self.shared.catalog.has_provider(cloud_task_apis_codegen::spec::model::Provider::Huawei) {
-            self.seed_cbr_task(CbrTask::new("4827f2da-b008-4507-ab7d-42d0df5ed912"));
-        }
-        let statuses = ["success", "success", "failed", "success", "running", "wait"];
-        let tasks = statuses
-            .iter()
-            .enumerate()
-            .map(|(i, status)| {
-                let hours_ago = time::Duration::hours(i64::try_from(statuses.len() - i).unwrap_or(0));
-                ShippingTask::new(format!("task-{:04}", i + 1), now.checked_sub(hours_ago).unwrap_or(now), *status)
-            })
-            .collect();
-        self.seed_shipping_tasks("xx-xx-xx-xxxx", tasks);
     }
 }

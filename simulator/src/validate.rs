@@ -83,6 +83,11 @@ impl Params {
         self.values.iter().filter(|(k, _)| !skip.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
+    /// Every parameter as one JSON object.
+    pub(crate) fn to_json(&self) -> Value {
+        Value::Object(self.values.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
     /// Whether every `(name, value)` of a documented example request equals this request's.
     pub(crate) fn matches(&self, example: &Value) -> bool {
         let Value::Object(map) = example else { return false };

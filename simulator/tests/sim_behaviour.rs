@@ -10,12 +10,12 @@ use cloud_task_apis::huawei::cbr::Client as Cbr;
 use cloud_task_apis::huawei::dis::Client as Dis;
 use cloud_task_apis::tencent::cls::Client as Cls;
 use cloud_task_apis::{Provider, RequestErrorKind, RetryPolicy};
-use cloud_task_apis_simulator::{Fault, ShippingTask, Simulator, SimulatorError};
-use simulator_support::quick_retry;
+use cloud_task_apis_simulator::{Fault, Simulator, SimulatorError};
+use simulator_support::{quick_retry, shipping_task};
 use time::OffsetDateTime;
 
 async fn simulator() -> Simulator {
-    Simulator::builder().job_phase_duration(Duration::from_secs(30)).start().await.expect("simulator starts")
+    Simulator::builder().phase_duration(Duration::from_secs(30)).start().await.expect("simulator starts")
 }
 
 fn actiontrail(sim: &Simulator) -> ActionTrail {
@@ -25,12 +25,12 @@ fn actiontrail(sim: &Simulator) -> ActionTrail {
 #[tokio::test]
 async fn only_one_backfill_job_runs_per_account() {
     let sim = simulator().await;
-    sim.add_trail("second-trail");
+    sim.add_parent("DeliveryHistoryJob", "second-trail").expect("declared resource");
     let client = actiontrail(&sim);
     let first = client.create_delivery_history_job().trail_name("trail-name").send().await.expect("first job");
     let error = client.create_delivery_history_job().trail_name("second-trail").send().await.expect_err("busy");
     let service = error.service_error().expect("service error");
-    assert_eq!((service.status(), service.code()), (400, cloud_task_apis_simulator::JOB_RUNNING_CODE));
+    assert_eq!((service.status(), service.code()), (400, "DeliveryHistoryJobRunning"));
     // The first job is untouched.
     let job = client.get_delivery_history_job().job_id(first.job_id).send().await.expect("job");
     assert_eq!(job.trail_name, "trail-name");
@@ -39,7 +39,7 @@ async fn only_one_backfill_job_runs_per_account() {
 #[tokio::test]
 async fn a_client_token_returns_the_same_job_and_guards_its_parameters() {
     let sim = simulator().await;
-    sim.add_trail("other-trail");
+    sim.add_parent("DeliveryHistoryJob", "other-trail").expect("declared resource");
     let client = actiontrail(&sim);
     let create = |trail: &str| client.create_delivery_history_job().trail_name(trail).client_token("token-1").send();
     let first = create("trail-name").await.expect("created");
@@ -81,14 +81,10 @@ async fn shipping_tasks_are_filtered_by_time_range() {
     let sim = simulator().await;
     let now = OffsetDateTime::now_utc();
     let hours = |h: i64| now - time::Duration::hours(h);
-    sim.seed_shipping_tasks(
-        "shipper-1",
-        vec![
-            ShippingTask::new("old", hours(30), "success"),
-            ShippingTask::new("b", hours(2), "failed"),
-            ShippingTask::new("a", hours(1), "running"),
-        ],
-    );
+    for (id, started, status) in [("old", hours(30), "success"), ("b", hours(2), "failed"), ("a", hours(1), "running")]
+    {
+        sim.seed("ShippingTask", shipping_task("shipper-1", id, started, status)).expect("declared resource");
+    }
     let client = Cls::new(sim.config(Provider::Tencent, "ap-guangzhou")).expect("client");
     let list = client.list_shipping_tasks().shipper_id("shipper-1").start_time(hours(3)).end_time(now).send().await;
     let tasks = list.expect("listed").tasks;
@@ -161,11 +157,16 @@ async fn injected_faults_are_retried_by_the_client() {
 #[tokio::test]
 async fn a_slow_answer_runs_into_the_client_timeout() {
     let sim = simulator().await;
+    let now = OffsetDateTime::now_utc();
+    for hours in 1..=6 {
+        let task =
+            shipping_task("xx-xx-xx-xxxx", &format!("task-{hours}"), now - time::Duration::hours(hours), "success");
+        sim.seed("ShippingTask", task).expect("declared resource");
+    }
     sim.inject("ListShippingTasks", Fault::Slow(Duration::from_secs(3)), 1).expect("known operation");
     let config =
         sim.config(Provider::Tencent, "ap-guangzhou").timeout(Duration::from_millis(300)).retry(RetryPolicy::none());
     let client = Cls::new(config).expect("client");
-    let now = OffsetDateTime::now_utc();
     let started = Instant::now();
     let error = client
         .list_shipping_tasks()
@@ -186,7 +187,7 @@ async fn a_slow_answer_runs_into_the_client_timeout() {
         .send()
         .await
         .expect("answered");
-    assert_eq!(tasks.tasks.len(), 6, "the default shipper's six tasks");
+    assert_eq!(tasks.tasks.len(), 6, "the shipper's six tasks");
 }
 
 #[tokio::test]

@@ -10,12 +10,13 @@ use cloud_task_apis::huawei::dis::show_transfer_task_log::{PageInfo, SortBy, Sor
 use cloud_task_apis::{Provider, RetryPolicy};
 use cloud_task_apis_simulator::{Fault, Simulator};
 use futures_util::StreamExt;
-use simulator_support::quick_retry;
+use simulator_support::{quick_retry, seed_logs};
 
 const TASK: &str = "CDaRPdvKUfZrAhzTaYs";
 
 async fn setup(logs: usize) -> (Simulator, Client) {
-    let sim = Simulator::builder().dis_logs_per_task(logs).start().await.expect("simulator starts");
+    let sim = Simulator::builder().start().await.expect("simulator starts");
+    seed_logs(&sim, TASK, logs);
     let client = Client::new(sim.config(Provider::Huawei, "cn-north-4").retry(quick_retry(3))).expect("client");
     (sim, client)
 }
@@ -82,8 +83,7 @@ async fn the_documented_default_page_size_is_used() {
 
 #[tokio::test]
 async fn an_empty_listing_has_one_empty_page() {
-    let (sim, client) = setup(25).await;
-    sim.seed_dis_task(TASK, 0);
+    let (sim, client) = setup(0).await;
     let items: Vec<_> = client.show_transfer_task_log().task_id(TASK).paginate().items().collect().await;
     assert!(items.is_empty());
     let requests = sim.requests_for("ShowTransferTaskLog");

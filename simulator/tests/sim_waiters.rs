@@ -10,11 +10,12 @@ use cloud_task_apis::alibaba::actiontrail::get_delivery_history_job::JobStatus;
 use cloud_task_apis::huawei::cbr::Client as Cbr;
 use cloud_task_apis::huawei::cbr::show_op_log::OperationStatus;
 use cloud_task_apis::{Provider, TaskState, WaitError};
-use cloud_task_apis_simulator::{CbrTask, Fault, Simulator, TaskOutcome, TaskScript};
+use cloud_task_apis_simulator::{Fault, Simulator, TaskOutcome, TaskScript};
+use serde_json::json;
 use simulator_support::{quick_retry, quick_wait};
 
 async fn simulator(phase_ms: u64) -> Simulator {
-    Simulator::builder().job_phase_duration(Duration::from_millis(phase_ms)).start().await.expect("simulator starts")
+    Simulator::builder().phase_duration(Duration::from_millis(phase_ms)).start().await.expect("simulator starts")
 }
 
 fn actiontrail(sim: &Simulator) -> ActionTrail {
@@ -53,7 +54,7 @@ async fn a_backfill_job_is_waited_for_through_its_states() {
 #[tokio::test]
 async fn a_failed_job_ends_the_wait_with_its_last_response() {
     let sim = simulator(50).await;
-    sim.set_job_outcome(TaskOutcome::Fail);
+    sim.set_outcome("DeliveryHistoryJob", TaskOutcome::Fail).expect("declared resource");
     let client = actiontrail(&sim);
     let created = client.create_delivery_history_job().trail_name("trail-name").send().await.expect("created");
     let result = client
@@ -105,7 +106,7 @@ async fn unknown_states_keep_the_waiter_polling_and_are_reported() {
         .then("migrating", Duration::from_millis(300))
         .then("running", Duration::from_millis(100))
         .end("success");
-    sim.seed_cbr_task(CbrTask::new("task-with-a-new-state").script(script));
+    sim.seed_with_script("OperationLog", json!({"id": "task-with-a-new-state"}), script).expect("declared resource");
     let mut observed = Vec::new();
     let done = cbr(&sim)
         .show_op_log()
@@ -150,7 +151,7 @@ async fn throttled_polls_do_not_end_the_wait() {
 #[tokio::test]
 async fn cbr_progress_rises_to_100() {
     let sim = simulator(150).await;
-    sim.seed_cbr_task(CbrTask::new("backup-1"));
+    sim.seed("OperationLog", json!({"id": "backup-1"})).expect("declared resource");
     let mut progress = Vec::new();
     let done = cbr(&sim)
         .show_op_log()
@@ -168,11 +169,9 @@ async fn cbr_progress_rises_to_100() {
 #[tokio::test]
 async fn a_cbr_task_ending_in_a_failed_state_is_a_failure() {
     let sim = simulator(50).await;
-    sim.seed_cbr_task(
-        CbrTask::new("restore-1")
-            .operation_type("restore")
-            .script(TaskScript::new().then("running", Duration::from_millis(100)).end("timeout")),
-    );
+    let script = TaskScript::new().then("running", Duration::from_millis(100)).end("timeout");
+    sim.seed_with_script("OperationLog", json!({"id": "restore-1", "operation_type": "restore"}), script)
+        .expect("declared resource");
     let result = cbr(&sim)
         .show_op_log()
         .operation_log_id("restore-1")
@@ -182,7 +181,8 @@ async fn a_cbr_task_ending_in_a_failed_state_is_a_failure() {
         Err(WaitError::Failed { response, state }) => {
             assert_eq!(state.as_deref(), Some("timeout"));
             let log = response.operation_log;
-            assert!(log.error_info.and_then(|e| e.message).is_some_and(|m| m.contains("timeout")));
+            assert_eq!(log.operation_type.map(|t| t.to_string()).as_deref(), Some("restore"), "the seeded fields stay");
+            assert!(log.ended_at.is_some(), "a final state has an end time");
             assert!(log.extra_info.and_then(|x| x.common).and_then(|c| c.progress).is_some_and(|p| p < 100));
         }
         other => panic!("expected a failure, got {other:?}"),
@@ -200,7 +200,7 @@ async fn a_poll_that_cannot_succeed_ends_the_wait() {
         .await;
     match result {
         Err(WaitError::Call(error)) => {
-            assert_eq!(error.code(), Some(cloud_task_apis_simulator::JOB_NOT_FOUND_CODE));
+            assert_eq!(error.code(), Some("DeliveryHistoryJobNotFound"));
         }
         other => panic!("expected the call's error, got {other:?}"),
     }

@@ -11,6 +11,57 @@ use cloud_task_apis_simulator::Simulator;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+/// Seeds `count` logs of the DIS dump task `task`, one every five minutes up to now, each
+/// with its own record count and size.
+pub fn seed_logs(sim: &Simulator, task: &str, count: usize) {
+    let now_ms = i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).expect("ms");
+    for i in 0..count {
+        let n = i64::try_from(i).expect("small");
+        let back = i64::try_from(count - i).expect("small");
+        let start = now_ms - back * 300_000;
+        let records = 1_000 + (n * 7_919) % 40_000;
+        let log = serde_json::json!({
+            "num": n,
+            "transferTaskId": task,
+            "startTime": start,
+            "endTime": start + 240_000 + (n * 1_009) % 50_000,
+            "transferRecordsNum": records,
+            "transferBytes": records * 932 + n,
+            "transferFileName": format!("{task}.stream.0.{}", start + 10),
+        });
+        sim.seed("TransferTaskLog", log).expect("declared resource");
+    }
+}
+
+/// A CLS shipping task of `shipper` that started at `started` and shipped the five minutes of
+/// logs before it, with times written as CLS writes them (UTC+08:00, no zone).
+pub fn shipping_task(shipper: &str, id: &str, started: OffsetDateTime, status: &str) -> Value {
+    let east = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+    let local = |t: OffsetDateTime| {
+        let t = t.to_offset(east);
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    };
+    serde_json::json!({
+        "task_id": id,
+        "shipper_id": shipper,
+        "topic_id": "topic-1",
+        "range_start": local(started - time::Duration::minutes(5)),
+        "range_end": local(started),
+        "start_time": local(started),
+        "end_time": local(started + time::Duration::minutes(1)),
+        "status": status,
+        "message": status,
+    })
+}
+
 /// A wait of at most `max` that polls every 20 to 60 ms.
 pub fn quick_wait(max: Duration) -> WaitPolicy {
     WaitPolicy::new(max).delays(Duration::from_millis(20), Duration::from_millis(60))
