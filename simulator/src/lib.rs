@@ -415,13 +415,17 @@ impl Simulator {
     }
 
     /// The items every resource starts with: for a resource without a create operation, the
-    /// item of its read operation's documented example, running the declared course.
+    /// items of its documented examples (the read operation's, else the list operation's), the
+    /// read example's running the declared course.
     fn seed_examples(&self) {
         let mut store = lock(&self.shared.store);
         for declared in self.shared.catalog.resources() {
-            if declared.resource.create.is_none() && declared.resource.read.is_some() {
-                let mut item = declared.template();
-                if let Some(life) = &declared.lifecycle
+            if declared.resource.create.is_some() {
+                continue;
+            }
+            for mut item in declared.examples() {
+                if declared.resource.read.is_some()
+                    && let Some(life) = &declared.lifecycle
                     && let serde_json::Value::Object(map) = &mut item
                 {
                     map.remove(&life.field);

@@ -146,6 +146,12 @@ impl<'a> Declared<'a> {
     /// One item as the documented examples show it: the read operation's item, else the first
     /// listed item, else an empty object.
     pub(crate) fn template(&self) -> Value {
+        self.examples().into_iter().next().unwrap_or_else(|| Value::Object(Map::new()))
+    }
+
+    /// The items the documented examples show: the read operation's item, else the items of
+    /// the list operation's first success example.
+    pub(crate) fn examples(&self) -> Vec<Value> {
         if let Some(read) = &self.resource.read
             && let Some(op) = self.operation(&read.operation.value)
         {
@@ -153,7 +159,7 @@ impl<'a> Declared<'a> {
             let path = read.item.as_ref().map_or("", |i| i.value.as_str());
             let item = if path.is_empty() { Some(&body) } else { get_path(&body, path) };
             if let Some(item @ Value::Object(_)) = item {
-                return item.clone();
+                return vec![item.clone()];
             }
         }
         if let (Some(list), Some(path)) = (&self.resource.list, self.list_items())
@@ -161,14 +167,12 @@ impl<'a> Declared<'a> {
         {
             // A list of one item may be documented as the item alone (`shape: one_or_many`).
             match get_path(&success_template(op), &path) {
-                Some(Value::Array(items)) if items.first().is_some_and(Value::is_object) => {
-                    return items[0].clone();
-                }
-                Some(item @ Value::Object(_)) => return item.clone(),
+                Some(Value::Array(items)) => return items.iter().filter(|i| i.is_object()).cloned().collect(),
+                Some(item @ Value::Object(_)) => return vec![item.clone()],
                 _ => {}
             }
         }
-        Value::Object(Map::new())
+        Vec::new()
     }
 }
 
