@@ -15,6 +15,7 @@ pub mod cbr {
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::Huawei,
         request_id_header: "X-Request-Id",
+        success_when: None,
     };
     /// This service's operations, callable by name (the command-line tool).
     #[cfg(feature = "json-calls")]
@@ -44,6 +45,31 @@ pub mod cbr {
             crate::Builder::with_client(self.handle.clone())
         }
     }
+    /// Errors every operation of this service can return (the `errors` of its service.yaml);
+    /// each operation's `Error` holds one in its `Common` variant.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum CommonError {
+        /// `APIGW.0101` (HTTP 404)
+        /// The API does not exist (API Gateway).
+        Apigw0101(crate::ServiceError),
+        /// `APIGW.0201` (HTTP 504)
+        /// The backend timed out (API Gateway).
+        Apigw0201(crate::ServiceError),
+        /// `APIGW.0301` (HTTP 401)
+        /// The IAM authentication information is incorrect (API Gateway).
+        Apigw0301(crate::ServiceError),
+        /// `APIGW.0303` (HTTP 401)
+        /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
+        Apigw0303(crate::ServiceError),
+        /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
+        /// The request was throttled (API Gateway). Retry with backoff.
+        Apigw0308(crate::ServiceError),
+    }
+    crate::__private::impl_common_error!(
+        CommonError { Apigw0101 = "APIGW.0101", Apigw0201 = "APIGW.0201", Apigw0301 =
+        "APIGW.0301", Apigw0303 = "APIGW.0303", Apigw0308 = "APIGW.0308" } status {}
+    );
     /// Queries a task by task ID.
     ///
     /// Querying a Single Task. This API is used to query a task by task ID.
@@ -75,6 +101,7 @@ pub mod cbr {
                 path: "/v3/{project_id}/operation-logs/{operation_log_id}",
                 retry: crate::__private::RetrySafety::Read,
                 required: &["operation_log_id"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.project_id_path("project_id");
@@ -132,30 +159,16 @@ pub mod cbr {
             /// `BackupService.6500` (HTTP 404): Operation log does not exist.
             /// The task ID does not exist.
             BackupService6500(crate::ServiceError),
-            /// `APIGW.0101` (HTTP 404)
-            /// The API does not exist (API Gateway).
-            Apigw0101(crate::ServiceError),
-            /// `APIGW.0201` (HTTP 504)
-            /// The backend timed out (API Gateway).
-            Apigw0201(crate::ServiceError),
-            /// `APIGW.0301` (HTTP 401)
-            /// The IAM authentication information is incorrect (API Gateway).
-            Apigw0301(crate::ServiceError),
-            /// `APIGW.0303` (HTTP 401)
-            /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
-            Apigw0303(crate::ServiceError),
-            /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
-            /// The request was throttled (API Gateway). Retry with backoff.
-            Apigw0308(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
         crate::__private::impl_operation_error!(
-            Error { BackupService6500 = "BackupService.6500", Apigw0101 = "APIGW.0101",
-            Apigw0201 = "APIGW.0201", Apigw0301 = "APIGW.0301", Apigw0303 = "APIGW.0303",
-            Apigw0308 = "APIGW.0308" }
+            Error { BackupService6500 = "BackupService.6500" } status {} common
+            super::CommonError
         );
         /// Task information.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -167,15 +180,39 @@ pub mod cbr {
             /// Creation time, for example, 2020-02-23T01:00:32Z.
             /// Example: `"2019-05-23T14:31:36.039+00:00"`.
             ///
-            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
+            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value comes in two forms: RFC 3339 with a fraction and an offset (the document's own example response, 2019-05-23T14:35:23.584+00:00), and, from the real service, an ISO date-time without a zone with microseconds meaning UTC (2024-04-30T16:05:02.117804), which the official SDK parses by appending Z. Source: the document's example response, <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; the CBR time forms in ../shared/seeds/huawei-cbr-ListBackups.md (API Explorer and worked examples; huaweicloudsdkcore client.py \_deserialize\_data\_time).
             #[serde(skip_serializing_if = "Option::is_none")]
-            pub created_at: Option<crate::value::Timestamp>,
+            pub created_at: Option<
+                crate::value::AnyTime<
+                    {
+                        crate::value::time_forms(
+                            &[
+                                crate::value::TimeForm::Rfc3339,
+                                crate::value::TimeForm::LocalDateTime,
+                            ],
+                        )
+                    },
+                    0,
+                >,
+            >,
             /// Task end time, for example, 2020-02-23T01:00:32Z.
             /// Example: `"2019-05-23T14:35:23.511+00:00"`.
             ///
-            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
+            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value comes in two forms: RFC 3339 with a fraction and an offset (the document's own example response, 2019-05-23T14:35:23.584+00:00), and, from the real service, an ISO date-time without a zone with microseconds meaning UTC (2024-04-30T16:05:02.117804), which the official SDK parses by appending Z. Source: the document's example response, <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; the CBR time forms in ../shared/seeds/huawei-cbr-ListBackups.md (API Explorer and worked examples; huaweicloudsdkcore client.py \_deserialize\_data\_time).
             #[serde(skip_serializing_if = "Option::is_none")]
-            pub ended_at: Option<crate::value::Timestamp>,
+            pub ended_at: Option<
+                crate::value::AnyTime<
+                    {
+                        crate::value::time_forms(
+                            &[
+                                crate::value::TimeForm::Rfc3339,
+                                crate::value::TimeForm::LocalDateTime,
+                            ],
+                        )
+                    },
+                    0,
+                >,
+            >,
             /// Task error message.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub error_info: Option<OpErrorInfo>,
@@ -204,9 +241,21 @@ pub mod cbr {
             /// Task start time, for example, 2020-02-23T01:00:32Z.
             /// Example: `"2019-05-23T14:31:36.007+00:00"`.
             ///
-            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
+            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value comes in two forms: RFC 3339 with a fraction and an offset (the document's own example response, 2019-05-23T14:35:23.584+00:00), and, from the real service, an ISO date-time without a zone with microseconds meaning UTC (2024-04-30T16:05:02.117804), which the official SDK parses by appending Z. Source: the document's example response, <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; the CBR time forms in ../shared/seeds/huawei-cbr-ListBackups.md (API Explorer and worked examples; huaweicloudsdkcore client.py \_deserialize\_data\_time).
             #[serde(skip_serializing_if = "Option::is_none")]
-            pub started_at: Option<crate::value::Timestamp>,
+            pub started_at: Option<
+                crate::value::AnyTime<
+                    {
+                        crate::value::time_forms(
+                            &[
+                                crate::value::TimeForm::Rfc3339,
+                                crate::value::TimeForm::LocalDateTime,
+                            ],
+                        )
+                    },
+                    0,
+                >,
+            >,
             /// Task status.
             /// Example: `"success"`.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -214,9 +263,21 @@ pub mod cbr {
             /// Modification time, for example, 2020-02-23T01:00:32Z.
             /// Example: `"2019-05-23T14:35:23.584+00:00"`.
             ///
-            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
+            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value comes in two forms: RFC 3339 with a fraction and an offset (the document's own example response, 2019-05-23T14:35:23.584+00:00), and, from the real service, an ISO date-time without a zone with microseconds meaning UTC (2024-04-30T16:05:02.117804), which the official SDK parses by appending Z. Source: the document's example response, <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; the CBR time forms in ../shared/seeds/huawei-cbr-ListBackups.md (API Explorer and worked examples; huaweicloudsdkcore client.py \_deserialize\_data\_time).
             #[serde(skip_serializing_if = "Option::is_none")]
-            pub updated_at: Option<crate::value::Timestamp>,
+            pub updated_at: Option<
+                crate::value::AnyTime<
+                    {
+                        crate::value::time_forms(
+                            &[
+                                crate::value::TimeForm::Rfc3339,
+                                crate::value::TimeForm::LocalDateTime,
+                            ],
+                        )
+                    },
+                    0,
+                >,
+            >,
             /// ID of the vault with which the target resource is associated.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub vault_id: Option<String>,
@@ -659,6 +720,10 @@ pub mod cbr {
             super::show_op_log::Response::check_example(
                 "ShowOpLog success",
                 "{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039+00:00\",\"ended_at\":\"2019-05-23T14:35:23.511+00:00\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007+00:00\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584+00:00\"}}",
+            );
+            super::show_op_log::Response::check_example(
+                "ShowOpLog zone_less_times",
+                "{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039902\",\"ended_at\":\"2019-05-23T14:35:23.511094\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007210\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584117\"}}",
             );
             super::show_op_log::Request::check_error_example(
                 "ShowOpLog not_found",

@@ -38,7 +38,13 @@ impl Call<'_> {
     /// An error the spec documents for this operation or its service (its status and message
     /// come from there), or `status`/`message` when it does not document `code`.
     pub(crate) fn documented(&self, code: &str, status: u16, message: &str) -> Reply {
-        let declared = self.op.op.errors.iter().chain(&self.op.service.errors).find(|e| e.code.value == code);
+        let declared = self
+            .op
+            .op
+            .errors
+            .iter()
+            .chain(&self.op.service.errors)
+            .find(|e| e.code.as_ref().is_some_and(|c| c.value == code));
         let status = declared.and_then(|e| u16::try_from(e.status.value).ok()).unwrap_or(status);
         let text =
             declared.and_then(|e| e.message.as_ref().or(e.description.as_ref())).map_or(message, |m| m.value.as_str());
@@ -101,7 +107,11 @@ fn empty(op: &OperationDoc, ty: &TypeExpr, depth: usize) -> Value {
         TypeExpr::Enum(i) => op.enums.get(*i).and_then(|e| e.values.first()).map_or(Value::Null, |v| v.value.to_json()),
         TypeExpr::Scalar(Scalar::String | Scalar::LocalDateTime) => Value::from(""),
         TypeExpr::Scalar(Scalar::Rfc3339) => Value::from("1970-01-01T00:00:00Z"),
-        TypeExpr::Scalar(Scalar::Int32 | Scalar::Int64 | Scalar::EpochMillis | Scalar::Float64) => Value::from(0),
+        TypeExpr::Scalar(
+            Scalar::Int32 | Scalar::Int64 | Scalar::EpochMillis | Scalar::EpochSeconds | Scalar::Float64,
+        ) => Value::from(0),
+        // The forms are the field's; the documented example gives a real value.
+        TypeExpr::Scalar(Scalar::Time) => Value::Null,
         TypeExpr::Scalar(Scalar::Boolean) => Value::Bool(false),
         TypeExpr::Scalar(Scalar::Json) => Value::Null,
     }

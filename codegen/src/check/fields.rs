@@ -5,36 +5,17 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::names;
 use crate::source::Span;
-use crate::spec::model::{EnumDef, EnumKind, Field, OperationDoc, ServiceSpec, Shape};
+use crate::spec::model::{EnumDef, EnumKind, ErrorDef, Field, OperationDoc, ServiceSpec, Shape};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve};
 use crate::spec::yaml::{ScalarKey, Value};
 
 /// Runs the structural rules of one operation.
 pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
-    check_unique_names(op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)), "type", diags);
     check_unique_names(op.params.iter().map(|p| &p.name), "parameter", diags);
     check_unique_names(op.response.iter().map(|f| &f.name), "response field", diags);
-    for t in &op.types {
-        check_unique_names(t.fields.iter().map(|f| &f.name), "field", diags);
-    }
-    let mut all_resolved = true;
-    let mut local_time = None;
-    for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
-        if !check_field(op, f, diags) {
-            all_resolved = false;
-        } else if local_time.is_none() {
-            local_time = [Some(&f.ty), f.items.as_ref()].into_iter().flatten().find(|t| t.value == "local_datetime");
-        }
-    }
-    if let Some(ty) = local_time {
-        check_time_zone(spec, ty, diags);
-    }
-    check_type_names(op, diags);
-    check_recursive_types(op, diags);
-    for e in &op.enums {
-        check_enum(e, diags);
-    }
+    check_shared_conflicts(op, diags);
+    let all_resolved = check_definitions(spec, op, diags);
     check_errors(spec, op, diags);
     super::params::check_params(op, diags);
     super::params::check_required_count(op, diags);
@@ -47,15 +28,105 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
     }
 }
 
-/// Rule: a service whose operations use `local_datetime` declares the `time_zone` those times
-/// are in.
+/// Runs the rules of a service's `types.yaml`, once for the service: its definitions as in an
+/// operation, and a warning for a shared definition no operation uses.
+pub fn check_shared(spec: &ServiceSpec, shared: &OperationDoc, diags: &mut Diagnostics) {
+    if check_definitions(spec, shared, diags) {
+        warn_unused_shared(spec, shared, diags);
+    }
+}
+
+/// The rules of the types and enums a file declares and of the fields that use them. Returns
+/// whether every field's type resolved.
+fn check_definitions(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) -> bool {
+    let (types, enums) = (op.own_types(), op.own_enums());
+    check_unique_names(types.iter().map(|t| &t.name).chain(enums.iter().map(|e| &e.name)), "type", diags);
+    for t in types {
+        check_unique_names(t.fields.iter().map(|f| &f.name), "field", diags);
+    }
+    let mut all_resolved = true;
+    let mut local_time = None;
+    for f in op.params.iter().chain(&op.response).chain(types.iter().flat_map(|t| &t.fields)) {
+        if !check_field(op, f, diags) {
+            all_resolved = false;
+        } else if local_time.is_none() && f.time_zone.is_none() && super::times::has_local_form(op, f) {
+            local_time = Some(&f.ty);
+        }
+    }
+    if let Some(ty) = local_time {
+        check_time_zone(spec, ty, diags);
+    }
+    check_type_names(op, diags);
+    check_recursive_types(op, diags);
+    for e in enums {
+        check_enum(e, diags);
+    }
+    all_resolved
+}
+
+/// Rule: an operation does not define a type or enum under the name of one of its service's
+/// shared types: one name is one Rust type in the service.
+fn check_shared_conflicts(op: &OperationDoc, diags: &mut Diagnostics) {
+    let shared: BTreeMap<&str, Span> = op.types[op.own_types().len()..]
+        .iter()
+        .map(|t| &t.name)
+        .chain(op.enums[op.own_enums().len()..].iter().map(|e| &e.name))
+        .map(|n| (n.value.as_str(), n.span))
+        .collect();
+    for name in op.own_types().iter().map(|t| &t.name).chain(op.own_enums().iter().map(|e| &e.name)) {
+        if let Some(first) = shared.get(name.value.as_str()) {
+            diags.push(
+                Diagnostic::error(name.span, format!("`{}` is already a shared type of this service", name.value))
+                    .label("defined again here")
+                    .also(*first, "shared definition in types.yaml")
+                    .help("use the shared definition (remove this one), or give this one another name"),
+            );
+        }
+    }
+}
+
+/// Warning: a shared type or enum that no operation's field (and no other shared type) uses.
+fn warn_unused_shared(spec: &ServiceSpec, shared: &OperationDoc, diags: &mut Diagnostics) {
+    // A definition only looks unused when a misspelled `type:` meant it; that error says more.
+    let unresolved = spec.operations.iter().any(|op| {
+        op.params
+            .iter()
+            .chain(&op.response)
+            .chain(op.own_types().iter().flat_map(|t| &t.fields))
+            .any(|f| resolve(op, &f.ty, f.items.as_ref()).is_err())
+    });
+    if unresolved {
+        return;
+    }
+    let used: HashSet<&str> = spec
+        .operations
+        .iter()
+        .flat_map(|op| op.params.iter().chain(&op.response).chain(op.own_types().iter().flat_map(|t| &t.fields)))
+        .chain(shared.types.iter().flat_map(|t| &t.fields))
+        .flat_map(|f| [Some(&f.ty.value), f.items.as_ref().map(|i| &i.value)])
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    for name in shared.types.iter().map(|t| &t.name).chain(shared.enums.iter().map(|e| &e.name)) {
+        if !used.contains(name.value.as_str()) {
+            diags.push(
+                Diagnostic::warning(name.span, format!("shared type `{}` is not used by any operation", name.value))
+                    .label("unused definition")
+                    .help("remove it, or reference it from an operation's field"),
+            );
+        }
+    }
+}
+
+/// Rule: a service whose operations use `local_datetime` (alone or among a `time` field's
+/// forms) without a field `time_zone` declares the `time_zone` those times are in.
 fn check_time_zone(spec: &ServiceSpec, ty: &Spanned<String>, diags: &mut Diagnostics) {
     if spec.service.time_zone.is_none() {
         diags.push(
             Diagnostic::error(ty.span, "`local_datetime` needs the service's `time_zone`")
                 .label("a time without a zone")
                 .also(spec.service.service.span, "service declared here, without `time_zone`")
-                .help("add `time_zone: \"+08:00\"` (the UTC offset of the provider's times) to service.yaml"),
+                .help("add `time_zone: \"+08:00\"` (the UTC offset of the provider's times) to service.yaml, or to the field"),
         );
     }
 }
@@ -63,7 +134,7 @@ fn check_time_zone(spec: &ServiceSpec, ty: &Spanned<String>, diags: &mut Diagnos
 /// Rule: type and enum names are the Rust names of the generated types, written in
 /// upper camel case (`OperationLog`), so the spec shows the name the code uses.
 fn check_type_names(op: &OperationDoc, diags: &mut Diagnostics) {
-    for name in op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)) {
+    for name in op.own_types().iter().map(|t| &t.name).chain(op.own_enums().iter().map(|e| &e.name)) {
         check_camel_name(name, "type name", "used as the Rust type name", diags);
     }
 }
@@ -101,7 +172,8 @@ fn check_recursive_types(op: &OperationDoc, diags: &mut Diagnostics) {
     // Depth-first search without recursion (a file may define many types): 0 = not seen,
     // 1 = on the current path, 2 = done.
     let mut state = vec![0_u8; op.types.len()];
-    for root in 0..op.types.len() {
+    // Cycles among shared types are reported once, with the shared types.
+    for root in 0..op.own_types().len() {
         if state.get(root) != Some(&0) {
             continue;
         }
@@ -167,6 +239,7 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
             return false;
         }
     };
+    super::times::check_time_field(f, &ty, diags);
     if let Some(shape) = &f.shape {
         let fits = match shape.value {
             Shape::OneOrMany => matches!(ty, TypeExpr::Array(_)),
@@ -338,20 +411,53 @@ fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
 
 /// Rule: error codes are unique across the operation and its service, with real statuses.
 fn check_errors(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, Span> =
-        spec.service.errors.iter().map(|e| (e.code.value.as_str(), e.code.span)).collect();
-    for e in &op.errors {
+    check_error_list(&op.errors, &spec.service.errors, diags);
+}
+
+/// Rule: in `errors` (checked against the service's `inherited` ones): statuses are HTTP
+/// statuses; codes are unique; an error without `code` (documented by its status alone) has a
+/// `rust_name` and a status no other code-less error has; `rust_name` is UpperCamelCase.
+pub fn check_error_list(errors: &[ErrorDef], inherited: &[ErrorDef], diags: &mut Diagnostics) {
+    // Each code and code-less status with where it was first listed, and whether that was in
+    // service.yaml.
+    let mut codes: BTreeMap<&str, (Span, bool)> = BTreeMap::new();
+    let mut statuses: BTreeMap<i64, (Span, bool)> = BTreeMap::new();
+    for e in inherited {
+        match &e.code {
+            Some(code) => codes.insert(&code.value, (code.span, true)),
+            None => statuses.insert(e.status.value, (e.status.span, true)),
+        };
+    }
+    let again = |first: (Span, bool), d: Diagnostic| {
+        let (label, help) = if first.1 {
+            ("listed again here", "an error listed in service.yaml applies to every operation already")
+        } else {
+            ("listed twice", "remove one of them")
+        };
+        d.label(label).also(first.0, "first listed here").help(help)
+    };
+    for e in errors {
         check_status(e.status.value, e.status.span, diags);
         if let Some(rust_name) = &e.rust_name {
             check_camel_name(rust_name, "`rust_name`", "used as the Rust variant name", diags);
         }
-        if let Some(first) = seen.insert(&e.code.value, e.code.span) {
-            diags.push(
-                Diagnostic::error(e.code.span, format!("duplicate error code `{}`", e.code.value))
-                    .label("listed again here")
-                    .also(first, "first listed here")
-                    .help("an error code listed in service.yaml applies to every operation already"),
-            );
+        let Some(code) = &e.code else {
+            if e.rust_name.is_none() {
+                diags.push(
+                    Diagnostic::error(e.span, "an error without `code` needs a `rust_name`")
+                        .label("documented by its HTTP status alone")
+                        .help("add `rust_name:` naming the variant (UpperCamelCase), such as `StreamNotFound`"),
+                );
+            }
+            if let Some(first) = statuses.insert(e.status.value, (e.status.span, false)) {
+                let message = format!("two errors without `code` have status {}", e.status.value);
+                diags.push(again(first, Diagnostic::error(e.status.span, message)));
+            }
+            continue;
+        };
+        if let Some(first) = codes.insert(&code.value, (code.span, false)) {
+            let message = format!("duplicate error code `{}`", code.value);
+            diags.push(again(first, Diagnostic::error(code.span, message)));
         }
     }
 }
@@ -373,12 +479,12 @@ fn warn_unused_definitions(op: &OperationDoc, diags: &mut Diagnostics) {
         .params
         .iter()
         .chain(&op.response)
-        .chain(op.types.iter().flat_map(|t| &t.fields))
+        .chain(op.own_types().iter().flat_map(|t| &t.fields))
         .flat_map(|f| [Some(&f.ty.value), f.items.as_ref().map(|i| &i.value)])
         .flatten()
         .map(String::as_str)
         .collect();
-    for name in op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)) {
+    for name in op.own_types().iter().map(|t| &t.name).chain(op.own_enums().iter().map(|e| &e.name)) {
         if !used.contains(&name.value.as_str()) {
             diags.push(
                 Diagnostic::warning(name.span, format!("`{}` is not used by any field", name.value))
@@ -391,6 +497,7 @@ fn warn_unused_definitions(op: &OperationDoc, diags: &mut Diagnostics) {
 
 /// Warnings: documentation gaps that make the generated docs thin.
 pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
+    warn_missing_definition_docs(op, diags);
     if op.examples.is_empty() {
         diags.push(
             Diagnostic::warning(op.operation.span, format!("operation `{}` has no examples", op.operation.value))
@@ -398,7 +505,11 @@ pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
                 .help("transcribe the document's example response under `examples`"),
         );
     }
-    for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
+}
+
+/// Warnings: fields and enum values of a file without a description.
+pub fn warn_missing_definition_docs(op: &OperationDoc, diags: &mut Diagnostics) {
+    for f in op.params.iter().chain(&op.response).chain(op.own_types().iter().flat_map(|t| &t.fields)) {
         if f.description.is_none() {
             diags.push(
                 Diagnostic::warning(f.name.span, format!("`{}` has no description", f.name.value))
@@ -407,7 +518,7 @@ pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
             );
         }
     }
-    for e in &op.enums {
+    for e in op.own_enums() {
         for v in &e.values {
             if v.description.is_none() {
                 let value = match &v.value.value {

@@ -42,14 +42,36 @@ pub fn service(service: &Service) -> TokenStream {
     let operations = service.operations.iter().map(operation::operation);
     let examples = examples::tests(service);
     let cli = cli::service_table(service);
+    let shared = shared_types(service);
+    let common = errors::common(service);
     quote! {
         #module_docs
         pub mod #module {
             #spec
             #cli
             #client
+            #common
+            #shared
             #(#operations)*
             #examples
+        }
+    }
+}
+
+/// The `types` module of the types and enums the service's operations share (its
+/// `types.yaml`), or nothing.
+fn shared_types(service: &Service) -> TokenStream {
+    if service.types.is_empty() && service.enums.is_empty() {
+        return quote!();
+    }
+    let types = service.types.iter().map(types::object);
+    let enums = service.enums.iter().map(types::enumeration);
+    quote! {
+        /// Types and enums shared by the operations of this service; each operation that names
+        /// one re-exports it.
+        pub mod types {
+            #(#types)*
+            #(#enums)*
         }
     }
 }
@@ -125,6 +147,14 @@ fn service_spec(service: &Service) -> TokenStream {
         Envelope::TencentCls => "TencentCls",
     });
     let request_id_header = &service.request_id_header;
+    let success_when = match &service.success_when {
+        Some(when) => {
+            let field = &when.field;
+            let values = &when.values;
+            quote!(Some(crate::__private::SuccessWhen { field: #field, values: &[#(#values),*] }))
+        }
+        None => quote!(None),
+    };
     quote! {
         /// Wire facts of this service, from its `service.yaml`.
         pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
@@ -136,6 +166,7 @@ fn service_spec(service: &Service) -> TokenStream {
             signing: &[#(crate::Signing::#signing),*],
             envelope: crate::__private::Envelope::#envelope,
             request_id_header: #request_id_header,
+            success_when: #success_when,
         };
     }
 }

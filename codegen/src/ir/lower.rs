@@ -7,10 +7,10 @@ use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
     Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service, Step,
-    Struct, Variant, Waiter, WireValue,
+    Struct, SuccessWhen, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
-use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape};
+use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape, TimeForm};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve, resolve_path};
 use crate::spec::yaml::{Node, Value};
@@ -30,17 +30,22 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
     let s = &spec.service;
     let offset = s.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value));
     let mut methods = Scope::new("client method").reserve("new").reserve("config");
+    let common_errors = error_variants(&s.errors, &[], diags);
     let operations = spec
         .operations
         .iter()
         .map(|op| {
-            let lowered = operation(spec, op, offset.unwrap_or(0), diags);
+            let lowered = operation(spec, op, offset.unwrap_or(0), &common_errors, diags);
             if let Err(d) = methods.claim(&lowered.module, &op.operation.value, op.operation.span) {
                 diags.push(d);
             }
             lowered
         })
         .collect();
+    let (types, enums) = match &spec.shared {
+        Some(shared) => definitions(&Ctx { op: shared, offset: offset.unwrap_or(0) }, diags),
+        None => (Vec::new(), Vec::new()),
+    };
     let mut doc = DocBuilder::default();
     doc.paragraph(&format!(
         "{} ({}).",
@@ -49,6 +54,7 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
     ));
     doc.prose(s.description.as_ref());
     let mut files = vec![sources.get(s.file).path.clone()];
+    files.extend(spec.shared.iter().map(|shared| sources.get(shared.file).path.clone()));
     files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
     Service {
         provider: s.provider.value,
@@ -61,6 +67,13 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         envelope: s.error_envelope.value,
         request_id_header: s.request_id_header.value.clone(),
         utc_offset_seconds: offset,
+        types,
+        enums,
+        common_errors,
+        success_when: s.success_when.as_ref().map(|w| SuccessWhen {
+            field: w.field.value.clone(),
+            values: w.values.iter().map(|v| v.value.clone()).collect(),
+        }),
         operations,
         files,
     }
@@ -73,21 +86,43 @@ fn docs_safe(text: &str) -> String {
 /// Methods of the runtime's request builder; a request parameter's setter may not take one.
 const BUILDER_METHODS: &[&str] = &["build", "send", "wait_until_done", "paginate"];
 
+/// A field's time facts: its `forms`, and the zone of its local times (the field's
+/// `time_zone`, else the service's).
+struct Time {
+    forms: Vec<TimeForm>,
+    offset: i32,
+}
+
 struct Ctx<'a> {
     op: &'a model::OperationDoc,
     offset: i32,
 }
 
-fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
-    let ctx = Ctx { op, offset };
-    // Generated code names the prelude's types unqualified, so specs may not shadow them.
+/// The types and enums a file declares, named in one scope that keeps clear of the names
+/// generated code uses unqualified.
+fn definitions(ctx: &Ctx<'_>, diags: &mut Diagnostics) -> (Vec<Struct>, Vec<Enum>) {
     let reserved = [
-        "Request", "Response", "Error", "Builder", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec",
-        "Box", "Default", "Into",
+        "Request",
+        "Response",
+        "Error",
+        "Builder",
+        "Option",
+        "Some",
+        "None",
+        "Result",
+        "Ok",
+        "Err",
+        "String",
+        "Vec",
+        "Box",
+        "Default",
+        "Into",
+        "CommonError",
     ];
     let mut type_names = reserved.iter().fold(Scope::new("type"), |scope, name| scope.reserve(name));
-    let types = op
-        .types
+    let types = ctx
+        .op
+        .own_types()
         .iter()
         .map(|t| {
             let name = names::camel(&t.name.value);
@@ -99,12 +134,30 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
             }
         })
         .collect();
-    let enums = op.enums.iter().map(|e| Ctx::enumeration(e, &mut type_names, diags)).collect();
+    let enums = ctx.op.own_enums().iter().map(|e| Ctx::enumeration(e, &mut type_names, diags)).collect();
+    (types, enums)
+}
+
+fn operation(
+    spec: &ServiceSpec,
+    op: &model::OperationDoc,
+    offset: i32,
+    common: &[ErrorVariant],
+    diags: &mut Diagnostics,
+) -> Operation {
+    let ctx = Ctx { op, offset };
+    // Generated code names the prelude's types unqualified, so specs may not shadow them.
+    let (types, enums) = definitions(&ctx, diags);
+    let shared = shared_names(op);
     let (request, implicit): (Vec<_>, Vec<_>) =
         ctx.fields(&op.params, BUILDER_METHODS, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
     let response = ctx.fields(&op.response, &[], diags);
-    let errors = error_variants(spec, op, diags);
-    let examples = op.examples.iter().map(|ex| example(spec, ex, &errors)).collect();
+    let errors = error_variants(&op.errors, if common.is_empty() { &[] } else { &["Common"] }, diags);
+    let examples = op.examples.iter().map(|ex| example(spec, ex, &errors, common)).collect();
+    let mut status_errors: Vec<u16> =
+        errors.iter().chain(common).filter(|e| e.code.is_none()).map(|e| e.status).collect();
+    status_errors.sort_unstable();
+    status_errors.dedup();
     let token_field = op
         .idempotency_token
         .as_ref()
@@ -145,11 +198,37 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
         response_docs: DocBuilder::default().prose(op.response_description.as_ref()).build(),
         types,
         enums,
+        shared,
         errors,
+        common_errors: !common.is_empty(),
+        status_errors,
         examples,
         waiter: op.waiter.as_ref().map(|w| ctx.waiter(w)),
         pagination: op.pagination.as_ref().map(|p| ctx.pagination(p)),
     }
+}
+
+/// The shared types and enums the operation's own fields name, sorted.
+fn shared_names(op: &model::OperationDoc) -> Vec<String> {
+    fn named(op: &model::OperationDoc, ty: &TypeExpr) -> Option<String> {
+        match ty {
+            TypeExpr::Array(item) => named(op, item),
+            TypeExpr::Object(i) if op.is_shared_type(*i) => op.types.get(*i).map(|t| names::camel(&t.name.value)),
+            TypeExpr::Enum(i) if op.is_shared_enum(*i) => op.enums.get(*i).map(|e| names::camel(&e.name.value)),
+            _ => None,
+        }
+    }
+    let mut shared: Vec<String> = op
+        .params
+        .iter()
+        .chain(&op.response)
+        .chain(op.own_types().iter().flat_map(|t| &t.fields))
+        .filter_map(|f| resolve(op, &f.ty, f.items.as_ref()).ok())
+        .filter_map(|ty| named(op, &ty))
+        .collect();
+    shared.sort();
+    shared.dedup();
+    shared
 }
 
 fn claim(scope: &mut Scope, rust: &str, wire: &Spanned<String>, diags: &mut Diagnostics) {
@@ -199,7 +278,9 @@ impl Ctx<'_> {
 
     fn rust_type(&self, f: &model::Field) -> RustType {
         let ty = resolve(self.op, &f.ty, f.items.as_ref()).unwrap_or(TypeExpr::Scalar(Scalar::Json));
-        let base = self.expr(&ty);
+        let offset = f.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value)).unwrap_or(self.offset);
+        let time = Time { forms: f.forms.iter().map(|form| form.value).collect(), offset };
+        let base = self.expr(&ty, &time);
         match (f.shape.as_ref().map(|s| s.value), base) {
             (Some(Shape::OneOrMany), RustType::Vec(item)) => RustType::OneOrMany(item),
             (Some(Shape::StringOrNumber), RustType::String) => RustType::StringOrNumber,
@@ -207,7 +288,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn expr(&self, ty: &TypeExpr) -> RustType {
+    fn expr(&self, ty: &TypeExpr, time: &Time) -> RustType {
         match ty {
             TypeExpr::Scalar(s) => match s {
                 Scalar::String => RustType::String,
@@ -217,10 +298,12 @@ impl Ctx<'_> {
                 Scalar::Boolean => RustType::Bool,
                 Scalar::Rfc3339 => RustType::Timestamp,
                 Scalar::EpochMillis => RustType::EpochMillis,
-                Scalar::LocalDateTime => RustType::LocalDateTime(self.offset),
+                Scalar::EpochSeconds => RustType::EpochSeconds,
+                Scalar::LocalDateTime => RustType::LocalDateTime(time.offset),
+                Scalar::Time => RustType::AnyTime(time.forms.clone(), time.offset),
                 Scalar::Json => RustType::Json,
             },
-            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item))),
+            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item, time))),
             TypeExpr::Object(i) => RustType::Struct(names::camel(&self.op.types[*i].name.value)),
             TypeExpr::Enum(i) => RustType::Enum(names::camel(&self.op.enums[*i].name.value)),
         }
@@ -380,19 +463,27 @@ fn constraints(c: &model::Constraints) -> Constraints {
     }
 }
 
-fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diagnostics) -> Vec<ErrorVariant> {
-    let mut scope = RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r));
-    op.errors
+/// The variants of one `errors` list; `extra` names are reserved besides the runtime's.
+fn error_variants(errors: &[model::ErrorDef], extra: &[&str], diags: &mut Diagnostics) -> Vec<ErrorVariant> {
+    let mut scope = RESERVED_ERROR_VARIANTS.iter().chain(extra).fold(Scope::new("error variant"), |s, r| s.reserve(r));
+    errors
         .iter()
-        .chain(&spec.service.errors)
         .map(|e| {
-            let name = names::camel(e.rust_name.as_ref().map_or(&e.code.value, |r| &r.value));
-            claim(&mut scope, &name, &e.code, diags);
+            let (wire, span) = match &e.code {
+                Some(code) => (code.value.clone(), code.span),
+                None => (format!("HTTP {}", e.status.value), e.span),
+            };
+            let name = names::camel(e.rust_name.as_ref().map_or(&wire, |r| &r.value));
+            if let Err(d) = scope.claim(&name, &wire, span) {
+                diags.push(d);
+            }
             let mut doc = DocBuilder::default();
+            let what = match &e.code {
+                Some(code) => format!("`{}` (HTTP {})", code.value, e.status.value),
+                None => format!("HTTP {} without an error code", e.status.value),
+            };
             doc.paragraph(&format!(
-                "`{}` (HTTP {}){}",
-                e.code.value,
-                e.status.value,
+                "{what}{}",
                 e.message.as_ref().map(|m| format!(": {}", docs_safe(&m.value))).unwrap_or_default()
             ));
             doc.prose_continuation(
@@ -400,7 +491,7 @@ fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diag
             );
             ErrorVariant {
                 name,
-                code: e.code.value.clone(),
+                code: e.code.as_ref().map(|c| c.value.clone()),
                 status: u16::try_from(e.status.value).unwrap_or(0),
                 docs: doc.build(),
             }
@@ -408,19 +499,32 @@ fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diag
         .collect()
 }
 
-fn example(spec: &ServiceSpec, ex: &model::Example, errors: &[ErrorVariant]) -> Example {
-    let body = ex.body.to_json();
-    let error_variant = (ex.status.value >= 400)
-        .then(|| {
-            let key = spec.service.error_envelope.value.code_key();
-            let code = body.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
-            Some(errors.iter().find(|e| e.code == code).map_or_else(|| "Unmodelled".to_owned(), |e| e.name.clone()))
-        })
-        .flatten();
-    Example {
-        name: names::snake(&ex.name.value),
-        status: u16::try_from(ex.status.value).unwrap_or(0),
-        body: body.to_string(),
-        error_variant,
+/// The variant an error body decodes to: by its code, or by the status when it has no code;
+/// an operation's own variants first, then the service's common ones (`Common`).
+fn error_variant(own: &[ErrorVariant], common: &[ErrorVariant], code: Option<&str>, status: u16) -> String {
+    let matches = |e: &&ErrorVariant| match code {
+        Some(code) => e.code.as_deref() == Some(code),
+        None => e.code.is_none() && e.status == status,
+    };
+    if let Some(e) = own.iter().find(matches) {
+        e.name.clone()
+    } else if common.iter().any(|e| matches(&e)) {
+        "Common".to_owned()
+    } else {
+        "Unmodelled".to_owned()
     }
+}
+
+fn example(spec: &ServiceSpec, ex: &model::Example, own: &[ErrorVariant], common: &[ErrorVariant]) -> Example {
+    let body = ex.body.to_json();
+    let status = u16::try_from(ex.status.value).unwrap_or(0);
+    let error_variant = (ex.status.value >= 400).then(|| {
+        let key = spec.service.error_envelope.value.code_key();
+        let code = body.get(key).map(|c| match c {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+        error_variant(own, common, code.as_deref(), status)
+    });
+    Example { name: names::snake(&ex.name.value), status, body: body.to_string(), error_variant }
 }

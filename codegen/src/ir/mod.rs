@@ -12,7 +12,7 @@ pub mod names;
 pub use lower::lower;
 
 pub use crate::spec::model::{
-    EnumKind, Envelope, Idempotency, Method, ParamIn, ParamSource, Protocol, Provider, Signing,
+    EnumKind, Envelope, Idempotency, Method, ParamIn, ParamSource, Protocol, Provider, Signing, TimeForm,
 };
 
 /// Everything to generate.
@@ -45,6 +45,14 @@ pub struct Service {
     pub request_id_header: String,
     /// UTC offset of `local_datetime` values, in seconds.
     pub utc_offset_seconds: Option<i32>,
+    /// Object types shared by the operations (from `types.yaml`), in the `types` module.
+    pub types: Vec<Struct>,
+    /// Enums shared by the operations, in the `types` module.
+    pub enums: Vec<Enum>,
+    /// The service's common errors (`errors` of service.yaml): the `CommonError` enum.
+    pub common_errors: Vec<ErrorVariant>,
+    /// The field of a 200 body that says whether the call succeeded.
+    pub success_when: Option<SuccessWhen>,
     /// Operations, sorted by wire name.
     pub operations: Vec<Operation>,
     /// Spec files this service was generated from, service file first.
@@ -80,8 +88,16 @@ pub struct Operation {
     pub types: Vec<Struct>,
     /// Named enums.
     pub enums: Vec<Enum>,
-    /// Error variants: the operation's documented codes, then the service's.
+    /// Names of the service's shared types and enums this operation's fields name, re-exported
+    /// from the service's `types` module.
+    pub shared: Vec<String>,
+    /// Error variants of the operation's own documented errors.
     pub errors: Vec<ErrorVariant>,
+    /// Whether the service has common errors (the `Common` variant).
+    pub common_errors: bool,
+    /// HTTP statuses of the operation's and the service's errors without a code, sorted: a
+    /// body without a code at one of them is that error.
+    pub status_errors: Vec<u16>,
     /// Documented example responses.
     pub examples: Vec<Example>,
     /// Task status polling.
@@ -153,10 +169,14 @@ pub enum RustType {
     Bool,
     /// RFC 3339 timestamp.
     Timestamp,
-    /// Epoch milliseconds.
+    /// Epoch milliseconds (a number or a numeric string).
     EpochMillis,
-    /// Zoned `YYYY-MM-DD HH:MM:SS`, with the zone's offset in seconds.
+    /// Epoch seconds (a number or a numeric string).
+    EpochSeconds,
+    /// A date-time without a zone, with the zone's offset in seconds.
     LocalDateTime(i32),
+    /// A time in one of several forms (in order), local ones in the zone of the offset.
+    AnyTime(Vec<TimeForm>, i32),
     /// Any JSON.
     Json,
     /// A list.
@@ -215,17 +235,26 @@ pub enum WireValue {
     Int(i64),
 }
 
-/// A documented error code.
+/// A documented error.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorVariant {
     /// Variant name.
     pub name: String,
-    /// The provider's code.
-    pub code: String,
+    /// The provider's code; `None` for an error told apart by its HTTP status alone.
+    pub code: Option<String>,
     /// The HTTP status it comes with.
     pub status: u16,
     /// Documentation lines.
     pub docs: Vec<String>,
+}
+
+/// `success_when` of a service: a 200 body whose `field` holds another value is an error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessWhen {
+    /// A top-level key of the body.
+    pub field: String,
+    /// The values meaning success, as text (a number compares by its digits).
+    pub values: Vec<String>,
 }
 
 /// A documented example response.
@@ -237,7 +266,8 @@ pub struct Example {
     pub status: u16,
     /// The body as compact JSON.
     pub body: String,
-    /// For error examples: the variant the body's code maps to (`Unmodelled` if none).
+    /// For error examples: the variant the body maps to (`Common` for a common error,
+    /// `Unmodelled` if none).
     pub error_variant: Option<String>,
 }
 

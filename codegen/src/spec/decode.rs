@@ -3,10 +3,10 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 use crate::spec::model::{
-    Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc, Pagination,
-    ServiceDoc, SourceNote, TypeDef, Waiter,
+    Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, Idempotency, Method,
+    OperationDoc, Pagination, ServiceDoc, SourceNote, SuccessWhen, TypeDef, Waiter,
 };
-use crate::spec::reader::{MapReader, wrong_kind};
+use crate::spec::reader::{MapReader, Spanned, wrong_kind};
 use crate::spec::yaml::{Node, Value};
 
 /// The only format version this generator reads.
@@ -62,6 +62,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let request_id_header = m.str("request_id_header", true, diags);
     let time_zone = m.str("time_zone", false, diags);
     let errors = m.list("errors", false, diags, error_def);
+    let success_when = m.get("success_when").and_then(|n| success_when(n, diags));
     let sources = m.list("sources", false, diags, source_note);
     let resources = m.list("resources", false, diags, crate::spec::resource::resource);
     m.finish(diags);
@@ -83,6 +84,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         request_id_header: request_id_header?,
         time_zone,
         errors,
+        success_when,
         sources,
         resources,
     })
@@ -144,6 +146,8 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
     }
     let names = crate::spec::types::index(&types, &enums);
     Some(OperationDoc {
+        own_types: types.len(),
+        own_enums: enums.len(),
         file,
         operation: operation?,
         seed: seed?,
@@ -165,6 +169,49 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
         names,
         waiter,
         pagination,
+    })
+}
+
+/// Decodes a service's `types.yaml` (`format`, `types`, `enums`) into a scope of types without
+/// an operation: named `types`, no parameters or response fields.
+pub fn shared_types(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<OperationDoc> {
+    let mut m = MapReader::new(root, "the shared types file", diags)?;
+    let before = diags.error_count();
+    if !check_format(&mut m, diags) {
+        return None;
+    }
+    let span = m.span();
+    let types = m.list("types", false, diags, type_def);
+    let enums = m.list("enums", false, diags, enum_def);
+    m.finish(diags);
+    if diags.error_count() > before {
+        return None;
+    }
+    let text = |value: &str| Spanned::new(value.to_owned(), span);
+    Some(OperationDoc {
+        file,
+        operation: text("types"),
+        seed: text(""),
+        summary: text(""),
+        description: None,
+        authorization: None,
+        method: Spanned::new(Method::Get, span),
+        path: text("/"),
+        idempotency: Spanned::new(Idempotency::Read, span),
+        idempotency_token: None,
+        request_description: None,
+        params: Vec::new(),
+        response_description: None,
+        response: Vec::new(),
+        names: crate::spec::types::index(&types, &enums),
+        own_types: types.len(),
+        own_enums: enums.len(),
+        types,
+        enums,
+        errors: Vec::new(),
+        examples: Vec::new(),
+        waiter: None,
+        pagination: None,
     })
 }
 
@@ -191,11 +238,17 @@ fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field>
     let shape = if kind == FieldKind::Field { m.keyword("shape", false, diags) } else { None };
     let rust_name = m.str("rust_name", false, diags);
     let correction = m.get("correction").and_then(|n| correction(n, diags));
+    let forms_span = m.get("forms").map(Node::head);
+    let forms = m.list("forms", false, diags, |n, d| crate::spec::reader::keyword(n, "forms", d));
+    let time_zone = m.str("time_zone", false, diags);
     m.finish(diags);
     if diags.error_count() > before {
         return None;
     }
     Some(Field {
+        forms,
+        forms_span,
+        time_zone,
         name: name?,
         location,
         ty: ty?,
@@ -267,13 +320,33 @@ fn enum_value(node: &Node, diags: &mut Diagnostics) -> Option<EnumValue> {
 
 fn error_def(node: &Node, diags: &mut Diagnostics) -> Option<ErrorDef> {
     let mut m = MapReader::new(node, "an error", diags)?;
-    let code = m.str("code", true, diags);
+    let span = m.span();
+    let code = m.str("code", false, diags);
     let status = m.int("status", true, diags);
     let message = m.str("message", false, diags);
     let description = m.str("description", false, diags);
     let rust_name = m.str("rust_name", false, diags);
     m.finish(diags);
-    Some(ErrorDef { code: code?, status: status?, message, description, rust_name })
+    Some(ErrorDef { span, code, status: status?, message, description, rust_name })
+}
+
+fn success_when(node: &Node, diags: &mut Diagnostics) -> Option<SuccessWhen> {
+    let mut m = MapReader::new(node, "`success_when`", diags)?;
+    let span = m.span();
+    let field = m.str("field", true, diags);
+    let values = m.list("values", true, diags, |n, d| match &n.value {
+        Value::Str(text) => Some(Spanned::new(text.clone(), n.span)),
+        Value::Int(i) => Some(Spanned::new(i.to_string(), n.span)),
+        _ => {
+            d.push(
+                wrong_kind(n, "values", "a string or an integer")
+                    .help("list the values that mean success, such as \"-1\" or 0"),
+            );
+            None
+        }
+    });
+    m.finish(diags);
+    Some(SuccessWhen { span, field: field?, values })
 }
 
 fn example(node: &Node, diags: &mut Diagnostics) -> Option<Example> {

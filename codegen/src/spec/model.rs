@@ -105,6 +105,14 @@ keywords!(
         Token = "token", }
 );
 keywords!(
+    /// A form of a `time` field (`forms`).
+    TimeForm { /// RFC 3339 with an offset.
+        Rfc3339 = "rfc3339", /// A date-time without a zone, in the field's or the service's zone.
+        LocalDateTime = "local_datetime", /// Seconds since the epoch, a number or a numeric string.
+        EpochSeconds = "epoch_seconds", /// Milliseconds since the epoch, a number or a numeric string.
+        EpochMillis = "epoch_millis", }
+);
+keywords!(
     /// Enum `kind`.
     EnumKind { /// String values.
         String = "string", /// Integer values.
@@ -187,6 +195,12 @@ pub struct Field {
     pub rust_name: Option<Spanned<String>>,
     /// `correction`.
     pub correction: Option<Correction>,
+    /// `forms` (with `type: time`).
+    pub forms: Vec<Spanned<TimeForm>>,
+    /// Where `forms` was written.
+    pub forms_span: Option<Span>,
+    /// `time_zone` (times without a zone).
+    pub time_zone: Option<Spanned<String>>,
 }
 
 /// An entry of `types`.
@@ -231,8 +245,10 @@ pub struct EnumDef {
 /// An entry of `errors`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorDef {
-    /// `code`.
-    pub code: Spanned<String>,
+    /// Where the entry starts (its first key).
+    pub span: Span,
+    /// `code`; absent for an error documented by its HTTP status alone.
+    pub code: Option<Spanned<String>>,
     /// `status`.
     pub status: Spanned<i64>,
     /// `message`.
@@ -358,10 +374,23 @@ pub struct ServiceDoc {
     pub time_zone: Option<Spanned<String>>,
     /// `errors`.
     pub errors: Vec<ErrorDef>,
+    /// `success_when`.
+    pub success_when: Option<SuccessWhen>,
     /// `sources`.
     pub sources: Vec<SourceNote>,
     /// `resources`.
     pub resources: Vec<crate::spec::resource::Resource>,
+}
+
+/// `success_when`: the field of a 200 body that says whether the call succeeded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessWhen {
+    /// Where the mapping starts.
+    pub span: Span,
+    /// `field`: a top-level key of the body.
+    pub field: Spanned<String>,
+    /// `values`: the values (as text; numbers are compared by their digits) that mean success.
+    pub values: Vec<Spanned<String>>,
 }
 
 /// An operation file.
@@ -395,10 +424,14 @@ pub struct OperationDoc {
     pub response_description: Option<Spanned<String>>,
     /// `response.fields`.
     pub response: Vec<Field>,
-    /// `types`.
+    /// `types`, followed by the service's shared types (see [`OperationDoc::own_types`]).
     pub types: Vec<TypeDef>,
-    /// `enums`.
+    /// `enums`, followed by the service's shared enums (see [`OperationDoc::own_enums`]).
     pub enums: Vec<EnumDef>,
+    /// How many of `types` this file declares (the rest come from the service's `types.yaml`).
+    pub own_types: usize,
+    /// How many of `enums` this file declares.
+    pub own_enums: usize,
     /// `errors`.
     pub errors: Vec<ErrorDef>,
     /// `examples`.
@@ -412,11 +445,50 @@ pub struct OperationDoc {
     pub names: HashMap<String, TypeExpr>,
 }
 
-/// One service: its `service.yaml` and its operation files, sorted by operation name.
+impl OperationDoc {
+    /// The types this file declares.
+    #[must_use]
+    pub fn own_types(&self) -> &[TypeDef] {
+        self.types.get(..self.own_types).unwrap_or(&self.types)
+    }
+
+    /// The enums this file declares.
+    #[must_use]
+    pub fn own_enums(&self) -> &[EnumDef] {
+        self.enums.get(..self.own_enums).unwrap_or(&self.enums)
+    }
+
+    /// Whether the type at this index of `types` is one of the service's shared types.
+    #[must_use]
+    pub fn is_shared_type(&self, index: usize) -> bool {
+        index >= self.own_types
+    }
+
+    /// Whether the enum at this index of `enums` is one of the service's shared enums.
+    #[must_use]
+    pub fn is_shared_enum(&self, index: usize) -> bool {
+        index >= self.own_enums
+    }
+
+    /// Appends the service's shared types and enums after this file's own, so every name
+    /// resolves in one place; a name this file defines itself keeps its own definition (the
+    /// check stage reports the conflict).
+    pub fn add_shared(&mut self, shared: &OperationDoc) {
+        self.types.extend(shared.types.iter().cloned());
+        self.enums.extend(shared.enums.iter().cloned());
+        self.names = crate::spec::types::index(&self.types, &self.enums);
+    }
+}
+
+/// One service: its `service.yaml`, its shared types and its operation files, sorted by
+/// operation name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceSpec {
     /// The service file.
     pub service: ServiceDoc,
+    /// The `types.yaml` beside it, read as a scope of types and enums without an operation
+    /// (its `operation` is `types`, its request and response empty).
+    pub shared: Option<OperationDoc>,
     /// The operations.
     pub operations: Vec<OperationDoc>,
 }
