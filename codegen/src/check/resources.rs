@@ -9,7 +9,7 @@ use crate::source::Span;
 use crate::spec::model::{Field, OperationDoc, ServiceSpec};
 use crate::spec::reader::Spanned;
 use crate::spec::resource::{FilterMatch, Resource};
-use crate::spec::types::{TypeExpr, resolve_path};
+use crate::spec::types::{PathError, TypeExpr, resolve_path};
 use crate::spec::yaml::{Node, ScalarKey};
 
 /// Rule: resource names are unique; every operation named resolves; ids, items, filters,
@@ -42,8 +42,8 @@ fn check_resource(spec: &ServiceSpec, r: &Resource, diags: &mut Diagnostics) {
     let item = item_fields(spec, r, diags);
     if let Some((op, fields)) = item {
         item_path(op, fields, &r.id.field, "id field", diags);
-        if let Some(p) = &r.parent {
-            item_path(op, fields, &p.field, "parent field", diags);
+        if let Some(field) = r.parent.as_ref().and_then(|p| p.field.as_ref()) {
+            item_path(op, fields, field, "parent field", diags);
         }
         if let Some(s) = &r.state {
             item_path(op, fields, &s.field, "state field", diags);
@@ -52,7 +52,8 @@ fn check_resource(spec: &ServiceSpec, r: &Resource, diags: &mut Diagnostics) {
                 item_path(op, fields, progress, "progress field", diags);
             }
         }
-        for path in r.times.created.iter().chain(&r.times.updated).chain(&r.times.ended) {
+        let copied = r.create.iter().flat_map(|c| c.fields.iter().map(|(_, to)| to));
+        for path in r.times.created.iter().chain(&r.times.updated).chain(&r.times.ended).chain(copied) {
             item_path(op, fields, path, "time field", diags);
         }
         if let Some(l) = &r.list {
@@ -75,6 +76,9 @@ fn check_resource(spec: &ServiceSpec, r: &Resource, diags: &mut Diagnostics) {
         }
         if let Some(i) = &r.idempotency {
             request_path(op, &i.token, "idempotency token", diags);
+        }
+        for (from, _) in &c.fields {
+            request_path(op, from, "create field", diags);
         }
         if let Some(p) = &r.parent {
             request_path(op, &p.param, "parent parameter", diags);
@@ -127,14 +131,40 @@ fn check_resource(spec: &ServiceSpec, r: &Resource, diags: &mut Diagnostics) {
     }
     for a in &r.actions {
         let Some(op) = operation(spec, &a.operation, diags) else { continue };
-        let path = a.ids.value.replace("[]", "");
-        if let Err(why) = resolve_path(op, &op.params, &path) {
+        if let Err(why) = resolve_ids(op, &a.ids.value) {
             diags.push(path_error(a.ids.span, "action ids", &a.ids.value, &why.why, why.suggestion));
         }
         for s in std::iter::once(&a.to).chain(&a.from) {
             check_known_state(r, s, diags);
         }
     }
+}
+
+/// Resolves a request path whose `[]` segments enter the elements of a list of objects.
+fn resolve_ids(op: &OperationDoc, path: &str) -> Result<(), PathError> {
+    let parts: Vec<&str> = path.split("[].").collect();
+    let mut fields: &[Field] = &op.params;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let part = if last { part.trim_end_matches("[]") } else { part };
+        let (_, ty) = resolve_path(op, fields, part)?;
+        if last {
+            return Ok(());
+        }
+        match ty {
+            TypeExpr::Array(inner) => match *inner {
+                TypeExpr::Object(t) => fields = op.types.get(t).map_or(&[], |t| t.fields.as_slice()),
+                _ => return Err(PathError { why: format!("`{part}` is not a list of objects"), suggestion: None }),
+            },
+            _ => {
+                return Err(PathError {
+                    why: format!("`{part}` is not a list, so `[]` cannot enter it"),
+                    suggestion: None,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The operation named `name` in the service, or an error with the closest name.

@@ -77,8 +77,8 @@ pub struct ResourceId {
 pub struct Parent {
     /// `param`: the request parameter naming the parent, in every operation that has it.
     pub param: Spanned<String>,
-    /// `field`: the item field holding the parent.
-    pub field: Spanned<String>,
+    /// `field`: the item field holding the parent, where items show it.
+    pub field: Option<Spanned<String>>,
     /// `error`: the documented code for an unknown parent; without it any parent exists.
     pub error: Option<Spanned<String>>,
 }
@@ -97,6 +97,9 @@ pub struct Binding {
     pub item: Option<Spanned<String>>,
     /// `not_found` (read, delete): the documented code for an unknown id.
     pub not_found: Option<Spanned<String>>,
+    /// `fields` (create): request paths copied onto item fields, beyond the parameters whose
+    /// names are item fields (`{ checkpoint.vault_id: vault_id }`).
+    pub fields: Vec<(Spanned<String>, Spanned<String>)>,
 }
 
 /// `list`.
@@ -260,10 +263,10 @@ fn resource_id(node: &Node, diags: &mut Diagnostics) -> Option<ResourceId> {
 fn parent(node: &Node, diags: &mut Diagnostics) -> Option<Parent> {
     let mut m = MapReader::new(node, "`parent`", diags)?;
     let param = m.str("param", true, diags);
-    let field = m.str("field", true, diags);
+    let field = m.str("field", false, diags);
     let error = m.str("error", false, diags);
     m.finish(diags);
-    Some(Parent { param: param?, field: field?, error })
+    Some(Parent { param: param?, field, error })
 }
 
 fn binding(node: &Node, what: &'static str, diags: &mut Diagnostics) -> Option<Binding> {
@@ -272,8 +275,9 @@ fn binding(node: &Node, what: &'static str, diags: &mut Diagnostics) -> Option<B
     let id = m.str("id", false, diags);
     let item = m.str("item", false, diags);
     let not_found = m.str("not_found", false, diags);
+    let fields = m.get("fields").map(|n| pairs(n, "fields", diags)).unwrap_or_default();
     m.finish(diags);
-    Some(Binding { span: node.head(), operation: operation?, id, item, not_found })
+    Some(Binding { span: node.head(), operation: operation?, id, item, not_found, fields })
 }
 
 fn list(node: &Node, diags: &mut Diagnostics) -> Option<ListBinding> {

@@ -84,10 +84,15 @@ fn create(store: &mut Store, call: &Call<'_>, d: &Declared<'_>) -> Reply {
             }
         }
     }
-    if let (Some(p), Some(parent_value)) =
-        (&r.parent, call.params.get(r.parent.as_ref().map_or("", |p| p.param.value.as_str())))
+    for (from, to) in r.create.iter().flat_map(|c| &c.fields) {
+        if let Some(value) = call.params.get(&from.value) {
+            set_path(&mut fields, &to.value, value.clone());
+        }
+    }
+    if let Some(p) = &r.parent
+        && let (Some(field), Some(value)) = (&p.field, call.params.get(&p.param.value))
     {
-        set_path(&mut fields, &p.field.value, parent_value.clone());
+        set_path(&mut fields, &field.value, value.clone());
     }
     let id = mint(d, store.items.get(&key).map_or(&[], Vec::as_slice), &fields);
     set_path(&mut fields, &d.resource.id.field.value, id.clone());
@@ -236,7 +241,11 @@ pub(crate) fn seed(store: &mut Store, d: &Declared<'_>, fields: Value, script: O
         None => mint(d, store.items.get(&key).map_or(&[], Vec::as_slice), &item),
     };
     set_path(&mut item, id_path, id.clone());
-    let parent = d.resource.parent.as_ref().and_then(|p| get_path(&item, &p.field.value)).map(text);
+    // The parent an item shows, else the first parent the documented examples name.
+    let parent = match d.resource.parent.as_ref().and_then(|p| p.field.as_ref()) {
+        Some(field) => get_path(&item, &field.value).map(text),
+        None => documented_parents(d).into_iter().next(),
+    };
     let named_state = d.lifecycle.as_ref().and_then(|l| get_path(&fields, &l.field)).cloned();
     let script = match (script, named_state) {
         (Some(script), _) => script,
