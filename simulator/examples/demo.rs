@@ -5,9 +5,10 @@
 //! ```
 //!
 //! It starts the simulator (an in-process stand-in for the three clouds, served from the
-//! specs) and, with the generated clients, starts an ActionTrail backfill job and waits for it,
-//! waits for a CBR backup task with its progress, lists CLS shipping tasks, and pages through
-//! DIS dump logs. Every request is signed as the real service expects and checked by the
+//! specs) and, with the generated clients, starts an ActionTrail backfill job, waits for it,
+//! finds it in the paged list and deletes it; waits for a CBR backup task with its progress and
+//! starts a backup with CreateCheckpoint until ListBackups shows it available; lists CLS
+//! shipping tasks; pages through DIS dump logs and stops and starts a DIS dump task. Every request is signed as the real service expects and checked by the
 //! simulator, so this is the same code that talks to the real clouds; only the `Config` differs.
 //! Progress is drawn as bars on a terminal, and as plain lines otherwise.
 
@@ -16,7 +17,11 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use cloud_task_apis::alibaba::actiontrail;
+use cloud_task_apis::huawei::cbr::types::{BackupStatus, VaultBackup};
+use cloud_task_apis::huawei::dis::batch_start_transfer_task::StartAction;
+use cloud_task_apis::huawei::dis::batch_stop_transfer_task::StopAction;
 use cloud_task_apis::huawei::dis::show_transfer_task_log::PageInfo;
+use cloud_task_apis::huawei::dis::types::BatchTransferTask;
 use cloud_task_apis::huawei::{cbr, dis};
 use cloud_task_apis::tencent::cls;
 use cloud_task_apis::value::EpochMillis;
@@ -39,8 +44,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     backfill_job(&sim).await?;
     backup_task(&sim).await?;
+    new_backup(&sim).await?;
     shipping_tasks(&sim).await?;
     dump_logs(&sim).await?;
+    dump_task(&sim).await?;
 
     let requests = sim.requests();
     let refused = requests.iter().filter(|r| r.status.is_none_or(|s| s >= 400)).count();
@@ -109,9 +116,20 @@ async fn backfill_job(sim: &Simulator) -> Result<(), Box<dyn Error>> {
         job.start_time,
         job.end_time.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string)
     );
-    for region in job.status.iter().flatten() {
-        println!("   region {}: {:?}", region.region, region.status);
+    let mut listed = Box::pin(client.list_delivery_history_jobs().page_size(1).paginate().items());
+    while let Some(item) = listed.next().await {
+        let item = item?;
+        if item.job_id == job.job_id {
+            println!("   found job {} in the paged list (page size 1): {:?}", item.job_id, item.job_status);
+        }
     }
+    client.delete_delivery_history_job().job_id(job.job_id).send().await?;
+    let gone = client.get_delivery_history_job().job_id(job.job_id).send().await;
+    println!(
+        "   deleted job {}; reading it again: {}",
+        job.job_id,
+        gone.err().and_then(|e| e.code().map(str::to_owned)).unwrap_or_default()
+    );
     Ok(())
 }
 
@@ -160,8 +178,49 @@ async fn backup_task(sim: &Simulator) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+async fn new_backup(sim: &Simulator) -> Result<(), Box<dyn Error>> {
+    println!("\n3. Huawei CBR: CreateCheckpoint, then ListBackups by vault and status until available");
+    let client = cbr::Client::new(sim.config(Provider::Huawei, "cn-north-4"))?;
+    let vault = VaultBackup { vault_id: "vault-demo".to_owned(), ..VaultBackup::default() };
+    let started = client.create_checkpoint().checkpoint(vault).send().await?;
+    println!("   started backup {} ({})", started.checkpoint.id, started.checkpoint.status);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let page = client.list_backups().vault_id("vault-demo").status(BackupStatus::Available).send().await?;
+        if let Some(backup) = page.backups.first() {
+            println!("   backup {} in vault-demo: available", backup.id.as_deref().unwrap_or("?"));
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err("the backup never became available".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn dump_task(sim: &Simulator) -> Result<(), Box<dyn Error>> {
+    println!("\n6. Huawei DIS: a dump task stopped and started again");
+    let client = dis::Client::new(sim.config(Provider::Huawei, "cn-north-4"))?;
+    let state = |client: dis::Client| async move {
+        let tasks = client.list_transfer_tasks().stream_name("new-stream").send().await?.tasks.unwrap_or_default();
+        Ok::<_, Box<dyn Error>>(tasks.into_iter().next().map(|t| (t.task_id.unwrap_or_default(), t.state)))
+    };
+    let Some((task, first)) = state(client.clone()).await? else { return Err("no dump task".into()) };
+    println!("   task {task}: {first}");
+    let batch = vec![BatchTransferTask { id: task.clone(), ..BatchTransferTask::default() }];
+    let stop = client.batch_stop_transfer_task().stream_name("new-stream").action(StopAction::Stop);
+    stop.tasks(batch.clone()).send().await?;
+    println!("   stopped: {}", state(client.clone()).await?.map(|s| s.1.to_string()).unwrap_or_default());
+    let start = client.batch_start_transfer_task().stream_name("new-stream").action(StartAction::Start);
+    start.tasks(batch).send().await?;
+    println!("   started: {}", state(client.clone()).await?.map(|s| s.1.to_string()).unwrap_or_default());
+    tokio::time::sleep(PHASE + Duration::from_millis(200)).await;
+    println!("   then: {}", state(client).await?.map(|s| s.1.to_string()).unwrap_or_default());
+    Ok(())
+}
+
 async fn shipping_tasks(sim: &Simulator) -> Result<(), Box<dyn Error>> {
-    println!("\n3. Tencent CLS: the shipping tasks of the last six hours");
+    println!("\n4. Tencent CLS: the shipping tasks of the last six hours");
     let now = OffsetDateTime::now_utc();
     let ago = |minutes: i64| now - time::Duration::minutes(minutes);
     let east = time::UtcOffset::from_hms(8, 0, 0)?;
@@ -206,7 +265,7 @@ async fn shipping_tasks(sim: &Simulator) -> Result<(), Box<dyn Error>> {
 }
 
 async fn dump_logs(sim: &Simulator) -> Result<(), Box<dyn Error>> {
-    println!("\n4. Huawei DIS: the dump logs of a task, five per page");
+    println!("\n5. Huawei DIS: the dump logs of a task, five per page");
     let task = "CDaRPdvKUfZrAhzTaYs";
     let now_ms = i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)?;
     for n in 0..12_i64 {
