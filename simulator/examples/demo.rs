@@ -207,7 +207,7 @@ async fn dump_task(sim: &Simulator) -> Result<(), Box<dyn Error>> {
     };
     let Some((task, first)) = state(client.clone()).await? else { return Err("no dump task".into()) };
     println!("   task {task}: {first}");
-    let batch = vec![BatchTransferTask { id: task.clone(), ..BatchTransferTask::default() }];
+    let batch = vec![BatchTransferTask { id: task.clone() }];
     let stop = client.batch_stop_transfer_task().stream_name("new-stream").action(StopAction::Stop);
     stop.tasks(batch.clone()).send().await?;
     println!("   stopped: {}", state(client.clone()).await?.map(|s| s.1.to_string()).unwrap_or_default());

@@ -117,7 +117,7 @@ async fn dis_dump_task_is_stopped_and_started_again() {
     // The stream's documented task, running.
     let (task, first) = state(client.clone()).await.expect("the documented task");
     assert_eq!(first, TransferTaskState::Running);
-    let batch = vec![BatchTransferTask { id: task.clone(), ..BatchTransferTask::default() }];
+    let batch = vec![BatchTransferTask { id: task.clone() }];
 
     client
         .batch_stop_transfer_task()

@@ -416,7 +416,7 @@ fn check_errors(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) 
 
 /// Rule: in `errors` (checked against the service's `inherited` ones): statuses are HTTP
 /// statuses; codes are unique; an error without `code` (documented by its status alone) has a
-/// `rust_name` and a status no other code-less error has; `rust_name` is UpperCamelCase.
+/// `rust_name` and a status no other code-less error has; `rust_name` is `UpperCamelCase`.
 pub fn check_error_list(errors: &[ErrorDef], inherited: &[ErrorDef], diags: &mut Diagnostics) {
     // Each code and code-less status with where it was first listed, and whether that was in
     // service.yaml.

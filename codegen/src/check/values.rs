@@ -365,7 +365,11 @@ fn scalar(s: Scalar, wire: Wire<'_>, c: &Constraints, node: &Node, v: &Value, co
         (Scalar::String, Value::Str(_))
         | (Scalar::Float64, Value::Int(_) | Value::Float(_))
         | (Scalar::Boolean, Value::Bool(_))
-        | (Scalar::Json, _) => {}
+        // Time forms were checked above (`form`); these hold whatever their form accepts.
+        | (
+            Scalar::Json | Scalar::Rfc3339 | Scalar::LocalDateTime | Scalar::EpochSeconds | Scalar::EpochMillis,
+            _,
+        ) => {}
         (Scalar::String, Value::Int(_) | Value::Float(_)) if wire.shape == Some(Shape::StringOrNumber) => {}
         (Scalar::String, _) => diags.push(wrong("a string", Some("quote the value if it is text"))),
         (Scalar::Int32 | Scalar::Int64, Value::Int(i)) => {
@@ -384,7 +388,6 @@ fn scalar(s: Scalar, wire: Wire<'_>, c: &Constraints, node: &Node, v: &Value, co
         (Scalar::Int32 | Scalar::Int64, _) => diags.push(wrong("an integer", None)),
         (Scalar::Float64, _) => diags.push(wrong("a number", None)),
         (Scalar::Boolean, _) => diags.push(wrong("`true` or `false`", Some("write `true` or `false`, without quotes"))),
-        (Scalar::Rfc3339 | Scalar::LocalDateTime | Scalar::EpochSeconds | Scalar::EpochMillis, _) => {}
     }
 }
 
