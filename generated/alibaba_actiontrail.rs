@@ -18,17 +18,17 @@ pub mod actiontrail {
         request_id_header: Some("x-acs-request-id"),
         success_when: None,
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "alibaba",
         name: "actiontrail",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::operation::<create_delivery_history_job::Request>(),
-            crate::__private::cli::operation::<delete_delivery_history_job::Request>(),
-            crate::__private::cli::operation::<get_delivery_history_job::Request>(),
-            crate::__private::cli::operation::<list_delivery_history_jobs::Request>(),
+            crate::__private::calls::operation::<create_delivery_history_job::Request>(),
+            crate::__private::calls::operation::<delete_delivery_history_job::Request>(),
+            crate::__private::calls::operation::<get_delivery_history_job::Request>(),
+            crate::__private::calls::operation::<list_delivery_history_jobs::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
@@ -166,15 +166,15 @@ pub mod actiontrail {
     pub mod create_delivery_history_job {
         /// The parameters of `CreateDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The name of the trail for which you want to create a historical event delivery task.
             /// Wire name: `TrailName`. Example: `"trail-name"`.
-            #[cfg_attr(feature = "cli", serde(rename = "TrailName"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "TrailName"))]
             pub trail_name: String,
             /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.
             /// Wire name: `ClientToken`. Length: at most 64. Characters: ascii only. Example: `"123e4567-e89b-12d3-a456-42665544****"`.
-            #[cfg_attr(feature = "cli", serde(rename = "ClientToken"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "ClientToken"))]
             pub client_token: Option<String>,
         }
         /// Builds a [`Request`] for `CreateDeliveryHistoryJob`; from [`super::Client`], sends it too.
@@ -273,13 +273,13 @@ pub mod actiontrail {
     pub mod delete_delivery_history_job {
         /// The parameters of `DeleteDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The ID of the data backfill task to delete. You can call ListDeliveryHistoryJobs to query task IDs.
             /// Wire name: `JobId`. Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer; the Go SDK declares the request's JobId int32, while the ListDeliveryHistoryJobs response (Go SDK) declares JobId int64, the older English List page Long and the zh GetDeliveryHistoryJob page long. The stored zh page leaves the required column empty. In fact: JobId is a 64-bit integer, sent as a decimal number in the query string; it is required (the SDK docstring says "This parameter is required.", the JA page marks it 必須). The SDK does not enforce it and omits an unset JobId; this client refuses to send without one. Source: alibabacloud-go actiontrail-20200706 DeleteDeliveryHistoryJobRequest.JobId \*int32 and ListDeliveryHistoryJobsResponseBodyDeliveryHistoryJobs.JobId \*int64; SDK alibabacloud\_actiontrail20200706 2.6.0 DeleteDeliveryHistoryJobRequest docstring; <https://help.aliyun.com/zh/actiontrail/developer-reference/api-actiontrail-2020-07-06-deletedeliveryhistoryjob> ; <https://www.alibabacloud.com/help/ja/actiontrail/developer-reference/api-actiontrail-2020-07-06-deletedeliveryhistoryjob>.
-            #[cfg_attr(feature = "cli", serde(rename = "JobId"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "JobId"))]
             pub job_id: i64,
         }
         /// Builds a [`Request`] for `DeleteDeliveryHistoryJob`; from [`super::Client`], sends it too.
@@ -351,13 +351,13 @@ pub mod actiontrail {
         pub use super::types::JobStatus;
         /// The parameters of `GetDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The ID of the historical event delivery task.
             /// Wire name: `JobId`. Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer; it is sent as a decimal string in the query. Source: alibabacloud-go actiontrail-20200706 client models (GetDeliveryHistoryJobRequest.JobId \*int64).
-            #[cfg_attr(feature = "cli", serde(rename = "JobId"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "JobId"))]
             pub job_id: i64,
         }
         /// Builds a [`Request`] for `GetDeliveryHistoryJob`; from [`super::Client`], sends it too.
@@ -522,15 +522,15 @@ pub mod actiontrail {
         pub use super::types::JobStatus;
         /// The parameters of `ListDeliveryHistoryJobs`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The page number. Pages start from page 1.
             /// Wire name: `PageNumber`. Minimum: 1. Default: `1`. Example: `1`.
-            #[cfg_attr(feature = "cli", serde(rename = "PageNumber"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "PageNumber"))]
             pub page_number: Option<i32>,
             /// The number of entries per page. Valid values 1 to 100.
             /// Wire name: `PageSize`. Range: 1 to 100. Default: `20`. Example: `20`.
-            #[cfg_attr(feature = "cli", serde(rename = "PageSize"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "PageSize"))]
             pub page_size: Option<i32>,
         }
         /// Builds a [`Request`] for `ListDeliveryHistoryJobs`; from [`super::Client`], sends it too.

@@ -18,16 +18,16 @@ pub mod cbr {
         request_id_header: Some("X-Request-Id"),
         success_when: None,
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "huawei",
         name: "cbr",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::operation::<create_checkpoint::Request>(),
-            crate::__private::cli::operation::<list_backups::Request>(),
-            crate::__private::cli::operation::<show_op_log::Request>(),
+            crate::__private::calls::operation::<create_checkpoint::Request>(),
+            crate::__private::calls::operation::<list_backups::Request>(),
+            crate::__private::calls::operation::<show_op_log::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
@@ -719,7 +719,7 @@ pub mod cbr {
         );
         /// A backup (an item of ListBackups, and of a backup's children).
         ///
-        /// Correction. The document: The API Explorer schema and the SDK mark 20 fields required (checkpoint\_id, created\_at, description, expired\_at, extend\_info, id, image\_type, name, parent\_id, project\_id, protected\_at, resource\_az, resource\_id, resource\_name, resource\_size, resource\_type, status, updated\_at, vault\_id, provider\_id). In fact: The examples give several of them as null (parent\_id, protected\_at, expired\_at) or leave them out (the reference page's example omits parent\_id and protected\_at), so every field is optional here. Source: API Explorer definition ListBackups (required list and example response); the reference page's example, <https://support.huaweicloud.com/api-cbr/ListBackups.html> ; huaweicloudsdkcbr 3.1.219 BackupResp.
+        /// Correction. The document: The API Explorer schema and the SDK mark 20 fields required (checkpoint\_id, created\_at, description, expired\_at, extend\_info, id, image\_type, name, parent\_id, project\_id, protected\_at, resource\_az, resource\_id, resource\_name, resource\_size, resource\_type, status, updated\_at, vault\_id, provider\_id). In fact: The examples give several of them as null (parent\_id, protected\_at, expired\_at) or leave them out (the reference page's example omits parent\_id and protected\_at), so every field is optional here. Source: API Explorer definition ListBackups (required list and example response); the reference page's example, <https://support.huaweicloud.com/api-cbr/ListBackups.html>; huaweicloudsdkcbr 3.1.219 BackupResp.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct BackupResp {
             /// Restore point ID.
@@ -1311,7 +1311,7 @@ pub mod cbr {
         };
         /// The parameters of `CreateCheckpoint`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Backup parameters.
             pub checkpoint: VaultBackup,
@@ -1407,7 +1407,7 @@ pub mod cbr {
         };
         /// The parameters of `ListBackups`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Restore point ID.
             pub checkpoint_id: Option<String>,
@@ -1792,7 +1792,7 @@ pub mod cbr {
         };
         /// The parameters of `ShowOpLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Task ID.
             pub operation_log_id: String,

@@ -21,17 +21,17 @@ pub mod dis {
             values: &["-1", ""],
         }),
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "huawei",
         name: "dis",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::operation::<batch_start_transfer_task::Request>(),
-            crate::__private::cli::operation::<batch_stop_transfer_task::Request>(),
-            crate::__private::cli::operation::<list_transfer_tasks::Request>(),
-            crate::__private::cli::operation::<show_transfer_task_log::Request>(),
+            crate::__private::calls::operation::<batch_start_transfer_task::Request>(),
+            crate::__private::calls::operation::<batch_stop_transfer_task::Request>(),
+            crate::__private::calls::operation::<list_transfer_tasks::Request>(),
+            crate::__private::calls::operation::<show_transfer_task_log::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
@@ -265,7 +265,7 @@ pub mod dis {
         pub use super::types::BatchTransferTask;
         /// The parameters of `BatchStartTransferTask`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Name of the stream that owns the dump tasks. At most 60 characters.
             /// Length: 1 to 60. Example: `"new-stream"`.
@@ -376,7 +376,7 @@ pub mod dis {
         pub use super::types::BatchTransferTask;
         /// The parameters of `BatchStopTransferTask`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Name of the stream that owns the dump tasks. At most 60 characters.
             /// Length: 1 to 60. Example: `"new-stream"`.
@@ -489,7 +489,7 @@ pub mod dis {
         pub use super::types::{DestinationType, TransferTask, TransferTaskState};
         /// The parameters of `ListTransferTasks`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Name of the stream whose dump tasks are queried. At most 60 characters.
             /// Length: 1 to 60. Example: `"new-stream"`.
@@ -583,7 +583,7 @@ pub mod dis {
     pub mod show_transfer_task_log {
         /// The parameters of `ShowTransferTaskLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Dump task ID. The value contains 19 characters, including letters and digits.
             /// Length: exactly 19. Characters: alphanumeric only.

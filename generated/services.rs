@@ -5,10 +5,10 @@
 #[cfg(feature = "alibaba")]
 pub mod alibaba {
     include!(concat!(env!("OUT_DIR"), "/alibaba_actiontrail.rs"));
-    /// This provider's services, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[
-        &actiontrail::CLI,
+    /// This provider's services, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALL_SERVICES: &[&crate::__private::calls::Service] = &[
+        &actiontrail::CALLS,
     ];
 }
 /// Huawei Cloud services.
@@ -16,11 +16,11 @@ pub mod alibaba {
 pub mod huawei {
     include!(concat!(env!("OUT_DIR"), "/huawei_cbr.rs"));
     include!(concat!(env!("OUT_DIR"), "/huawei_dis.rs"));
-    /// This provider's services, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[
-        &cbr::CLI,
-        &dis::CLI,
+    /// This provider's services, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALL_SERVICES: &[&crate::__private::calls::Service] = &[
+        &cbr::CALLS,
+        &dis::CALLS,
     ];
 }
 /// Tencent Cloud services.
@@ -28,20 +28,20 @@ pub mod huawei {
 pub mod tencent {
     include!(concat!(env!("OUT_DIR"), "/tencent_cls.rs"));
     include!(concat!(env!("OUT_DIR"), "/tencent_cls3.rs"));
-    /// This provider's services, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[
-        &cls::CLI,
-        &cls3::CLI,
+    /// This provider's services, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALL_SERVICES: &[&crate::__private::calls::Service] = &[
+        &cls::CALLS,
+        &cls3::CALLS,
     ];
 }
-/// Every enabled service's operations, for the command-line tool.
-#[cfg(feature = "cli")]
-pub(crate) fn cli_services() -> Vec<&'static crate::__private::cli::Service> {
+/// Every enabled service's operations, callable by name (the command-line tool).
+#[cfg(feature = "json-calls")]
+pub(crate) fn json_call_services() -> Vec<&'static crate::__private::calls::Service> {
     #[allow(unused_mut)]
     let mut services = Vec::new();
-    #[cfg(feature = "alibaba")] services.extend_from_slice(alibaba::CLI_SERVICES);
-    #[cfg(feature = "huawei")] services.extend_from_slice(huawei::CLI_SERVICES);
-    #[cfg(feature = "tencent")] services.extend_from_slice(tencent::CLI_SERVICES);
+    #[cfg(feature = "alibaba")] services.extend_from_slice(alibaba::CALL_SERVICES);
+    #[cfg(feature = "huawei")] services.extend_from_slice(huawei::CALL_SERVICES);
+    #[cfg(feature = "tencent")] services.extend_from_slice(tencent::CALL_SERVICES);
     services
 }

@@ -27,13 +27,15 @@ pub mod cls {
         request_id_header: Some("x-cls-requestid"),
         success_when: None,
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "tencent",
         name: "cls",
         spec: &SERVICE,
-        operations: &[crate::__private::cli::operation::<list_shipping_tasks::Request>()],
+        operations: &[
+            crate::__private::calls::operation::<list_shipping_tasks::Request>(),
+        ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]
@@ -120,7 +122,7 @@ pub mod cls {
     pub mod list_shipping_tasks {
         /// The parameters of `ListShippingTasks`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// ID of the shipping rule to be queried.
             /// Example: `"xx-xx-xx-xxxx"`.

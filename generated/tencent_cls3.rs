@@ -33,15 +33,15 @@ pub mod cls3 {
         request_id_header: None,
         success_when: None,
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "tencent",
         name: "cls3",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::operation::<describe_shipper_tasks::Request>(),
-            crate::__private::cli::operation::<retry_shipper_task::Request>(),
+            crate::__private::calls::operation::<describe_shipper_tasks::Request>(),
+            crate::__private::calls::operation::<retry_shipper_task::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
@@ -198,7 +198,7 @@ pub mod cls3 {
     pub mod describe_shipper_tasks {
         /// The parameters of `DescribeShipperTasks`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// ID of the shipping rule (obtain it from DescribeShippers).
             /// Wire name: `ShipperId`. Example: `"53d355bc-9814-43b4-b10a-4be50405095f"`.
@@ -400,7 +400,7 @@ pub mod cls3 {
     pub mod retry_shipper_task {
         /// The parameters of `RetryShipperTask`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// ID of the shipping rule.
             /// Wire name: `ShipperId`. Example: `"57f5808c-4a55-11eb-b378-0242ac130002"`.

@@ -22,9 +22,10 @@
 //! have their own variants, other provider errors carry code, message, status and request id
 //! ([`ServiceError`]), and everything else is a [`RequestError`] of a named kind.
 //!
-//! With the `simulator` feature, `simulator::Simulator` is an in-process stand-in for the
-//! providers, served from the same specs, for tests and offline work (`cargo run --example demo
-//! --features simulator` shows it).
+//! The crate `cloud-task-apis-simulator` is an in-process stand-in for the providers, served
+//! from the same specs, for tests and offline work (`cargo run -p cloud-task-apis-simulator
+//! --example demo` shows it); `cloud-task-apis-cli` is the command-line tool over every
+//! operation.
 
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
@@ -40,8 +41,6 @@ mod error;
 mod paginate;
 mod retry;
 pub mod sign;
-#[cfg(feature = "simulator")]
-pub mod simulator;
 mod validate;
 pub mod value;
 mod waiter;
@@ -94,4 +93,6 @@ pub enum Signing {
 mod services {
     include!(concat!(env!("OUT_DIR"), "/services.rs"));
 }
+// Empty when no provider feature is enabled (the simulator builds the runtime so).
+#[allow(unused_imports)]
 pub use services::*;

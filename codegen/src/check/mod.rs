@@ -9,6 +9,7 @@ mod lifecycle;
 mod params;
 mod paths;
 mod protocol;
+mod resources;
 mod service;
 mod times;
 mod values;
@@ -25,6 +26,7 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
         service::check_service(spec, diags);
         service::check_unique_operations(spec, diags);
         protocol::check_tencent_api3_service(spec, diags);
+        resources::check_resources(spec, diags);
         if let Some(shared) = &spec.shared {
             fields::check_shared(spec, shared, diags);
             values::check_examples(spec, shared, diags);

@@ -1,7 +1,7 @@
 //! Emits the table the command-line tool is built from: per service, each operation's name and
 //! a function that decodes the arguments into the typed request, sends it and encodes the typed
 //! response as JSON. The parameters' names, kinds and help come from the embedded specs at run
-//! time, so they are not repeated here. Compiled only with the crate's `cli` feature.
+//! time, so they are not repeated here. Compiled only with the crate's `json-calls` feature.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,18 +11,18 @@ use crate::ir::{Operation, Service};
 
 fn operation(op: &Operation) -> TokenStream {
     let module = ident(&op.module);
-    quote!(crate::__private::cli::operation::<#module::Request>())
+    quote!(crate::__private::calls::operation::<#module::Request>())
 }
 
-/// The service's table for the command-line tool.
+/// The service's table callable by name (the command-line tool).
 pub fn service_table(service: &Service) -> TokenStream {
     let operations = service.operations.iter().map(operation);
     let provider = service.provider.word();
     let name = &service.module;
     quote! {
-        /// This service's operations, for the command-line tool.
-        #[cfg(feature = "cli")]
-        pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+        /// This service's operations, callable by name (the command-line tool).
+        #[cfg(feature = "json-calls")]
+        pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
             provider: #provider,
             name: #name,
             spec: &SERVICE,
@@ -35,12 +35,12 @@ pub fn service_table(service: &Service) -> TokenStream {
 pub fn provider_list(services: &[&Service]) -> TokenStream {
     let tables = services.iter().map(|s| {
         let module = ident(&s.module);
-        quote!(&#module::CLI)
+        quote!(&#module::CALLS)
     });
     quote! {
-        /// This provider's services, for the command-line tool.
-        #[cfg(feature = "cli")]
-        pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[#(#tables),*];
+        /// This provider's services, callable by name (the command-line tool).
+        #[cfg(feature = "json-calls")]
+        pub(crate) static CALL_SERVICES: &[&crate::__private::calls::Service] = &[#(#tables),*];
     }
 }
 
@@ -51,13 +51,13 @@ pub fn index_list(providers: &[crate::ir::Provider]) -> TokenStream {
         let feature = p.word();
         quote! {
             #[cfg(feature = #feature)]
-            services.extend_from_slice(#module::CLI_SERVICES);
+            services.extend_from_slice(#module::CALL_SERVICES);
         }
     });
     quote! {
-        /// Every enabled service's operations, for the command-line tool.
-        #[cfg(feature = "cli")]
-        pub(crate) fn cli_services() -> Vec<&'static crate::__private::cli::Service> {
+        /// Every enabled service's operations, callable by name (the command-line tool).
+        #[cfg(feature = "json-calls")]
+        pub(crate) fn json_call_services() -> Vec<&'static crate::__private::calls::Service> {
             #[allow(unused_mut)]
             let mut services = Vec::new();
             #(#entries)*

@@ -48,7 +48,7 @@ fn request(op: &Operation) -> TokenStream {
         let field_docs = docs(&f.docs);
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
-        // With a JSON body, requests encode as exactly the body parameters; with the `cli`
+        // With a JSON body, requests encode as exactly the body parameters; with the `json-calls`
         // feature they also decode from their wire names (the command-line tool builds them so).
         let mut parts = Vec::new();
         if f.wire_name != f.rust_name {
@@ -63,7 +63,7 @@ fn request(op: &Operation) -> TokenStream {
         let serde = match (parts.is_empty(), body) {
             (true, _) => quote!(),
             (false, true) => quote!(#[serde(#(#parts),*)]),
-            (false, false) => quote!(#[cfg_attr(feature = "cli", serde(#(#parts),*))]),
+            (false, false) => quote!(#[cfg_attr(feature = "json-calls", serde(#(#parts),*))]),
         };
         quote!(#field_docs #serde pub #rust: #ty,)
     });
@@ -73,7 +73,7 @@ fn request(op: &Operation) -> TokenStream {
     quote! {
         #summary
         #[derive(Clone, Debug, Default, PartialEq, #derive_serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             #(#fields)*
         }

@@ -65,6 +65,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let errors = m.list("errors", false, diags, error_def);
     let success_when = m.get("success_when").and_then(|n| success_when(n, diags));
     let sources = m.list("sources", false, diags, source_note);
+    let resources = m.list("resources", false, diags, crate::spec::resource::resource);
     m.finish(diags);
     if diags.error_count() > before {
         return None;
@@ -87,6 +88,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         errors,
         success_when,
         sources,
+        resources,
     })
 }
 

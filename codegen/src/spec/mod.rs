@@ -7,6 +7,7 @@
 pub mod decode;
 pub mod model;
 pub mod reader;
+pub mod resource;
 pub mod text;
 pub mod types;
 pub mod yaml;

@@ -28,6 +28,8 @@ macro_rules! keywords {
     };
 }
 
+pub(crate) use keywords;
+
 keywords!(
     /// `provider`: the cloud, and the cargo feature that enables its services.
     Provider { /// Alibaba Cloud.
@@ -395,6 +397,8 @@ pub struct ServiceDoc {
     pub success_when: Option<SuccessWhen>,
     /// `sources`.
     pub sources: Vec<SourceNote>,
+    /// `resources`.
+    pub resources: Vec<crate::spec::resource::Resource>,
 }
 
 /// `success_when`: the field of a 200 body that says whether the call succeeded.

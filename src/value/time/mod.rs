@@ -97,8 +97,7 @@ fn write_date(f: &mut impl fmt::Write, date: Date) -> fmt::Result {
 
 /// `time` at `offset` as `YYYY-MM-DD<separator>HH:MM:SS` (whole seconds), the wall-clock part
 /// of every format above; an instant that cannot move to `offset` is written in its own.
-#[cfg(feature = "simulator")]
-pub(crate) fn wall_clock(time: OffsetDateTime, offset: UtcOffset, separator: char) -> String {
+pub fn wall_clock(time: OffsetDateTime, offset: UtcOffset, separator: char) -> String {
     let local = time.checked_to_offset(offset).unwrap_or(time);
     let mut out = String::with_capacity(19);
     // Writing into a `String` cannot fail.
