@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::reuse::Previous;
 use crate::source::SourceMap;
 
 /// Options of a generator run. Owned builder: `Config::new().providers([...]).compile_specs(..)`.
@@ -12,11 +13,12 @@ use crate::source::SourceMap;
 #[must_use]
 pub struct Config {
     providers: Vec<String>,
+    reuse_from: Option<PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { providers: ["alibaba", "huawei", "tencent"].map(String::from).to_vec() }
+        Self { providers: ["alibaba", "huawei", "tencent"].map(String::from).to_vec(), reuse_from: None }
     }
 }
 
@@ -27,6 +29,8 @@ pub struct Compiled {
     pub inputs: Vec<PathBuf>,
     /// Files written because their content changed.
     pub written: Vec<PathBuf>,
+    /// Names of the files taken from the [`Config::reuse_from`] folder instead of generated.
+    pub reused: Vec<String>,
     /// Rendered warnings, empty if there were none.
     pub warnings: String,
 }
@@ -65,6 +69,14 @@ impl Config {
         self
     }
 
+    /// Takes generated files from `dir` (the committed `generated/`) when they are intact and
+    /// were made from exactly the inputs of this run: the same spec files, generator and
+    /// providers (see [`crate::generate_reusing`]). A missing folder means nothing to reuse.
+    pub fn reuse_from(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.reuse_from = Some(dir.into());
+        self
+    }
+
     /// Reads every `*.yaml` under `spec_dir`, generates, and writes the files into `out_dir`
     /// (only those whose content changed, so unchanged output does not trigger recompiles).
     ///
@@ -74,7 +86,11 @@ impl Config {
     pub fn compile_specs(&self, spec_dir: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> Result<Compiled, Report> {
         let (sources, inputs) = read_specs(spec_dir.as_ref())?;
         let providers: Vec<&str> = self.providers.iter().map(String::as_str).collect();
-        let output = crate::generate(&sources, &providers)
+        let previous = match &self.reuse_from {
+            Some(dir) => Previous::read_dir(dir).map_err(|e| io_report(dir, &e))?,
+            None => Previous::none(),
+        };
+        let output = crate::generate_reusing(&sources, &providers, &previous)
             .map_err(|diagnostics| Report { sources: sources.clone(), diagnostics })?;
         let mut written = Vec::new();
         for file in &output.files {
@@ -84,7 +100,7 @@ impl Config {
             }
         }
         let warnings = if output.warnings.is_empty() { String::new() } else { output.warnings.render(&sources) };
-        Ok(Compiled { inputs, written, warnings })
+        Ok(Compiled { inputs, written, reused: output.reused, warnings })
     }
 }
 
