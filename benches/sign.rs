@@ -108,8 +108,9 @@ fn tc3_request() -> SignableRequest {
             ("X-TC-Region", "ap-guangzhou"),
             ("User-Agent", USER_AGENT),
         ]),
-        body: br#"{"ShipperId":"3b7bd8e0-41a6-4d35-9bd0-7a3f2c1e9d01","StartTime":1715904000000,"EndTime":1715990399000}"#
-            .to_vec(),
+        body:
+            br#"{"ShipperId":"3b7bd8e0-41a6-4d35-9bd0-7a3f2c1e9d01","StartTime":1715904000000,"EndTime":1715990399000}"#
+                .to_vec(),
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! A service file's inputs are the generator's identity ([`GENERATOR`]), the enabled providers
 //! and every spec file in the service's folder (path and text); the index's inputs are the same
-//! with every spec file, marked as the index's (a spec set of one folder gives two keys). Files are sorted by path and every part is length-prefixed, so no two
+//! over every folder's key, marked as the index's (a spec set of one folder gives two keys). Files are sorted by path and every part is length-prefixed, so no two
 //! different input sets hash the same way by concatenation.
 //!
 //! Why the generator's own source rather than its version number: any edit of the generator
@@ -31,7 +31,7 @@ const CONTENTS_DOMAIN: &[u8] = b"cloud-task-apis-codegen contents 1";
 pub struct Keys {
     /// Per spec folder (one service each), by folder path (`specs/huawei/dis`).
     pub folders: BTreeMap<String, String>,
-    /// Of every spec file: the key of the index, which lists every service.
+    /// Of every folder's key: the key of the index, which lists every service.
     pub all: String,
 }
 
@@ -58,11 +58,13 @@ pub fn keys(sources: &SourceMap, providers: &[&str], generator: &str) -> Keys {
     for (_, file) in sources.iter() {
         by_folder.entry(folder(&file.path)).or_default().push((&file.path, &file.text));
     }
-    let folders = by_folder
+    let folders: BTreeMap<String, String> = by_folder
         .iter()
         .map(|(name, files)| ((*name).to_owned(), inputs(Kind::Service, generator, providers, files.iter().copied())))
         .collect();
-    let all = inputs(Kind::Index, generator, providers, by_folder.values().flatten().copied());
+    // Every file is in exactly one folder key, so the folder keys stand for all the files and
+    // the specs are hashed once.
+    let all = inputs(Kind::Index, generator, providers, folders.iter().map(|(f, k)| (f.as_str(), k.as_str())));
     Keys { folders, all }
 }
 

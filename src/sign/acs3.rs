@@ -103,7 +103,8 @@ fn compute(req: &SignableRequest, payload: &str, access_key_secret: &str) -> Sig
 fn authorization_value(output: &SigningOutput, access_key_id: &str) -> String {
     let signed = signed_headers(&output.canonical_request);
     let mut value = String::with_capacity(ALGORITHM.len() + access_key_id.len() + signed.len() + 112);
-    for part in [ALGORITHM, " Credential=", access_key_id, ",SignedHeaders=", signed, ",Signature=", &output.signature] {
+    for part in [ALGORITHM, " Credential=", access_key_id, ",SignedHeaders=", signed, ",Signature=", &output.signature]
+    {
         value.push_str(part);
     }
     value

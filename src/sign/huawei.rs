@@ -23,13 +23,13 @@ use sha2::{Digest, Sha256};
 
 use super::encode::push_rfc3986;
 use super::scheme::{Call, Scheme};
+#[cfg(test)]
+use super::sha256_hex;
 use super::{
     SignableRequest, SigningOutput, hmac_sha256, push_canonical_headers, push_hex, push_sorted_query, signed_headers,
     utc_timestamp,
 };
 use crate::credentials::{Credentials, Secret};
-#[cfg(test)]
-use super::sha256_hex;
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
 const ALGORITHM: &str = "SDK-HMAC-SHA256";

@@ -259,23 +259,27 @@ fn push_canonical_headers(out: &mut String, req: &SignableRequest, keep: impl Fn
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .chain(host)
         .enumerate();
-    with_slice(items, || (0, ("", "")), |list| {
-        list.sort_unstable_by(|(i, (a, _)), (j, (b, _))| cmp_lowercase(a, b).then(i.cmp(j)));
-        for (_, (name, value)) in list.iter() {
-            push_lowercase(out, name);
-            out.push(':');
-            out.push_str(value.trim());
-            out.push('\n');
-        }
-        out.push('\n');
-        for (index, (_, (name, _))) in list.iter().enumerate() {
-            if index > 0 {
-                out.push(';');
+    with_slice(
+        items,
+        || (0, ("", "")),
+        |list| {
+            list.sort_unstable_by(|(i, (a, _)), (j, (b, _))| cmp_lowercase(a, b).then(i.cmp(j)));
+            for (_, (name, value)) in list.iter() {
+                push_lowercase(out, name);
+                out.push(':');
+                out.push_str(value.trim());
+                out.push('\n');
             }
-            push_lowercase(out, name);
-        }
-        out.push('\n');
-    });
+            out.push('\n');
+            for (index, (_, (name, _))) in list.iter().enumerate() {
+                if index > 0 {
+                    out.push(';');
+                }
+                push_lowercase(out, name);
+            }
+            out.push('\n');
+        },
+    );
 }
 
 /// Appends `s` with ASCII letters lowercased.
@@ -286,10 +290,14 @@ fn push_lowercase(out: &mut String, s: &str) {
 /// Appends the query sorted by key, then value (byte order), both RFC 3986-encoded, as `k=v`
 /// joined with `&` (the ACS3 and Huawei canonical query; nothing for an empty query).
 fn push_sorted_query<'a>(out: &mut String, pairs: impl Iterator<Item = &'a (String, String)>) {
-    with_slice(pairs.map(|(k, v)| (k.as_str(), v.as_str())), || ("", ""), |list| {
-        list.sort_unstable();
-        encode::push_query(out, list.iter().copied(), encode::push_rfc3986_str);
-    });
+    with_slice(
+        pairs.map(|(k, v)| (k.as_str(), v.as_str())),
+        || ("", ""),
+        |list| {
+            list.sort_unstable();
+            encode::push_query(out, list.iter().copied(), encode::push_rfc3986_str);
+        },
+    );
 }
 
 #[cfg(test)]
@@ -386,7 +394,8 @@ mod tests {
 
     #[test]
     fn long_lists_are_sorted_too() {
-        let headers: Vec<(String, String)> = (0..ON_STACK + 5).rev().map(|i| (format!("h{i:02}"), "v".into())).collect();
+        let headers: Vec<(String, String)> =
+            (0..ON_STACK + 5).rev().map(|i| (format!("h{i:02}"), "v".into())).collect();
         let req = SignableRequest { host: "h".into(), headers, ..SignableRequest::default() };
         let mut out = String::new();
         push_canonical_headers(&mut out, &req, |_| true);

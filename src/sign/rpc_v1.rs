@@ -20,7 +20,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use time::OffsetDateTime;
 
-use super::encode::{push_rfc3986, push_rfc3986_str, push_query};
+use super::encode::{push_query, push_rfc3986, push_rfc3986_str};
 use super::scheme::{Call, Scheme};
 use super::{SignableRequest, SigningOutput, hmac_sha1_parts, utc_timestamp, with_slice};
 use crate::credentials::{Credentials, Secret};
@@ -71,12 +71,16 @@ pub fn sign(
 pub fn signature(method: &str, params: &[(String, String)], access_key_secret: &str) -> SigningOutput {
     let signed = params.iter().filter(|(key, _)| key != "Signature").map(|(k, v)| (k.as_str(), v.as_str()));
     let mut canonical_request = String::with_capacity(512);
-    with_slice(signed, || ("", ""), |sorted| {
-        // Sorted by key in byte order; equal keys (not used by the RPC style) by value, for a
-        // stable result.
-        sorted.sort_unstable();
-        push_query(&mut canonical_request, sorted.iter().copied(), push_rfc3986_str);
-    });
+    with_slice(
+        signed,
+        || ("", ""),
+        |sorted| {
+            // Sorted by key in byte order; equal keys (not used by the RPC style) by value, for a
+            // stable result.
+            sorted.sort_unstable();
+            push_query(&mut canonical_request, sorted.iter().copied(), push_rfc3986_str);
+        },
+    );
     let mut string_to_sign = String::with_capacity(canonical_request.len() * 5 / 4 + 16);
     string_to_sign.extend(method.chars().map(|c| c.to_ascii_uppercase()));
     // `&` + RFC 3986 of `/` + `&`, then the canonical query encoded a second time.

@@ -26,9 +26,9 @@ use sha2::{Digest, Sha256};
 
 use super::encode::{form, push_form, push_query};
 use super::scheme::{Call, Scheme};
-use super::{SignableRequest, SigningOutput, hmac_sha256, hmac_sha256_parts, push_hex, push_padded};
 #[cfg(test)]
 use super::sha256_hex;
+use super::{SignableRequest, SigningOutput, hmac_sha256, hmac_sha256_parts, push_hex, push_padded};
 use crate::credentials::{Credentials, Secret};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.

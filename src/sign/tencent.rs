@@ -26,9 +26,9 @@ use sha1::{Digest, Sha1};
 
 use super::encode::form;
 use super::scheme::{Call, Scheme};
-use super::{SignableRequest, SigningOutput, hmac_sha1, push_hex, with_slice};
 #[cfg(test)]
 use super::sha1_hex;
+use super::{SignableRequest, SigningOutput, hmac_sha1, push_hex, with_slice};
 use crate::credentials::{Credentials, Secret};
 
 /// The headers the Python CLS SDK signs when present (`auth.py`).
@@ -62,7 +62,9 @@ pub fn sign(
     };
     let mut headers = [("", ""); 3];
     let mut count = 0;
-    for (name, value) in SIGNED_HEADERS.iter().filter_map(|name| Some((*name, req.header(name)?))).chain(host.map(|h| ("host", h))) {
+    for (name, value) in
+        SIGNED_HEADERS.iter().filter_map(|name| Some((*name, req.header(name)?))).chain(host.map(|h| ("host", h)))
+    {
         headers[count] = (name, value);
         count += 1;
     }
@@ -145,20 +147,24 @@ fn compute<K: AsRef<str>, V: AsRef<str>>(
 fn push_pairs<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)], encoder: fn(&str) -> String) -> String {
     let lowered = pairs.iter().map(|(key, value)| (lowercase(key.as_ref()), value.as_ref()));
     let mut names = String::new();
-    with_slice(lowered, || (Cow::Borrowed(""), ""), |list| {
-        list.sort_unstable();
-        for (index, (key, value)) in list.iter().enumerate() {
-            if index > 0 {
-                out.push('&');
-                names.push(';');
+    with_slice(
+        lowered,
+        || (Cow::Borrowed(""), ""),
+        |list| {
+            list.sort_unstable();
+            for (index, (key, value)) in list.iter().enumerate() {
+                if index > 0 {
+                    out.push('&');
+                    names.push(';');
+                }
+                let key = encoded(key, encoder);
+                out.push_str(&key);
+                out.push('=');
+                out.push_str(&encoded(value, encoder));
+                names.push_str(&key);
             }
-            let key = encoded(key, encoder);
-            out.push_str(&key);
-            out.push('=');
-            out.push_str(&encoded(value, encoder));
-            names.push_str(&key);
-        }
-    });
+        },
+    );
     names
 }
 
