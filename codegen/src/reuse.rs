@@ -49,7 +49,7 @@ impl Previous {
         for entry in entries {
             let path = entry?.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-            if !name.ends_with(".rs") || !path.is_file() {
+            if path.extension().is_none_or(|e| e != "rs") || !path.is_file() {
                 continue;
             }
             // A file that is not UTF-8 cannot be a generated file; it is not offered.

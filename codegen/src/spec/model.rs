@@ -115,11 +115,10 @@ impl Envelope {
     #[must_use]
     pub fn code_key(self) -> &'static str {
         match self {
-            Self::Alibaba => "Code",
+            Self::Alibaba | Self::TencentApi3 => "Code",
             Self::Huawei => "error_code",
             Self::HuaweiDis => "errorCode",
             Self::TencentCls => "errorcode",
-            Self::TencentApi3 => "Code",
         }
     }
 }
