@@ -8,8 +8,9 @@
 //! specs) and, with the generated clients, starts an ActionTrail backfill job, waits for it,
 //! finds it in the paged list and deletes it; waits for a CBR backup task with its progress and
 //! starts a backup with CreateCheckpoint until ListBackups shows it available; lists CLS
-//! shipping tasks; pages through DIS dump logs and stops and starts a DIS dump task. Every request is signed as the real service expects and checked by the
-//! simulator, so this is the same code that talks to the real clouds; only the `Config` differs.
+//! shipping tasks; pages through DIS dump logs and stops and starts a DIS dump task; retries a
+//! failed CLS API 3.0 shipping run until it succeeds. Every request is signed as the real
+//! service expects and checked by the simulator, so this is the same code that talks to the real clouds; only the `Config` differs.
 //! Progress is drawn as bars on a terminal, and as plain lines otherwise.
 
 use std::error::Error;
@@ -23,7 +24,7 @@ use cloud_task_apis::huawei::dis::batch_stop_transfer_task::StopAction;
 use cloud_task_apis::huawei::dis::show_transfer_task_log::PageInfo;
 use cloud_task_apis::huawei::dis::types::BatchTransferTask;
 use cloud_task_apis::huawei::{cbr, dis};
-use cloud_task_apis::tencent::cls;
+use cloud_task_apis::tencent::{cls, cls3};
 use cloud_task_apis::value::EpochMillis;
 use cloud_task_apis::{Provider, WaitPolicy};
 use cloud_task_apis_simulator::{Fault, Simulator};
@@ -48,6 +49,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     shipping_tasks(&sim).await?;
     dump_logs(&sim).await?;
     dump_task(&sim).await?;
+    retried_run(&sim).await?;
 
     let requests = sim.requests();
     let refused = requests.iter().filter(|r| r.status.is_none_or(|s| s >= 400)).count();
@@ -216,6 +218,61 @@ async fn dump_task(sim: &Simulator) -> Result<(), Box<dyn Error>> {
     println!("   started: {}", state(client.clone()).await?.map(|s| s.1.to_string()).unwrap_or_default());
     tokio::time::sleep(PHASE + Duration::from_millis(200)).await;
     println!("   then: {}", state(client).await?.map(|s| s.1.to_string()).unwrap_or_default());
+    Ok(())
+}
+
+async fn retried_run(sim: &Simulator) -> Result<(), Box<dyn Error>> {
+    println!("\n7. Tencent CLS API 3.0: a failed shipping run retried until it succeeds");
+    let shipper = "shipper-api3";
+    let now = OffsetDateTime::now_utc();
+    let ms = |minutes: i64| EpochMillis::from(now - time::Duration::minutes(minutes)).to_string();
+    for (id, minutes, status) in [("run-b1", 50, "success"), ("run-b2", 30, "failed"), ("run-b3", 5, "running")] {
+        let run = json!({
+            "TaskId": id, "ShipperId": shipper, "Status": status, "Message": status,
+            "RangeStart": ms(minutes + 5), "RangeEnd": ms(minutes), "StartTime": ms(minutes), "EndTime": ms(minutes - 1),
+        });
+        sim.seed("ShipperTask", run)?;
+    }
+    let client = cls3::Client::new(sim.config(Provider::Tencent, "ap-guangzhou"))?;
+    let runs = |client: cls3::Client| async move {
+        let now = OffsetDateTime::now_utc();
+        let listed = client
+            .describe_shipper_tasks()
+            .shipper_id(shipper)
+            .start_time(EpochMillis::from(now - time::Duration::hours(1)))
+            .end_time(EpochMillis::from(now))
+            .send()
+            .await?;
+        Ok::<_, Box<dyn Error>>(listed.tasks.unwrap_or_default())
+    };
+    let status_of = |client: cls3::Client, id: &'static str| async move {
+        let runs = runs(client).await?;
+        Ok::<_, Box<dyn Error>>(runs.into_iter().find(|t| t.task_id == id).map(|t| t.status.to_string()))
+    };
+    let listed = runs(client.clone()).await?;
+    let summary: Vec<String> = listed.iter().map(|t| format!("{} {}", t.task_id, t.status)).collect();
+    println!("   runs of the last hour (epoch-ms window): {}", summary.join(", "));
+    let before = status_of(client.clone(), "run-b2").await?.unwrap_or_default();
+    client.retry_shipper_task().shipper_id(shipper).task_id("run-b2").send().await?;
+    let mut states = vec![before];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let state = status_of(client.clone(), "run-b2").await?.unwrap_or_default();
+        if states.last() != Some(&state) {
+            states.push(state.clone());
+        }
+        if state == "success" || state == "failed" {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("the retried run never ended".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!("   run-b2 retried: {}", states.join(" -> "));
+    if let Err(e) = client.retry_shipper_task().shipper_id(shipper).task_id("run-b3").send().await {
+        println!("   retrying the running run-b3 is refused: {}", e.code().unwrap_or("?"));
+    }
     Ok(())
 }
 

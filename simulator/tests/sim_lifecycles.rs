@@ -1,7 +1,8 @@
 //! The task lifecycles of the real services, end to end through the generated clients, served
 //! from the `resources` each service.yaml declares: ActionTrail create -> wait -> find in the
 //! paged list -> delete; CBR CreateCheckpoint -> ListBackups filtered by vault and status until
-//! available; DIS list dump tasks -> stop -> start -> each state.
+//! available; DIS list dump tasks -> stop -> start -> each state; CLS API 3.0 list a shipper's
+//! task runs in a time window -> retry a failed one -> running -> finished.
 
 mod simulator_support;
 
@@ -14,8 +15,12 @@ use cloud_task_apis::huawei::dis::batch_start_transfer_task::StartAction;
 use cloud_task_apis::huawei::dis::batch_stop_transfer_task::StopAction;
 use cloud_task_apis::huawei::dis::types::{BatchTransferTask, TransferTaskState};
 use cloud_task_apis::huawei::{cbr, dis};
+use cloud_task_apis::tencent::cls3;
+use cloud_task_apis::tencent::cls3::describe_shipper_tasks::ShipperTaskStatus;
+use cloud_task_apis::value::EpochMillis;
 use cloud_task_apis_simulator::Simulator;
 use futures_util::StreamExt;
+use serde_json::json;
 use simulator_support::{quick_retry, quick_wait};
 
 async fn simulator() -> Simulator {
@@ -152,4 +157,105 @@ async fn dis_dump_task_is_stopped_and_started_again() {
         async move { (state(client).await?.1 == TransferTaskState::Running).then_some(()) }
     })
     .await;
+}
+
+/// A CLS API 3.0 run of `shipper` that started `minutes` ago, times as the documented example
+/// writes them (epoch milliseconds as text).
+fn shipper_task(shipper: &str, id: &str, minutes: i64, status: &str) -> serde_json::Value {
+    let started = time::OffsetDateTime::now_utc() - time::Duration::minutes(minutes);
+    let ms = |t: time::OffsetDateTime| (t.unix_timestamp_nanos() / 1_000_000).to_string();
+    json!({
+        "TaskId": id,
+        "ShipperId": shipper,
+        "TopicId": "5b158596-d0ad-4da5-af92-4fac4cd662c4",
+        "RangeStart": ms(started - time::Duration::minutes(5)),
+        "RangeEnd": ms(started),
+        "StartTime": ms(started),
+        "EndTime": ms(started + time::Duration::minutes(1)),
+        "Status": status,
+        "Message": status,
+    })
+}
+
+#[tokio::test]
+async fn cls3_failed_shipper_task_is_retried_runs_and_finishes() {
+    // Phases of two seconds: the retried run is seen running before it ends on a loaded machine.
+    let sim = Simulator::builder().phase_duration(Duration::from_secs(2)).start().await.expect("simulator starts");
+    let client =
+        cls3::Client::new(sim.config(Provider::Tencent, "ap-guangzhou").retry(quick_retry(3))).expect("client");
+    let shipper = "shipper-life";
+    for (id, minutes, status) in [
+        ("run-running", 30, "running"),
+        ("run-failed", 90, "failed"),
+        ("run-done", 150, "success"),
+        // Outside the window: started four days ago.
+        ("run-old", 4 * 24 * 60, "failed"),
+    ] {
+        sim.seed("ShipperTask", shipper_task(shipper, id, minutes, status)).expect("declared resource");
+    }
+    sim.seed("ShipperTask", shipper_task("another-shipper", "run-other", 60, "failed")).expect("declared resource");
+
+    let now = time::OffsetDateTime::now_utc();
+    let window_start = EpochMillis::from(now - time::Duration::hours(3));
+    let list = |client: cls3::Client| async move {
+        let tasks = client
+            .describe_shipper_tasks()
+            .shipper_id(shipper)
+            .start_time(window_start)
+            .end_time(EpochMillis::from(time::OffsetDateTime::now_utc()))
+            .send()
+            .await
+            .expect("listed")
+            .tasks
+            .unwrap_or_default();
+        tasks.into_iter().map(|t| (t.task_id, t.status)).collect::<Vec<_>>()
+    };
+    // The shipper's runs in the window, oldest first.
+    assert_eq!(
+        list(client.clone()).await,
+        [
+            ("run-done".to_owned(), ShipperTaskStatus::Success),
+            ("run-failed".to_owned(), ShipperTaskStatus::Failed),
+            ("run-running".to_owned(), ShipperTaskStatus::Running),
+        ]
+    );
+
+    client.retry_shipper_task().shipper_id(shipper).task_id("run-failed").send().await.expect("retried");
+    let state = |client: cls3::Client| async move {
+        list(client).await.into_iter().find(|(id, _)| id == "run-failed").map(|(_, status)| status)
+    };
+    assert_eq!(state(client.clone()).await, Some(ShipperTaskStatus::Running));
+    eventually(|| {
+        let client = client.clone();
+        async move { (state(client).await? == ShipperTaskStatus::Success).then_some(()) }
+    })
+    .await;
+
+    let refused = client
+        .retry_shipper_task()
+        .shipper_id(shipper)
+        .task_id("run-running")
+        .send()
+        .await
+        .expect_err("a running task cannot be retried");
+    let cls3::retry_shipper_task::Error::FailedOperationShipperTaskNotToRetry(e) = &refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!((e.status(), e.code()), (200, "FailedOperation.ShipperTaskNotToRetry"));
+    let finished = client.retry_shipper_task().shipper_id(shipper).task_id("run-failed").send().await;
+    assert!(
+        matches!(finished, Err(cls3::retry_shipper_task::Error::FailedOperationShipperTaskNotToRetry(_))),
+        "{finished:?}"
+    );
+
+    // The window reaches three days back at most.
+    let too_old = client
+        .describe_shipper_tasks()
+        .shipper_id(shipper)
+        .start_time(EpochMillis::from(now - time::Duration::days(4)))
+        .end_time(EpochMillis::from(now))
+        .send()
+        .await
+        .expect_err("older than three days");
+    assert_eq!(too_old.code(), Some("InvalidParameterValue"));
 }

@@ -5,6 +5,7 @@
 
 use cloud_task_apis::sign::{SignableRequest, tc3};
 use cloud_task_apis::tencent::cls3::{Client, CommonError, describe_shipper_tasks, retry_shipper_task};
+use cloud_task_apis::value::EpochMillis;
 use cloud_task_apis::{Credentials, Provider, RetryPolicy};
 use cloud_task_apis_simulator::{Fault, Simulator};
 use time::OffsetDateTime;
@@ -22,16 +23,26 @@ async fn calls_are_routed_authenticated_and_enveloped() {
     let sim = simulator().await;
     assert!(sim.operations().contains(&"tencent/cls3/DescribeShipperTasks".to_owned()), "{:?}", sim.operations());
     let cls = client(&sim);
+    // A run of the documented shipper, an hour ago (the window reaches three days back at most).
+    let shipper = "53d355bc-9814-43b4-b10a-4be50405095f";
+    let now = OffsetDateTime::now_utc();
+    let started = EpochMillis::from(now - time::Duration::hours(1)).to_string();
+    let run = serde_json::json!({ "TaskId": "run-1", "ShipperId": shipper, "StartTime": started, "Status": "failed" });
+    sim.seed("ShipperTask", run).expect("declared resource");
     let listed = cls
         .describe_shipper_tasks()
-        .shipper_id("53d355bc-9814-43b4-b10a-4be50405095f")
-        .start_time(1_753_766_424_000)
-        .end_time(1_753_780_282_000)
+        .shipper_id(shipper)
+        .start_time(EpochMillis::from(now - time::Duration::hours(2)))
+        .end_time(EpochMillis::from(now))
         .send()
         .await
-        .expect("answered from the documented example");
+        .expect("answered from the declared resource");
     let tasks = listed.tasks.as_deref().expect("tasks");
-    assert_eq!(tasks[0].status, describe_shipper_tasks::ShipperTaskStatus::Success);
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(
+        (tasks[0].task_id.as_str(), &tasks[0].status),
+        ("run-1", &describe_shipper_tasks::ShipperTaskStatus::Failed)
+    );
     // The simulator's request id replaces the example's, in the body.
     let request_id = listed.meta.request_id().expect("a request id").to_owned();
     assert_eq!(listed.request_id, request_id);
@@ -41,7 +52,7 @@ async fn calls_are_routed_authenticated_and_enveloped() {
     assert_eq!(recorded.len(), 1);
     assert_eq!((recorded[0].status, recorded[0].request_id.as_deref()), (Some(200), Some(request_id.as_str())));
 
-    let retried = cls.retry_shipper_task().shipper_id("s").task_id("t").send().await.expect("retried");
+    let retried = cls.retry_shipper_task().shipper_id(shipper).task_id("run-1").send().await.expect("retried");
     assert!(retried.meta.request_id().is_some());
 }
 
@@ -128,8 +139,16 @@ async fn invalid_calls_get_the_api3_codes() {
     let (status, answer) = raw_call(&sim, "DeleteEverything", "2020-10-16", "{}").await;
     assert_eq!((status, code(&answer).as_deref()), (200, Some("InvalidAction")), "{answer}");
 
+    // The declared resource: an unknown shipper, then an unknown run of a known one.
     let (status, answer) = raw_call(&sim, "RetryShipperTask", "2020-10-16", r#"{"ShipperId":"s","TaskId":"t"}"#).await;
-    assert_eq!(status, 200);
-    assert_eq!(code(&answer), None, "{answer}");
+    assert_eq!((status, code(&answer).as_deref()), (200, Some("ResourceNotFound.ShipperNotExist")), "{answer}");
     assert!(answer["Response"]["RequestId"].is_string());
+    let known = r#"{"ShipperId":"53d355bc-9814-43b4-b10a-4be50405095f","TaskId":"t"}"#;
+    let (status, answer) = raw_call(&sim, "RetryShipperTask", "2020-10-16", known).await;
+    assert_eq!((status, code(&answer).as_deref()), (200, Some("ResourceNotFound.ShipperTaskNotExist")), "{answer}");
+    // The documented run succeeded: it is not retried.
+    let documented =
+        r#"{"ShipperId":"53d355bc-9814-43b4-b10a-4be50405095f","TaskId":"000000f3-1b0a-444b-bb64-2e64455239e4"}"#;
+    let (status, answer) = raw_call(&sim, "RetryShipperTask", "2020-10-16", documented).await;
+    assert_eq!((status, code(&answer).as_deref()), (200, Some("FailedOperation.ShipperTaskNotToRetry")), "{answer}");
 }

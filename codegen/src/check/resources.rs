@@ -13,8 +13,8 @@ use crate::spec::types::{PathError, TypeExpr, resolve_path};
 use crate::spec::yaml::{Node, ScalarKey};
 
 /// Rule: resource names are unique; every operation named resolves; ids, items, filters,
-/// action ids, idempotency tokens and parents name fields that exist; states fit the state
-/// field; the read operation's waiter, where there is one, lists the same states.
+/// action ids, idempotency tokens and parents name fields that exist; an action's `not_found`
+/// code is documented; states fit the state field; the read operation's waiter, where there is one, lists the same states.
 pub fn check_resources(spec: &ServiceSpec, diags: &mut Diagnostics) {
     let mut names: Vec<&Spanned<String>> = Vec::new();
     for r in &spec.service.resources {
@@ -137,7 +137,29 @@ fn check_resource(spec: &ServiceSpec, r: &Resource, diags: &mut Diagnostics) {
         for s in std::iter::once(&a.to).chain(&a.from) {
             check_known_state(r, s, diags);
         }
+        if let Some(code) = &a.not_found {
+            check_documented(spec, op, code, "not_found", diags);
+        }
     }
+}
+
+/// Rule: a code the simulator answers with is one the operation or its service documents, so
+/// the generated client decodes it to its own variant.
+fn check_documented(spec: &ServiceSpec, op: &OperationDoc, code: &Spanned<String>, key: &str, diags: &mut Diagnostics) {
+    let documented = op.errors.iter().chain(&spec.service.errors).filter_map(|e| e.code.as_ref());
+    if documented.clone().any(|c| c.value == code.value) {
+        return;
+    }
+    let help = match did_you_mean(&code.value, documented.map(|c| c.value.as_str())) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("document the code in `errors` of {} or of the service", op.operation.value),
+    };
+    diags.push(
+        Diagnostic::error(code.span, format!("`{key}` code `{}` is not documented", code.value))
+            .label("no such error code")
+            .also(op.operation.span, "in the errors of this operation")
+            .help(help),
+    );
 }
 
 /// Resolves a request path whose `[]` segments enter the elements of a list of objects.

@@ -163,6 +163,8 @@ pub struct Action {
     pub from: Vec<Node>,
     /// `error`: the documented code when an item's state forbids the action.
     pub error: Option<Spanned<String>>,
+    /// `not_found`: the documented code for an unknown id (default: the `read` binding's).
+    pub not_found: Option<Spanned<String>>,
 }
 
 /// `state`: the item's state field and what its values mean.
@@ -348,8 +350,9 @@ fn action(node: &Node, diags: &mut Diagnostics) -> Option<Action> {
     let to = m.require("to").cloned();
     let from = m.get("from").map(|n| states(n, "from", diags)).unwrap_or_default();
     let error = m.str("error", false, diags);
+    let not_found = m.str("not_found", false, diags);
     m.finish(diags);
-    Some(Action { span: node.head(), operation: operation?, ids: ids?, to: to?, from, error })
+    Some(Action { span: node.head(), operation: operation?, ids: ids?, to: to?, from, error, not_found })
 }
 
 fn state(node: &Node, diags: &mut Diagnostics) -> Option<State> {

@@ -190,14 +190,23 @@ fn action(store: &mut Store, call: &Call<'_>, d: &Declared<'_>, which: usize) ->
     let key = d.key();
     let ids = collect(&call.params.to_json(), &a.ids.value);
     let from: Vec<Value> = a.from.iter().map(cloud_task_apis_codegen::spec::yaml::Node::to_json).collect();
+    // Items are found within the parent the call names, as `read` and `delete` find them.
+    let parent = parent_of(d, call);
+    if let Some(refused) = check_parent(store, call, d, parent.as_deref()) {
+        return refused;
+    }
     let mut chosen = Vec::new();
     for id in &ids {
         let wanted = text(id);
-        let Some(index) = store.items.get(&key).and_then(|items| items.iter().position(|i| text(&i.id) == wanted))
-        else {
+        let Some(index) = store.items.get(&key).and_then(|items| {
+            items.iter().position(|i| text(&i.id) == wanted && (parent.is_none() || i.parent == parent))
+        }) else {
             let message = format!("{} {wanted} does not exist.", d.resource.name.value);
-            let code =
-                d.resource.read.as_ref().and_then(|b| b.not_found.as_ref()).map_or(NOT_FOUND, |c| c.value.as_str());
+            let code = a
+                .not_found
+                .as_ref()
+                .or_else(|| d.resource.read.as_ref().and_then(|b| b.not_found.as_ref()))
+                .map_or(NOT_FOUND, |c| c.value.as_str());
             return call.documented(code, 404, &message);
         };
         let current = store.items.get(&key).and_then(|items| items.get(index)).and_then(|i| state_of(d, i, call.now));
