@@ -18,13 +18,14 @@ pub mod actiontrail {
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "alibaba",
         name: "actiontrail",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::operation::<create_delivery_history_job::Request>(),
-            crate::__private::cli::operation::<get_delivery_history_job::Request>(),
+            crate::__private::calls::operation::<create_delivery_history_job::Request>(),
+            crate::__private::calls::operation::<get_delivery_history_job::Request>()
+                .waited::<get_delivery_history_job::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).

@@ -18,11 +18,14 @@ pub mod cbr {
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "huawei",
         name: "cbr",
         spec: &SERVICE,
-        operations: &[crate::__private::cli::operation::<show_op_log::Request>()],
+        operations: &[
+            crate::__private::calls::operation::<show_op_log::Request>()
+                .waited::<show_op_log::Request>(),
+        ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]

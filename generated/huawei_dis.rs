@@ -18,12 +18,13 @@ pub mod dis {
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "huawei",
         name: "dis",
         spec: &SERVICE,
         operations: &[
-            crate::__private::cli::operation::<show_transfer_task_log::Request>(),
+            crate::__private::calls::operation::<show_transfer_task_log::Request>()
+                .paged::<show_transfer_task_log::Request>(),
         ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).

@@ -7,7 +7,7 @@ pub mod alibaba {
     include!(concat!(env!("OUT_DIR"), "/alibaba_actiontrail.rs"));
     /// This provider's services, for the command-line tool.
     #[cfg(feature = "cli")]
-    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[
+    pub(crate) static CLI_SERVICES: &[&crate::__private::calls::Service] = &[
         &actiontrail::CLI,
     ];
 }
@@ -18,7 +18,7 @@ pub mod huawei {
     include!(concat!(env!("OUT_DIR"), "/huawei_dis.rs"));
     /// This provider's services, for the command-line tool.
     #[cfg(feature = "cli")]
-    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[
+    pub(crate) static CLI_SERVICES: &[&crate::__private::calls::Service] = &[
         &cbr::CLI,
         &dis::CLI,
     ];
@@ -29,11 +29,11 @@ pub mod tencent {
     include!(concat!(env!("OUT_DIR"), "/tencent_cls.rs"));
     /// This provider's services, for the command-line tool.
     #[cfg(feature = "cli")]
-    pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[&cls::CLI];
+    pub(crate) static CLI_SERVICES: &[&crate::__private::calls::Service] = &[&cls::CLI];
 }
 /// Every enabled service's operations, for the command-line tool.
 #[cfg(feature = "cli")]
-pub(crate) fn cli_services() -> Vec<&'static crate::__private::cli::Service> {
+pub(crate) fn cli_services() -> Vec<&'static crate::__private::calls::Service> {
     #[allow(unused_mut)]
     let mut services = Vec::new();
     #[cfg(feature = "alibaba")] services.extend_from_slice(alibaba::CLI_SERVICES);

@@ -18,11 +18,13 @@ pub mod cls {
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+    pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "tencent",
         name: "cls",
         spec: &SERVICE,
-        operations: &[crate::__private::cli::operation::<list_shipping_tasks::Request>()],
+        operations: &[
+            crate::__private::calls::operation::<list_shipping_tasks::Request>(),
+        ],
     };
     /// Client for the operations of this service; cheap to clone (clones share connections).
     #[derive(Clone, Debug)]

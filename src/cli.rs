@@ -1,18 +1,15 @@
-//! Support for the command-line tool (feature `cli`): the types of the per-service tables the
-//! generator emits, the one typed call every table entry goes through, and the parameters of
-//! each operation as the embedded specs describe them.
+//! Support for the command-line tool (feature `cli`): what the embedded specs say about a service
+//! and its operations, for the tool's flags and help. Each parameter's kind, required-ness, one
+//! line of help and, for enums, the allowed values; each service's signing schemes by their spec
+//! names. The tables of operations callable by name are in `__private::calls`.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::OnceLock;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use cloud_task_apis_codegen::spec::model::{EnumKind, OperationDoc, ParamSource, ServiceSpec};
+use serde_json::Value;
 
-use crate::__private::{Operation as TypedOperation, ResponseBody};
-use crate::client::{ClientHandle, send_operation};
-use crate::wire::ServiceSpec;
+use crate::__private::calls::Service;
+use crate::Signing;
 
 /// How an argument's text becomes a JSON value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,8 +22,6 @@ pub enum Kind {
     Boolean,
     /// Text (also times).
     String,
-    /// A value of an enum: a number if it parses as one, else text.
-    Enum,
     /// A JSON value (objects and lists).
     Json,
 }
@@ -40,7 +35,6 @@ impl Kind {
             Self::Number => "NUMBER",
             Self::Boolean => "BOOLEAN",
             Self::String => "TEXT",
-            Self::Enum => "VALUE",
             Self::Json => "JSON",
         }
     }
@@ -64,10 +58,18 @@ impl Kind {
                 text.parse::<bool>().map(Value::Bool).map_err(|_| format!("expected true or false, got {text:?}"))
             }
             Self::String => Ok(Value::String(text.to_owned())),
-            Self::Enum => Ok(text.parse::<i64>().map_or_else(|_| Value::String(text.to_owned()), Value::from)),
             Self::Json => serde_json::from_str(text).map_err(|e| format!("expected JSON ({e}), got {text:?}")),
         }
     }
+}
+
+/// One value an enum parameter allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The value as written on the command line (and on the wire).
+    pub value: String,
+    /// Its meaning, from the spec.
+    pub help: String,
 }
 
 /// One parameter of an operation, as its spec describes it.
@@ -81,6 +83,8 @@ pub struct Param {
     pub required: bool,
     /// One line of help.
     pub help: String,
+    /// The values of its enum, in the spec's order; empty when it is not an enum.
+    pub choices: Vec<Choice>,
 }
 
 /// What the specs say about an operation: a one-line summary and the parameters a caller gives
@@ -93,133 +97,102 @@ pub struct Description {
     pub params: Vec<Param>,
 }
 
-/// Describes `operation` of `service` from the specs compiled into the crate.
-#[must_use]
-pub fn describe(service: &Service, operation: &str) -> Description {
-    use cloud_task_apis_codegen::spec::model::{ParamSource, ServiceSpec};
+fn specs() -> &'static [ServiceSpec] {
     use cloud_task_apis_codegen::{Diagnostics, SourceMap};
 
     static SPECS: OnceLock<Vec<ServiceSpec>> = OnceLock::new();
-    let specs = SPECS.get_or_init(|| {
+    SPECS.get_or_init(|| {
         let mut sources = SourceMap::new();
         for (path, text) in crate::simulator::catalog::embedded() {
             sources.add(path, text);
         }
         cloud_task_apis_codegen::spec::load(&sources, &mut Diagnostics::new())
-    });
-    let Some(op) = specs
+    })
+}
+
+fn service_spec(service: &Service) -> Option<&'static ServiceSpec> {
+    specs()
         .iter()
-        .filter(|s| s.service.provider.value.word() == service.provider && s.service.service.value == service.name)
-        .flat_map(|s| &s.operations)
-        .find(|o| o.operation.value == operation)
+        .find(|s| s.service.provider.value.word() == service.provider && s.service.service.value == service.name)
+}
+
+/// The signing schemes `service` accepts, by their spec names (`acs3_hmac_sha256`), the
+/// default first.
+#[must_use]
+pub fn signing_schemes(service: &Service) -> Vec<(&'static str, Signing)> {
+    // Both lists are generated from the same `signing` list of the same service.yaml, in order.
+    let words = service_spec(service).map(|s| s.service.signing.iter().map(|s| s.value.word()).collect::<Vec<_>>());
+    words.unwrap_or_default().into_iter().zip(service.spec.signing.iter().copied()).collect()
+}
+
+/// Describes `operation` of `service` from the specs compiled into the crate.
+#[must_use]
+pub fn describe(service: &Service, operation: &str) -> Description {
+    let Some(op) =
+        service_spec(service).into_iter().flat_map(|s| &s.operations).find(|o| o.operation.value == operation)
     else {
         return Description::default();
     };
-    let first_line =
-        |text: Option<&str>| text.unwrap_or_default().split(". ").next().unwrap_or_default().trim().to_owned();
     let params = op
         .params
         .iter()
         .filter(|p| p.source.as_ref().is_none_or(|s| s.value == ParamSource::Caller))
-        .map(|p| Param {
-            name: p.name.value.clone(),
-            kind: kind_of(op, &p.ty.value),
-            required: p.required.value,
-            help: first_line(p.description.as_ref().map(|d| d.value.as_str())),
+        .map(|p| {
+            let (kind, choices) = kind_of(op, &p.ty.value);
+            Param {
+                name: p.name.value.clone(),
+                kind,
+                required: p.required.value,
+                help: first_sentence(p.description.as_ref().map(|d| d.value.as_str())),
+                choices,
+            }
         })
         .collect();
-    Description { summary: first_line(Some(&op.summary.value)), params }
+    Description { summary: first_sentence(Some(&op.summary.value)), params }
 }
 
-/// How a parameter of type `ty` (a spec type name) is written on the command line.
-fn kind_of(op: &cloud_task_apis_codegen::spec::model::OperationDoc, ty: &str) -> Kind {
-    match ty {
+fn first_sentence(text: Option<&str>) -> String {
+    text.unwrap_or_default().split(". ").next().unwrap_or_default().trim().to_owned()
+}
+
+/// How a parameter of type `ty` (a spec type name) is written on the command line, and the
+/// values it allows when it names an enum.
+fn kind_of(op: &OperationDoc, ty: &str) -> (Kind, Vec<Choice>) {
+    let kind = match ty {
         "int32" | "int64" | "epoch_millis" => Kind::Integer,
         "float64" => Kind::Number,
         "boolean" => Kind::Boolean,
         "string" | "rfc3339" | "local_datetime" => Kind::String,
-        _ if op.enums.iter().any(|e| e.name.value == ty) => Kind::Enum,
-        _ => Kind::Json,
-    }
-}
-
-/// What a table entry's call returns: the response as JSON and its request id, or the error's
-/// one-line description.
-pub type CallFuture = Pin<Box<dyn Future<Output = Result<(Value, Option<String>), String>> + Send>>;
-
-/// One operation of a service.
-#[derive(Debug)]
-pub struct Operation {
-    /// The provider's name.
-    pub name: &'static str,
-    /// Decodes the arguments into the typed request, sends it, encodes the response.
-    pub call: fn(ClientHandle, Map<String, Value>) -> CallFuture,
-}
-
-/// One service.
-#[derive(Debug)]
-pub struct Service {
-    /// Provider (`alibaba`).
-    pub provider: &'static str,
-    /// Service (`actiontrail`).
-    pub name: &'static str,
-    /// Wire facts, for building a client.
-    pub spec: &'static ServiceSpec,
-    /// Its operations.
-    pub operations: &'static [Operation],
-}
-
-/// Every enabled service.
-#[must_use]
-pub fn services() -> Vec<&'static Service> {
-    crate::services::cli_services()
-}
-
-/// The table entry of operation `R` (generated tables list one per operation).
-#[must_use]
-pub const fn operation<R>() -> Operation
-where
-    R: TypedOperation + DeserializeOwned,
-    R::Response: Serialize,
-{
-    Operation { name: R::SPEC.name, call: boxed_call::<R> }
-}
-
-fn boxed_call<R>(client: ClientHandle, args: Map<String, Value>) -> CallFuture
-where
-    R: TypedOperation + DeserializeOwned,
-    R::Response: Serialize,
-{
-    Box::pin(call::<R>(client, args))
-}
-
-/// Decodes `args` (wire name → JSON value) into `R`, sends it and encodes the response.
-///
-/// # Errors
-/// Arguments that do not make a valid request, or the call's error, as one line.
-async fn call<R>(client: ClientHandle, args: Map<String, Value>) -> Result<(Value, Option<String>), String>
-where
-    R: TypedOperation + DeserializeOwned,
-    R::Response: Serialize,
-{
-    let request: R = serde_json::from_value(Value::Object(args))
-        .map_err(|e| format!("invalid arguments for {}: {e}", R::SPEC.name))?;
-    let mut response = send_operation(&client, request).await.map_err(|e| e.to_string())?;
-    let request_id = response.meta_mut().request_id().map(str::to_owned);
-    let json = serde_json::to_value(&response).map_err(|e| format!("cannot encode the response: {e}"))?;
-    Ok((json, request_id))
+        _ => match op.enums.iter().find(|e| e.name.value == ty) {
+            Some(e) => {
+                let kind = if e.kind.value == EnumKind::Integer { Kind::Integer } else { Kind::String };
+                let choices = e
+                    .values
+                    .iter()
+                    .map(|v| Choice {
+                        value: v.value.as_str().map_or_else(|| v.value.to_json().to_string(), str::to_owned),
+                        help: first_sentence(v.description.as_ref().or(v.name.as_ref()).map(|d| d.value.as_str())),
+                    })
+                    .collect();
+                return (kind, choices);
+            }
+            None => Kind::Json,
+        },
+    };
+    (kind, Vec::new())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::__private::calls::services;
 
     #[test]
     fn arguments_parse_by_kind() {
         assert_eq!(Kind::Integer.parse("16602"), Ok(Value::from(16602)));
+        assert_eq!(Kind::Integer.parse("-1"), Ok(Value::from(-1)));
         assert!(Kind::Integer.parse("x").is_err());
-        assert_eq!(Kind::Enum.parse("2"), Ok(Value::from(2)));
-        assert_eq!(Kind::Enum.parse("desc"), Ok(Value::from("desc")));
+        assert_eq!(Kind::String.parse("2"), Ok(Value::from("2")));
         assert_eq!(Kind::Json.parse(r#"{"pageIndex":1}"#), Ok(serde_json::json!({"pageIndex": 1})));
         assert_eq!(Kind::Boolean.parse("true"), Ok(Value::Bool(true)));
     }
@@ -238,17 +211,35 @@ mod tests {
             create.params.iter().map(|p| (p.name.as_str(), p.kind, p.required)).collect();
         assert_eq!(names, [("TrailName", Kind::String, true), ("ClientToken", Kind::String, false)]);
         let dis = services().into_iter().find(|s| s.name == "dis").expect("dis");
-        let kinds: Vec<(String, Kind)> =
-            describe(dis, "ShowTransferTaskLog").params.into_iter().map(|p| (p.name, p.kind)).collect();
-        // The token header is filled from credentials, so it is not a flag.
+        let kinds: Vec<(String, Kind, usize)> = describe(dis, "ShowTransferTaskLog")
+            .params
+            .into_iter()
+            .map(|p| (p.name, p.kind, p.choices.len()))
+            .collect();
+        // The token header is filled from credentials, so it is not a flag; enums list their values.
         assert_eq!(
             kinds,
             [
-                ("task_id".into(), Kind::String),
-                ("order".into(), Kind::Enum),
-                ("sortBy".into(), Kind::Enum),
-                ("pageInfo".into(), Kind::Json)
+                ("task_id".into(), Kind::String, 0),
+                ("order".into(), Kind::String, 2),
+                ("sortBy".into(), Kind::String, 7),
+                ("pageInfo".into(), Kind::Json, 0)
             ]
+        );
+        let order = &describe(dis, "ShowTransferTaskLog").params[1].choices[0];
+        assert_eq!((order.value.as_str(), order.help.as_str()), ("desc", "Descending order."));
+    }
+
+    #[test]
+    fn every_service_names_each_of_its_signing_schemes() {
+        for service in services() {
+            let schemes = signing_schemes(service);
+            assert_eq!(schemes.len(), service.spec.signing.len(), "{}", service.name);
+        }
+        let alibaba = services().into_iter().find(|s| s.name == "actiontrail").expect("actiontrail");
+        assert_eq!(
+            signing_schemes(alibaba),
+            [("acs3_hmac_sha256", Signing::Acs3HmacSha256), ("rpc_hmac_sha1", Signing::RpcHmacSha1)]
         );
     }
 }

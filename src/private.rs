@@ -6,6 +6,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 #[cfg(feature = "cli")]
+#[path = "calls.rs"]
+pub mod calls;
+#[cfg(feature = "cli")]
 #[path = "cli.rs"]
 pub mod cli;
 pub use crate::client::send_operation as send;

@@ -1,7 +1,9 @@
 //! Emits the table the command-line tool is built from: per service, each operation's name and
 //! a function that decodes the arguments into the typed request, sends it and encodes the typed
-//! response as JSON. The parameters' names, kinds and help come from the embedded specs at run
-//! time, so they are not repeated here. Compiled only with the crate's `cli` feature.
+//! response as JSON; for a paged operation also one that streams every page, and for one with a
+//! waiter one that polls until its task ends. The parameters' names, kinds and help come from
+//! the embedded specs at run time, so they are not repeated here. Compiled only with the
+//! crate's `cli` feature.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,7 +13,14 @@ use crate::ir::{Operation, Service};
 
 fn operation(op: &Operation) -> TokenStream {
     let module = ident(&op.module);
-    quote!(crate::__private::cli::operation::<#module::Request>())
+    let mut entry = quote!(crate::__private::calls::operation::<#module::Request>());
+    if op.pagination.is_some() {
+        entry = quote!(#entry.paged::<#module::Request>());
+    }
+    if op.waiter.is_some() {
+        entry = quote!(#entry.waited::<#module::Request>());
+    }
+    entry
 }
 
 /// The service's table for the command-line tool.
@@ -22,7 +31,7 @@ pub fn service_table(service: &Service) -> TokenStream {
     quote! {
         /// This service's operations, for the command-line tool.
         #[cfg(feature = "cli")]
-        pub(crate) static CLI: crate::__private::cli::Service = crate::__private::cli::Service {
+        pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
             provider: #provider,
             name: #name,
             spec: &SERVICE,
@@ -40,7 +49,7 @@ pub fn provider_list(services: &[&Service]) -> TokenStream {
     quote! {
         /// This provider's services, for the command-line tool.
         #[cfg(feature = "cli")]
-        pub(crate) static CLI_SERVICES: &[&crate::__private::cli::Service] = &[#(#tables),*];
+        pub(crate) static CLI_SERVICES: &[&crate::__private::calls::Service] = &[#(#tables),*];
     }
 }
 
@@ -57,7 +66,7 @@ pub fn index_list(providers: &[crate::ir::Provider]) -> TokenStream {
     quote! {
         /// Every enabled service's operations, for the command-line tool.
         #[cfg(feature = "cli")]
-        pub(crate) fn cli_services() -> Vec<&'static crate::__private::cli::Service> {
+        pub(crate) fn cli_services() -> Vec<&'static crate::__private::calls::Service> {
             #[allow(unused_mut)]
             let mut services = Vec::new();
             #(#entries)*
