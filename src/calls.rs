@@ -67,6 +67,15 @@ pub struct WaitFailure {
 /// What a table entry's wait returns: the final response, or why it did not succeed.
 pub type WaitFuture = Pin<Box<dyn Future<Output = Result<Reply, WaitFailure>> + Send>>;
 
+/// Arguments by wire name, as JSON values.
+pub type Arguments = Map<String, Value>;
+
+/// A table entry's function that streams every page.
+pub type PagesFn = fn(ClientHandle, Arguments) -> PageStream;
+
+/// A table entry's function that waits for a task.
+pub type WaitFn = fn(ClientHandle, Arguments, WaitPolicy, Observer) -> WaitFuture;
+
 /// One operation of a service.
 #[derive(Debug)]
 pub struct Operation {
@@ -75,9 +84,9 @@ pub struct Operation {
     /// Decodes the arguments into the typed request, sends it, encodes the response.
     pub call: fn(ClientHandle, Map<String, Value>) -> CallFuture,
     /// For a paged operation: every page from the one the arguments ask for.
-    pub pages: Option<fn(ClientHandle, Map<String, Value>) -> PageStream>,
+    pub pages: Option<PagesFn>,
     /// For an operation with a waiter: polls until the task succeeds or fails.
-    pub wait: Option<fn(ClientHandle, Map<String, Value>, WaitPolicy, Observer) -> WaitFuture>,
+    pub wait: Option<WaitFn>,
 }
 
 impl Operation {
