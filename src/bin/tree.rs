@@ -114,19 +114,25 @@ fn providers(services: &[&'static Service], tree: Tree) -> Vec<Command> {
 }
 
 fn service_command(service: &'static Service, tree: Tree) -> Option<Command> {
+    let signing = signing_help(service);
     let operations: Vec<Command> = service
         .operations
         .iter()
         .filter(|o| tree == Tree::Call || o.wait.is_some())
-        .map(|o| operation_command(service, o, tree))
+        .map(|o| operation_command(service, o, tree).after_help(signing.clone()))
         .collect();
+    (!operations.is_empty())
+        .then(|| Command::new(service.name).subcommand_required(true).about(signing).subcommands(operations))
+}
+
+/// `Signing: acs3_hmac_sha256 (default) or rpc_hmac_sha1`.
+fn signing_help(service: &Service) -> String {
     let schemes: Vec<&str> = signing_schemes(service).into_iter().map(|(name, _)| name).collect();
-    (!operations.is_empty()).then(|| {
-        Command::new(service.name)
-            .subcommand_required(true)
-            .about(format!("--signing {} (the first is the default)", schemes.join(" | ")))
-            .subcommands(operations)
-    })
+    match schemes.split_first() {
+        Some((first, [])) => format!("Signing: {first}"),
+        Some((first, rest)) => format!("Signing: {first} (default) or {}", rest.join(" or ")),
+        None => String::new(),
+    }
 }
 
 fn operation_command(service: &Service, operation: &Operation, tree: Tree) -> Command {
