@@ -170,15 +170,39 @@ pub mod cbr {
             /// Creation time, for example, 2020-02-23T01:00:32Z.
             /// Example: `"2019-05-23T14:31:36.039+00:00"`.
             ///
-            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
+            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value comes in two forms: RFC 3339 with a fraction and an offset (the document's own example response, 2019-05-23T14:35:23.584+00:00), and, from the real service, an ISO date-time without a zone with microseconds meaning UTC (2024-04-30T16:05:02.117804), which the official SDK parses by appending Z. Source: the document's example response, <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; the CBR time forms in ../shared/seeds/huawei-cbr-ListBackups.md (API Explorer and worked examples; huaweicloudsdkcore client.py \_deserialize\_data\_time).
             #[serde(skip_serializing_if = "Option::is_none")]
-            pub created_at: Option<crate::value::Timestamp>,
+            pub created_at: Option<
+                crate::value::AnyTime<
+                    {
+                        crate::value::time_forms(
+                            &[
+                                crate::value::TimeForm::Rfc3339,
+                                crate::value::TimeForm::LocalDateTime,
+                            ],
+                        )
+                    },
+                    0,
+                >,
+            >,
             /// Task end time, for example, 2020-02-23T01:00:32Z.
             /// Example: `"2019-05-23T14:35:23.511+00:00"`.
             ///
-            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
+            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value comes in two forms: RFC 3339 with a fraction and an offset (the document's own example response, 2019-05-23T14:35:23.584+00:00), and, from the real service, an ISO date-time without a zone with microseconds meaning UTC (2024-04-30T16:05:02.117804), which the official SDK parses by appending Z. Source: the document's example response, <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; the CBR time forms in ../shared/seeds/huawei-cbr-ListBackups.md (API Explorer and worked examples; huaweicloudsdkcore client.py \_deserialize\_data\_time).
             #[serde(skip_serializing_if = "Option::is_none")]
-            pub ended_at: Option<crate::value::Timestamp>,
+            pub ended_at: Option<
+                crate::value::AnyTime<
+                    {
+                        crate::value::time_forms(
+                            &[
+                                crate::value::TimeForm::Rfc3339,
+                                crate::value::TimeForm::LocalDateTime,
+                            ],
+                        )
+                    },
+                    0,
+                >,
+            >,
             /// Task error message.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub error_info: Option<OpErrorInfo>,
@@ -207,9 +231,21 @@ pub mod cbr {
             /// Task start time, for example, 2020-02-23T01:00:32Z.
             /// Example: `"2019-05-23T14:31:36.007+00:00"`.
             ///
-            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
+            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value comes in two forms: RFC 3339 with a fraction and an offset (the document's own example response, 2019-05-23T14:35:23.584+00:00), and, from the real service, an ISO date-time without a zone with microseconds meaning UTC (2024-04-30T16:05:02.117804), which the official SDK parses by appending Z. Source: the document's example response, <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; the CBR time forms in ../shared/seeds/huawei-cbr-ListBackups.md (API Explorer and worked examples; huaweicloudsdkcore client.py \_deserialize\_data\_time).
             #[serde(skip_serializing_if = "Option::is_none")]
-            pub started_at: Option<crate::value::Timestamp>,
+            pub started_at: Option<
+                crate::value::AnyTime<
+                    {
+                        crate::value::time_forms(
+                            &[
+                                crate::value::TimeForm::Rfc3339,
+                                crate::value::TimeForm::LocalDateTime,
+                            ],
+                        )
+                    },
+                    0,
+                >,
+            >,
             /// Task status.
             /// Example: `"success"`.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -217,9 +253,21 @@ pub mod cbr {
             /// Modification time, for example, 2020-02-23T01:00:32Z.
             /// Example: `"2019-05-23T14:35:23.584+00:00"`.
             ///
-            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value is an RFC 3339 time that may carry a fraction of a second and a numeric offset; the document's own example response returns 2019-05-23T14:35:23.584+00:00. Source: the document's example response; <https://support.huaweicloud.com/api-cbr/ShowOpLog.html>.
+            /// Correction. The document: The type is given as String, with the example 2020-02-23T01:00:32Z. In fact: The value comes in two forms: RFC 3339 with a fraction and an offset (the document's own example response, 2019-05-23T14:35:23.584+00:00), and, from the real service, an ISO date-time without a zone with microseconds meaning UTC (2024-04-30T16:05:02.117804), which the official SDK parses by appending Z. Source: the document's example response, <https://support.huaweicloud.com/api-cbr/ShowOpLog.html> ; the CBR time forms in ../shared/seeds/huawei-cbr-ListBackups.md (API Explorer and worked examples; huaweicloudsdkcore client.py \_deserialize\_data\_time).
             #[serde(skip_serializing_if = "Option::is_none")]
-            pub updated_at: Option<crate::value::Timestamp>,
+            pub updated_at: Option<
+                crate::value::AnyTime<
+                    {
+                        crate::value::time_forms(
+                            &[
+                                crate::value::TimeForm::Rfc3339,
+                                crate::value::TimeForm::LocalDateTime,
+                            ],
+                        )
+                    },
+                    0,
+                >,
+            >,
             /// ID of the vault with which the target resource is associated.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub vault_id: Option<String>,
@@ -662,6 +710,10 @@ pub mod cbr {
             super::show_op_log::Response::check_example(
                 "ShowOpLog success",
                 "{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039+00:00\",\"ended_at\":\"2019-05-23T14:35:23.511+00:00\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007+00:00\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584+00:00\"}}",
+            );
+            super::show_op_log::Response::check_example(
+                "ShowOpLog zone_less_times",
+                "{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039902\",\"ended_at\":\"2019-05-23T14:35:23.511094\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007210\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584117\"}}",
             );
             super::show_op_log::Request::check_error_example(
                 "ShowOpLog not_found",

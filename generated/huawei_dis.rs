@@ -124,31 +124,33 @@ pub mod dis {
         }
         impl crate::__private::Paged for Request {
             type Item = TransferTaskLog;
-            const FIRST_PAGE: i64 = 1;
+            const STYLE: crate::__private::PageStyle = crate::__private::PageStyle::PageNumber {
+                first: 1,
+            };
             const DEFAULT_PAGE_SIZE: i64 = 10;
-            fn page(&self) -> (Option<i64>, Option<i64>) {
-                (
-                    self
-                        .page_info
-                        .as_ref()
-                        .map(|value| &value.page_index)
-                        .map(|value| i64::from(*value)),
-                    self
-                        .page_info
-                        .as_ref()
-                        .map(|value| &value.page_total)
-                        .map(|value| i64::from(*value)),
-                )
+            fn page_size(&self) -> Option<i64> {
+                self.page_info
+                    .as_ref()
+                    .map(|value| &value.page_total)
+                    .map(|value| i64::from(*value))
             }
-            fn set_page(&mut self, number: i64, size: i64) {
-                {
+            fn set_page_size(&mut self, size: i64) {
+                let target = &mut *self;
+                let target = target.page_info.get_or_insert_with(Default::default);
+                target.page_total = i32::try_from(size).unwrap_or(i32::MAX);
+            }
+            fn cursor(&self) -> Option<crate::__private::Cursor> {
+                self.page_info
+                    .as_ref()
+                    .map(|value| &value.page_index)
+                    .map(|value| crate::__private::Cursor::Number(i64::from(*value)))
+            }
+            fn set_cursor(&mut self, cursor: crate::__private::Cursor) {
+                if let crate::__private::Cursor::Number(number) = cursor {
                     let target = &mut *self;
                     let target = target.page_info.get_or_insert_with(Default::default);
                     target.page_index = i32::try_from(number).unwrap_or(i32::MAX);
                 }
-                let target = &mut *self;
-                let target = target.page_info.get_or_insert_with(Default::default);
-                target.page_total = i32::try_from(size).unwrap_or(i32::MAX);
             }
             fn items(response: &Response) -> &[Self::Item] {
                 response

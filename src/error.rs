@@ -166,6 +166,9 @@ pub enum RequestErrorKind {
     /// The provider answered with something that is neither the documented response nor its
     /// error envelope.
     UnexpectedResponse,
+    /// A paged listing did not move on: the provider repeated a page, an offset, a marker or a
+    /// token, so following it would list items twice or never end.
+    Pagination,
 }
 
 /// The call did not get a usable provider answer.
@@ -190,6 +193,13 @@ impl RequestError {
 
     pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Records the status and request id of the response that showed the failure.
+    pub(crate) fn with_meta(mut self, meta: &ResponseMeta) -> Self {
+        self.status = Some(meta.status);
+        self.request_id.clone_from(&meta.request_id);
         self
     }
 

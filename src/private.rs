@@ -60,6 +60,8 @@ pub trait OperationError: Sized + std::error::Error + 'static {
 
 /// A generated success response.
 pub trait ResponseBody {
+    /// The HTTP facts of the exchange.
+    fn meta(&self) -> &ResponseMeta;
     /// Where the runtime records the HTTP facts.
     fn meta_mut(&mut self) -> &mut ResponseMeta;
 }
@@ -70,6 +72,9 @@ pub trait ResponseBody {
 macro_rules! __impl_response_body {
     ($t:ident) => {
         impl $crate::__private::ResponseBody for $t {
+            fn meta(&self) -> &$crate::ResponseMeta {
+                &self.meta
+            }
             fn meta_mut(&mut self) -> &mut $crate::ResponseMeta {
                 &mut self.meta
             }
@@ -87,22 +92,66 @@ pub trait TaskStatus {
     fn progress(&self) -> Option<i64>;
 }
 
-/// A request of a page-numbered listing (generated from the spec's `pagination`).
+/// How a listing asks for its next page (the spec's `pagination.style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageStyle {
+    /// Page numbers, the first being `first`.
+    PageNumber {
+        /// Number of the first page.
+        first: i64,
+    },
+    /// Item offsets, the first item being at `first`.
+    Offset {
+        /// Offset of the first item.
+        first: i64,
+    },
+    /// The last item's marker field sent back.
+    Marker,
+    /// The response's next token sent back.
+    Token,
+}
+
+/// Where a page starts: a page number or offset, or a marker or token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cursor {
+    /// A page number or an offset.
+    Number(i64),
+    /// A marker or a token.
+    Text(String),
+}
+
+/// A request of a paged listing (generated from the spec's `pagination`).
 pub trait Paged: Operation + Clone {
     /// One listed item.
-    type Item: Clone + Send + 'static;
-    /// Number of the first page.
-    const FIRST_PAGE: i64;
-    /// The provider's page size when none is sent.
+    type Item: Clone + PartialEq + Send + 'static;
+    /// How the next page is asked for.
+    const STYLE: PageStyle;
+    /// The provider's page size when none is sent (0 when the spec declares none).
     const DEFAULT_PAGE_SIZE: i64;
-    /// The page number and size set on this request.
-    fn page(&self) -> (Option<i64>, Option<i64>);
-    /// Sets page number and size.
-    fn set_page(&mut self, number: i64, size: i64);
+    /// The page size set on this request.
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+    /// Sets the page size.
+    fn set_page_size(&mut self, _size: i64) {}
+    /// The page number, offset, marker or token set on this request.
+    fn cursor(&self) -> Option<Cursor>;
+    /// Sets the page number, offset, marker or token.
+    fn set_cursor(&mut self, cursor: Cursor);
     /// The items of one page.
     fn items(response: &Self::Response) -> &[Self::Item];
     /// The total item count, where reported.
-    fn total(response: &Self::Response) -> Option<i64>;
+    fn total(_response: &Self::Response) -> Option<i64> {
+        None
+    }
+    /// The token of the next page (token style); `None` or empty on the last page.
+    fn next_token(_response: &Self::Response) -> Option<&str> {
+        None
+    }
+    /// The marker an item stands for (marker style).
+    fn marker(_item: &Self::Item) -> Option<String> {
+        None
+    }
 }
 
 /// Sends what a builder built, or returns its validation failure as the operation's error.

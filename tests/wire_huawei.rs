@@ -210,7 +210,7 @@ async fn cbr_show_op_log_with_project_id() {
     assert_eq!(op.status, Some(OperationStatus::Success));
     assert_eq!(op.operation_type, Some(OperationType::Backup));
     assert_eq!(op.provider_id.as_deref(), Some("0daac4c5-6707-4851-97ba-169e36266b66"));
-    assert_eq!(op.updated_at.as_ref().map(|t| t.as_str()), Some("2019-05-23T14:35:23.584+00:00"));
+    assert_eq!(op.updated_at.as_ref().map(ToString::to_string).as_deref(), Some("2019-05-23T14:35:23.584+00:00"));
     assert_eq!(op.error_info.as_ref().and_then(|e| e.code.as_deref()), Some(""));
     let extra = op.extra_info.as_ref().expect("extra_info");
     assert_eq!(extra.common.as_ref().and_then(|c| c.progress), Some(100));

@@ -13,7 +13,6 @@ use cloud_task_apis_codegen::spec::model::{Charset, Constraints, EnumKind, Field
 use cloud_task_apis_codegen::spec::types::{Scalar, TypeExpr, resolve};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 /// A broken rule: the parameter (dotted for nested body fields) and what is wrong.
@@ -158,7 +157,7 @@ fn text_param(op: &OperationDoc, ty: &TypeExpr, param: &Field, text: Option<&str
 /// A parameter sent as text (path, query, header), converted to its typed JSON value.
 fn text_value(op: &OperationDoc, ty: &TypeExpr, c: &Constraints, text: &str, name: &str) -> Result<Value, Problem> {
     let value = match ty {
-        TypeExpr::Scalar(Scalar::Int32 | Scalar::Int64 | Scalar::EpochMillis) => text
+        TypeExpr::Scalar(Scalar::Int32 | Scalar::Int64) => text
             .trim()
             .parse::<i64>()
             .map(Value::from)
@@ -240,9 +239,20 @@ fn scalar(s: Scalar, value: &Value, path: &str) -> Result<(), Problem> {
                 return fail("a 32-bit integer");
             }
         }
-        Scalar::Int64 | Scalar::EpochMillis => {
+        Scalar::Int64 => {
             if value.as_i64().is_none() {
                 return fail("an integer");
+            }
+        }
+        Scalar::EpochMillis | Scalar::EpochSeconds => {
+            if value.as_i64().is_none() && value.as_str().is_none_or(|t| t.parse::<i64>().is_err()) {
+                return fail("an integer count (a number or a string of digits)");
+            }
+        }
+        // The forms are the field's; the generated decoder holds each response to them.
+        Scalar::Time => {
+            if !value.is_string() && value.as_i64().is_none() {
+                return fail("a time (a string or an integer count)");
             }
         }
         Scalar::Float64 => {
@@ -262,7 +272,7 @@ fn scalar(s: Scalar, value: &Value, path: &str) -> Result<(), Problem> {
         }
         Scalar::LocalDateTime => {
             if value.as_str().and_then(parse_local).is_none() {
-                return fail("a time YYYY-MM-DD HH:MM:SS");
+                return fail("a time YYYY-MM-DD HH:MM:SS (or T between date and time, with a fraction)");
             }
         }
         Scalar::Json => {}
@@ -270,9 +280,10 @@ fn scalar(s: Scalar, value: &Value, path: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Parses `YYYY-MM-DD HH:MM:SS`.
+/// Parses a date-time without a zone (`YYYY-MM-DD HH:MM:SS`, `T` or a space, 0 to 9 fraction
+/// digits), as the generated decoder does.
 pub(crate) fn parse_local(text: &str) -> Option<PrimitiveDateTime> {
-    PrimitiveDateTime::parse(text, format_description!("[year]-[month]-[day] [hour]:[minute]:[second]")).ok()
+    text.parse::<crate::value::LocalDateTime<0>>().ok().map(|t| t.as_primitive())
 }
 
 fn constraints(c: &Constraints, value: &Value, path: &str) -> Result<(), Problem> {

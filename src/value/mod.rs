@@ -4,8 +4,9 @@
 //! serde derive gives:
 //!
 //! - time: [`Timestamp`] (RFC 3339 text kept byte for byte),
-//!   [`EpochMillis`] (integer milliseconds) and [`LocalDateTime`]
-//!   (`YYYY-MM-DD HH:MM:SS` in a fixed zone);
+//!   [`EpochSeconds`] and [`EpochMillis`] (a number or a string of digits),
+//!   [`LocalDateTime`] (a date-time without a zone, in a fixed zone) and
+//!   [`AnyTime`] (any of several declared forms);
 //! - shape: [`OneOrMany`] (an object or an array of them) and
 //!   [`StringOrNumber`] (a code that is sometimes a string, sometimes a
 //!   number);
@@ -27,4 +28,6 @@ pub use self::object::{Key, missing_field};
 pub use self::shape::{OneOrMany, StringOrNumber};
 #[cfg(feature = "simulator")]
 pub(crate) use self::time::wall_clock;
-pub use self::time::{EpochMillis, LocalDateTime, ParseTimeError, Timestamp};
+pub use self::time::{
+    AnyTime, EpochMillis, EpochSeconds, LocalDateTime, ParseTimeError, TimeForm, TimeValue, Timestamp, time_forms,
+};

@@ -23,8 +23,8 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
     for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
         if !check_field(op, f, diags) {
             all_resolved = false;
-        } else if local_time.is_none() {
-            local_time = [Some(&f.ty), f.items.as_ref()].into_iter().flatten().find(|t| t.value == "local_datetime");
+        } else if local_time.is_none() && f.time_zone.is_none() && super::times::has_local_form(op, f) {
+            local_time = Some(&f.ty);
         }
     }
     if let Some(ty) = local_time {
@@ -47,15 +47,15 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
     }
 }
 
-/// Rule: a service whose operations use `local_datetime` declares the `time_zone` those times
-/// are in.
+/// Rule: a service whose operations use `local_datetime` (alone or among a `time` field's
+/// forms) without a field `time_zone` declares the `time_zone` those times are in.
 fn check_time_zone(spec: &ServiceSpec, ty: &Spanned<String>, diags: &mut Diagnostics) {
     if spec.service.time_zone.is_none() {
         diags.push(
             Diagnostic::error(ty.span, "`local_datetime` needs the service's `time_zone`")
                 .label("a time without a zone")
                 .also(spec.service.service.span, "service declared here, without `time_zone`")
-                .help("add `time_zone: \"+08:00\"` (the UTC offset of the provider's times) to service.yaml"),
+                .help("add `time_zone: \"+08:00\"` (the UTC offset of the provider's times) to service.yaml, or to the field"),
         );
     }
 }
@@ -167,6 +167,7 @@ fn check_field(op: &OperationDoc, f: &Field, diags: &mut Diagnostics) -> bool {
             return false;
         }
     };
+    super::times::check_time_field(f, &ty, diags);
     if let Some(shape) = &f.shape {
         let fits = match shape.value {
             Shape::OneOrMany => matches!(ty, TypeExpr::Array(_)),

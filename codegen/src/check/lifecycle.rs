@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::source::Span;
-use crate::spec::model::{EnumDef, Field, OperationDoc};
+use crate::spec::model::{EnumDef, Field, OperationDoc, PageStyle};
 use crate::spec::types::{PathError, TypeExpr, resolve, resolve_path};
 use crate::spec::yaml::{Node, ScalarKey};
 
@@ -111,25 +111,178 @@ pub fn list_values(e: &EnumDef) -> String {
     listed.join(", ")
 }
 
-/// Rule: pagination names integer request parameters for page number and size, a list in the
-/// response for the items and an integer for the total; the first page is 0 or 1; the page
-/// size has a default, and the objects on the way to the page parameters can be created empty.
+/// The keys of `pagination` that belong to one style, with what each holds.
+const STYLE_KEYS: &[(PageStyle, &str, &str)] = &[
+    (PageStyle::PageNumber, "page_number", "the request's page number parameter"),
+    (PageStyle::PageNumber, "first_page", "the number of the first page (0 or 1)"),
+    (PageStyle::Offset, "offset", "the request's offset parameter"),
+    (PageStyle::Offset, "first_offset", "the offset of the first item (0 or 1)"),
+    (PageStyle::Marker, "marker", "the request's marker parameter"),
+    (PageStyle::Marker, "marker_field", "the item field whose value on the last item is the next marker"),
+    (PageStyle::Token, "token", "the request's token parameter"),
+    (PageStyle::Token, "next_token", "the response's next token"),
+];
+
+/// Rule: pagination declares exactly the keys of its style; the request paths name parameters
+/// of the right type (integers for page number, offset and size; strings for marker and
+/// token) that the paginator can set; the response paths name a list of items, an integer
+/// total and a string next token; the marker field is a string or integer field of the item
+/// type; first page and first offset are 0 or 1; the page size has a default (except for
+/// token paging, where the next token alone ends the listing).
 pub fn check_pagination(op: &OperationDoc, diags: &mut Diagnostics) {
     let Some(p) = &op.pagination else { return };
-    integer_path(op, &op.params, p.page_number.span, "page number", &p.page_number.value, diags);
-    integer_path(op, &op.params, p.page_size.span, "page size", &p.page_size.value, diags);
-    if let Ok((chain, _)) = resolve_path(op, &op.params, &p.page_size.value)
-        && let Some(f) = chain.last().filter(|f| f.default.is_none())
-    {
-        diags.push(
-            Diagnostic::error(p.page_size.span, format!("page size `{}` has no `default`", p.page_size.value))
-                .label("the paginator needs the provider's page size")
-                .also(f.name.span, "parameter declared here")
-                .help("add `default:` (the page size the provider assumes) to that parameter"),
-        );
+    let style = p.style.value;
+    let present: [(&str, Option<Span>); 8] = [
+        ("page_number", p.page_number.as_ref().map(|x| x.span)),
+        ("first_page", p.first_page.as_ref().map(|x| x.span)),
+        ("offset", p.offset.as_ref().map(|x| x.span)),
+        ("first_offset", p.first_offset.as_ref().map(|x| x.span)),
+        ("marker", p.marker.as_ref().map(|x| x.span)),
+        ("marker_field", p.marker_field.as_ref().map(|x| x.span)),
+        ("token", p.token.as_ref().map(|x| x.span)),
+        ("next_token", p.next_token.as_ref().map(|x| x.span)),
+    ];
+    for ((key, span), (owner, _, what)) in present.iter().zip(STYLE_KEYS) {
+        match (span, *owner == style) {
+            (Some(span), false) => diags.push(
+                Diagnostic::error(*span, format!("`{key}` belongs to `style: {}` paging", owner.word()))
+                    .label(format!("not used by `style: {}`", style.word()))
+                    .also(p.style.span, "style declared here")
+                    .help(format!("remove `{key}`, or declare `style: {}`", owner.word())),
+            ),
+            (None, true) => diags.push(
+                Diagnostic::error(p.span, format!("`style: {}` paging needs `{key}`", style.word()))
+                    .label("in this `pagination`")
+                    .also(p.style.span, "style declared here")
+                    .help(format!("add `{key}:`, {what}")),
+            ),
+            _ => {}
+        }
     }
+    let mut request_paths = Vec::new();
+    if let Some(number) = &p.page_number {
+        integer_path(op, &op.params, number.span, "page number", &number.value, diags);
+        request_paths.push(number);
+    }
+    if let Some(offset) = &p.offset {
+        integer_path(op, &op.params, offset.span, "offset", &offset.value, diags);
+        request_paths.push(offset);
+    }
+    for first in [&p.first_page, &p.first_offset].into_iter().flatten() {
+        if !(0..=1).contains(&first.value) {
+            let what = if style == PageStyle::Offset { "the first offset is" } else { "the first page is numbered" };
+            diags.push(
+                Diagnostic::error(first.span, format!("{what} 0 or 1"))
+                    .label("unusual start")
+                    .help("write where the provider starts counting: `1`, or `0` if it counts from zero"),
+            );
+        }
+    }
+    for (cursor, what) in [(&p.marker, "marker"), (&p.token, "token")] {
+        if let Some(cursor) = cursor {
+            string_path(op, &op.params, cursor.span, what, &cursor.value, diags);
+            request_paths.push(cursor);
+        }
+    }
+    match &p.page_size {
+        Some(size) => {
+            integer_path(op, &op.params, size.span, "page size", &size.value, diags);
+            request_paths.push(size);
+            if style != PageStyle::Token
+                && let Ok((chain, _)) = resolve_path(op, &op.params, &size.value)
+                && let Some(f) = chain.last().filter(|f| f.default.is_none())
+            {
+                diags.push(
+                    Diagnostic::error(size.span, format!("page size `{}` has no `default`", size.value))
+                        .label("the paginator needs the provider's page size")
+                        .also(f.name.span, "parameter declared here")
+                        .help("add `default:` (the page size the provider assumes) to that parameter"),
+                );
+            }
+        }
+        None if style != PageStyle::Token => diags.push(
+            Diagnostic::error(p.span, format!("`style: {}` paging needs `page_size`", style.word()))
+                .label("in this `pagination`")
+                .help("add `page_size:`, the request's page size parameter (a short page ends the listing)"),
+        ),
+        None => {}
+    }
+    check_creatable(op, &request_paths, diags);
+    let item = match resolve_path(op, &op.response, &p.items.value) {
+        Err(why) => {
+            diags.push(path_error(p.items.span, "pagination items", &p.items.value, why));
+            None
+        }
+        Ok((_, TypeExpr::Array(item))) => Some(*item),
+        Ok((chain, _)) => {
+            diags.push(declared(
+                Diagnostic::error(p.items.span, format!("pagination items `{}` is not a list", p.items.value))
+                    .label("expected an array field"),
+                &chain,
+            ));
+            None
+        }
+    };
+    if let Some(total) = &p.total {
+        integer_path(op, &op.response, total.span, "pagination total", &total.value, diags);
+    }
+    if let Some(next) = &p.next_token {
+        string_path(op, &op.response, next.span, "next token", &next.value, diags);
+    }
+    if let (Some(field), Some(item)) = (&p.marker_field, item) {
+        check_marker_field(op, field, &item, p.items.span, diags);
+    }
+}
+
+/// Rule: the marker field is a string or integer field of the listed item type.
+fn check_marker_field(
+    op: &OperationDoc,
+    field: &crate::spec::reader::Spanned<String>,
+    item: &TypeExpr,
+    items_span: Span,
+    diags: &mut Diagnostics,
+) {
+    let TypeExpr::Object(t) = item else {
+        diags.push(
+            Diagnostic::error(field.span, format!("marker field `{}` needs items that are objects", field.value))
+                .label("the items have no fields")
+                .also(items_span, "items declared here")
+                .help("list objects (a type from `types`) whose id is sent back as the marker"),
+        );
+        return;
+    };
+    let Some(ty) = op.types.get(*t) else { return };
+    match resolve_path(op, &ty.fields, &field.value) {
+        Err(why) => {
+            let help = match why.suggestion {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("name a field of `{}` (a dotted path inside one item)", ty.name.value),
+            };
+            diags.push(
+                Diagnostic::error(
+                    field.span,
+                    format!("marker field `{}` is not a field of `{}`", field.value, ty.name.value),
+                )
+                .label(why.why)
+                .also(ty.name.span, "item type defined here")
+                .help(help),
+            );
+        }
+        Ok((_, ty)) if ty.is_string() || ty.is_integer() => {}
+        Ok((chain, _)) => diags.push(declared(
+            Diagnostic::error(field.span, format!("marker field `{}` is not a string or integer field", field.value))
+                .label("its value is sent back as the marker")
+                .help("name the item's id field"),
+            &chain,
+        )),
+    }
+}
+
+/// Rule: the objects on the way to a request parameter the paginator sets can be created
+/// empty (their required fields are plain scalars).
+fn check_creatable(op: &OperationDoc, paths: &[&crate::spec::reader::Spanned<String>], diags: &mut Diagnostics) {
     let mut reported = HashSet::new();
-    for path in [&p.page_number, &p.page_size] {
+    for path in paths {
         let Ok((chain, _)) = resolve_path(op, &op.params, &path.value) else { continue };
         for f in chain.iter().take(chain.len().saturating_sub(1)) {
             let Ok(TypeExpr::Object(t)) = resolve(op, &f.ty, f.items.as_ref()) else { continue };
@@ -147,24 +300,18 @@ pub fn check_pagination(op: &OperationDoc, diags: &mut Diagnostics) {
             }
         }
     }
-    if !(0..=1).contains(&p.first_page.value) {
-        diags.push(
-            Diagnostic::error(p.first_page.span, "the first page is numbered 0 or 1")
-                .label("unusual first page")
-                .help("write the number the provider gives its first page: `1`, or `0` if it counts from zero"),
-        );
-    }
-    match resolve_path(op, &op.response, &p.items.value) {
-        Err(why) => diags.push(path_error(p.items.span, "pagination items", &p.items.value, why)),
-        Ok((_, TypeExpr::Array(_))) => {}
+}
+
+fn string_path(op: &OperationDoc, root: &[Field], span: Span, what: &str, path: &str, diags: &mut Diagnostics) {
+    match resolve_path(op, root, path) {
+        Err(why) => diags.push(path_error(span, what, path, why)),
+        Ok((_, ty)) if ty.is_string() => {}
         Ok((chain, _)) => diags.push(declared(
-            Diagnostic::error(p.items.span, format!("pagination items `{}` is not a list", p.items.value))
-                .label("expected an array field"),
+            Diagnostic::error(span, format!("{what} `{path}` is not a string field"))
+                .label("expected string")
+                .help("markers and tokens are sent back as text; declare the field `string`"),
             &chain,
         )),
-    }
-    if let Some(total) = &p.total {
-        integer_path(op, &op.response, total.span, "pagination total", &total.value, diags);
     }
 }
 
@@ -174,7 +321,8 @@ fn integer_path(op: &OperationDoc, root: &[Field], span: Span, what: &str, path:
         Ok((_, ty)) if ty.is_integer() => {}
         Ok((chain, _)) => diags.push(declared(
             Diagnostic::error(span, format!("{what} `{path}` is not an integer field"))
-                .label("expected int32 or int64"),
+                .label("expected int32 or int64")
+                .help("declare the field `int32` or `int64`, or name another field"),
             &chain,
         )),
     }

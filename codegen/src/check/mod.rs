@@ -8,6 +8,7 @@ mod fields;
 mod lifecycle;
 mod params;
 mod service;
+mod times;
 mod values;
 
 pub use service::parse_offset;

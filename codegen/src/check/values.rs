@@ -13,7 +13,7 @@ use regex_lite::Regex;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::ir::names::snake;
-use crate::spec::model::{Charset, Constraints, Field, OperationDoc, ParamSource, ServiceSpec, Shape};
+use crate::spec::model::{Charset, Constraints, Field, OperationDoc, ParamSource, ServiceSpec, Shape, TimeForm};
 use crate::spec::types::{Scalar, TypeExpr, resolve};
 use crate::spec::yaml::{Node, ScalarKey, Value};
 
@@ -200,13 +200,15 @@ impl<'a> Checker<'a> {
             }
             return;
         }
-        self.value(&ty, f.shape.as_ref().map(|s| s.value), &f.constraints, node, context, diags);
+        let forms: Vec<TimeForm> = f.forms.iter().map(|form| form.value).collect();
+        let shape = f.shape.as_ref().map(|s| s.value);
+        self.value(&ty, Wire { shape, forms: &forms }, &f.constraints, node, context, diags);
     }
 
     fn value(
         &self,
         ty: &TypeExpr,
-        shape: Option<Shape>,
+        wire: Wire<'_>,
         c: &'a Constraints,
         node: &Node,
         context: &str,
@@ -224,11 +226,11 @@ impl<'a> Checker<'a> {
             (TypeExpr::Array(item), Value::Seq(items)) => {
                 length(items.len(), c, node, context, diags);
                 for (i, n) in items.iter().enumerate() {
-                    self.value(item, None, &NONE, n, &format!("{context}[{i}]"), diags);
+                    self.value(item, wire.items(), &NONE, n, &format!("{context}[{i}]"), diags);
                 }
             }
-            (TypeExpr::Array(item), Value::Map(_)) if shape == Some(Shape::OneOrMany) => {
-                self.value(item, None, &NONE, node, context, diags);
+            (TypeExpr::Array(item), Value::Map(_)) if wire.shape == Some(Shape::OneOrMany) => {
+                self.value(item, wire.items(), &NONE, node, context, diags);
             }
             (TypeExpr::Array(_), _) => diags.push(mismatch(node, context, "a list", None)),
             (TypeExpr::Object(i), _) => {
@@ -256,7 +258,7 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
-            (TypeExpr::Scalar(s), v) => self.scalar(*s, shape, c, node, v, context, diags),
+            (TypeExpr::Scalar(s), v) => self.scalar(*s, wire, c, node, v, context, diags),
         }
     }
 
@@ -264,7 +266,7 @@ impl<'a> Checker<'a> {
     fn scalar(
         &self,
         s: Scalar,
-        shape: Option<Shape>,
+        wire: Wire<'_>,
         c: &'a Constraints,
         node: &Node,
         v: &Value,
@@ -273,7 +275,7 @@ impl<'a> Checker<'a> {
     ) {
         match (s, v) {
             (Scalar::String, Value::Str(text)) => self.string(text, c, node, context, diags),
-            _ => scalar(s, shape, c, node, v, context, diags),
+            _ => scalar(s, wire, c, node, v, context, diags),
         }
     }
 
@@ -331,23 +333,40 @@ fn mismatch(node: &Node, context: &str, expected: &str, help: Option<&str>) -> D
         .maybe_help(help.map(str::to_owned))
 }
 
-fn scalar(
-    s: Scalar,
+/// Field facts beyond the type that decide which wire values fit: `shape`, and the `forms` of
+/// a `time` field.
+#[derive(Clone, Copy)]
+struct Wire<'f> {
     shape: Option<Shape>,
-    c: &Constraints,
-    node: &Node,
-    v: &Value,
-    context: &str,
-    diags: &mut Diagnostics,
-) {
+    forms: &'f [TimeForm],
+}
+
+impl Wire<'_> {
+    /// The facts for the items of an array: no shape, the same forms.
+    fn items(self) -> Self {
+        Self { shape: None, ..self }
+    }
+}
+
+fn scalar(s: Scalar, wire: Wire<'_>, c: &Constraints, node: &Node, v: &Value, context: &str, diags: &mut Diagnostics) {
     let wrong = |expected: &str, help: Option<&str>| mismatch(node, context, expected, help);
+    let form = match s {
+        Scalar::Rfc3339 => Some(TimeForm::Rfc3339),
+        Scalar::LocalDateTime => Some(TimeForm::LocalDateTime),
+        Scalar::EpochSeconds => Some(TimeForm::EpochSeconds),
+        Scalar::EpochMillis => Some(TimeForm::EpochMillis),
+        _ => None,
+    };
+    if let Some(form) = form {
+        return time_value(&[form], node, v, context, diags);
+    }
     match (s, v) {
+        (Scalar::Time, _) => time_value(wire.forms, node, v, context, diags),
         (Scalar::String, Value::Str(_))
         | (Scalar::Float64, Value::Int(_) | Value::Float(_))
         | (Scalar::Boolean, Value::Bool(_))
-        | (Scalar::EpochMillis, Value::Int(_))
         | (Scalar::Json, _) => {}
-        (Scalar::String, Value::Int(_) | Value::Float(_)) if shape == Some(Shape::StringOrNumber) => {}
+        (Scalar::String, Value::Int(_) | Value::Float(_)) if wire.shape == Some(Shape::StringOrNumber) => {}
         (Scalar::String, _) => diags.push(wrong("a string", Some("quote the value if it is text"))),
         (Scalar::Int32 | Scalar::Int64, Value::Int(i)) => {
             if s == Scalar::Int32 && i32::try_from(*i).is_err() {
@@ -365,30 +384,57 @@ fn scalar(
         (Scalar::Int32 | Scalar::Int64, _) => diags.push(wrong("an integer", None)),
         (Scalar::Float64, _) => diags.push(wrong("a number", None)),
         (Scalar::Boolean, _) => diags.push(wrong("`true` or `false`", Some("write `true` or `false`, without quotes"))),
-        (Scalar::EpochMillis, _) => diags.push(wrong("milliseconds since the epoch (an integer)", None)),
-        (Scalar::Rfc3339, Value::Str(text)) if is_rfc3339(text) => {}
-        (Scalar::Rfc3339, Value::Str(text)) => diags.push(
-            Diagnostic::error(node.span, format!("{context}: \"{text}\" is not an RFC 3339 time"))
-                .label("expected a time such as \"2021-05-27T07:15:03Z\"")
-                .help(if is_local_datetime(text) {
-                    "add the `T` and the offset (`Z`, `+08:00`), or declare the field `local_datetime` if the provider sends times without a zone"
-                } else {
-                    "write the date, `T`, the time and the offset: \"2021-05-27T07:15:03Z\" or \"2021-05-27T15:15:03+08:00\""
-                }),
-        ),
-        (Scalar::Rfc3339, _) => diags.push(wrong("an RFC 3339 time (a string)", None)),
-        (Scalar::LocalDateTime, Value::Str(text)) if is_local_datetime(text) => {}
-        (Scalar::LocalDateTime, Value::Str(text)) => diags.push(
-            Diagnostic::error(node.span, format!("{context}: \"{text}\" is not a local date and time"))
-                .label("expected \"YYYY-MM-DD HH:MM:SS\"")
-                .help(if is_rfc3339(text) {
-                    "the value carries a zone; declare the field `rfc3339`"
-                } else {
-                    "write the date, a space and the time: \"2021-05-27 15:15:03\""
-                }),
-        ),
-        (Scalar::LocalDateTime, _) => diags.push(wrong("a local date and time (a string)", None)),
+        (Scalar::Rfc3339 | Scalar::LocalDateTime | Scalar::EpochSeconds | Scalar::EpochMillis, _) => {}
     }
+}
+
+/// Rule: a time value is in one of the field's forms.
+fn time_value(forms: &[TimeForm], node: &Node, v: &Value, context: &str, diags: &mut Diagnostics) {
+    let fits = |form: &TimeForm| match (form, v) {
+        (TimeForm::Rfc3339, Value::Str(text)) => is_rfc3339(text),
+        (TimeForm::LocalDateTime, Value::Str(text)) => is_local_datetime(text),
+        (TimeForm::EpochSeconds | TimeForm::EpochMillis, Value::Int(_)) => true,
+        (TimeForm::EpochSeconds | TimeForm::EpochMillis, Value::Str(text)) => is_count(text),
+        _ => false,
+    };
+    if forms.iter().any(fits) {
+        return;
+    }
+    let shown = match v {
+        Value::Str(text) => format!("\"{text}\""),
+        _ => node.kind().to_owned(),
+    };
+    let named: Vec<&str> = forms.iter().map(|f| f.word()).collect();
+    let (message, label) = match forms {
+        [TimeForm::Rfc3339] => {
+            (format!("{context}: {shown} is not an RFC 3339 time"), "expected a time such as \"2021-05-27T07:15:03Z\"")
+        }
+        [TimeForm::LocalDateTime] => (
+            format!("{context}: {shown} is not a local date and time"),
+            "expected \"YYYY-MM-DD HH:MM:SS\" or \"YYYY-MM-DDTHH:MM:SS\", with 0 to 9 fraction digits",
+        ),
+        [TimeForm::EpochSeconds] => {
+            (format!("{context}: {shown} is not a count of seconds"), "expected an integer or a string of digits")
+        }
+        [TimeForm::EpochMillis] => {
+            (format!("{context}: {shown} is not a count of milliseconds"), "expected an integer or a string of digits")
+        }
+        _ => (format!("{context}: {shown} is in none of the forms {}", named.join(", ")), "not a declared form"),
+    };
+    // Which form the value does have, so the hint can name the fix.
+    let actual = [TimeForm::Rfc3339, TimeForm::LocalDateTime, TimeForm::EpochMillis].into_iter().find(|f| fits(f));
+    let help = match actual {
+        Some(TimeForm::LocalDateTime) => {
+            "the value has no zone: declare `local_datetime`, or `type: time` with `forms: [..., local_datetime]`"
+                .to_owned()
+        }
+        Some(TimeForm::Rfc3339) => {
+            "the value carries a zone: declare `rfc3339`, or `type: time` with `forms: [..., rfc3339]`".to_owned()
+        }
+        Some(_) => "the value is a count: declare `epoch_seconds` or `epoch_millis`, or list it in `forms`".to_owned(),
+        None => format!("write the value in one of the forms {}, or fix the declared forms", named.join(", ")),
+    };
+    diags.push(Diagnostic::error(node.span, message).label(label).help(help));
 }
 
 fn length(len: usize, c: &Constraints, node: &Node, context: &str, diags: &mut Diagnostics) {
@@ -477,7 +523,13 @@ static RFC3339: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").ok());
 
 static LOCAL_DATETIME: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$").ok());
+    LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?$").ok());
+
+/// A count of seconds or milliseconds written as a string: digits with an optional `-`.
+fn is_count(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
 
 fn is_rfc3339(text: &str) -> bool {
     RFC3339.as_ref().is_some_and(|re| re.is_match(text))

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::ir::{Pagination, RustType, Step, Waiter};
+use crate::ir::{PageStyle, Pagination, RustType, Step, Waiter};
 
 /// The end of a path of fields: a plain place while every field is required, an `Option<&T>`
 /// expression from the first optional one on.
@@ -113,7 +113,8 @@ fn convert(steps: &[Step], name: &str) -> TokenStream {
     }
 }
 
-/// `impl Paged for Request`: where the page number, size, items and total live.
+/// `impl Paged for Request`: the style, where the page size, position, items, total and next
+/// token or marker live.
 pub fn paged(p: &Pagination) -> TokenStream {
     let item = match p.items.last().map(|s| &s.ty) {
         Some(RustType::Vec(item) | RustType::OneOrMany(item)) => super::types::rust_type(item),
@@ -123,35 +124,99 @@ pub fn paged(p: &Pagination) -> TokenStream {
         Read::Place(place) => quote!(&#place[..]),
         Read::Optional(expr) => quote!(#expr.map_or(&[][..], |items| &items[..])),
     };
-    let number = Read::new(&quote!(self), &p.page_number).map(&quote!(i64::from(*value)));
-    let size = Read::new(&quote!(self), &p.page_size).map(&quote!(i64::from(*value)));
-    let total = match &p.total {
-        Some(steps) => Read::new(&quote!(response), steps).map(&quote!(i64::from(*value))),
-        None => quote!(None),
-    };
-    let set_number = write(&p.page_number, &convert(&p.page_number, "number"));
-    let set_size = write(&p.page_size, &convert(&p.page_size, "size"));
-    let first = proc_macro2::Literal::i64_unsuffixed(p.first_page);
+    let total = p.total.as_ref().map(|steps| {
+        let total = Read::new(&quote!(response), steps).map(&quote!(i64::from(*value)));
+        quote! {
+            fn total(response: &Response) -> Option<i64> {
+                #total
+            }
+        }
+    });
+    let size_methods = p.page_size.as_ref().map(|steps| {
+        let size = Read::new(&quote!(self), steps).map(&quote!(i64::from(*value)));
+        let set_size = write(steps, &convert(steps, "size"));
+        quote! {
+            fn page_size(&self) -> Option<i64> {
+                #size
+            }
+            fn set_page_size(&mut self, size: i64) {
+                #set_size
+            }
+        }
+    });
     let default_size = proc_macro2::Literal::i64_unsuffixed(p.default_page_size);
+    let cursor_type = quote!(crate::__private::Cursor);
+    let (style, position, extra) = match &p.style {
+        PageStyle::PageNumber { number: steps, first } | PageStyle::Offset { offset: steps, first } => {
+            let first = proc_macro2::Literal::i64_unsuffixed(*first);
+            let style = match p.style {
+                PageStyle::PageNumber { .. } => quote!(PageNumber { first: #first }),
+                _ => quote!(Offset { first: #first }),
+            };
+            (style, number_position(steps, &cursor_type), quote!())
+        }
+        PageStyle::Marker { marker, field } => {
+            let value = Read::new(&quote!(item), field).map(&quote!(value.to_string()));
+            let extra = quote! {
+                fn marker(item: &Self::Item) -> Option<String> {
+                    #value
+                }
+            };
+            (quote!(Marker), text_position(marker, &cursor_type), extra)
+        }
+        PageStyle::Token { token, next } => {
+            let value = Read::new(&quote!(response), next).map(&quote!(value.as_str()));
+            let extra = quote! {
+                fn next_token(response: &Response) -> Option<&str> {
+                    #value
+                }
+            };
+            (quote!(Token), text_position(token, &cursor_type), extra)
+        }
+    };
     quote! {
         impl crate::__private::Paged for Request {
             type Item = #item;
-            const FIRST_PAGE: i64 = #first;
+            const STYLE: crate::__private::PageStyle = crate::__private::PageStyle::#style;
             const DEFAULT_PAGE_SIZE: i64 = #default_size;
-            fn page(&self) -> (Option<i64>, Option<i64>) {
-                (#number, #size)
-            }
-            fn set_page(&mut self, number: i64, size: i64) {
-                {
-                    #set_number
-                }
-                #set_size
-            }
+            #size_methods
+            #position
             fn items(response: &Response) -> &[Self::Item] {
                 #items
             }
-            fn total(response: &Response) -> Option<i64> {
-                #total
+            #total
+            #extra
+        }
+    }
+}
+
+/// `cursor` and `set_cursor` for a page number or offset parameter.
+fn number_position(steps: &[Step], cursor: &TokenStream) -> TokenStream {
+    let read = Read::new(&quote!(self), steps).map(&quote!(#cursor::Number(i64::from(*value))));
+    let set = write(steps, &convert(steps, "number"));
+    quote! {
+        fn cursor(&self) -> Option<#cursor> {
+            #read
+        }
+        fn set_cursor(&mut self, cursor: #cursor) {
+            if let #cursor::Number(number) = cursor {
+                #set
+            }
+        }
+    }
+}
+
+/// `cursor` and `set_cursor` for a marker or token parameter.
+fn text_position(steps: &[Step], cursor: &TokenStream) -> TokenStream {
+    let read = Read::new(&quote!(self), steps).map(&quote!(#cursor::Text(value.clone())));
+    let set = write(steps, &quote!(text));
+    quote! {
+        fn cursor(&self) -> Option<#cursor> {
+            #read
+        }
+        fn set_cursor(&mut self, cursor: #cursor) {
+            if let #cursor::Text(text) = cursor {
+                #set
             }
         }
     }

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{const_int, docs, ident};
-use crate::ir::{Enum, EnumKind, Field, RustType, Struct, WireValue};
+use crate::ir::{Enum, EnumKind, Field, RustType, Struct, TimeForm, WireValue};
 
 /// The Rust type of a field value (without the `Option` of optional fields).
 pub fn rust_type(ty: &RustType) -> TokenStream {
@@ -16,6 +16,19 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::Bool => quote!(bool),
         RustType::Timestamp => quote!(crate::value::Timestamp),
         RustType::EpochMillis => quote!(crate::value::EpochMillis),
+        RustType::EpochSeconds => quote!(crate::value::EpochSeconds),
+        RustType::AnyTime(forms, offset) => {
+            let offset = const_int(*offset);
+            let forms = forms.iter().map(|form| {
+                ident(match form {
+                    TimeForm::Rfc3339 => "Rfc3339",
+                    TimeForm::LocalDateTime => "LocalDateTime",
+                    TimeForm::EpochSeconds => "EpochSeconds",
+                    TimeForm::EpochMillis => "EpochMillis",
+                })
+            });
+            quote!(crate::value::AnyTime<{ crate::value::time_forms(&[#(crate::value::TimeForm::#forms),*]) }, #offset>)
+        }
         RustType::LocalDateTime(offset) => {
             let offset = const_int(*offset);
             quote!(crate::value::LocalDateTime<#offset>)

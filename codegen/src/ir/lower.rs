@@ -6,11 +6,11 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
-    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, Pagination, RustType, Service, Step, Struct,
-    Variant, Waiter, WireValue,
+    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service, Step,
+    Struct, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
-use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape};
+use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape, TimeForm};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve, resolve_path};
 use crate::spec::yaml::{Node, Value};
@@ -72,6 +72,13 @@ fn docs_safe(text: &str) -> String {
 
 /// Methods of the runtime's request builder; a request parameter's setter may not take one.
 const BUILDER_METHODS: &[&str] = &["build", "send", "wait_until_done", "paginate"];
+
+/// A field's time facts: its `forms`, and the zone of its local times (the field's
+/// `time_zone`, else the service's).
+struct Time {
+    forms: Vec<TimeForm>,
+    offset: i32,
+}
 
 struct Ctx<'a> {
     op: &'a model::OperationDoc,
@@ -199,7 +206,9 @@ impl Ctx<'_> {
 
     fn rust_type(&self, f: &model::Field) -> RustType {
         let ty = resolve(self.op, &f.ty, f.items.as_ref()).unwrap_or(TypeExpr::Scalar(Scalar::Json));
-        let base = self.expr(&ty);
+        let offset = f.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value)).unwrap_or(self.offset);
+        let time = Time { forms: f.forms.iter().map(|form| form.value).collect(), offset };
+        let base = self.expr(&ty, &time);
         match (f.shape.as_ref().map(|s| s.value), base) {
             (Some(Shape::OneOrMany), RustType::Vec(item)) => RustType::OneOrMany(item),
             (Some(Shape::StringOrNumber), RustType::String) => RustType::StringOrNumber,
@@ -207,7 +216,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn expr(&self, ty: &TypeExpr) -> RustType {
+    fn expr(&self, ty: &TypeExpr, time: &Time) -> RustType {
         match ty {
             TypeExpr::Scalar(s) => match s {
                 Scalar::String => RustType::String,
@@ -217,10 +226,12 @@ impl Ctx<'_> {
                 Scalar::Boolean => RustType::Bool,
                 Scalar::Rfc3339 => RustType::Timestamp,
                 Scalar::EpochMillis => RustType::EpochMillis,
-                Scalar::LocalDateTime => RustType::LocalDateTime(self.offset),
+                Scalar::EpochSeconds => RustType::EpochSeconds,
+                Scalar::LocalDateTime => RustType::LocalDateTime(time.offset),
+                Scalar::Time => RustType::AnyTime(time.forms.clone(), time.offset),
                 Scalar::Json => RustType::Json,
             },
-            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item))),
+            TypeExpr::Array(item) => RustType::Vec(Box::new(self.expr(item, time))),
             TypeExpr::Object(i) => RustType::Struct(names::camel(&self.op.types[*i].name.value)),
             TypeExpr::Enum(i) => RustType::Enum(names::camel(&self.op.enums[*i].name.value)),
         }
@@ -321,18 +332,49 @@ impl Ctx<'_> {
     }
 
     fn pagination(&self, p: &model::Pagination) -> Pagination {
+        let request = |path: &Option<Spanned<String>>| path.as_ref().map(|x| self.steps(&self.op.params, &x.value));
+        let response = |path: &Option<Spanned<String>>| path.as_ref().map(|x| self.steps(&self.op.response, &x.value));
+        let style = match p.style.value {
+            model::PageStyle::PageNumber => PageStyle::PageNumber {
+                number: request(&p.page_number).unwrap_or_default(),
+                first: p.first_page.as_ref().map_or(1, |f| f.value),
+            },
+            model::PageStyle::Offset => PageStyle::Offset {
+                offset: request(&p.offset).unwrap_or_default(),
+                first: p.first_offset.as_ref().map_or(0, |f| f.value),
+            },
+            model::PageStyle::Marker => PageStyle::Marker {
+                marker: request(&p.marker).unwrap_or_default(),
+                field: self.item_steps(p).unwrap_or_default(),
+            },
+            model::PageStyle::Token => PageStyle::Token {
+                token: request(&p.token).unwrap_or_default(),
+                next: response(&p.next_token).unwrap_or_default(),
+            },
+        };
         Pagination {
-            page_number: self.steps(&self.op.params, &p.page_number.value),
-            page_size: self.steps(&self.op.params, &p.page_size.value),
-            default_page_size: resolve_path(self.op, &self.op.params, &p.page_size.value)
-                .ok()
+            style,
+            page_size: request(&p.page_size),
+            default_page_size: p
+                .page_size
+                .as_ref()
+                .and_then(|size| resolve_path(self.op, &self.op.params, &size.value).ok())
                 .and_then(|(chain, _)| chain.last().and_then(|f| f.default.as_ref()).map(|d| &d.value).cloned())
                 .and_then(|d| if let Value::Int(i) = d { Some(i) } else { None })
                 .unwrap_or(0),
-            first_page: p.first_page.value,
             items: self.steps(&self.op.response, &p.items.value),
-            total: p.total.as_ref().map(|t| self.steps(&self.op.response, &t.value)),
+            total: response(&p.total),
         }
+    }
+
+    /// The path of the marker field inside one listed item.
+    fn item_steps(&self, p: &model::Pagination) -> Option<Vec<Step>> {
+        let field = p.marker_field.as_ref()?;
+        let Ok((_, TypeExpr::Array(item))) = resolve_path(self.op, &self.op.response, &p.items.value) else {
+            return None;
+        };
+        let TypeExpr::Object(t) = *item else { return None };
+        Some(self.steps(&self.op.types.get(t)?.fields, &field.value))
     }
 }
 

@@ -12,7 +12,7 @@ pub mod names;
 pub use lower::lower;
 
 pub use crate::spec::model::{
-    EnumKind, Envelope, Idempotency, Method, ParamIn, ParamSource, Protocol, Provider, Signing,
+    EnumKind, Envelope, Idempotency, Method, ParamIn, ParamSource, Protocol, Provider, Signing, TimeForm,
 };
 
 /// Everything to generate.
@@ -153,10 +153,14 @@ pub enum RustType {
     Bool,
     /// RFC 3339 timestamp.
     Timestamp,
-    /// Epoch milliseconds.
+    /// Epoch milliseconds (a number or a numeric string).
     EpochMillis,
-    /// Zoned `YYYY-MM-DD HH:MM:SS`, with the zone's offset in seconds.
+    /// Epoch seconds (a number or a numeric string).
+    EpochSeconds,
+    /// A date-time without a zone, with the zone's offset in seconds.
     LocalDateTime(i32),
+    /// A time in one of several forms (in order), local ones in the zone of the offset.
+    AnyTime(Vec<TimeForm>, i32),
     /// Any JSON.
     Json,
     /// A list.
@@ -269,19 +273,50 @@ pub struct Waiter {
     pub progress: Option<Vec<Step>>,
 }
 
-/// Page-numbered listing, from the spec's `pagination`.
+/// A paged listing, from the spec's `pagination`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
-    /// Path to the page number in the request.
-    pub page_number: Vec<Step>,
+    /// How the next page is asked for.
+    pub style: PageStyle,
     /// Path to the page size in the request.
-    pub page_size: Vec<Step>,
-    /// The page size the provider assumes when none is sent (the size field's `default`).
+    pub page_size: Option<Vec<Step>>,
+    /// The page size the provider assumes when none is sent (the size field's `default`; 0 if none).
     pub default_page_size: i64,
-    /// Number of the first page.
-    pub first_page: i64,
     /// Path to the items in the response.
     pub items: Vec<Step>,
     /// Path to the total count in the response.
     pub total: Option<Vec<Step>>,
+}
+
+/// How a listing asks for its next page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageStyle {
+    /// A page number in the request.
+    PageNumber {
+        /// Path to the page number.
+        number: Vec<Step>,
+        /// Number of the first page.
+        first: i64,
+    },
+    /// An item offset in the request.
+    Offset {
+        /// Path to the offset.
+        offset: Vec<Step>,
+        /// Offset of the first item.
+        first: i64,
+    },
+    /// The last item's field sent back as the marker.
+    Marker {
+        /// Path to the marker in the request.
+        marker: Vec<Step>,
+        /// Path to the marker's value inside an item.
+        field: Vec<Step>,
+    },
+    /// A next token from the response sent back.
+    Token {
+        /// Path to the token in the request.
+        token: Vec<Step>,
+        /// Path to the next token in the response.
+        next: Vec<Step>,
+    },
 }

@@ -189,11 +189,17 @@ fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field>
     let shape = if kind == FieldKind::Field { m.keyword("shape", false, diags) } else { None };
     let rust_name = m.str("rust_name", false, diags);
     let correction = m.get("correction").and_then(|n| correction(n, diags));
+    let forms_span = m.get("forms").map(Node::head);
+    let forms = m.list("forms", false, diags, |n, d| crate::spec::reader::keyword(n, "forms", d));
+    let time_zone = m.str("time_zone", false, diags);
     m.finish(diags);
     if diags.error_count() > before {
         return None;
     }
     Some(Field {
+        forms,
+        forms_span,
+        time_zone,
         name: name?,
         location,
         ty: ty?,
@@ -325,13 +331,35 @@ fn waiter(node: &Node, diags: &mut Diagnostics) -> Option<Waiter> {
 
 fn pagination(node: &Node, diags: &mut Diagnostics) -> Option<Pagination> {
     let mut m = MapReader::new(node, "`pagination`", diags)?;
-    let page_number = m.str("page_number", true, diags);
-    let page_size = m.str("page_size", true, diags);
-    let first_page = m.int("first_page", true, diags);
+    let span = m.span();
+    let style = m.keyword("style", true, diags);
     let items = m.str("items", true, diags);
+    let page_size = m.str("page_size", false, diags);
     let total = m.str("total", false, diags);
+    let page_number = m.str("page_number", false, diags);
+    let first_page = m.int("first_page", false, diags);
+    let offset = m.str("offset", false, diags);
+    let first_offset = m.int("first_offset", false, diags);
+    let marker = m.str("marker", false, diags);
+    let marker_field = m.str("marker_field", false, diags);
+    let token = m.str("token", false, diags);
+    let next_token = m.str("next_token", false, diags);
     m.finish(diags);
-    Some(Pagination { page_number: page_number?, page_size: page_size?, first_page: first_page?, items: items?, total })
+    Some(Pagination {
+        span,
+        style: style?,
+        items: items?,
+        page_size,
+        total,
+        page_number,
+        first_page,
+        offset,
+        first_offset,
+        marker,
+        marker_field,
+        token,
+        next_token,
+    })
 }
 
 fn authorization(node: &Node, diags: &mut Diagnostics) -> Option<Authorization> {

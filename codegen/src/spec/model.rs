@@ -95,6 +95,22 @@ keywords!(
         StringOrNumber = "string_or_number", }
 );
 keywords!(
+    /// Pagination `style`.
+    PageStyle { /// Page number and page size; the next page is the next number.
+        PageNumber = "page_number", /// Offset and limit; the next offset is past the items received.
+        Offset = "offset", /// The last item's field is sent back as the marker of the next page.
+        Marker = "marker", /// The response carries the token of the next page.
+        Token = "token", }
+);
+keywords!(
+    /// A form of a `time` field (`forms`).
+    TimeForm { /// RFC 3339 with an offset.
+        Rfc3339 = "rfc3339", /// A date-time without a zone, in the field's or the service's zone.
+        LocalDateTime = "local_datetime", /// Seconds since the epoch, a number or a numeric string.
+        EpochSeconds = "epoch_seconds", /// Milliseconds since the epoch, a number or a numeric string.
+        EpochMillis = "epoch_millis", }
+);
+keywords!(
     /// Enum `kind`.
     EnumKind { /// String values.
         String = "string", /// Integer values.
@@ -177,6 +193,12 @@ pub struct Field {
     pub rust_name: Option<Spanned<String>>,
     /// `correction`.
     pub correction: Option<Correction>,
+    /// `forms` (with `type: time`).
+    pub forms: Vec<Spanned<TimeForm>>,
+    /// Where `forms` was written.
+    pub forms_span: Option<Span>,
+    /// `time_zone` (times without a zone).
+    pub time_zone: Option<Spanned<String>>,
 }
 
 /// An entry of `types`.
@@ -265,19 +287,36 @@ pub struct Waiter {
     pub progress: Option<Spanned<String>>,
 }
 
-/// `pagination`.
+/// `pagination`. Which keys a style needs is the check stage's business: every key is read
+/// here, so a key of another style is reported there with the style it belongs to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
-    /// `page_number`.
-    pub page_number: Spanned<String>,
-    /// `page_size`.
-    pub page_size: Spanned<String>,
-    /// `first_page`.
-    pub first_page: Spanned<i64>,
+    /// The mapping's first key, where missing keys are reported.
+    pub span: Span,
+    /// `style`.
+    pub style: Spanned<PageStyle>,
     /// `items`.
     pub items: Spanned<String>,
+    /// `page_size`.
+    pub page_size: Option<Spanned<String>>,
     /// `total`.
     pub total: Option<Spanned<String>>,
+    /// `page_number` (style `page_number`).
+    pub page_number: Option<Spanned<String>>,
+    /// `first_page` (style `page_number`).
+    pub first_page: Option<Spanned<i64>>,
+    /// `offset` (style `offset`).
+    pub offset: Option<Spanned<String>>,
+    /// `first_offset` (style `offset`).
+    pub first_offset: Option<Spanned<i64>>,
+    /// `marker` (style `marker`).
+    pub marker: Option<Spanned<String>>,
+    /// `marker_field` (style `marker`).
+    pub marker_field: Option<Spanned<String>>,
+    /// `token` (style `token`).
+    pub token: Option<Spanned<String>>,
+    /// `next_token` (style `token`).
+    pub next_token: Option<Spanned<String>>,
 }
 
 /// `authorization`.

@@ -93,7 +93,9 @@ impl<'a> MapReader<'a> {
 
     /// The value of `key`, if present; registers the key as known.
     pub fn get(&mut self, key: &'static str) -> Option<&'a Node> {
-        self.known.push(key);
+        if !self.known.contains(&key) {
+            self.known.push(key);
+        }
         self.entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v)
     }
 

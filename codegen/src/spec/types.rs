@@ -24,6 +24,10 @@ pub enum Scalar {
     Rfc3339,
     /// `epoch_millis`.
     EpochMillis,
+    /// `epoch_seconds`.
+    EpochSeconds,
+    /// `time`: one of the forms the field's `forms` lists.
+    Time,
     /// `local_datetime`.
     LocalDateTime,
     /// `json`.
@@ -39,6 +43,8 @@ pub const BUILTINS: &[(&str, Scalar)] = &[
     ("boolean", Scalar::Boolean),
     ("rfc3339", Scalar::Rfc3339),
     ("epoch_millis", Scalar::EpochMillis),
+    ("epoch_seconds", Scalar::EpochSeconds),
+    ("time", Scalar::Time),
     ("local_datetime", Scalar::LocalDateTime),
     ("json", Scalar::Json),
 ];
@@ -61,6 +67,22 @@ impl TypeExpr {
     #[must_use]
     pub fn is_integer(&self) -> bool {
         matches!(self, Self::Scalar(Scalar::Int32 | Scalar::Int64))
+    }
+
+    /// The time scalar of this type or of its items, if any.
+    #[must_use]
+    pub fn time(&self) -> Option<Scalar> {
+        match self {
+            Self::Scalar(
+                s @ (Scalar::Rfc3339
+                | Scalar::LocalDateTime
+                | Scalar::EpochSeconds
+                | Scalar::EpochMillis
+                | Scalar::Time),
+            ) => Some(*s),
+            Self::Array(item) => item.time(),
+            _ => None,
+        }
     }
 
     /// Whether values of this type are strings on the wire.
@@ -116,7 +138,7 @@ fn named(op: &OperationDoc, name: &Spanned<String>) -> Result<TypeExpr, Diagnost
         .chain(std::iter::once("array"));
     let hint = match did_you_mean(&name.value, known) {
         Some(close) => format!("did you mean `{close}`?"),
-        None => "use a built-in type (string, int32, int64, float64, boolean, rfc3339, epoch_millis, local_datetime, json, array) or a name from `types` or `enums` of this file".to_owned(),
+        None => "use a built-in type (string, int32, int64, float64, boolean, rfc3339, local_datetime, epoch_seconds, epoch_millis, time, json, array) or a name from `types` or `enums` of this file".to_owned(),
     };
     Err(Diagnostic::error(name.span, format!("unknown type `{}`", name.value))
         .label("not defined in this file")

@@ -24,9 +24,9 @@ pub(super) fn logs(shared: &Shared, call: &Call<'_>) -> Reply {
     let op = call.op.op;
     let (number_path, size_path, first, items_path, total_path) = match &op.pagination {
         Some(p) => (
-            p.page_number.value.as_str(),
-            p.page_size.value.as_str(),
-            p.first_page.value,
+            p.page_number.as_ref().map_or("pageInfo.pageIndex", |n| n.value.as_str()),
+            p.page_size.as_ref().map_or("pageInfo.pageTotal", |n| n.value.as_str()),
+            p.first_page.as_ref().map_or(1, |n| n.value),
             p.items.value.as_str(),
             p.total.as_ref().map(|t| t.value.as_str()),
         ),

@@ -112,7 +112,11 @@ fn empty(op: &OperationDoc, ty: &TypeExpr, depth: usize) -> Value {
         TypeExpr::Enum(i) => op.enums.get(*i).and_then(|e| e.values.first()).map_or(Value::Null, |v| v.value.to_json()),
         TypeExpr::Scalar(Scalar::String | Scalar::LocalDateTime) => Value::from(""),
         TypeExpr::Scalar(Scalar::Rfc3339) => Value::from("1970-01-01T00:00:00Z"),
-        TypeExpr::Scalar(Scalar::Int32 | Scalar::Int64 | Scalar::EpochMillis | Scalar::Float64) => Value::from(0),
+        TypeExpr::Scalar(
+            Scalar::Int32 | Scalar::Int64 | Scalar::EpochMillis | Scalar::EpochSeconds | Scalar::Float64,
+        ) => Value::from(0),
+        // The forms are the field's; the documented example gives a real value.
+        TypeExpr::Scalar(Scalar::Time) => Value::Null,
         TypeExpr::Scalar(Scalar::Boolean) => Value::Bool(false),
         TypeExpr::Scalar(Scalar::Json) => Value::Null,
     }

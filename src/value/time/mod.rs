@@ -1,15 +1,17 @@
 //! Date and time values as the cloud APIs put them on the wire.
 //!
-//! Three shapes occur in the specs:
+//! The forms a spec declares:
 //!
-//! - [`Timestamp`]: an RFC 3339 string such as `2021-05-27T07:15:03Z` or
-//!   `2019-05-23T14:35:23.584+00:00`. The decoded text is kept, so a value
-//!   encodes back exactly as it arrived.
-//! - [`EpochMillis`]: a JSON integer counting milliseconds since the Unix
-//!   epoch, such as `1756539753280`.
-//! - [`LocalDateTime`]: a `YYYY-MM-DD HH:MM:SS` wall-clock string in a fixed
-//!   zone named by a const parameter, such as Tencent CLS's
-//!   `2017-10-17 10:10:10` in +08:00 (`LocalDateTime<28800>`).
+//! - [`Timestamp`] (`rfc3339`): an RFC 3339 string such as `2021-05-27T07:15:03Z` or
+//!   `2019-05-23T14:35:23.584+00:00`.
+//! - [`LocalDateTime`] (`local_datetime`): a date-time without a zone, `T` or a space between
+//!   date and time and 0 to 9 fraction digits, in a fixed zone named by a const parameter, such
+//!   as Tencent CLS's `2017-10-17 10:10:10` in +08:00 (`LocalDateTime<28800>`).
+//! - [`EpochSeconds`] and [`EpochMillis`] (`epoch_seconds`, `epoch_millis`): a count since the
+//!   Unix epoch, as a JSON number or a string of digits.
+//! - [`AnyTime`] (`time` with `forms`): any of the forms its field declares.
+//!
+//! Every value decoded from the wire encodes back exactly as it arrived.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -21,22 +23,21 @@ use ::time::{Date, OffsetDateTime, Time, UtcOffset};
 use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod any;
 mod epoch;
 mod local;
 #[cfg(test)]
 mod tests;
 
-pub use self::epoch::EpochMillis;
+pub use self::any::{AnyTime, TimeForm, TimeValue, time_forms};
+pub use self::epoch::{EpochMillis, EpochSeconds};
 pub use self::local::LocalDateTime;
 
 /// What a [`Timestamp`] expects, used in parse and decode errors.
 const RFC3339_EXPECTED: &str = "an RFC 3339 date-time such as 2021-05-27T07:15:03Z or 2019-05-23T14:35:23.584+00:00";
 
 /// What a [`LocalDateTime`] expects, used in parse and decode errors.
-const LOCAL_EXPECTED: &str = "a date-time in the form YYYY-MM-DD HH:MM:SS such as 2017-10-17 10:10:10";
-
-/// What an [`EpochMillis`] expects, used in decode errors.
-const MILLIS_EXPECTED: &str = "an integer count of milliseconds since the Unix epoch";
+const LOCAL_EXPECTED: &str = "a date-time without a zone, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM:SS with 0 to 9 fraction digits, such as 2017-10-17 10:10:10 or 2024-04-30T16:05:02.117804";
 
 /// The error returned when text is not a date-time in the expected format.
 ///

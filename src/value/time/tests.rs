@@ -109,7 +109,7 @@ fn timestamp_decode_errors_name_the_format() {
 #[test]
 fn epoch_millis_round_trips() {
     let value: EpochMillis = round_trip("1756539753280");
-    assert_eq!(value, EpochMillis(1_756_539_753_280));
+    assert_eq!(value, EpochMillis::new(1_756_539_753_280));
     assert_eq!(value.to_string(), "1756539753280");
     let instant = value.as_offset_date_time().expect("in range");
     assert_eq!(instant, datetime!(2025-08-30 07:42:33.28 UTC));
@@ -119,20 +119,20 @@ fn epoch_millis_round_trips() {
 #[test]
 fn epoch_millis_truncates_toward_the_past() {
     let before_epoch = datetime!(1969-12-31 23:59:59.9995 UTC);
-    assert_eq!(EpochMillis::from(before_epoch), EpochMillis(-1));
+    assert_eq!(EpochMillis::from(before_epoch), EpochMillis::new(-1));
     let after_epoch = datetime!(1970-01-01 00:00:00.0015 UTC);
-    assert_eq!(EpochMillis::from(after_epoch), EpochMillis(1));
+    assert_eq!(EpochMillis::from(after_epoch), EpochMillis::new(1));
 }
 
 #[test]
 fn epoch_millis_out_of_range_is_none() {
-    assert_eq!(EpochMillis(i64::MAX).as_offset_date_time(), None);
-    assert_eq!(EpochMillis(i64::MIN).as_offset_date_time(), None);
+    assert_eq!(EpochMillis::new(i64::MAX).as_offset_date_time(), None);
+    assert_eq!(EpochMillis::new(i64::MIN).as_offset_date_time(), None);
 }
 
 #[test]
 fn epoch_millis_decode_errors_name_the_format() {
-    for bad in ["\"1756539753280\"", "1.5", "18446744073709551615"] {
+    for bad in ["\"17565397x3280\"", "\"\"", "1.5", "18446744073709551615"] {
         let message = serde_json::from_str::<EpochMillis>(bad).expect_err(bad).to_string();
         assert!(message.contains("milliseconds since the Unix epoch"), "{message}");
     }
@@ -177,8 +177,10 @@ fn local_date_time_clamps_at_range_ends() {
 #[test]
 fn local_date_time_rejects_other_formats() {
     for bad in [
-        "2017-10-17T10:10:10",
+        "2017-10-17t10:10:10",
         "2017-10-17 10:10:10Z",
+        "2017-10-17 10:10:10.",
+        "2017-10-17 10:10:10.1234567890",
         "2017-10-17 10:10",
         "2017-02-30 10:10:10",
         "2017-10-17 24:00:00",
@@ -192,4 +194,59 @@ fn local_date_time_rejects_other_formats() {
     }
     let message = serde_json::from_str::<Cls>("1508206210").expect_err("wrong type").to_string();
     assert!(message.contains("YYYY-MM-DD HH:MM:SS"), "{message}");
+}
+
+#[test]
+fn local_date_time_keeps_its_spelling() {
+    for text in
+        ["2024-04-30T16:05:02.117804", "2024-04-30 16:05:02.1", "2024-04-30T16:05:02", "2024-04-30 16:05:02.123456789"]
+    {
+        let value: LocalDateTime<0> = round_trip(&format!("\"{text}\""));
+        assert_eq!(value.to_string(), text);
+    }
+    let micros: LocalDateTime<0> = "2024-04-30T16:05:02.117804".parse().expect("parses");
+    assert_eq!(micros.to_offset_date_time(), datetime!(2024-04-30 16:05:02.117804 UTC));
+    // The same wall-clock time in another spelling is equal.
+    assert_eq!(micros, "2024-04-30 16:05:02.117804000".parse().expect("parses"));
+}
+
+#[test]
+fn epoch_counts_keep_number_or_string() {
+    let number: EpochSeconds = round_trip("1714492800");
+    let text: EpochSeconds = round_trip("\"1714492800\"");
+    assert_eq!(number, text);
+    assert!(text.is_quoted() && !number.is_quoted());
+    assert_eq!(number.as_offset_date_time(), Some(datetime!(2024-04-30 16:00:00 UTC)));
+    let millis: EpochMillis = round_trip("\"-1500\"");
+    assert_eq!(millis.as_offset_date_time(), Some(datetime!(1969-12-31 23:59:58.5 UTC)));
+    assert_eq!(EpochSeconds::from(datetime!(1969-12-31 23:59:59.5 UTC)), EpochSeconds::new(-1));
+}
+
+type CbrTime = AnyTime<{ time_forms(&[TimeForm::Rfc3339, TimeForm::LocalDateTime]) }, 0>;
+type ClockOrMillis = AnyTime<{ time_forms(&[TimeForm::LocalDateTime, TimeForm::EpochMillis]) }, 28800>;
+
+#[test]
+fn any_time_reads_each_declared_form_and_writes_it_back() {
+    let zoned: CbrTime = round_trip("\"2019-05-23T14:31:36.039+00:00\"");
+    assert_eq!(zoned.form(), TimeForm::Rfc3339);
+    let local: CbrTime = round_trip("\"2024-04-30T16:05:02.117804\"");
+    assert_eq!(local.form(), TimeForm::LocalDateTime);
+    assert_eq!(local.to_offset_date_time(), Some(datetime!(2024-04-30 16:05:02.117804 UTC)));
+    let millis: ClockOrMillis = round_trip("1714492800000");
+    let quoted: ClockOrMillis = round_trip("\"1714492800000\"");
+    assert_eq!((millis.form(), quoted.form()), (TimeForm::EpochMillis, TimeForm::EpochMillis));
+    let clock: ClockOrMillis = round_trip("\"2024-05-01 00:00:00\"");
+    assert_eq!(clock, millis, "the same instant in two forms");
+    assert_eq!(CbrTime::forms().collect::<Vec<_>>(), [TimeForm::Rfc3339, TimeForm::LocalDateTime]);
+}
+
+#[test]
+fn any_time_refuses_undeclared_forms_and_builds_the_first() {
+    for bad in ["1714492800", "\"1714492800\"", "\"30/04/2024\"", "true"] {
+        let message = serde_json::from_str::<CbrTime>(bad).expect_err(bad).to_string();
+        assert!(message.contains("RFC 3339") && message.contains("without a zone"), "{message}");
+    }
+    let built = ClockOrMillis::from(datetime!(2024-04-30 16:00:00 UTC));
+    assert_eq!(serde_json::to_string(&built).expect("encodes"), "\"2024-05-01 00:00:00\"");
+    assert_eq!(CbrTime::default().to_string(), "1970-01-01T00:00:00Z");
 }
