@@ -159,10 +159,11 @@ fn first_sentence(text: Option<&str>) -> String {
 /// values it allows when it names an enum.
 fn kind_of(op: &OperationDoc, ty: &str) -> (Kind, Vec<Choice>) {
     let kind = match ty {
-        "int32" | "int64" | "epoch_millis" => Kind::Integer,
+        "int32" | "int64" | "epoch_millis" | "epoch_seconds" => Kind::Integer,
         "float64" => Kind::Number,
         "boolean" => Kind::Boolean,
-        "string" | "rfc3339" | "local_datetime" => Kind::String,
+        // A time of several forms decodes from its text whichever form it is in.
+        "string" | "rfc3339" | "local_datetime" | "time" => Kind::String,
         _ => match op.enums.iter().find(|e| e.name.value == ty) {
             Some(e) => {
                 let kind = if e.kind.value == EnumKind::Integer { Kind::Integer } else { Kind::String };
