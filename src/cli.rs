@@ -95,6 +95,8 @@ pub struct Description {
     pub summary: String,
     /// Parameters, in the spec's order.
     pub params: Vec<Param>,
+    /// Whether a request needs the configured project id (a required parameter filled from it).
+    pub needs_project_id: bool,
 }
 
 fn specs() -> &'static [ServiceSpec] {
@@ -148,7 +150,11 @@ pub fn describe(service: &Service, operation: &str) -> Description {
             }
         })
         .collect();
-    Description { summary: first_sentence(Some(&op.summary.value)), params }
+    let needs_project_id = op
+        .params
+        .iter()
+        .any(|p| p.required.value && p.source.as_ref().is_some_and(|s| s.value == ParamSource::ProjectId));
+    Description { summary: first_sentence(Some(&op.summary.value)), params, needs_project_id }
 }
 
 fn first_sentence(text: Option<&str>) -> String {
@@ -211,6 +217,9 @@ mod tests {
         let names: Vec<(&str, Kind, bool)> =
             create.params.iter().map(|p| (p.name.as_str(), p.kind, p.required)).collect();
         assert_eq!(names, [("TrailName", Kind::String, true), ("ClientToken", Kind::String, false)]);
+        assert!(!create.needs_project_id);
+        let cbr = services().into_iter().find(|s| s.name == "cbr").expect("cbr");
+        assert!(describe(cbr, "ShowOpLog").needs_project_id);
         let dis = services().into_iter().find(|s| s.name == "dis").expect("dis");
         let kinds: Vec<(String, Kind, usize)> = describe(dis, "ShowTransferTaskLog")
             .params

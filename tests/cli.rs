@@ -281,6 +281,18 @@ async fn signing_chooses_among_the_schemes_the_service_lists() {
     let out = run_with(credentials(&sim), &[&["--signing", "md5"][..], &create].concat()).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("[possible values: acs3_hmac_sha256,"), "{}", text(&out.stderr));
+
+    // CBR paths hold the project id: without one, the tool says how to give it.
+    let aksk_only = vec![
+        ("HUAWEICLOUD_SDK_AK", sim.credentials().huawei_access_key.clone()),
+        ("HUAWEICLOUD_SDK_SK", sim.credentials().huawei_secret_key.clone()),
+    ];
+    let out = run_with(aksk_only, &[&["--endpoint", endpoint.as_str()][..], &show].concat()).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "error: huawei cbr needs a project id here: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -49,12 +49,11 @@ fn target<'m>(
 
 /// The parameters given, by wire name, as JSON values of their kinds.
 fn arguments(
-    service: &Service,
-    operation: &Operation,
+    description: cli::Description,
     args: &ArgMatches,
 ) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let mut arguments = serde_json::Map::new();
-    for param in cli::describe(service, operation.name).params {
+    for param in description.params {
         if let Some(text) = args.get_one::<String>(&param.name) {
             let value = param.kind.parse(text).map_err(|e| format!("--{}: {e}", param.name))?;
             arguments.insert(param.name, value);
@@ -86,8 +85,10 @@ fn print_request_id(request_id: Option<&str>) {
 /// One call, or every page with `--all`.
 async fn call(matches: &ArgMatches, services: &[&'static Service]) -> Result<(), String> {
     let (service, operation, args) = target(matches, services)?;
-    let arguments = arguments(service, operation, args)?;
-    let connection = connect::connect(args, service).await?;
+    let description = cli::describe(service, operation.name);
+    let needs_project_id = description.needs_project_id;
+    let arguments = arguments(description, args)?;
+    let connection = connect::connect(args, service, needs_project_id).await?;
     if let (true, Some(pages)) = (flag(args, "all"), operation.pages) {
         let mut pages = pages(connection.client.clone(), arguments);
         while let Some(page) = pages.next().await {
@@ -109,12 +110,14 @@ async fn call(matches: &ArgMatches, services: &[&'static Service]) -> Result<(),
 async fn wait(matches: &ArgMatches, services: &[&'static Service]) -> Result<(), String> {
     let (service, operation, args) = target(matches, services)?;
     let poll = operation.wait.ok_or_else(|| format!("{} has no waiter", operation.name))?;
-    let arguments = arguments(service, operation, args)?;
+    let description = cli::describe(service, operation.name);
+    let needs_project_id = description.needs_project_id;
+    let arguments = arguments(description, args)?;
     let mut policy = WaitPolicy::new(seconds(args, "timeout")?.unwrap_or(Duration::from_secs(1800)));
     if let Some(interval) = seconds(args, "interval")? {
         policy = policy.delays(interval, interval);
     }
-    let connection = connect::connect(args, service).await?;
+    let connection = connect::connect(args, service, needs_project_id).await?;
     let progress = progress::Progress::start();
     let outcome = poll(connection.client.clone(), arguments, policy, progress.observer()).await;
     progress.finish();

@@ -10,6 +10,9 @@ use cloud_task_apis::__private::cli::signing_schemes;
 use cloud_task_apis::simulator::Simulator;
 use cloud_task_apis::{ClientHandle, Config, ConfigError, Credentials, Provider, Signing};
 
+/// The variable `Config::from_env` reads the Huawei project id from.
+const PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+
 /// A client, and the simulator it talks to when `--simulator` was given.
 #[derive(Debug)]
 pub(crate) struct Connection {
@@ -19,11 +22,15 @@ pub(crate) struct Connection {
     _simulator: Option<Simulator>,
 }
 
-/// Builds the client `args` ask for.
+/// Builds the client `args` ask for, for an operation that may need a project id.
 ///
 /// # Errors
 /// One line naming the flag or environment variable to set.
-pub(crate) async fn connect(args: &ArgMatches, service: &Service) -> Result<Connection, String> {
+pub(crate) async fn connect(
+    args: &ArgMatches,
+    service: &Service,
+    needs_project_id: bool,
+) -> Result<Connection, String> {
     let provider = service.spec.provider;
     let signing = signing(args, service)?;
     let endpoint = args.get_one::<String>("endpoint");
@@ -46,8 +53,16 @@ pub(crate) async fn connect(args: &ArgMatches, service: &Service) -> Result<Conn
     if let Some(endpoint) = endpoint {
         config = config.endpoint(endpoint.clone()).allow_http(plain_http_allowed);
     }
-    if let Some(project) = args.get_one::<String>("project-id") {
-        config = config.project_id(project.clone());
+    match args.get_one::<String>("project-id") {
+        Some(project) => config = config.project_id(project.clone()),
+        None if needs_project_id && simulator.is_none() && std::env::var(PROJECT_ID).is_ok_and(|p| !p.is_empty()) => {}
+        None if needs_project_id && simulator.is_none() => {
+            return Err(format!(
+                "{} {} needs a project id here: pass --project-id or set {PROJECT_ID}",
+                service.provider, service.name
+            ));
+        }
+        None => {}
     }
     if let Some(signing) = signing {
         config = config.signing(signing);
