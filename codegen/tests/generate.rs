@@ -30,3 +30,26 @@ fn valid_fixtures() {
         insta::assert_snapshot!(code);
     });
 }
+
+/// Fixtures of whole service folders (`fixtures/services/NAME/`: service.yaml, types.yaml and
+/// operations), one snapshot of the service's generated file each.
+#[test]
+fn service_fixtures() {
+    insta::glob!("fixtures/services/*/service.yaml", |path| {
+        let folder = path.parent().expect("service folder");
+        let mut entries: Vec<_> =
+            std::fs::read_dir(folder).expect("folder").map(|e| e.expect("entry").path()).collect();
+        entries.sort();
+        let mut sources = SourceMap::new();
+        for file in entries {
+            let name = file.file_name().expect("file name").to_string_lossy().into_owned();
+            sources.add(format!("specs/fixture/{name}"), std::fs::read_to_string(&file).expect("fixture"));
+        }
+        let output = generate(&sources, &["huawei"]).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+        assert!(output.warnings.is_empty(), "{}", output.warnings.render(&sources));
+        let code = output.files.into_iter().find(|f| f.name == "huawei_fixture.rs").expect("service file").contents;
+        syn::parse_file(&code).expect("generated code parses");
+        let name = folder.file_name().expect("folder name").to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("service_{name}"), code);
+    });
+}

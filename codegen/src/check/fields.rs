@@ -12,15 +12,41 @@ use crate::spec::yaml::{ScalarKey, Value};
 
 /// Runs the structural rules of one operation.
 pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
-    check_unique_names(op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)), "type", diags);
     check_unique_names(op.params.iter().map(|p| &p.name), "parameter", diags);
     check_unique_names(op.response.iter().map(|f| &f.name), "response field", diags);
-    for t in &op.types {
+    check_shared_conflicts(op, diags);
+    let all_resolved = check_definitions(spec, op, diags);
+    check_errors(spec, op, diags);
+    super::params::check_params(op, diags);
+    super::params::check_required_count(op, diags);
+    super::params::check_param_types(op, diags);
+    super::params::check_path(op, diags);
+    super::params::check_idempotency(op, diags);
+    // A definition only looks unused when a misspelled `type:` meant it; that error says more.
+    if all_resolved {
+        warn_unused_definitions(op, diags);
+    }
+}
+
+/// Runs the rules of a service's `types.yaml`, once for the service: its definitions as in an
+/// operation, and a warning for a shared definition no operation uses.
+pub fn check_shared(spec: &ServiceSpec, shared: &OperationDoc, diags: &mut Diagnostics) {
+    if check_definitions(spec, shared, diags) {
+        warn_unused_shared(spec, shared, diags);
+    }
+}
+
+/// The rules of the types and enums a file declares and of the fields that use them. Returns
+/// whether every field's type resolved.
+fn check_definitions(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) -> bool {
+    let (types, enums) = (op.own_types(), op.own_enums());
+    check_unique_names(types.iter().map(|t| &t.name).chain(enums.iter().map(|e| &e.name)), "type", diags);
+    for t in types {
         check_unique_names(t.fields.iter().map(|f| &f.name), "field", diags);
     }
     let mut all_resolved = true;
     let mut local_time = None;
-    for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
+    for f in op.params.iter().chain(&op.response).chain(types.iter().flat_map(|t| &t.fields)) {
         if !check_field(op, f, diags) {
             all_resolved = false;
         } else if local_time.is_none() && f.time_zone.is_none() && super::times::has_local_form(op, f) {
@@ -32,18 +58,63 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
     }
     check_type_names(op, diags);
     check_recursive_types(op, diags);
-    for e in &op.enums {
+    for e in enums {
         check_enum(e, diags);
     }
-    check_errors(spec, op, diags);
-    super::params::check_params(op, diags);
-    super::params::check_required_count(op, diags);
-    super::params::check_param_types(op, diags);
-    super::params::check_path(op, diags);
-    super::params::check_idempotency(op, diags);
+    all_resolved
+}
+
+/// Rule: an operation does not define a type or enum under the name of one of its service's
+/// shared types: one name is one Rust type in the service.
+fn check_shared_conflicts(op: &OperationDoc, diags: &mut Diagnostics) {
+    let shared: BTreeMap<&str, Span> = op.types[op.own_types().len()..]
+        .iter()
+        .map(|t| &t.name)
+        .chain(op.enums[op.own_enums().len()..].iter().map(|e| &e.name))
+        .map(|n| (n.value.as_str(), n.span))
+        .collect();
+    for name in op.own_types().iter().map(|t| &t.name).chain(op.own_enums().iter().map(|e| &e.name)) {
+        if let Some(first) = shared.get(name.value.as_str()) {
+            diags.push(
+                Diagnostic::error(name.span, format!("`{}` is already a shared type of this service", name.value))
+                    .label("defined again here")
+                    .also(*first, "shared definition in types.yaml")
+                    .help("use the shared definition (remove this one), or give this one another name"),
+            );
+        }
+    }
+}
+
+/// Warning: a shared type or enum that no operation's field (and no other shared type) uses.
+fn warn_unused_shared(spec: &ServiceSpec, shared: &OperationDoc, diags: &mut Diagnostics) {
     // A definition only looks unused when a misspelled `type:` meant it; that error says more.
-    if all_resolved {
-        warn_unused_definitions(op, diags);
+    let unresolved = spec.operations.iter().any(|op| {
+        op.params
+            .iter()
+            .chain(&op.response)
+            .chain(op.own_types().iter().flat_map(|t| &t.fields))
+            .any(|f| resolve(op, &f.ty, f.items.as_ref()).is_err())
+    });
+    if unresolved {
+        return;
+    }
+    let used: HashSet<&str> = spec
+        .operations
+        .iter()
+        .flat_map(|op| op.params.iter().chain(&op.response).chain(op.own_types().iter().flat_map(|t| &t.fields)))
+        .chain(shared.types.iter().flat_map(|t| &t.fields))
+        .flat_map(|f| [Some(&f.ty.value), f.items.as_ref().map(|i| &i.value)])
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    for name in shared.types.iter().map(|t| &t.name).chain(shared.enums.iter().map(|e| &e.name)) {
+        if !used.contains(name.value.as_str()) {
+            diags.push(
+                Diagnostic::warning(name.span, format!("shared type `{}` is not used by any operation", name.value))
+                    .label("unused definition")
+                    .help("remove it, or reference it from an operation's field"),
+            );
+        }
     }
 }
 
@@ -63,7 +134,7 @@ fn check_time_zone(spec: &ServiceSpec, ty: &Spanned<String>, diags: &mut Diagnos
 /// Rule: type and enum names are the Rust names of the generated types, written in
 /// upper camel case (`OperationLog`), so the spec shows the name the code uses.
 fn check_type_names(op: &OperationDoc, diags: &mut Diagnostics) {
-    for name in op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)) {
+    for name in op.own_types().iter().map(|t| &t.name).chain(op.own_enums().iter().map(|e| &e.name)) {
         check_camel_name(name, "type name", "used as the Rust type name", diags);
     }
 }
@@ -101,7 +172,8 @@ fn check_recursive_types(op: &OperationDoc, diags: &mut Diagnostics) {
     // Depth-first search without recursion (a file may define many types): 0 = not seen,
     // 1 = on the current path, 2 = done.
     let mut state = vec![0_u8; op.types.len()];
-    for root in 0..op.types.len() {
+    // Cycles among shared types are reported once, with the shared types.
+    for root in 0..op.own_types().len() {
         if state.get(root) != Some(&0) {
             continue;
         }
@@ -374,12 +446,12 @@ fn warn_unused_definitions(op: &OperationDoc, diags: &mut Diagnostics) {
         .params
         .iter()
         .chain(&op.response)
-        .chain(op.types.iter().flat_map(|t| &t.fields))
+        .chain(op.own_types().iter().flat_map(|t| &t.fields))
         .flat_map(|f| [Some(&f.ty.value), f.items.as_ref().map(|i| &i.value)])
         .flatten()
         .map(String::as_str)
         .collect();
-    for name in op.types.iter().map(|t| &t.name).chain(op.enums.iter().map(|e| &e.name)) {
+    for name in op.own_types().iter().map(|t| &t.name).chain(op.own_enums().iter().map(|e| &e.name)) {
         if !used.contains(&name.value.as_str()) {
             diags.push(
                 Diagnostic::warning(name.span, format!("`{}` is not used by any field", name.value))
@@ -392,6 +464,7 @@ fn warn_unused_definitions(op: &OperationDoc, diags: &mut Diagnostics) {
 
 /// Warnings: documentation gaps that make the generated docs thin.
 pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
+    warn_missing_definition_docs(op, diags);
     if op.examples.is_empty() {
         diags.push(
             Diagnostic::warning(op.operation.span, format!("operation `{}` has no examples", op.operation.value))
@@ -399,7 +472,11 @@ pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
                 .help("transcribe the document's example response under `examples`"),
         );
     }
-    for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
+}
+
+/// Warnings: fields and enum values of a file without a description.
+pub fn warn_missing_definition_docs(op: &OperationDoc, diags: &mut Diagnostics) {
+    for f in op.params.iter().chain(&op.response).chain(op.own_types().iter().flat_map(|t| &t.fields)) {
         if f.description.is_none() {
             diags.push(
                 Diagnostic::warning(f.name.span, format!("`{}` has no description", f.name.value))
@@ -408,7 +485,7 @@ pub fn warn_missing_docs(op: &OperationDoc, diags: &mut Diagnostics) {
             );
         }
     }
-    for e in &op.enums {
+    for e in op.own_enums() {
         for v in &e.values {
             if v.description.is_none() {
                 let value = match &v.value.value {

@@ -22,6 +22,11 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
     for spec in services {
         service::check_service(spec, diags);
         service::check_unique_operations(spec, diags);
+        if let Some(shared) = &spec.shared {
+            fields::check_shared(spec, shared, diags);
+            values::check_examples(spec, shared, diags);
+            fields::warn_missing_definition_docs(shared, diags);
+        }
         for op in &spec.operations {
             fields::check_operation(spec, op, diags);
             values::check_examples(spec, op, diags);

@@ -25,7 +25,7 @@ const NAMED: usize = 5;
 /// names (they name generated tests) and real HTTP statuses.
 pub fn check_examples(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
     let checker = Checker::new(op);
-    for f in op.params.iter().chain(&op.response).chain(op.types.iter().flat_map(|t| &t.fields)) {
+    for f in op.params.iter().chain(&op.response).chain(op.own_types().iter().flat_map(|t| &t.fields)) {
         for (what, node) in [("example", &f.example), ("default", &f.default)] {
             if let Some(node) = node {
                 checker.field_value(f, node, &format!("{what} of `{}`", f.name.value), diags);

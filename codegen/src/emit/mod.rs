@@ -42,14 +42,34 @@ pub fn service(service: &Service) -> TokenStream {
     let operations = service.operations.iter().map(operation::operation);
     let examples = examples::tests(service);
     let cli = cli::service_table(service);
+    let shared = shared_types(service);
     quote! {
         #module_docs
         pub mod #module {
             #spec
             #cli
             #client
+            #shared
             #(#operations)*
             #examples
+        }
+    }
+}
+
+/// The `types` module of the types and enums the service's operations share (its
+/// `types.yaml`), or nothing.
+fn shared_types(service: &Service) -> TokenStream {
+    if service.types.is_empty() && service.enums.is_empty() {
+        return quote!();
+    }
+    let types = service.types.iter().map(types::object);
+    let enums = service.enums.iter().map(types::enumeration);
+    quote! {
+        /// Types and enums shared by the operations of this service; each operation that names
+        /// one re-exports it.
+        pub mod types {
+            #(#types)*
+            #(#enums)*
         }
     }
 }

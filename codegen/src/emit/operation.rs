@@ -19,9 +19,14 @@ pub fn operation(op: &Operation) -> TokenStream {
     let error = super::errors::error(op);
     let types = op.types.iter().map(object);
     let enums = op.enums.iter().map(enumeration);
+    let shared = (!op.shared.is_empty()).then(|| {
+        let names = op.shared.iter().map(|n| ident(n));
+        quote!(pub use super::types::{#(#names),*};)
+    });
     quote! {
         #module_docs
         pub mod #module {
+            #shared
             #request
             #builder
             #spec

@@ -41,6 +41,10 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
             lowered
         })
         .collect();
+    let (types, enums) = match &spec.shared {
+        Some(shared) => definitions(&Ctx { op: shared, offset: offset.unwrap_or(0) }, diags),
+        None => (Vec::new(), Vec::new()),
+    };
     let mut doc = DocBuilder::default();
     doc.paragraph(&format!(
         "{} ({}).",
@@ -49,6 +53,7 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
     ));
     doc.prose(s.description.as_ref());
     let mut files = vec![sources.get(s.file).path.clone()];
+    files.extend(spec.shared.iter().map(|shared| sources.get(shared.file).path.clone()));
     files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
     Service {
         provider: s.provider.value,
@@ -61,6 +66,8 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         envelope: s.error_envelope.value,
         request_id_header: s.request_id_header.value.clone(),
         utc_offset_seconds: offset,
+        types,
+        enums,
         operations,
         files,
     }
@@ -85,16 +92,31 @@ struct Ctx<'a> {
     offset: i32,
 }
 
-fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
-    let ctx = Ctx { op, offset };
-    // Generated code names the prelude's types unqualified, so specs may not shadow them.
+/// The types and enums a file declares, named in one scope that keeps clear of the names
+/// generated code uses unqualified.
+fn definitions(ctx: &Ctx<'_>, diags: &mut Diagnostics) -> (Vec<Struct>, Vec<Enum>) {
     let reserved = [
-        "Request", "Response", "Error", "Builder", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec",
-        "Box", "Default", "Into",
+        "Request",
+        "Response",
+        "Error",
+        "Builder",
+        "Option",
+        "Some",
+        "None",
+        "Result",
+        "Ok",
+        "Err",
+        "String",
+        "Vec",
+        "Box",
+        "Default",
+        "Into",
+        "CommonError",
     ];
     let mut type_names = reserved.iter().fold(Scope::new("type"), |scope, name| scope.reserve(name));
-    let types = op
-        .types
+    let types = ctx
+        .op
+        .own_types()
         .iter()
         .map(|t| {
             let name = names::camel(&t.name.value);
@@ -106,7 +128,15 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
             }
         })
         .collect();
-    let enums = op.enums.iter().map(|e| Ctx::enumeration(e, &mut type_names, diags)).collect();
+    let enums = ctx.op.own_enums().iter().map(|e| Ctx::enumeration(e, &mut type_names, diags)).collect();
+    (types, enums)
+}
+
+fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
+    let ctx = Ctx { op, offset };
+    // Generated code names the prelude's types unqualified, so specs may not shadow them.
+    let (types, enums) = definitions(&ctx, diags);
+    let shared = shared_names(op);
     let (request, implicit): (Vec<_>, Vec<_>) =
         ctx.fields(&op.params, BUILDER_METHODS, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
     let response = ctx.fields(&op.response, &[], diags);
@@ -152,11 +182,35 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
         response_docs: DocBuilder::default().prose(op.response_description.as_ref()).build(),
         types,
         enums,
+        shared,
         errors,
         examples,
         waiter: op.waiter.as_ref().map(|w| ctx.waiter(w)),
         pagination: op.pagination.as_ref().map(|p| ctx.pagination(p)),
     }
+}
+
+/// The shared types and enums the operation's own fields name, sorted.
+fn shared_names(op: &model::OperationDoc) -> Vec<String> {
+    fn named(op: &model::OperationDoc, ty: &TypeExpr) -> Option<String> {
+        match ty {
+            TypeExpr::Array(item) => named(op, item),
+            TypeExpr::Object(i) if op.is_shared_type(*i) => op.types.get(*i).map(|t| names::camel(&t.name.value)),
+            TypeExpr::Enum(i) if op.is_shared_enum(*i) => op.enums.get(*i).map(|e| names::camel(&e.name.value)),
+            _ => None,
+        }
+    }
+    let mut shared: Vec<String> = op
+        .params
+        .iter()
+        .chain(&op.response)
+        .chain(op.own_types().iter().flat_map(|t| &t.fields))
+        .filter_map(|f| resolve(op, &f.ty, f.items.as_ref()).ok())
+        .filter_map(|ty| named(op, &ty))
+        .collect();
+    shared.sort();
+    shared.dedup();
+    shared
 }
 
 fn claim(scope: &mut Scope, rust: &str, wire: &Spanned<String>, diags: &mut Diagnostics) {

@@ -45,6 +45,10 @@ pub struct Service {
     pub request_id_header: String,
     /// UTC offset of `local_datetime` values, in seconds.
     pub utc_offset_seconds: Option<i32>,
+    /// Object types shared by the operations (from `types.yaml`), in the `types` module.
+    pub types: Vec<Struct>,
+    /// Enums shared by the operations, in the `types` module.
+    pub enums: Vec<Enum>,
     /// Operations, sorted by wire name.
     pub operations: Vec<Operation>,
     /// Spec files this service was generated from, service file first.
@@ -80,6 +84,9 @@ pub struct Operation {
     pub types: Vec<Struct>,
     /// Named enums.
     pub enums: Vec<Enum>,
+    /// Names of the service's shared types and enums this operation's fields name, re-exported
+    /// from the service's `types` module.
+    pub shared: Vec<String>,
     /// Error variants: the operation's documented codes, then the service's.
     pub errors: Vec<ErrorVariant>,
     /// Documented example responses.

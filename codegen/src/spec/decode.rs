@@ -3,10 +3,10 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 use crate::spec::model::{
-    Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, OperationDoc, Pagination,
-    ServiceDoc, SourceNote, TypeDef, Waiter,
+    Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, Idempotency, Method,
+    OperationDoc, Pagination, ServiceDoc, SourceNote, TypeDef, Waiter,
 };
-use crate::spec::reader::{MapReader, wrong_kind};
+use crate::spec::reader::{MapReader, Spanned, wrong_kind};
 use crate::spec::yaml::{Node, Value};
 
 /// The only format version this generator reads.
@@ -142,6 +142,8 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
     }
     let names = crate::spec::types::index(&types, &enums);
     Some(OperationDoc {
+        own_types: types.len(),
+        own_enums: enums.len(),
         file,
         operation: operation?,
         seed: seed?,
@@ -163,6 +165,49 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
         names,
         waiter,
         pagination,
+    })
+}
+
+/// Decodes a service's `types.yaml` (`format`, `types`, `enums`) into a scope of types without
+/// an operation: named `types`, no parameters or response fields.
+pub fn shared_types(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<OperationDoc> {
+    let mut m = MapReader::new(root, "the shared types file", diags)?;
+    let before = diags.error_count();
+    if !check_format(&mut m, diags) {
+        return None;
+    }
+    let span = m.span();
+    let types = m.list("types", false, diags, type_def);
+    let enums = m.list("enums", false, diags, enum_def);
+    m.finish(diags);
+    if diags.error_count() > before {
+        return None;
+    }
+    let text = |value: &str| Spanned::new(value.to_owned(), span);
+    Some(OperationDoc {
+        file,
+        operation: text("types"),
+        seed: text(""),
+        summary: text(""),
+        description: None,
+        authorization: None,
+        method: Spanned::new(Method::Get, span),
+        path: text("/"),
+        idempotency: Spanned::new(Idempotency::Read, span),
+        idempotency_token: None,
+        request_description: None,
+        params: Vec::new(),
+        response_description: None,
+        response: Vec::new(),
+        names: crate::spec::types::index(&types, &enums),
+        own_types: types.len(),
+        own_enums: enums.len(),
+        types,
+        enums,
+        errors: Vec::new(),
+        examples: Vec::new(),
+        waiter: None,
+        pagination: None,
     })
 }
 

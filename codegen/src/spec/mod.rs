@@ -1,7 +1,8 @@
 //! Stage 1, load: spec files to [`model`] structs that mirror the format, with spans.
 //!
 //! Depends on nothing but the source map and diagnostics. Grouping files into services is
-//! part of loading: a folder holds one `service.yaml` and the operation files of that service.
+//! part of loading: a folder holds one `service.yaml`, optionally a `types.yaml` of types and
+//! enums its operations share, and the operation files of that service.
 
 pub mod decode;
 pub mod model;
@@ -18,21 +19,28 @@ use model::ServiceSpec;
 /// The file name of a service's description.
 pub const SERVICE_FILE: &str = "service.yaml";
 
+/// The file name of a service's shared types and enums (not an operation).
+pub const TYPES_FILE: &str = "types.yaml";
+
 /// Loads every file of `sources` (paths with `/` separators) and groups them into services.
 /// Returns what could be loaded; problems go to `diags`.
 pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
-    let mut folders: BTreeMap<&str, (Vec<FileId>, Vec<FileId>)> = BTreeMap::new();
+    let mut folders: BTreeMap<&str, Folder> = BTreeMap::new();
     for (id, file) in sources.iter() {
         let (folder, name) = file.path.rsplit_once('/').unwrap_or(("", file.path.as_str()));
         let entry = folders.entry(folder).or_default();
-        if name == SERVICE_FILE { entry.0.push(id) } else { entry.1.push(id) }
+        match name {
+            SERVICE_FILE => entry.service.push(id),
+            TYPES_FILE => entry.types = Some(id),
+            _ => entry.operations.push(id),
+        }
     }
     let mut services = Vec::new();
-    for (folder, (service_files, operation_files)) in folders {
+    for (folder, Folder { service: service_files, types, operations: operation_files }) in folders {
         let service = match service_files.as_slice() {
             [id] => parse(sources, *id, diags).and_then(|root| decode::service(*id, &root, diags)),
             [] => {
-                if let Some(first) = operation_files.first() {
+                if let Some(first) = operation_files.first().or(types.as_ref()) {
                     let at = first_content(&sources.get(*first).text);
                     diags.push(
                         Diagnostic::error(
@@ -60,16 +68,31 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
                 None
             }
         };
+        let shared =
+            types.and_then(|id| parse(sources, id, diags).and_then(|root| decode::shared_types(id, &root, diags)));
         let mut operations: Vec<_> = operation_files
             .iter()
             .filter_map(|id| parse(sources, *id, diags).and_then(|root| decode::operation(*id, &root, diags)))
             .collect();
         operations.sort_by(|a, b| a.operation.value.cmp(&b.operation.value));
+        if let Some(shared) = &shared {
+            for op in &mut operations {
+                op.add_shared(shared);
+            }
+        }
         if let Some(service) = service {
-            services.push(ServiceSpec { service, operations });
+            services.push(ServiceSpec { service, shared, operations });
         }
     }
     services
+}
+
+/// The files of one folder: `service.yaml` (twice is an error), `types.yaml`, and operations.
+#[derive(Default)]
+struct Folder {
+    service: Vec<FileId>,
+    types: Option<FileId>,
+    operations: Vec<FileId>,
 }
 
 /// Where the first line that is neither blank nor a comment starts (0 if there is none).

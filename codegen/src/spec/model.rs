@@ -405,10 +405,14 @@ pub struct OperationDoc {
     pub response_description: Option<Spanned<String>>,
     /// `response.fields`.
     pub response: Vec<Field>,
-    /// `types`.
+    /// `types`, followed by the service's shared types (see [`OperationDoc::own_types`]).
     pub types: Vec<TypeDef>,
-    /// `enums`.
+    /// `enums`, followed by the service's shared enums (see [`OperationDoc::own_enums`]).
     pub enums: Vec<EnumDef>,
+    /// How many of `types` this file declares (the rest come from the service's `types.yaml`).
+    pub own_types: usize,
+    /// How many of `enums` this file declares.
+    pub own_enums: usize,
     /// `errors`.
     pub errors: Vec<ErrorDef>,
     /// `examples`.
@@ -422,11 +426,50 @@ pub struct OperationDoc {
     pub names: HashMap<String, TypeExpr>,
 }
 
-/// One service: its `service.yaml` and its operation files, sorted by operation name.
+impl OperationDoc {
+    /// The types this file declares.
+    #[must_use]
+    pub fn own_types(&self) -> &[TypeDef] {
+        self.types.get(..self.own_types).unwrap_or(&self.types)
+    }
+
+    /// The enums this file declares.
+    #[must_use]
+    pub fn own_enums(&self) -> &[EnumDef] {
+        self.enums.get(..self.own_enums).unwrap_or(&self.enums)
+    }
+
+    /// Whether the type at this index of `types` is one of the service's shared types.
+    #[must_use]
+    pub fn is_shared_type(&self, index: usize) -> bool {
+        index >= self.own_types
+    }
+
+    /// Whether the enum at this index of `enums` is one of the service's shared enums.
+    #[must_use]
+    pub fn is_shared_enum(&self, index: usize) -> bool {
+        index >= self.own_enums
+    }
+
+    /// Appends the service's shared types and enums after this file's own, so every name
+    /// resolves in one place; a name this file defines itself keeps its own definition (the
+    /// check stage reports the conflict).
+    pub fn add_shared(&mut self, shared: &OperationDoc) {
+        self.types.extend(shared.types.iter().cloned());
+        self.enums.extend(shared.enums.iter().cloned());
+        self.names = crate::spec::types::index(&self.types, &self.enums);
+    }
+}
+
+/// One service: its `service.yaml`, its shared types and its operation files, sorted by
+/// operation name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceSpec {
     /// The service file.
     pub service: ServiceDoc,
+    /// The `types.yaml` beside it, read as a scope of types and enums without an operation
+    /// (its `operation` is `types`, its request and response empty).
+    pub shared: Option<OperationDoc>,
     /// The operations.
     pub operations: Vec<OperationDoc>,
 }
