@@ -130,9 +130,8 @@ pub fn signing_schemes(service: &Service) -> Vec<(&'static str, Signing)> {
 /// Describes `operation` of `service` from the specs compiled into the crate.
 #[must_use]
 pub fn describe(service: &Service, operation: &str) -> Description {
-    let Some(op) =
-        service_spec(service).into_iter().flat_map(|s| &s.operations).find(|o| o.operation.value == operation)
-    else {
+    let Some(spec) = service_spec(service) else { return Description::default() };
+    let Some(op) = spec.operations.iter().find(|o| o.operation.value == operation) else {
         return Description::default();
     };
     let params = op
@@ -140,7 +139,7 @@ pub fn describe(service: &Service, operation: &str) -> Description {
         .iter()
         .filter(|p| p.source.as_ref().is_none_or(|s| s.value == ParamSource::Caller))
         .map(|p| {
-            let (kind, choices) = kind_of(op, &p.ty.value);
+            let (kind, choices) = kind_of([Some(op), spec.shared.as_ref()], &p.ty.value);
             Param {
                 name: p.name.value.clone(),
                 kind,
@@ -162,15 +161,15 @@ fn first_sentence(text: Option<&str>) -> String {
 }
 
 /// How a parameter of type `ty` (a spec type name) is written on the command line, and the
-/// values it allows when it names an enum.
-fn kind_of(op: &OperationDoc, ty: &str) -> (Kind, Vec<Choice>) {
+/// values it allows when it names an enum of the operation or of the service's shared types.
+fn kind_of(scopes: [Option<&OperationDoc>; 2], ty: &str) -> (Kind, Vec<Choice>) {
     let kind = match ty {
         "int32" | "int64" | "epoch_millis" | "epoch_seconds" => Kind::Integer,
         "float64" => Kind::Number,
         "boolean" => Kind::Boolean,
         // A time of several forms decodes from its text whichever form it is in.
         "string" | "rfc3339" | "local_datetime" | "time" => Kind::String,
-        _ => match op.enums.iter().find(|e| e.name.value == ty) {
+        _ => match scopes.into_iter().flatten().flat_map(|scope| &scope.enums).find(|e| e.name.value == ty) {
             Some(e) => {
                 let kind = if e.kind.value == EnumKind::Integer { Kind::Integer } else { Kind::String };
                 let choices = e
