@@ -15,6 +15,7 @@ pub mod actiontrail {
         signing: &[crate::Signing::Acs3HmacSha256, crate::Signing::RpcHmacSha1],
         envelope: crate::__private::Envelope::Alibaba,
         request_id_header: "x-acs-request-id",
+        success_when: None,
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
@@ -56,6 +57,65 @@ pub mod actiontrail {
             crate::Builder::with_client(self.handle.clone())
         }
     }
+    /// Errors every operation of this service can return (the `errors` of its service.yaml);
+    /// each operation's `Error` holds one in its `Common` variant.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum CommonError {
+        /// `MissingParameter` (HTTP 400)
+        /// A required parameter is missing.
+        MissingParameter(crate::ServiceError),
+        /// `InvalidParameter` (HTTP 400)
+        /// A parameter value is invalid.
+        InvalidParameter(crate::ServiceError),
+        /// `IncompleteSignature` (HTTP 400)
+        /// The request signature is incomplete.
+        IncompleteSignature(crate::ServiceError),
+        /// `SignatureNonceUsed` (HTTP 400)
+        /// The SignatureNonce was already used; every request needs a new nonce.
+        SignatureNonceUsed(crate::ServiceError),
+        /// `InvalidTimeStamp.Expired` (HTTP 400)
+        /// The request timestamp is outside the accepted window; keep the clock synchronized.
+        InvalidTimeStampExpired(crate::ServiceError),
+        /// `Throttling` (HTTP 400)
+        /// The request was throttled. Throttling errors come with HTTP 400, not 429. Retry with backoff.
+        Throttling(crate::ServiceError),
+        /// `Throttling.User` (HTTP 400)
+        /// The request was throttled by the per-user flow control. Retry with backoff.
+        ThrottlingUser(crate::ServiceError),
+        /// `Throttling.Api` (HTTP 400)
+        /// The request was throttled by the per-API flow control. Retry with backoff.
+        ThrottlingApi(crate::ServiceError),
+        /// `InvalidAccessKeyId.NotFound` (HTTP 404)
+        /// The AccessKey ID does not exist. Depending on the service this code comes with HTTP 400 or 404.
+        InvalidAccessKeyIdNotFound(crate::ServiceError),
+        /// `SignatureDoesNotMatch` (HTTP 403)
+        /// The signature computed by the server does not match the one in the request.
+        SignatureDoesNotMatch(crate::ServiceError),
+        /// `Forbidden.RAM` (HTTP 403)
+        /// The RAM user or role is not authorized to call the operation; the body carries AccessDeniedDetail.
+        ForbiddenRam(crate::ServiceError),
+        /// `InternalError` (HTTP 500)
+        /// An internal error occurred. Safe to retry.
+        InternalError(crate::ServiceError),
+        /// `ServiceUnavailable` (HTTP 503)
+        /// The service is temporarily unavailable. Safe to retry.
+        ServiceUnavailable(crate::ServiceError),
+        /// `IdempotentParameterMismatch` (HTTP 400)
+        /// The same ClientToken was used with different request parameters. Only a retry with the same token and identical parameters returns the original result.
+        IdempotentParameterMismatch(crate::ServiceError),
+    }
+    crate::__private::impl_common_error!(
+        CommonError { MissingParameter = "MissingParameter", InvalidParameter =
+        "InvalidParameter", IncompleteSignature = "IncompleteSignature",
+        SignatureNonceUsed = "SignatureNonceUsed", InvalidTimeStampExpired =
+        "InvalidTimeStamp.Expired", Throttling = "Throttling", ThrottlingUser =
+        "Throttling.User", ThrottlingApi = "Throttling.Api", InvalidAccessKeyIdNotFound =
+        "InvalidAccessKeyId.NotFound", SignatureDoesNotMatch = "SignatureDoesNotMatch",
+        ForbiddenRam = "Forbidden.RAM", InternalError = "InternalError",
+        ServiceUnavailable = "ServiceUnavailable", IdempotentParameterMismatch =
+        "IdempotentParameterMismatch" } status {}
+    );
     /// Creates a data backfill task.
     ///
     /// Limits: make sure that you have created a single-account trail to deliver events to Simple Log Service by calling the CreateTrail operation. Only one data backfill task can run at a time within an Alibaba Cloud account. This topic provides an example on how to create a data backfill task for a trail named trail-name.
@@ -99,6 +159,7 @@ pub mod actiontrail {
                 path: "/",
                 retry: crate::__private::RetrySafety::Token,
                 required: &["TrailName"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.query("TrailName", &self.trail_name);
@@ -146,64 +207,16 @@ pub mod actiontrail {
             /// `TrailNotFoundException` (HTTP 404): The specified Trail does not exist.
             /// The specified Trail is not existed.
             TrailNotFoundException(crate::ServiceError),
-            /// `MissingParameter` (HTTP 400)
-            /// A required parameter is missing.
-            MissingParameter(crate::ServiceError),
-            /// `InvalidParameter` (HTTP 400)
-            /// A parameter value is invalid.
-            InvalidParameter(crate::ServiceError),
-            /// `IncompleteSignature` (HTTP 400)
-            /// The request signature is incomplete.
-            IncompleteSignature(crate::ServiceError),
-            /// `SignatureNonceUsed` (HTTP 400)
-            /// The SignatureNonce was already used; every request needs a new nonce.
-            SignatureNonceUsed(crate::ServiceError),
-            /// `InvalidTimeStamp.Expired` (HTTP 400)
-            /// The request timestamp is outside the accepted window; keep the clock synchronized.
-            InvalidTimeStampExpired(crate::ServiceError),
-            /// `Throttling` (HTTP 400)
-            /// The request was throttled. Throttling errors come with HTTP 400, not 429. Retry with backoff.
-            Throttling(crate::ServiceError),
-            /// `Throttling.User` (HTTP 400)
-            /// The request was throttled by the per-user flow control. Retry with backoff.
-            ThrottlingUser(crate::ServiceError),
-            /// `Throttling.Api` (HTTP 400)
-            /// The request was throttled by the per-API flow control. Retry with backoff.
-            ThrottlingApi(crate::ServiceError),
-            /// `InvalidAccessKeyId.NotFound` (HTTP 404)
-            /// The AccessKey ID does not exist. Depending on the service this code comes with HTTP 400 or 404.
-            InvalidAccessKeyIdNotFound(crate::ServiceError),
-            /// `SignatureDoesNotMatch` (HTTP 403)
-            /// The signature computed by the server does not match the one in the request.
-            SignatureDoesNotMatch(crate::ServiceError),
-            /// `Forbidden.RAM` (HTTP 403)
-            /// The RAM user or role is not authorized to call the operation; the body carries AccessDeniedDetail.
-            ForbiddenRam(crate::ServiceError),
-            /// `InternalError` (HTTP 500)
-            /// An internal error occurred. Safe to retry.
-            InternalError(crate::ServiceError),
-            /// `ServiceUnavailable` (HTTP 503)
-            /// The service is temporarily unavailable. Safe to retry.
-            ServiceUnavailable(crate::ServiceError),
-            /// `IdempotentParameterMismatch` (HTTP 400)
-            /// The same ClientToken was used with different request parameters. Only a retry with the same token and identical parameters returns the original result.
-            IdempotentParameterMismatch(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
         crate::__private::impl_operation_error!(
-            Error { TrailNotFoundException = "TrailNotFoundException", MissingParameter =
-            "MissingParameter", InvalidParameter = "InvalidParameter",
-            IncompleteSignature = "IncompleteSignature", SignatureNonceUsed =
-            "SignatureNonceUsed", InvalidTimeStampExpired = "InvalidTimeStamp.Expired",
-            Throttling = "Throttling", ThrottlingUser = "Throttling.User", ThrottlingApi
-            = "Throttling.Api", InvalidAccessKeyIdNotFound =
-            "InvalidAccessKeyId.NotFound", SignatureDoesNotMatch =
-            "SignatureDoesNotMatch", ForbiddenRam = "Forbidden.RAM", InternalError =
-            "InternalError", ServiceUnavailable = "ServiceUnavailable",
-            IdempotentParameterMismatch = "IdempotentParameterMismatch" }
+            Error { TrailNotFoundException = "TrailNotFoundException" } status {} common
+            super::CommonError
         );
     }
     /// Queries the details of a data backfill task.
@@ -243,6 +256,7 @@ pub mod actiontrail {
                 path: "/",
                 retry: crate::__private::RetrySafety::Read,
                 required: &["JobId"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.query("JobId", &self.job_id);
@@ -346,64 +360,16 @@ pub mod actiontrail {
             /// `TrailNotFoundException` (HTTP 404): The specified Trail does not exist.
             /// The specified Trail is not existed.
             TrailNotFoundException(crate::ServiceError),
-            /// `MissingParameter` (HTTP 400)
-            /// A required parameter is missing.
-            MissingParameter(crate::ServiceError),
-            /// `InvalidParameter` (HTTP 400)
-            /// A parameter value is invalid.
-            InvalidParameter(crate::ServiceError),
-            /// `IncompleteSignature` (HTTP 400)
-            /// The request signature is incomplete.
-            IncompleteSignature(crate::ServiceError),
-            /// `SignatureNonceUsed` (HTTP 400)
-            /// The SignatureNonce was already used; every request needs a new nonce.
-            SignatureNonceUsed(crate::ServiceError),
-            /// `InvalidTimeStamp.Expired` (HTTP 400)
-            /// The request timestamp is outside the accepted window; keep the clock synchronized.
-            InvalidTimeStampExpired(crate::ServiceError),
-            /// `Throttling` (HTTP 400)
-            /// The request was throttled. Throttling errors come with HTTP 400, not 429. Retry with backoff.
-            Throttling(crate::ServiceError),
-            /// `Throttling.User` (HTTP 400)
-            /// The request was throttled by the per-user flow control. Retry with backoff.
-            ThrottlingUser(crate::ServiceError),
-            /// `Throttling.Api` (HTTP 400)
-            /// The request was throttled by the per-API flow control. Retry with backoff.
-            ThrottlingApi(crate::ServiceError),
-            /// `InvalidAccessKeyId.NotFound` (HTTP 404)
-            /// The AccessKey ID does not exist. Depending on the service this code comes with HTTP 400 or 404.
-            InvalidAccessKeyIdNotFound(crate::ServiceError),
-            /// `SignatureDoesNotMatch` (HTTP 403)
-            /// The signature computed by the server does not match the one in the request.
-            SignatureDoesNotMatch(crate::ServiceError),
-            /// `Forbidden.RAM` (HTTP 403)
-            /// The RAM user or role is not authorized to call the operation; the body carries AccessDeniedDetail.
-            ForbiddenRam(crate::ServiceError),
-            /// `InternalError` (HTTP 500)
-            /// An internal error occurred. Safe to retry.
-            InternalError(crate::ServiceError),
-            /// `ServiceUnavailable` (HTTP 503)
-            /// The service is temporarily unavailable. Safe to retry.
-            ServiceUnavailable(crate::ServiceError),
-            /// `IdempotentParameterMismatch` (HTTP 400)
-            /// The same ClientToken was used with different request parameters. Only a retry with the same token and identical parameters returns the original result.
-            IdempotentParameterMismatch(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
         crate::__private::impl_operation_error!(
-            Error { TrailNotFoundException = "TrailNotFoundException", MissingParameter =
-            "MissingParameter", InvalidParameter = "InvalidParameter",
-            IncompleteSignature = "IncompleteSignature", SignatureNonceUsed =
-            "SignatureNonceUsed", InvalidTimeStampExpired = "InvalidTimeStamp.Expired",
-            Throttling = "Throttling", ThrottlingUser = "Throttling.User", ThrottlingApi
-            = "Throttling.Api", InvalidAccessKeyIdNotFound =
-            "InvalidAccessKeyId.NotFound", SignatureDoesNotMatch =
-            "SignatureDoesNotMatch", ForbiddenRam = "Forbidden.RAM", InternalError =
-            "InternalError", ServiceUnavailable = "ServiceUnavailable",
-            IdempotentParameterMismatch = "IdempotentParameterMismatch" }
+            Error { TrailNotFoundException = "TrailNotFoundException" } status {} common
+            super::CommonError
         );
         /// The task status in one region.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]

@@ -15,6 +15,7 @@ pub mod cbr {
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::Huawei,
         request_id_header: "X-Request-Id",
+        success_when: None,
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
@@ -47,6 +48,31 @@ pub mod cbr {
             crate::Builder::with_client(self.handle.clone())
         }
     }
+    /// Errors every operation of this service can return (the `errors` of its service.yaml);
+    /// each operation's `Error` holds one in its `Common` variant.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum CommonError {
+        /// `APIGW.0101` (HTTP 404)
+        /// The API does not exist (API Gateway).
+        Apigw0101(crate::ServiceError),
+        /// `APIGW.0201` (HTTP 504)
+        /// The backend timed out (API Gateway).
+        Apigw0201(crate::ServiceError),
+        /// `APIGW.0301` (HTTP 401)
+        /// The IAM authentication information is incorrect (API Gateway).
+        Apigw0301(crate::ServiceError),
+        /// `APIGW.0303` (HTTP 401)
+        /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
+        Apigw0303(crate::ServiceError),
+        /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
+        /// The request was throttled (API Gateway). Retry with backoff.
+        Apigw0308(crate::ServiceError),
+    }
+    crate::__private::impl_common_error!(
+        CommonError { Apigw0101 = "APIGW.0101", Apigw0201 = "APIGW.0201", Apigw0301 =
+        "APIGW.0301", Apigw0303 = "APIGW.0303", Apigw0308 = "APIGW.0308" } status {}
+    );
     /// Queries a task by task ID.
     ///
     /// Querying a Single Task. This API is used to query a task by task ID.
@@ -78,6 +104,7 @@ pub mod cbr {
                 path: "/v3/{project_id}/operation-logs/{operation_log_id}",
                 retry: crate::__private::RetrySafety::Read,
                 required: &["operation_log_id"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.project_id_path("project_id");
@@ -135,30 +162,16 @@ pub mod cbr {
             /// `BackupService.6500` (HTTP 404): Operation log does not exist.
             /// The task ID does not exist.
             BackupService6500(crate::ServiceError),
-            /// `APIGW.0101` (HTTP 404)
-            /// The API does not exist (API Gateway).
-            Apigw0101(crate::ServiceError),
-            /// `APIGW.0201` (HTTP 504)
-            /// The backend timed out (API Gateway).
-            Apigw0201(crate::ServiceError),
-            /// `APIGW.0301` (HTTP 401)
-            /// The IAM authentication information is incorrect (API Gateway).
-            Apigw0301(crate::ServiceError),
-            /// `APIGW.0303` (HTTP 401)
-            /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
-            Apigw0303(crate::ServiceError),
-            /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
-            /// The request was throttled (API Gateway). Retry with backoff.
-            Apigw0308(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
         crate::__private::impl_operation_error!(
-            Error { BackupService6500 = "BackupService.6500", Apigw0101 = "APIGW.0101",
-            Apigw0201 = "APIGW.0201", Apigw0301 = "APIGW.0301", Apigw0303 = "APIGW.0303",
-            Apigw0308 = "APIGW.0308" }
+            Error { BackupService6500 = "BackupService.6500" } status {} common
+            super::CommonError
         );
         /// Task information.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]

@@ -15,6 +15,10 @@ pub mod dis {
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::HuaweiDis,
         request_id_header: "X-Request-Id",
+        success_when: Some(crate::__private::SuccessWhen {
+            field: "errorCode",
+            values: &["-1", ""],
+        }),
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
@@ -49,6 +53,81 @@ pub mod dis {
             crate::Builder::with_client(self.handle.clone())
         }
     }
+    /// Errors every operation of this service can return (the `errors` of its service.yaml);
+    /// each operation's `Error` holds one in its `Common` variant.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum CommonError {
+        /// `APIGW.0101` (HTTP 404)
+        /// The API does not exist (API Gateway).
+        Apigw0101(crate::ServiceError),
+        /// `APIGW.0201` (HTTP 504)
+        /// The backend timed out (API Gateway).
+        Apigw0201(crate::ServiceError),
+        /// `APIGW.0301` (HTTP 401)
+        /// The IAM authentication information is incorrect (API Gateway).
+        Apigw0301(crate::ServiceError),
+        /// `APIGW.0303` (HTTP 401)
+        /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
+        Apigw0303(crate::ServiceError),
+        /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
+        /// The request was throttled (API Gateway). Retry with backoff.
+        Apigw0308(crate::ServiceError),
+        /// `DIS.4100` (HTTP 441): Authorization error.
+        /// The signature information generated using AK and SK is incorrect.
+        Dis4100(crate::ServiceError),
+        /// `DIS.4101` (HTTP 441): Authorization header cannot be empty.
+        /// The signature information generated using AK and SK is blank.
+        Dis4101(crate::ServiceError),
+        /// `DIS.4102` (HTTP 441): Incorrectly parsed authorization header.
+        /// The signature cannot be parsed.
+        Dis4102(crate::ServiceError),
+        /// `DIS.4103` (HTTP 441): Empty X-Sdk-Date header.
+        /// The X-Sdk-Date field in the request header is blank.
+        Dis4103(crate::ServiceError),
+        /// `DIS.4104` (HTTP 441): Error parsing X-Sdk-Date header.
+        /// The X-Sdk-Date field in the request header cannot be parsed.
+        Dis4104(crate::ServiceError),
+        /// `DIS.4105` (HTTP 441): Invalid X-Sdk-Date header.
+        /// The X-Sdk-Date field in the request header is invalid.
+        Dis4105(crate::ServiceError),
+        /// `DIS.4106` (HTTP 441): Empty AcessKey header.
+        /// The Authorization field of the request header does not contain AK.
+        Dis4106(crate::ServiceError),
+        /// `DIS.4107` (HTTP 441): Invalid AcessKey header.
+        /// The AK in the Authorization field of the request header is invalid.
+        Dis4107(crate::ServiceError),
+        /// `DIS.4108` (HTTP 441): Empty ServiceName header.
+        /// The Authorization field of the request header does not contain the service name.
+        Dis4108(crate::ServiceError),
+        /// `DIS.4109` (HTTP 441): The Authorization header must contain the following field: {Credential,SignedHeaders,Signature;}
+        /// The Authorization field of the request header is incorrect.
+        Dis4109(crate::ServiceError),
+        /// `DIS.4110` (HTTP 441): Empty Signature header.
+        /// The Authorization field of the request header contains no SignedHeaders.
+        Dis4110(crate::ServiceError),
+        /// `DIS.4111` (HTTP 441): Invalid Region header.
+        /// The region in the Authorization field of the request header is invalid.
+        Dis4111(crate::ServiceError),
+        /// `DIS.4112` (HTTP 441): Invalid authorization request.
+        /// The signature information generated using AK and SK is incorrect.
+        Dis4112(crate::ServiceError),
+        /// `DIS.4117` (HTTP 400): Invalid Project Id. %s
+        /// Invalid project ID.
+        Dis4117(crate::ServiceError),
+        /// `DIS.4200` (HTTP 400): Invalid request. %s
+        /// Invalid request.
+        Dis4200(crate::ServiceError),
+    }
+    crate::__private::impl_common_error!(
+        CommonError { Apigw0101 = "APIGW.0101", Apigw0201 = "APIGW.0201", Apigw0301 =
+        "APIGW.0301", Apigw0303 = "APIGW.0303", Apigw0308 = "APIGW.0308", Dis4100 =
+        "DIS.4100", Dis4101 = "DIS.4101", Dis4102 = "DIS.4102", Dis4103 = "DIS.4103",
+        Dis4104 = "DIS.4104", Dis4105 = "DIS.4105", Dis4106 = "DIS.4106", Dis4107 =
+        "DIS.4107", Dis4108 = "DIS.4108", Dis4109 = "DIS.4109", Dis4110 = "DIS.4110",
+        Dis4111 = "DIS.4111", Dis4112 = "DIS.4112", Dis4117 = "DIS.4117", Dis4200 =
+        "DIS.4200" } status {}
+    );
     /// Queries the log of the dump task running in the current stream.
     ///
     /// Querying the Log of the Dump Task in the Current Stream. This API is used to query the log of the dump task running in the current stream.
@@ -110,6 +189,7 @@ pub mod dis {
                 path: "/v1/transfertasklog/{task_id}",
                 retry: crate::__private::RetrySafety::Read,
                 required: &["task_id"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.path("task_id", &self.task_id);
@@ -232,79 +312,15 @@ pub mod dis {
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
-            /// `APIGW.0101` (HTTP 404)
-            /// The API does not exist (API Gateway).
-            Apigw0101(crate::ServiceError),
-            /// `APIGW.0201` (HTTP 504)
-            /// The backend timed out (API Gateway).
-            Apigw0201(crate::ServiceError),
-            /// `APIGW.0301` (HTTP 401)
-            /// The IAM authentication information is incorrect (API Gateway).
-            Apigw0301(crate::ServiceError),
-            /// `APIGW.0303` (HTTP 401)
-            /// The authentication information is invalid, for example X-Sdk-Date differs from the gateway time by more than 15 minutes (API Gateway).
-            Apigw0303(crate::ServiceError),
-            /// `APIGW.0308` (HTTP 429): The throttling threshold has been reached: policy user over ratelimit,limit:XX,time:1 second
-            /// The request was throttled (API Gateway). Retry with backoff.
-            Apigw0308(crate::ServiceError),
-            /// `DIS.4100` (HTTP 441): Authorization error.
-            /// The signature information generated using AK and SK is incorrect.
-            Dis4100(crate::ServiceError),
-            /// `DIS.4101` (HTTP 441): Authorization header cannot be empty.
-            /// The signature information generated using AK and SK is blank.
-            Dis4101(crate::ServiceError),
-            /// `DIS.4102` (HTTP 441): Incorrectly parsed authorization header.
-            /// The signature cannot be parsed.
-            Dis4102(crate::ServiceError),
-            /// `DIS.4103` (HTTP 441): Empty X-Sdk-Date header.
-            /// The X-Sdk-Date field in the request header is blank.
-            Dis4103(crate::ServiceError),
-            /// `DIS.4104` (HTTP 441): Error parsing X-Sdk-Date header.
-            /// The X-Sdk-Date field in the request header cannot be parsed.
-            Dis4104(crate::ServiceError),
-            /// `DIS.4105` (HTTP 441): Invalid X-Sdk-Date header.
-            /// The X-Sdk-Date field in the request header is invalid.
-            Dis4105(crate::ServiceError),
-            /// `DIS.4106` (HTTP 441): Empty AcessKey header.
-            /// The Authorization field of the request header does not contain AK.
-            Dis4106(crate::ServiceError),
-            /// `DIS.4107` (HTTP 441): Invalid AcessKey header.
-            /// The AK in the Authorization field of the request header is invalid.
-            Dis4107(crate::ServiceError),
-            /// `DIS.4108` (HTTP 441): Empty ServiceName header.
-            /// The Authorization field of the request header does not contain the service name.
-            Dis4108(crate::ServiceError),
-            /// `DIS.4109` (HTTP 441): The Authorization header must contain the following field: {Credential,SignedHeaders,Signature;}
-            /// The Authorization field of the request header is incorrect.
-            Dis4109(crate::ServiceError),
-            /// `DIS.4110` (HTTP 441): Empty Signature header.
-            /// The Authorization field of the request header contains no SignedHeaders.
-            Dis4110(crate::ServiceError),
-            /// `DIS.4111` (HTTP 441): Invalid Region header.
-            /// The region in the Authorization field of the request header is invalid.
-            Dis4111(crate::ServiceError),
-            /// `DIS.4112` (HTTP 441): Invalid authorization request.
-            /// The signature information generated using AK and SK is incorrect.
-            Dis4112(crate::ServiceError),
-            /// `DIS.4117` (HTTP 400): Invalid Project Id. %s
-            /// Invalid project ID.
-            Dis4117(crate::ServiceError),
-            /// `DIS.4200` (HTTP 400): Invalid request. %s
-            /// Invalid request.
-            Dis4200(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
         crate::__private::impl_operation_error!(
-            Error { Apigw0101 = "APIGW.0101", Apigw0201 = "APIGW.0201", Apigw0301 =
-            "APIGW.0301", Apigw0303 = "APIGW.0303", Apigw0308 = "APIGW.0308", Dis4100 =
-            "DIS.4100", Dis4101 = "DIS.4101", Dis4102 = "DIS.4102", Dis4103 = "DIS.4103",
-            Dis4104 = "DIS.4104", Dis4105 = "DIS.4105", Dis4106 = "DIS.4106", Dis4107 =
-            "DIS.4107", Dis4108 = "DIS.4108", Dis4109 = "DIS.4109", Dis4110 = "DIS.4110",
-            Dis4111 = "DIS.4111", Dis4112 = "DIS.4112", Dis4117 = "DIS.4117", Dis4200 =
-            "DIS.4200" }
+            Error {} status {} common super::CommonError
         );
         /// Number of pages and logs displayed.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]

@@ -15,6 +15,7 @@ pub mod cls {
         signing: &[crate::Signing::TencentQSignSha1],
         envelope: crate::__private::Envelope::TencentCls,
         request_id_header: "x-cls-requestid",
+        success_when: None,
     };
     /// This service's operations, for the command-line tool.
     #[cfg(feature = "cli")]
@@ -48,6 +49,59 @@ pub mod cls {
             crate::Builder::with_client(self.handle.clone())
         }
     }
+    /// Errors every operation of this service can return (the `errors` of its service.yaml);
+    /// each operation's `Error` holds one in its `Common` variant.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum CommonError {
+        /// `InvalidAuthorization` (HTTP 400)
+        InvalidAuthorization(crate::ServiceError),
+        /// `MissingAuthorization` (HTTP 400)
+        MissingAuthorization(crate::ServiceError),
+        /// `InvalidParam` (HTTP 400)
+        InvalidParam(crate::ServiceError),
+        /// `AuthFailure.SignatureFailure` (HTTP 401)
+        AuthFailureSignatureFailure(crate::ServiceError),
+        /// `AuthFailure.SignatureExpire` (HTTP 401)
+        AuthFailureSignatureExpire(crate::ServiceError),
+        /// `AuthFailure.SecretIdNotFound` (HTTP 401)
+        AuthFailureSecretIdNotFound(crate::ServiceError),
+        /// `AuthFailure.TokenFailure` (HTTP 401)
+        AuthFailureTokenFailure(crate::ServiceError),
+        /// `AuthFailure.UnauthorizedOperation` (HTTP 401)
+        AuthFailureUnauthorizedOperation(crate::ServiceError),
+        /// `AccountArrears` (HTTP 403)
+        AccountArrears(crate::ServiceError),
+        /// `ServiceNotActivated` (HTTP 403)
+        ServiceNotActivated(crate::ServiceError),
+        /// `NotAllowed` (HTTP 403)
+        NotAllowed(crate::ServiceError),
+        /// `ShipperNotExist` (HTTP 404)
+        ShipperNotExist(crate::ServiceError),
+        /// `TaskNotExist` (HTTP 404)
+        TaskNotExist(crate::ServiceError),
+        /// `TopicNotExist` (HTTP 404)
+        TopicNotExist(crate::ServiceError),
+        /// `SpeedQuotaExceed` (HTTP 429)
+        /// The request rate exceeds the quota. Retry with backoff.
+        SpeedQuotaExceed(crate::ServiceError),
+        /// `InternalError` (HTTP 500)
+        /// An internal error occurred. Safe to retry.
+        InternalError(crate::ServiceError),
+    }
+    crate::__private::impl_common_error!(
+        CommonError { InvalidAuthorization = "InvalidAuthorization", MissingAuthorization
+        = "MissingAuthorization", InvalidParam = "InvalidParam",
+        AuthFailureSignatureFailure = "AuthFailure.SignatureFailure",
+        AuthFailureSignatureExpire = "AuthFailure.SignatureExpire",
+        AuthFailureSecretIdNotFound = "AuthFailure.SecretIdNotFound",
+        AuthFailureTokenFailure = "AuthFailure.TokenFailure",
+        AuthFailureUnauthorizedOperation = "AuthFailure.UnauthorizedOperation",
+        AccountArrears = "AccountArrears", ServiceNotActivated = "ServiceNotActivated",
+        NotAllowed = "NotAllowed", ShipperNotExist = "ShipperNotExist", TaskNotExist =
+        "TaskNotExist", TopicNotExist = "TopicNotExist", SpeedQuotaExceed =
+        "SpeedQuotaExceed", InternalError = "InternalError" } status {}
+    );
     /// Gets the shipping task information list.
     ///
     /// Getting Shipping Task List. This API is used to get the shipping task information list. There are only common request headers and common response headers.
@@ -104,6 +158,7 @@ pub mod cls {
                 path: "/tasks",
                 retry: crate::__private::RetrySafety::Read,
                 required: &["shipper_id", "start_time", "end_time"],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 writer.query("shipper_id", &self.shipper_id);
@@ -130,58 +185,15 @@ pub mod cls {
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
-            /// `InvalidAuthorization` (HTTP 400)
-            InvalidAuthorization(crate::ServiceError),
-            /// `MissingAuthorization` (HTTP 400)
-            MissingAuthorization(crate::ServiceError),
-            /// `InvalidParam` (HTTP 400)
-            InvalidParam(crate::ServiceError),
-            /// `AuthFailure.SignatureFailure` (HTTP 401)
-            AuthFailureSignatureFailure(crate::ServiceError),
-            /// `AuthFailure.SignatureExpire` (HTTP 401)
-            AuthFailureSignatureExpire(crate::ServiceError),
-            /// `AuthFailure.SecretIdNotFound` (HTTP 401)
-            AuthFailureSecretIdNotFound(crate::ServiceError),
-            /// `AuthFailure.TokenFailure` (HTTP 401)
-            AuthFailureTokenFailure(crate::ServiceError),
-            /// `AuthFailure.UnauthorizedOperation` (HTTP 401)
-            AuthFailureUnauthorizedOperation(crate::ServiceError),
-            /// `AccountArrears` (HTTP 403)
-            AccountArrears(crate::ServiceError),
-            /// `ServiceNotActivated` (HTTP 403)
-            ServiceNotActivated(crate::ServiceError),
-            /// `NotAllowed` (HTTP 403)
-            NotAllowed(crate::ServiceError),
-            /// `ShipperNotExist` (HTTP 404)
-            ShipperNotExist(crate::ServiceError),
-            /// `TaskNotExist` (HTTP 404)
-            TaskNotExist(crate::ServiceError),
-            /// `TopicNotExist` (HTTP 404)
-            TopicNotExist(crate::ServiceError),
-            /// `SpeedQuotaExceed` (HTTP 429)
-            /// The request rate exceeds the quota. Retry with backoff.
-            SpeedQuotaExceed(crate::ServiceError),
-            /// `InternalError` (HTTP 500)
-            /// An internal error occurred. Safe to retry.
-            InternalError(crate::ServiceError),
-            /// A provider error whose code is not documented for this operation.
+            /// An error every operation of this service can return (see [`super::CommonError`]).
+            Common(super::CommonError),
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
         crate::__private::impl_operation_error!(
-            Error { InvalidAuthorization = "InvalidAuthorization", MissingAuthorization =
-            "MissingAuthorization", InvalidParam = "InvalidParam",
-            AuthFailureSignatureFailure = "AuthFailure.SignatureFailure",
-            AuthFailureSignatureExpire = "AuthFailure.SignatureExpire",
-            AuthFailureSecretIdNotFound = "AuthFailure.SecretIdNotFound",
-            AuthFailureTokenFailure = "AuthFailure.TokenFailure",
-            AuthFailureUnauthorizedOperation = "AuthFailure.UnauthorizedOperation",
-            AccountArrears = "AccountArrears", ServiceNotActivated =
-            "ServiceNotActivated", NotAllowed = "NotAllowed", ShipperNotExist =
-            "ShipperNotExist", TaskNotExist = "TaskNotExist", TopicNotExist =
-            "TopicNotExist", SpeedQuotaExceed = "SpeedQuotaExceed", InternalError =
-            "InternalError" }
+            Error {} status {} common super::CommonError
         );
         /// Shipping task information.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]

@@ -130,6 +130,7 @@ mod tests {
         signing: &[crate::Signing::HuaweiToken],
         envelope: Envelope::Huawei,
         request_id_header: "X-Request-Id",
+        success_when: None,
     };
 
     #[derive(Debug, serde::Deserialize)]
@@ -163,6 +164,7 @@ mod tests {
             path: "/",
             retry: RetrySafety::Read,
             required: &["Name", "Tag"],
+            status_errors: &[],
         };
         fn write(&self, _: &mut RequestWriter) {}
         fn validate(&self) -> Result<(), crate::ValidationError> {

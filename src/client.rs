@@ -337,19 +337,26 @@ async fn retry_loop(
                 if let Some(id) = &answer.request_id {
                     tracing::Span::current().record("request_id", id.as_str());
                 }
-                if (200..300).contains(&answer.status) {
+                let refused = service.success_when.as_ref().and_then(|when| when.refusal(&answer.body));
+                if (200..300).contains(&answer.status) && refused.is_none() {
                     return Ok(Delivered { answer, attempts: attempt });
                 }
                 let Answer { status, request_id: header_id, retry_hint, body } = answer;
-                match crate::envelope::parse(service.envelope, &body) {
-                    Some(parsed) => {
-                        let error = ServiceError {
+                let error = match refused {
+                    // A 200 whose result field says no: the envelope's code, or that value.
+                    Some(value) => {
+                        Some(service_error(spec, status, header_id.clone(), &body).unwrap_or_else(|| ServiceError {
                             operation: spec.name,
                             status,
-                            code: parsed.code,
-                            message: parsed.message,
-                            request_id: header_id.or(parsed.request_id),
-                        };
+                            code: value,
+                            message: String::new(),
+                            request_id: header_id.clone(),
+                        }))
+                    }
+                    None => service_error(spec, status, header_id.clone(), &body),
+                };
+                match error {
+                    Some(error) => {
                         let retryable =
                             is_retryable(Failure::Status { status, code: Some(error.code.as_str()) }, spec.retry);
                         (retryable, Outcome::Service(error), retry_hint)
@@ -378,6 +385,33 @@ async fn retry_loop(
         tracing::debug!(attempt, ?delay, "retrying: {error}");
         tokio::time::sleep(delay).await;
     }
+}
+
+/// The provider's refusal in an answer: its error envelope, or, for a body without a code at
+/// the status of an error documented by its status alone, that error with an empty code and
+/// the body's start as the message. `None` when the body is neither.
+pub(crate) fn service_error(
+    spec: &OperationSpec,
+    status: u16,
+    header_id: Option<String>,
+    body: &[u8],
+) -> Option<ServiceError> {
+    if let Some(parsed) = crate::envelope::parse(spec.service.envelope, body) {
+        return Some(ServiceError {
+            operation: spec.name,
+            status,
+            code: parsed.code,
+            message: parsed.message,
+            request_id: header_id.or(parsed.request_id),
+        });
+    }
+    spec.status_errors.contains(&status).then(|| ServiceError {
+        operation: spec.name,
+        status,
+        code: String::new(),
+        message: crate::error::snippet(body).trim().to_owned(),
+        request_id: header_id,
+    })
 }
 
 fn fail(spec: &OperationSpec, kind: RequestErrorKind, detail: impl Into<String>) -> RequestError {

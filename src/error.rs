@@ -104,7 +104,8 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
-    /// The provider's error code (`TrailNotFoundException`, `APIGW.0308`).
+    /// The provider's error code (`TrailNotFoundException`, `APIGW.0308`); empty for an error
+    /// the provider sent without a code (told apart by its HTTP status).
     #[must_use]
     pub fn code(&self) -> &str {
         &self.code
@@ -138,7 +139,10 @@ impl ServiceError {
 impl fmt::Display for ServiceError {
     /// One line: operation, status, code, message (line breaks folded) and request id.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with HTTP {} {}", self.operation, self.status, self.code)?;
+        write!(f, "{} failed with HTTP {}", self.operation, self.status)?;
+        if !self.code.is_empty() {
+            write!(f, " {}", self.code)?;
+        }
         if !self.message.trim().is_empty() {
             write!(f, ": {}", OneLine(&self.message))?;
         }
@@ -242,7 +246,7 @@ impl RequestError {
 }
 
 /// The first [`SNIPPET_BYTES`] of a body as text, cut at a character boundary.
-fn snippet(body: &[u8]) -> String {
+pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_BYTES)]).into_owned();
     if body.len() > SNIPPET_BYTES { format!("{text}…") } else { text }
 }
@@ -329,24 +333,41 @@ impl ResponseMeta {
 
 /// Implements the runtime's `OperationError`, `Display`, `std::error::Error` and accessors for
 /// a generated operation error: an enum with one `Variant(ServiceError)` per documented code
-/// (listed as `Variant = "Code"`), then `Unmodelled(ServiceError)` and `Request(RequestError)`.
+/// (listed as `Variant = "Code"`) and per error documented by its status alone (listed under
+/// `status` as `Variant = 404`), a `Common(CommonError)` variant when `common CommonError`
+/// follows, then `Unmodelled(ServiceError)` and `Request(RequestError)`.
+///
+/// A provider error maps to the operation's variant of its code; else, without a code, to the
+/// operation's variant of its status; else to the service's common error; else `Unmodelled`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_operation_error {
-    ($t:ident { $($variant:ident = $code:literal),* $(,)? }) => {
+    ($t:ident { $($variant:ident = $code:literal),* $(,)? }
+     $(status { $($svariant:ident = $status:literal),* $(,)? })?
+     $(common $common:path)?) => {
         impl $crate::__private::OperationError for $t {
             fn from_service(error: $crate::ServiceError) -> Self {
-                match error.code() {
-                    $($code => Self::$variant(error),)*
-                    _ => Self::Unmodelled(error),
-                }
+                $(if error.code() == $code {
+                    return Self::$variant(error);
+                })*
+                $($(if error.code().is_empty() && error.status() == $status {
+                    return Self::$svariant(error);
+                })*)?
+                $(let error = match <$common>::__classify(error) {
+                    ::core::result::Result::Ok(common) => return Self::Common(common),
+                    ::core::result::Result::Err(error) => error,
+                };)?
+                Self::Unmodelled(error)
             }
             fn from_request(error: $crate::RequestError) -> Self {
                 Self::Request(error)
             }
             fn service_error(&self) -> ::core::option::Option<&$crate::ServiceError> {
                 match self {
-                    $(Self::$variant(error) |)* Self::Unmodelled(error) => ::core::option::Option::Some(error),
+                    $(Self::$variant(error) |)* $($(Self::$svariant(error) |)*)? Self::Unmodelled(error) => {
+                        ::core::option::Option::Some(error)
+                    }
+                    $(Self::Common(common) => ::core::option::Option::Some(<$common>::service_error(common)),)?
                     Self::Request(_) => ::core::option::Option::None,
                 }
             }
@@ -401,5 +422,53 @@ macro_rules! __impl_operation_error {
                 }
             }
         }
+    };
+}
+
+/// Implements a service's generated `CommonError`: an enum with one `Variant(ServiceError)` per
+/// common error, by code (`Variant = "Code"`) or by status alone (`status { Variant = 404 }`);
+/// its `Display`, `std::error::Error`, accessors, and the classification operations use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_common_error {
+    ($t:ident { $($variant:ident = $code:literal),* $(,)? } status { $($svariant:ident = $status:literal),* $(,)? }) => {
+        impl $t {
+            /// The common error a provider error is, by its code (or, without a code, by its
+            /// status); the error back when it is none of them.
+            #[doc(hidden)]
+            pub fn __classify(error: $crate::ServiceError) -> ::core::result::Result<Self, $crate::ServiceError> {
+                $(if error.code() == $code {
+                    return ::core::result::Result::Ok(Self::$variant(error));
+                })*
+                $(if error.code().is_empty() && error.status() == $status {
+                    return ::core::result::Result::Ok(Self::$svariant(error));
+                })*
+                ::core::result::Result::Err(error)
+            }
+            /// The provider's answer.
+            #[must_use]
+            pub fn service_error(&self) -> &$crate::ServiceError {
+                match self {
+                    $(Self::$variant(error) => error,)*
+                    $(Self::$svariant(error) => error,)*
+                }
+            }
+            /// The provider's error code (empty for an error told apart by its status).
+            #[must_use]
+            pub fn code(&self) -> &str {
+                self.service_error().code()
+            }
+            /// The request id of the failed call, when the provider sent one.
+            #[must_use]
+            pub fn request_id(&self) -> ::core::option::Option<&str> {
+                self.service_error().request_id()
+            }
+        }
+        impl ::core::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(self.service_error(), f)
+            }
+        }
+        impl ::std::error::Error for $t {}
     };
 }

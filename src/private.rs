@@ -17,9 +17,11 @@ use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
 pub use crate::value::{Key, missing_field};
 pub use crate::waiter::wait;
-pub use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
+pub use crate::wire::{
+    Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,
+};
 pub use crate::{
-    __impl_deserialize as impl_deserialize, __impl_int_enum as impl_int_enum,
+    __impl_common_error as impl_common_error, __impl_deserialize as impl_deserialize, __impl_int_enum as impl_int_enum,
     __impl_operation_error as impl_operation_error, __impl_response_body as impl_response_body,
     __impl_string_enum as impl_string_enum,
 };
@@ -234,14 +236,8 @@ fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
 
 #[cfg(test)]
 fn decode_example_error<O: Operation>(status: u16, body: &str) -> O::Error {
-    match crate::envelope::parse(O::SPEC.service.envelope, body.as_bytes()) {
-        Some(p) => O::Error::from_service(ServiceError {
-            operation: O::SPEC.name,
-            status,
-            code: p.code,
-            message: p.message,
-            request_id: p.request_id,
-        }),
+    match crate::client::service_error(&O::SPEC, status, None, body.as_bytes()) {
+        Some(error) => O::Error::from_service(error),
         None => O::Error::from_request(RequestError::new(
             crate::error::RequestErrorKind::UnexpectedResponse,
             O::SPEC.name,

@@ -84,6 +84,33 @@ pub struct ServiceSpec {
     pub envelope: Envelope,
     /// Response header carrying the request id.
     pub request_id_header: &'static str,
+    /// The field of a 200 body that says whether the call succeeded.
+    pub success_when: Option<SuccessWhen>,
+}
+
+/// A service whose 200 answers can still be refusals: the body's `field` holds one of `values`
+/// (compared as text: a number by its digits) on success, another value on a refusal; an absent
+/// or `null` field means success.
+#[derive(Debug)]
+pub struct SuccessWhen {
+    /// A top-level key of the body.
+    pub field: &'static str,
+    /// The values meaning success.
+    pub values: &'static [&'static str],
+}
+
+impl SuccessWhen {
+    /// The value of the field in `body` when it says the call failed, as text.
+    #[must_use]
+    pub fn refusal(&self, body: &[u8]) -> Option<String> {
+        let json: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let text = match json.get(self.field)? {
+            serde_json::Value::Null => return None,
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        (!self.values.contains(&text.as_str())).then_some(text)
+    }
 }
 
 /// Static facts of an operation, generated from its spec.
@@ -101,6 +128,9 @@ pub struct OperationSpec {
     pub retry: RetrySafety,
     /// Wire names of the required parameters, in the order the builder numbers them.
     pub required: &'static [&'static str],
+    /// HTTP statuses of documented errors without a code: a body without a code at one of
+    /// them is that error.
+    pub status_errors: &'static [u16],
 }
 
 /// The parameters of one request, in the order the operation writes them.

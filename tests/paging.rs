@@ -31,6 +31,7 @@ static SERVICE: ServiceSpec = ServiceSpec {
     signing: &[Signing::HuaweiSdkHmacSha256],
     envelope: cloud_task_apis::__private::Envelope::Huawei,
     request_id_header: "X-Request-Id",
+    success_when: None,
 };
 
 /// One listed thing.
@@ -79,6 +80,7 @@ macro_rules! listing {
                 path: $path,
                 retry: RetrySafety::Read,
                 required: &[],
+                status_errors: &[],
             };
             fn write(&self, writer: &mut RequestWriter) {
                 match &self.position {

@@ -49,7 +49,15 @@ async fn a_client_token_returns_the_same_job_and_guards_its_parameters() {
     assert_eq!(first.job_id, again.job_id);
     assert_ne!(first.request_id, again.request_id, "each answer has its own request id");
     let error = create("other-trail").await.expect_err("same token, other parameters");
-    assert!(matches!(error, create_delivery_history_job::Error::IdempotentParameterMismatch(_)), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            create_delivery_history_job::Error::Common(
+                cloud_task_apis::alibaba::actiontrail::CommonError::IdempotentParameterMismatch(_)
+            )
+        ),
+        "{error:?}"
+    );
     // Two successful answers, one job.
     let created = sim.requests_for("CreateDeliveryHistoryJob").iter().filter(|r| r.status == Some(200)).count();
     assert_eq!(created, 2);

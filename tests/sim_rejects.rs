@@ -251,7 +251,13 @@ async fn tencent_unknown_shipper_is_a_documented_error() {
         .send()
         .await
         .expect_err("unknown shipper");
-    assert!(matches!(error, tencent::cls::list_shipping_tasks::Error::ShipperNotExist(_)), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            tencent::cls::list_shipping_tasks::Error::Common(tencent::cls::CommonError::ShipperNotExist(_))
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]

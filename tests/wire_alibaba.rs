@@ -429,7 +429,12 @@ async fn xml_error_body_is_read() {
                 <Message>Specified signature is not matched with our calculation.</Message></Error>";
     serve(&server, ResponseTemplate::new(403).set_body_raw(body, "text/xml;charset=utf-8")).await;
     let error = client(config(&server)).get_delivery_history_job().job_id(7).send().await.expect_err("403");
-    let get_delivery_history_job::Error::SignatureDoesNotMatch(e) = &error else { panic!("{error:?}") };
+    let get_delivery_history_job::Error::Common(
+        cloud_task_apis::alibaba::actiontrail::CommonError::SignatureDoesNotMatch(e),
+    ) = &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!(e.request_id(), Some("R-XML"));
     assert_eq!(e.message(), "Specified signature is not matched with our calculation.");
 }
@@ -643,7 +648,12 @@ async fn gives_up_after_max_attempts_with_the_last_error() {
         .await
         .expect_err("gave up");
 
-    let get_delivery_history_job::Error::ServiceUnavailable(e) = &error else { panic!("{error:?}") };
+    let get_delivery_history_job::Error::Common(
+        cloud_task_apis::alibaba::actiontrail::CommonError::ServiceUnavailable(e),
+    ) = &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!(e.request_id(), Some("ATTEMPT-3"), "the last attempt's error");
     assert_eq!(e.status(), 503);
     assert_eq!(received(&server).await.len(), 3);

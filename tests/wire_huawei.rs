@@ -318,16 +318,45 @@ async fn dis_error_bodies_map_to_variants() {
 
     // DIS's non-standard 441 for signature problems: documented, never retried.
     let error = call().await.expect_err("441");
-    let show_transfer_task_log::Error::Dis4100(e) = &error else { panic!("expected Dis4100: {error:?}") };
+    let show_transfer_task_log::Error::Common(dis::CommonError::Dis4100(e)) = &error else {
+        panic!("expected Dis4100: {error:?}")
+    };
     assert_eq!((e.status(), e.message()), (441, "Authorization error."));
     assert!(error.to_string().contains("HTTP 441 DIS.4100"), "{error}");
 
     // An API Gateway error on the DIS host, in the common Huawei shape with a body request id.
     let error = call().await.expect_err("401");
-    let show_transfer_task_log::Error::Apigw0301(e) = &error else { panic!("expected Apigw0301: {error:?}") };
+    let show_transfer_task_log::Error::Common(dis::CommonError::Apigw0301(e)) = &error else {
+        panic!("expected Apigw0301: {error:?}")
+    };
     assert_eq!(e.request_id(), Some("RID-BODY"));
 
     assert_eq!(received(&server).await.len(), 3, "none of them was retried");
+}
+
+#[tokio::test]
+async fn dis_refusal_inside_a_200_is_the_typed_error_with_the_request_id() {
+    let server = MockServer::start().await;
+    let refusal = r#"{"errorCode":"DIS.4200","message":"Invalid request."}"#;
+    let success_as_text = dis_example().replacen("\"errorCode\":-1", "\"errorCode\":\"-1\"", 1);
+    assert!(success_as_text.contains("\"errorCode\":\"-1\""), "the example carries errorCode -1");
+    let replies = Script::new(vec![
+        json(200, refusal).insert_header("X-Request-Id", "RID-200"),
+        json(200, &success_as_text),
+        json(200, &dis_example()),
+    ]);
+    serve_dis(&server, replies).await;
+    let client = dis_client(config(&server));
+    let call = || client.show_transfer_task_log().task_id(TASK_ID).send();
+
+    let error = call().await.expect_err("errorCode DIS.4200 in a 200 body");
+    let show_transfer_task_log::Error::Common(dis::CommonError::Dis4200(e)) = &error else { panic!("{error:?}") };
+    assert_eq!((e.status(), e.code(), e.message()), (200, "DIS.4200", "Invalid request."));
+    assert_eq!(error.request_id(), Some("RID-200"));
+    // -1 means success, as a string or as a number.
+    assert!(call().await.is_ok(), "errorCode \"-1\"");
+    assert!(call().await.is_ok(), "errorCode -1");
+    assert_eq!(received(&server).await.len(), 3, "a refusal is not retried");
 }
 
 #[tokio::test]
@@ -489,7 +518,7 @@ async fn gives_up_after_max_attempts_with_the_last_error() {
         .send()
         .await
         .expect_err("gave up");
-    let show_op_log::Error::Apigw0308(e) = &error else { panic!("{error:?}") };
+    let show_op_log::Error::Common(cbr::CommonError::Apigw0308(e)) = &error else { panic!("{error:?}") };
     assert_eq!((e.status(), e.request_id()), (429, Some("TRY-2")));
     assert_eq!(received(&server).await.len(), 2);
 }

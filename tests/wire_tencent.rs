@@ -167,7 +167,10 @@ async fn speed_quota_429_maps_to_its_variant() {
     let server = MockServer::start().await;
     serve(&server, json(429, QUOTA).insert_header("x-cls-requestid", "CLS-429")).await;
     let error = list(&client(config(&server).retry(RetryPolicy::none()))).send().await.expect_err("429");
-    let list_shipping_tasks::Error::SpeedQuotaExceed(e) = &error else { panic!("{error:?}") };
+    let list_shipping_tasks::Error::Common(cloud_task_apis::tencent::cls::CommonError::SpeedQuotaExceed(e)) = &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!((e.status(), e.code(), e.message()), (429, "SpeedQuotaExceed", "speed quota exceed"));
     assert_eq!(e.request_id(), Some("CLS-429"));
     assert_eq!(
@@ -191,11 +194,18 @@ async fn documented_and_undocumented_errors() {
     let client = client(config(&server).retry(fast_retry().max_attempts(5)));
 
     let error = list(&client).send().await.expect_err("404");
-    let list_shipping_tasks::Error::ShipperNotExist(e) = &error else { panic!("{error:?}") };
+    let list_shipping_tasks::Error::Common(cloud_task_apis::tencent::cls::CommonError::ShipperNotExist(e)) = &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!((e.status(), e.request_id()), (404, Some("CLS-404")));
 
     let error = list(&client).send().await.expect_err("401");
-    let list_shipping_tasks::Error::AuthFailureSignatureFailure(e) = &error else { panic!("{error:?}") };
+    let list_shipping_tasks::Error::Common(cloud_task_apis::tencent::cls::CommonError::AuthFailureSignatureFailure(e)) =
+        &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!((e.message(), e.request_id()), ("signature mismatch", Some("BODY-RID")));
 
     let error = list(&client).send().await.expect_err("403");
@@ -284,7 +294,10 @@ async fn gives_up_after_max_attempts_with_the_last_error() {
     let attempt = |n: u32| json(429, QUOTA).insert_header("x-cls-requestid", format!("TRY-{n}"));
     serve(&server, Script::new(vec![attempt(1), attempt(2), attempt(3), json(200, &tasks_example())])).await;
     let error = list(&client(config(&server).retry(fast_retry().max_attempts(3)))).send().await.expect_err("gave up");
-    let list_shipping_tasks::Error::SpeedQuotaExceed(e) = &error else { panic!("{error:?}") };
+    let list_shipping_tasks::Error::Common(cloud_task_apis::tencent::cls::CommonError::SpeedQuotaExceed(e)) = &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!(e.request_id(), Some("TRY-3"));
     assert_eq!(received(&server).await.len(), 3);
 }

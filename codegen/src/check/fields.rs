@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::names;
 use crate::source::Span;
-use crate::spec::model::{EnumDef, EnumKind, Field, OperationDoc, ServiceSpec, Shape};
+use crate::spec::model::{EnumDef, EnumKind, ErrorDef, Field, OperationDoc, ServiceSpec, Shape};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve};
 use crate::spec::yaml::{ScalarKey, Value};
@@ -411,20 +411,53 @@ fn check_enum(e: &EnumDef, diags: &mut Diagnostics) {
 
 /// Rule: error codes are unique across the operation and its service, with real statuses.
 fn check_errors(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, Span> =
-        spec.service.errors.iter().map(|e| (e.code.value.as_str(), e.code.span)).collect();
-    for e in &op.errors {
+    check_error_list(&op.errors, &spec.service.errors, diags);
+}
+
+/// Rule: in `errors` (checked against the service's `inherited` ones): statuses are HTTP
+/// statuses; codes are unique; an error without `code` (documented by its status alone) has a
+/// `rust_name` and a status no other code-less error has; `rust_name` is UpperCamelCase.
+pub fn check_error_list(errors: &[ErrorDef], inherited: &[ErrorDef], diags: &mut Diagnostics) {
+    // Each code and code-less status with where it was first listed, and whether that was in
+    // service.yaml.
+    let mut codes: BTreeMap<&str, (Span, bool)> = BTreeMap::new();
+    let mut statuses: BTreeMap<i64, (Span, bool)> = BTreeMap::new();
+    for e in inherited {
+        match &e.code {
+            Some(code) => codes.insert(&code.value, (code.span, true)),
+            None => statuses.insert(e.status.value, (e.status.span, true)),
+        };
+    }
+    let again = |first: (Span, bool), d: Diagnostic| {
+        let (label, help) = if first.1 {
+            ("listed again here", "an error listed in service.yaml applies to every operation already")
+        } else {
+            ("listed twice", "remove one of them")
+        };
+        d.label(label).also(first.0, "first listed here").help(help)
+    };
+    for e in errors {
         check_status(e.status.value, e.status.span, diags);
         if let Some(rust_name) = &e.rust_name {
             check_camel_name(rust_name, "`rust_name`", "used as the Rust variant name", diags);
         }
-        if let Some(first) = seen.insert(&e.code.value, e.code.span) {
-            diags.push(
-                Diagnostic::error(e.code.span, format!("duplicate error code `{}`", e.code.value))
-                    .label("listed again here")
-                    .also(first, "first listed here")
-                    .help("an error code listed in service.yaml applies to every operation already"),
-            );
+        let Some(code) = &e.code else {
+            if e.rust_name.is_none() {
+                diags.push(
+                    Diagnostic::error(e.span, "an error without `code` needs a `rust_name`")
+                        .label("documented by its HTTP status alone")
+                        .help("add `rust_name:` naming the variant (UpperCamelCase), such as `StreamNotFound`"),
+                );
+            }
+            if let Some(first) = statuses.insert(e.status.value, (e.status.span, false)) {
+                let message = format!("two errors without `code` have status {}", e.status.value);
+                diags.push(again(first, Diagnostic::error(e.status.span, message)));
+            }
+            continue;
+        };
+        if let Some(first) = codes.insert(&code.value, (code.span, false)) {
+            let message = format!("duplicate error code `{}`", code.value);
+            diags.push(again(first, Diagnostic::error(code.span, message)));
         }
     }
 }

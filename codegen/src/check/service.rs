@@ -105,19 +105,21 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
             .help("header names are letters, digits and `-` (such as `X-Request-Id`)"),
         );
     }
-    let mut codes = BTreeMap::new();
-    for e in &s.errors {
-        if let Some(first) = codes.insert(e.code.value.clone(), e.code.span) {
+    super::fields::check_error_list(&s.errors, &[], diags);
+    if let Some(when) = &s.success_when {
+        if when.field.value.is_empty() {
             diags.push(
-                Diagnostic::error(e.code.span, format!("duplicate error code `{}`", e.code.value))
-                    .label("listed twice")
-                    .also(first, "first listed here")
-                    .help("remove one of them"),
+                Diagnostic::error(when.field.span, "`success_when.field` is empty")
+                    .label("no key named")
+                    .help("name the top-level key of a 200 body that carries the result code, such as `errorCode`"),
             );
         }
-        super::fields::check_status(e.status.value, e.status.span, diags);
-        if let Some(rust_name) = &e.rust_name {
-            super::fields::check_camel_name(rust_name, "`rust_name`", "used as the Rust variant name", diags);
+        if when.values.is_empty() {
+            diags.push(
+                Diagnostic::error(when.span, "`success_when` lists no value")
+                    .label("every 200 body carrying the field would be an error")
+                    .help("list the values that mean success, such as `values: [\"-1\", \"0\"]`"),
+            );
         }
     }
 }

@@ -59,7 +59,7 @@ pub fn check_examples(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnos
             checker.request(request, &context, diags);
         }
         if ex.status.value >= 400 {
-            check_error_body(spec, op, &ex.body, &context, diags);
+            check_error_body(spec, op, ex.status.value, &ex.body, &context, diags);
         } else {
             checker.object(&checker.response, "the response", &ex.body, &context, diags);
         }
@@ -466,8 +466,16 @@ fn range(value: i64, c: &Constraints, node: &Node, context: &str, diags: &mut Di
     }
 }
 
-/// Rule: an error example carries the service's error envelope with a documented code.
-fn check_error_body(spec: &ServiceSpec, op: &OperationDoc, body: &Node, context: &str, diags: &mut Diagnostics) {
+/// Rule: an error example carries the service's error envelope with a documented code, or
+/// (without a code) the status of an error documented by its status alone.
+fn check_error_body(
+    spec: &ServiceSpec,
+    op: &OperationDoc,
+    status: i64,
+    body: &Node,
+    context: &str,
+    diags: &mut Diagnostics,
+) {
     let code_key = spec.service.error_envelope.value.code_key();
     let Value::Map(entries) = &body.value else {
         diags.push(
@@ -477,6 +485,11 @@ fn check_error_body(spec: &ServiceSpec, op: &OperationDoc, body: &Node, context:
         return;
     };
     let Some((_, code)) = entries.iter().find(|(k, _)| k.as_str() == Some(code_key)) else {
+        let by_status =
+            op.errors.iter().chain(&spec.service.errors).any(|e| e.code.is_none() && e.status.value == status);
+        if by_status {
+            return;
+        }
         diags.push(
             Diagnostic::error(body.span, format!("{context}: the error body has no `{code_key}`"))
                 .label("not the service's error envelope")
@@ -485,7 +498,8 @@ fn check_error_body(spec: &ServiceSpec, op: &OperationDoc, body: &Node, context:
         return;
     };
     let code_text = code.as_str().unwrap_or_default();
-    let known = op.errors.iter().chain(&spec.service.errors).any(|e| e.code.value == code_text);
+    let known =
+        op.errors.iter().chain(&spec.service.errors).any(|e| e.code.as_ref().is_some_and(|c| c.value == code_text));
     if !known {
         diags.push(
             Diagnostic::warning(

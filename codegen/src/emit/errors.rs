@@ -1,33 +1,79 @@
-//! Emits an operation's error enum: one variant per documented code, then the unmodelled
-//! provider error and the request-side failures.
+//! Emits error enums: the service's `CommonError` (one variant per common error of its
+//! service.yaml), and each operation's `Error`: one variant per documented error of the
+//! operation (by code, or by HTTP status alone), `Common` for the service's, then the
+//! unmodelled provider error and the request-side failures.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{docs, ident};
-use crate::ir::Operation;
+use crate::ir::{ErrorVariant, Operation, Service};
+
+/// The variants, and the `Variant = "code"` and `status { Variant = 404 }` lists the runtime's
+/// macros take.
+fn parts(errors: &[ErrorVariant]) -> (Vec<TokenStream>, TokenStream) {
+    let variants = errors
+        .iter()
+        .map(|e| {
+            let name = ident(&e.name);
+            let variant_docs = docs(&e.docs);
+            quote!(#variant_docs #name(crate::ServiceError),)
+        })
+        .collect();
+    let (by_code, by_status): (Vec<_>, Vec<_>) = errors.iter().partition(|e| e.code.is_some());
+    let names = by_code.iter().map(|e| ident(&e.name));
+    let codes = by_code.iter().map(|e| e.code.clone().unwrap_or_default());
+    let status_names = by_status.iter().map(|e| ident(&e.name));
+    let statuses = by_status.iter().map(|e| Literal::u16_unsuffixed(e.status));
+    let table = quote!({ #(#names = #codes),* } status { #(#status_names = #statuses),* });
+    (variants, table)
+}
 
 /// The `Error` enum of an operation.
 pub fn error(op: &Operation) -> TokenStream {
     let doc = format!(" Errors of `{}`.", op.wire_name);
-    let variants = op.errors.iter().map(|e| {
-        let name = ident(&e.name);
-        let variant_docs = docs(&e.docs);
-        quote!(#variant_docs #name(crate::ServiceError),)
-    });
-    let names = op.errors.iter().map(|e| ident(&e.name));
-    let codes = op.errors.iter().map(|e| &e.code);
+    let (variants, table) = parts(&op.errors);
+    let (common_variant, common) = if op.common_errors {
+        (
+            quote! {
+                /// An error every operation of this service can return (see [`super::CommonError`]).
+                Common(super::CommonError),
+            },
+            quote!(common super::CommonError),
+        )
+    } else {
+        (quote!(), quote!())
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
             #(#variants)*
-            /// A provider error whose code is not documented for this operation.
+            #common_variant
+            /// A provider error that is not documented for this operation.
             Unmodelled(crate::ServiceError),
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
-        crate::__private::impl_operation_error!(Error { #(#names = #codes),* });
+        crate::__private::impl_operation_error!(Error #table #common);
+    }
+}
+
+/// The service's `CommonError` enum, or nothing when its service.yaml lists no errors.
+pub fn common(service: &Service) -> TokenStream {
+    if service.common_errors.is_empty() {
+        return quote!();
+    }
+    let (variants, table) = parts(&service.common_errors);
+    quote! {
+        /// Errors every operation of this service can return (the `errors` of its service.yaml);
+        /// each operation's `Error` holds one in its `Common` variant.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum CommonError {
+            #(#variants)*
+        }
+        crate::__private::impl_common_error!(CommonError #table);
     }
 }

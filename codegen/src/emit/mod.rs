@@ -43,12 +43,14 @@ pub fn service(service: &Service) -> TokenStream {
     let examples = examples::tests(service);
     let cli = cli::service_table(service);
     let shared = shared_types(service);
+    let common = errors::common(service);
     quote! {
         #module_docs
         pub mod #module {
             #spec
             #cli
             #client
+            #common
             #shared
             #(#operations)*
             #examples
@@ -145,6 +147,14 @@ fn service_spec(service: &Service) -> TokenStream {
         Envelope::TencentCls => "TencentCls",
     });
     let request_id_header = &service.request_id_header;
+    let success_when = match &service.success_when {
+        Some(when) => {
+            let field = &when.field;
+            let values = &when.values;
+            quote!(Some(crate::__private::SuccessWhen { field: #field, values: &[#(#values),*] }))
+        }
+        None => quote!(None),
+    };
     quote! {
         /// Wire facts of this service, from its `service.yaml`.
         pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
@@ -156,6 +166,7 @@ fn service_spec(service: &Service) -> TokenStream {
             signing: &[#(crate::Signing::#signing),*],
             envelope: crate::__private::Envelope::#envelope,
             request_id_header: #request_id_header,
+            success_when: #success_when,
         };
     }
 }

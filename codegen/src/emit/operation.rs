@@ -163,6 +163,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
     let wait = op.waiter.as_ref().map(super::lifecycle::task_status);
     let pages = op.pagination.as_ref().map(super::lifecycle::paged);
     let required = op.request.iter().filter(|f| f.required).map(|f| &f.wire_name);
+    let status_errors = op.status_errors.iter().map(|s| Literal::u16_unsuffixed(*s));
     quote! {
         impl crate::__private::Operation for Request {
             type Response = Response;
@@ -174,6 +175,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 path: #path,
                 retry: crate::__private::RetrySafety::#retry,
                 required: &[#(#required),*],
+                status_errors: &[#(#status_errors),*],
             };
             fn write(&self, writer: &mut crate::__private::RequestWriter) {
                 #(#implicit)*

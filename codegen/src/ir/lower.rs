@@ -7,7 +7,7 @@ use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
     Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service, Step,
-    Struct, Variant, Waiter, WireValue,
+    Struct, SuccessWhen, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
 use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape, TimeForm};
@@ -30,11 +30,12 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
     let s = &spec.service;
     let offset = s.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value));
     let mut methods = Scope::new("client method").reserve("new").reserve("config");
+    let common_errors = error_variants(&s.errors, &[], diags);
     let operations = spec
         .operations
         .iter()
         .map(|op| {
-            let lowered = operation(spec, op, offset.unwrap_or(0), diags);
+            let lowered = operation(spec, op, offset.unwrap_or(0), &common_errors, diags);
             if let Err(d) = methods.claim(&lowered.module, &op.operation.value, op.operation.span) {
                 diags.push(d);
             }
@@ -68,6 +69,11 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         utc_offset_seconds: offset,
         types,
         enums,
+        common_errors,
+        success_when: s.success_when.as_ref().map(|w| SuccessWhen {
+            field: w.field.value.clone(),
+            values: w.values.iter().map(|v| v.value.clone()).collect(),
+        }),
         operations,
         files,
     }
@@ -132,7 +138,13 @@ fn definitions(ctx: &Ctx<'_>, diags: &mut Diagnostics) -> (Vec<Struct>, Vec<Enum
     (types, enums)
 }
 
-fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &mut Diagnostics) -> Operation {
+fn operation(
+    spec: &ServiceSpec,
+    op: &model::OperationDoc,
+    offset: i32,
+    common: &[ErrorVariant],
+    diags: &mut Diagnostics,
+) -> Operation {
     let ctx = Ctx { op, offset };
     // Generated code names the prelude's types unqualified, so specs may not shadow them.
     let (types, enums) = definitions(&ctx, diags);
@@ -140,8 +152,12 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
     let (request, implicit): (Vec<_>, Vec<_>) =
         ctx.fields(&op.params, BUILDER_METHODS, diags).into_iter().partition(|f| f.source == ParamSource::Caller);
     let response = ctx.fields(&op.response, &[], diags);
-    let errors = error_variants(spec, op, diags);
-    let examples = op.examples.iter().map(|ex| example(spec, ex, &errors)).collect();
+    let errors = error_variants(&op.errors, if common.is_empty() { &[] } else { &["Common"] }, diags);
+    let examples = op.examples.iter().map(|ex| example(spec, ex, &errors, common)).collect();
+    let mut status_errors: Vec<u16> =
+        errors.iter().chain(common).filter(|e| e.code.is_none()).map(|e| e.status).collect();
+    status_errors.sort_unstable();
+    status_errors.dedup();
     let token_field = op
         .idempotency_token
         .as_ref()
@@ -184,6 +200,8 @@ fn operation(spec: &ServiceSpec, op: &model::OperationDoc, offset: i32, diags: &
         enums,
         shared,
         errors,
+        common_errors: !common.is_empty(),
+        status_errors,
         examples,
         waiter: op.waiter.as_ref().map(|w| ctx.waiter(w)),
         pagination: op.pagination.as_ref().map(|p| ctx.pagination(p)),
@@ -445,19 +463,27 @@ fn constraints(c: &model::Constraints) -> Constraints {
     }
 }
 
-fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diagnostics) -> Vec<ErrorVariant> {
-    let mut scope = RESERVED_ERROR_VARIANTS.iter().fold(Scope::new("error variant"), |s, r| s.reserve(r));
-    op.errors
+/// The variants of one `errors` list; `extra` names are reserved besides the runtime's.
+fn error_variants(errors: &[model::ErrorDef], extra: &[&str], diags: &mut Diagnostics) -> Vec<ErrorVariant> {
+    let mut scope = RESERVED_ERROR_VARIANTS.iter().chain(extra).fold(Scope::new("error variant"), |s, r| s.reserve(r));
+    errors
         .iter()
-        .chain(&spec.service.errors)
         .map(|e| {
-            let name = names::camel(e.rust_name.as_ref().map_or(&e.code.value, |r| &r.value));
-            claim(&mut scope, &name, &e.code, diags);
+            let (wire, span) = match &e.code {
+                Some(code) => (code.value.clone(), code.span),
+                None => (format!("HTTP {}", e.status.value), e.span),
+            };
+            let name = names::camel(e.rust_name.as_ref().map_or(&wire, |r| &r.value));
+            if let Err(d) = scope.claim(&name, &wire, span) {
+                diags.push(d);
+            }
             let mut doc = DocBuilder::default();
+            let what = match &e.code {
+                Some(code) => format!("`{}` (HTTP {})", code.value, e.status.value),
+                None => format!("HTTP {} without an error code", e.status.value),
+            };
             doc.paragraph(&format!(
-                "`{}` (HTTP {}){}",
-                e.code.value,
-                e.status.value,
+                "{what}{}",
                 e.message.as_ref().map(|m| format!(": {}", docs_safe(&m.value))).unwrap_or_default()
             ));
             doc.prose_continuation(
@@ -465,7 +491,7 @@ fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diag
             );
             ErrorVariant {
                 name,
-                code: e.code.value.clone(),
+                code: e.code.as_ref().map(|c| c.value.clone()),
                 status: u16::try_from(e.status.value).unwrap_or(0),
                 docs: doc.build(),
             }
@@ -473,19 +499,32 @@ fn error_variants(spec: &ServiceSpec, op: &model::OperationDoc, diags: &mut Diag
         .collect()
 }
 
-fn example(spec: &ServiceSpec, ex: &model::Example, errors: &[ErrorVariant]) -> Example {
-    let body = ex.body.to_json();
-    let error_variant = (ex.status.value >= 400)
-        .then(|| {
-            let key = spec.service.error_envelope.value.code_key();
-            let code = body.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
-            Some(errors.iter().find(|e| e.code == code).map_or_else(|| "Unmodelled".to_owned(), |e| e.name.clone()))
-        })
-        .flatten();
-    Example {
-        name: names::snake(&ex.name.value),
-        status: u16::try_from(ex.status.value).unwrap_or(0),
-        body: body.to_string(),
-        error_variant,
+/// The variant an error body decodes to: by its code, or by the status when it has no code;
+/// an operation's own variants first, then the service's common ones (`Common`).
+fn error_variant(own: &[ErrorVariant], common: &[ErrorVariant], code: Option<&str>, status: u16) -> String {
+    let matches = |e: &&ErrorVariant| match code {
+        Some(code) => e.code.as_deref() == Some(code),
+        None => e.code.is_none() && e.status == status,
+    };
+    if let Some(e) = own.iter().find(matches) {
+        e.name.clone()
+    } else if common.iter().any(|e| matches(&e)) {
+        "Common".to_owned()
+    } else {
+        "Unmodelled".to_owned()
     }
+}
+
+fn example(spec: &ServiceSpec, ex: &model::Example, own: &[ErrorVariant], common: &[ErrorVariant]) -> Example {
+    let body = ex.body.to_json();
+    let status = u16::try_from(ex.status.value).unwrap_or(0);
+    let error_variant = (ex.status.value >= 400).then(|| {
+        let key = spec.service.error_envelope.value.code_key();
+        let code = body.get(key).map(|c| match c {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+        error_variant(own, common, code.as_deref(), status)
+    });
+    Example { name: names::snake(&ex.name.value), status, body: body.to_string(), error_variant }
 }

@@ -49,6 +49,10 @@ pub struct Service {
     pub types: Vec<Struct>,
     /// Enums shared by the operations, in the `types` module.
     pub enums: Vec<Enum>,
+    /// The service's common errors (`errors` of service.yaml): the `CommonError` enum.
+    pub common_errors: Vec<ErrorVariant>,
+    /// The field of a 200 body that says whether the call succeeded.
+    pub success_when: Option<SuccessWhen>,
     /// Operations, sorted by wire name.
     pub operations: Vec<Operation>,
     /// Spec files this service was generated from, service file first.
@@ -87,8 +91,13 @@ pub struct Operation {
     /// Names of the service's shared types and enums this operation's fields name, re-exported
     /// from the service's `types` module.
     pub shared: Vec<String>,
-    /// Error variants: the operation's documented codes, then the service's.
+    /// Error variants of the operation's own documented errors.
     pub errors: Vec<ErrorVariant>,
+    /// Whether the service has common errors (the `Common` variant).
+    pub common_errors: bool,
+    /// HTTP statuses of the operation's and the service's errors without a code, sorted: a
+    /// body without a code at one of them is that error.
+    pub status_errors: Vec<u16>,
     /// Documented example responses.
     pub examples: Vec<Example>,
     /// Task status polling.
@@ -226,17 +235,26 @@ pub enum WireValue {
     Int(i64),
 }
 
-/// A documented error code.
+/// A documented error.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorVariant {
     /// Variant name.
     pub name: String,
-    /// The provider's code.
-    pub code: String,
+    /// The provider's code; `None` for an error told apart by its HTTP status alone.
+    pub code: Option<String>,
     /// The HTTP status it comes with.
     pub status: u16,
     /// Documentation lines.
     pub docs: Vec<String>,
+}
+
+/// `success_when` of a service: a 200 body whose `field` holds another value is an error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessWhen {
+    /// A top-level key of the body.
+    pub field: String,
+    /// The values meaning success, as text (a number compares by its digits).
+    pub values: Vec<String>,
 }
 
 /// A documented example response.
@@ -248,7 +266,8 @@ pub struct Example {
     pub status: u16,
     /// The body as compact JSON.
     pub body: String,
-    /// For error examples: the variant the body's code maps to (`Unmodelled` if none).
+    /// For error examples: the variant the body maps to (`Common` for a common error,
+    /// `Unmodelled` if none).
     pub error_variant: Option<String>,
 }
 

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 use crate::spec::model::{
     Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, Idempotency, Method,
-    OperationDoc, Pagination, ServiceDoc, SourceNote, TypeDef, Waiter,
+    OperationDoc, Pagination, ServiceDoc, SourceNote, SuccessWhen, TypeDef, Waiter,
 };
 use crate::spec::reader::{MapReader, Spanned, wrong_kind};
 use crate::spec::yaml::{Node, Value};
@@ -62,6 +62,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let request_id_header = m.str("request_id_header", true, diags);
     let time_zone = m.str("time_zone", false, diags);
     let errors = m.list("errors", false, diags, error_def);
+    let success_when = m.get("success_when").and_then(|n| success_when(n, diags));
     let sources = m.list("sources", false, diags, source_note);
     m.finish(diags);
     if diags.error_count() > before {
@@ -82,6 +83,7 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         request_id_header: request_id_header?,
         time_zone,
         errors,
+        success_when,
         sources,
     })
 }
@@ -316,13 +318,33 @@ fn enum_value(node: &Node, diags: &mut Diagnostics) -> Option<EnumValue> {
 
 fn error_def(node: &Node, diags: &mut Diagnostics) -> Option<ErrorDef> {
     let mut m = MapReader::new(node, "an error", diags)?;
-    let code = m.str("code", true, diags);
+    let span = m.span();
+    let code = m.str("code", false, diags);
     let status = m.int("status", true, diags);
     let message = m.str("message", false, diags);
     let description = m.str("description", false, diags);
     let rust_name = m.str("rust_name", false, diags);
     m.finish(diags);
-    Some(ErrorDef { code: code?, status: status?, message, description, rust_name })
+    Some(ErrorDef { span, code, status: status?, message, description, rust_name })
+}
+
+fn success_when(node: &Node, diags: &mut Diagnostics) -> Option<SuccessWhen> {
+    let mut m = MapReader::new(node, "`success_when`", diags)?;
+    let span = m.span();
+    let field = m.str("field", true, diags);
+    let values = m.list("values", true, diags, |n, d| match &n.value {
+        Value::Str(text) => Some(Spanned::new(text.clone(), n.span)),
+        Value::Int(i) => Some(Spanned::new(i.to_string(), n.span)),
+        _ => {
+            d.push(
+                wrong_kind(n, "values", "a string or an integer")
+                    .help("list the values that mean success, such as \"-1\" or 0"),
+            );
+            None
+        }
+    });
+    m.finish(diags);
+    Some(SuccessWhen { span, field: field?, values })
 }
 
 fn example(node: &Node, diags: &mut Diagnostics) -> Option<Example> {

@@ -243,8 +243,10 @@ pub struct EnumDef {
 /// An entry of `errors`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorDef {
-    /// `code`.
-    pub code: Spanned<String>,
+    /// Where the entry starts (its first key).
+    pub span: Span,
+    /// `code`; absent for an error documented by its HTTP status alone.
+    pub code: Option<Spanned<String>>,
     /// `status`.
     pub status: Spanned<i64>,
     /// `message`.
@@ -370,8 +372,21 @@ pub struct ServiceDoc {
     pub time_zone: Option<Spanned<String>>,
     /// `errors`.
     pub errors: Vec<ErrorDef>,
+    /// `success_when`.
+    pub success_when: Option<SuccessWhen>,
     /// `sources`.
     pub sources: Vec<SourceNote>,
+}
+
+/// `success_when`: the field of a 200 body that says whether the call succeeded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessWhen {
+    /// Where the mapping starts.
+    pub span: Span,
+    /// `field`: a top-level key of the body.
+    pub field: Spanned<String>,
+    /// `values`: the values (as text; numbers are compared by their digits) that mean success.
+    pub values: Vec<Spanned<String>>,
 }
 
 /// An operation file.

@@ -44,7 +44,13 @@ impl Call<'_> {
     /// An error the spec documents for this operation or its service (its status and message
     /// come from there), or `status`/`message` when it does not document `code`.
     pub(crate) fn documented(&self, code: &str, status: u16, message: &str) -> Reply {
-        let declared = self.op.op.errors.iter().chain(&self.op.service.errors).find(|e| e.code.value == code);
+        let declared = self
+            .op
+            .op
+            .errors
+            .iter()
+            .chain(&self.op.service.errors)
+            .find(|e| e.code.as_ref().is_some_and(|c| c.value == code));
         let status = declared.and_then(|e| u16::try_from(e.status.value).ok()).unwrap_or(status);
         let text =
             declared.and_then(|e| e.message.as_ref().or(e.description.as_ref())).map_or(message, |m| m.value.as_str());
