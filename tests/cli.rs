@@ -231,6 +231,19 @@ async fn negative_numbers_are_values_that_reach_the_request() {
     assert!(sent[0].query.contains(&("JobId".to_owned(), "-1".to_owned())), "{:?}", sent[0].query);
 }
 
+#[test]
+fn a_negative_offset_gets_the_validators_range_error_naming_the_field() {
+    let out = run(&["--simulator", "huawei", "cbr", "ListBackups", "--offset", "-1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("ListBackups: request not sent: invalid request: `offset` must be"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("got -1"), "{stderr}");
+    // Enums of the service's shared types are flags with their values too.
+    let out = run(&["--simulator", "huawei", "cbr", "ListBackups", "--status", "gone"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("[possible values: available, protecting,"), "{}", text(&out.stderr));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_chooses_among_the_schemes_the_service_lists() {
     let sim = simulator(Duration::from_secs(2)).await;

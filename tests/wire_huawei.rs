@@ -6,8 +6,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use cloud_task_apis::huawei::cbr::{self, show_op_log};
-use cloud_task_apis::huawei::dis::{self, show_transfer_task_log};
+use cloud_task_apis::huawei::cbr::types::{BackupStatus, CheckpointParam, CheckpointStatus, ResourceType, VaultBackup};
+use cloud_task_apis::huawei::cbr::{self, create_checkpoint, show_op_log};
+use cloud_task_apis::huawei::dis::batch_start_transfer_task::{self, StartAction};
+use cloud_task_apis::huawei::dis::batch_stop_transfer_task::{self, StopAction};
+use cloud_task_apis::huawei::dis::types::{BatchTransferTask, DestinationType, TransferTaskState};
+use cloud_task_apis::huawei::dis::{self, list_transfer_tasks, show_transfer_task_log};
 use cloud_task_apis::sign::{SignableRequest, huawei};
 use cloud_task_apis::{Config, Credentials, RequestErrorKind, RetryPolicy};
 use common::*;
@@ -191,7 +195,7 @@ async fn dis_with_an_iam_token() {
 
 #[tokio::test]
 async fn cbr_show_op_log_with_project_id() {
-    use show_op_log::{OperationStatus, OperationType, ResourceType};
+    use cbr::types::{OperationStatus, OperationType};
     let server = MockServer::start().await;
     serve_cbr(&server, json(200, &cbr_example()).insert_header("X-Request-Id", "HW-RID-2")).await;
 
@@ -216,7 +220,7 @@ async fn cbr_show_op_log_with_project_id() {
     assert_eq!(extra.common.as_ref().and_then(|c| c.progress), Some(100));
     assert_eq!(extra.backup.as_ref().and_then(|b| b.backup_name.as_deref()), Some("manualbk_1234"));
     let resource = extra.resource.as_ref().expect("resource");
-    assert_eq!(resource.type_, Some(ResourceType::NovaServer));
+    assert_eq!(resource.type_, ResourceType::NovaServer);
     assert_eq!(resource.name.as_deref(), Some("ECS-0001"));
     assert_eq!(log.meta.request_id(), Some("HW-RID-2"));
 }
@@ -534,4 +538,343 @@ async fn retry_after_is_honoured() {
     assert_eq!(log.meta.attempts(), 2);
     assert!(elapsed >= Duration::from_secs(1), "waited only {elapsed:?}, Retry-After said 1 s");
     assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// CBR: CreateCheckpoint and ListBackups
+// ---------------------------------------------------------------------------------------------
+
+const VAULT_ID: &str = "3b5816b5-f29c-4172-9d9a-76c719a659ce";
+const RESOURCE_ID: &str = "94eba8b2-acc9-4d82-badc-127144cc5526";
+
+async fn serve_checkpoints(server: &MockServer, responder: impl wiremock::Respond + 'static) {
+    Mock::given(method("POST")).and(path_regex("^/v3/[^/]+/checkpoints$")).respond_with(responder).mount(server).await;
+}
+
+async fn serve_backups(server: &MockServer, responder: impl wiremock::Respond + 'static) {
+    Mock::given(method("GET")).and(path_regex("^/v3/[^/]+/backups$")).respond_with(responder).mount(server).await;
+}
+
+fn vault_backup() -> VaultBackup {
+    VaultBackup {
+        vault_id: VAULT_ID.to_owned(),
+        parameters: Some(CheckpointParam {
+            auto_trigger: Some(false),
+            incremental: Some(true),
+            name: Some("backup_name".to_owned()),
+            resources: Some(vec![RESOURCE_ID.to_owned()]),
+            ..CheckpointParam::default()
+        }),
+    }
+}
+
+#[tokio::test]
+async fn cbr_create_checkpoint_with_aksk() {
+    let server = MockServer::start().await;
+    let body = example("huawei", "cbr", "CreateCheckpoint", "success");
+    serve_checkpoints(&server, json(200, &body).insert_header("X-Request-Id", "HW-RID-CP")).await;
+
+    let created = cbr_client(config(&server)).create_checkpoint().checkpoint(vault_backup()).send().await.expect("ok");
+
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 1);
+    let req = &requests[0];
+    assert_eq!(req.method.as_str(), "POST");
+    assert_eq!(raw_path(req), format!("/v3/{PROJECT}/checkpoints"));
+    assert_eq!(raw_query(req), "");
+    assert_eq!(
+        String::from_utf8_lossy(&req.body),
+        format!(
+            r#"{{"checkpoint":{{"vault_id":"{VAULT_ID}","parameters":{{"auto_trigger":false,"incremental":true,"name":"backup_name","resources":["{RESOURCE_ID}"]}}}}}}"#
+        )
+    );
+    assert_aksk_headers(req);
+
+    let checkpoint = &created.checkpoint;
+    assert_eq!(checkpoint.id, "8b0851a8-adf3-4f4c-a914-dead08bf9664");
+    assert_eq!(checkpoint.status, CheckpointStatus::Protecting);
+    assert_eq!(checkpoint.created_at.to_string(), "2019-05-10T07:59:12.733403", "the zone-less text is kept");
+    let vault = checkpoint.vault.as_ref().expect("vault");
+    assert_eq!((vault.id.as_str(), vault.name.as_str()), (VAULT_ID, "vault-be94"));
+    let resource = &vault.resources.as_deref().expect("resources")[0];
+    assert_eq!(resource.type_, ResourceType::NovaServer);
+    assert_eq!(resource.resource_size.as_deref(), Some("40"), "a string on this object");
+    assert_eq!(resource.extra_info, None);
+    assert_eq!(checkpoint.extra_info.as_ref().and_then(|e| e.retention_duration), Some(-1));
+    assert_eq!(created.meta.request_id(), Some("HW-RID-CP"));
+}
+
+#[tokio::test]
+async fn cbr_create_checkpoint_is_not_retried_and_maps_its_documented_errors() {
+    let server = MockServer::start().await;
+    let busy = r#"{"error_code":"1001","error_msg":"The vault is already running a backup."}"#;
+    let replies = Script::new(vec![
+        ResponseTemplate::new(503).insert_header("X-Request-Id", "HW-RID-503"),
+        json(400, busy).insert_header("X-Request-Id", "HW-RID-1001"),
+    ]);
+    serve_checkpoints(&server, replies).await;
+    let client = cbr_client(config(&server).retry(fast_retry().max_attempts(5)));
+
+    // No idempotency token: a 503 after the request reached the server is not repeated.
+    let error = client.create_checkpoint().checkpoint(vault_backup()).send().await.expect_err("503");
+    let create_checkpoint::Error::Request(e) = &error else { panic!("{error:?}") };
+    assert_eq!((e.status(), e.request_id()), (Some(503), Some("HW-RID-503")));
+    assert_eq!(received(&server).await.len(), 1, "one attempt");
+
+    let error = client.create_checkpoint().checkpoint(vault_backup()).send().await.expect_err("1001");
+    let create_checkpoint::Error::VaultBackupRunning(e) = &error else {
+        panic!("expected VaultBackupRunning: {error:?}")
+    };
+    assert_eq!((e.status(), e.code()), (400, "1001"));
+    assert_eq!(e.request_id(), Some("HW-RID-1001"));
+    assert_one_line(&error.to_string());
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn cbr_create_checkpoint_needs_the_checkpoint() {
+    let server = MockServer::start().await;
+    serve_checkpoints(&server, json(200, "{}")).await;
+    let error = cbr_client(config(&server)).create_checkpoint().send().await.expect_err("no checkpoint");
+    let create_checkpoint::Error::Request(e) = &error else { panic!("{error:?}") };
+    assert_eq!(e.kind(), RequestErrorKind::Validation);
+    assert!(error.to_string().contains("`checkpoint` is required"), "{error}");
+    assert!(received(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn cbr_list_backups_with_filters_and_both_time_forms() {
+    let server = MockServer::start().await;
+    let body = example("huawei", "cbr", "ListBackups", "success");
+    serve_backups(&server, json(200, &body).insert_header("X-Request-Id", "HW-RID-LB")).await;
+
+    let page = cbr_client(config(&server))
+        .list_backups()
+        .vault_id(VAULT_ID)
+        .status(BackupStatus::Available)
+        .limit(100)
+        .offset(0)
+        .send()
+        .await
+        .expect("ok");
+
+    let requests = received(&server).await;
+    let req = &requests[0];
+    assert_eq!(req.method.as_str(), "GET");
+    assert_eq!(raw_path(req), format!("/v3/{PROJECT}/backups"));
+    assert_eq!(query_keys(req), sorted(&["limit", "offset", "status", "vault_id"]));
+    assert_eq!(query(req, "status"), "available");
+    assert_eq!(query(req, "vault_id"), VAULT_ID);
+    assert_eq!((query(req, "limit"), query(req, "offset")), ("100".to_owned(), "0".to_owned()));
+    assert!(req.body.is_empty());
+    assert_aksk_headers(req);
+
+    assert_eq!(page.count, 2);
+    assert_eq!(page.backups.len(), 2);
+    let first = &page.backups[0];
+    assert_eq!(first.status, Some(BackupStatus::Available));
+    assert_eq!(first.resource_type, Some(ResourceType::NovaServer));
+    assert_eq!(first.resource_size, Some(40));
+    let created = first.created_at.as_ref().expect("created_at");
+    assert_eq!(created.to_string(), "2020-02-21T07:00:54.065135");
+    assert_eq!(created.to_offset_date_time().map(|t| t.unix_timestamp_nanos()), Some(1_582_268_454_065_135_000), "UTC");
+    assert_eq!(first.protected_at, None);
+    assert_eq!(page.backups[1].extend_info.as_ref().and_then(|e| e.progress), Some(100));
+
+    // The reference page's own example writes the same backup with RFC 3339 offsets.
+    let server2 = MockServer::start().await;
+    serve_backups(&server2, json(200, &example("huawei", "cbr", "ListBackups", "page_example"))).await;
+    let page = cbr_client(config(&server2)).list_backups().send().await.expect("ok");
+    let created = page.backups[0].created_at.as_ref().expect("created_at");
+    assert_eq!(created.to_string(), "2020-02-21T07:00:54.065+00:00");
+    assert_eq!(created.to_offset_date_time().map(|t| t.unix_timestamp_nanos()), Some(1_582_268_454_065_000_000));
+}
+
+/// Serves `total` backups by `offset` and `limit`, with `count` the total.
+struct BackupPages {
+    total: i64,
+}
+
+impl wiremock::Respond for BackupPages {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let offset: i64 = query(req, "offset").parse().unwrap_or(0);
+        let limit: i64 = query(req, "limit").parse().unwrap_or(1000);
+        let backups: Vec<String> = (offset..(offset + limit).min(self.total))
+            .map(|i| format!(r#"{{"id":"backup-{i}","status":"available","created_at":"2020-02-21T07:00:54.065135"}}"#))
+            .collect();
+        json(
+            200,
+            &format!(
+                r#"{{"backups":[{}],"count":{},"offset":{offset},"limit":{limit}}}"#,
+                backups.join(","),
+                self.total
+            ),
+        )
+    }
+}
+
+#[tokio::test]
+async fn cbr_list_backups_pages_by_offset_from_zero() {
+    use futures_util::StreamExt;
+    let server = MockServer::start().await;
+    serve_backups(&server, BackupPages { total: 5 }).await;
+
+    let items: Vec<_> = cbr_client(config(&server)).list_backups().limit(2).paginate().items().collect().await;
+
+    let ids: Vec<String> = items.into_iter().map(|b| b.expect("item").id.unwrap_or_default()).collect();
+    assert_eq!(ids, ["backup-0", "backup-1", "backup-2", "backup-3", "backup-4"], "no duplicate, no gap");
+    let requests = received(&server).await;
+    let offsets: Vec<String> = requests.iter().map(|r| query(r, "offset")).collect();
+    assert_eq!(offsets, ["0", "2", "4"], "offsets past the items received, from 0");
+    assert!(requests.iter().all(|r| query(r, "limit") == "2"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// DIS: ListTransferTasks, BatchStartTransferTask, BatchStopTransferTask
+// ---------------------------------------------------------------------------------------------
+
+const STREAM: &str = "new-stream";
+
+async fn serve_transfer_tasks(server: &MockServer, responder: impl wiremock::Respond + 'static) {
+    Mock::given(method("GET"))
+        .and(path_regex("^/v2/[^/]+/streams/[^/]+/transfer-tasks$"))
+        .respond_with(responder)
+        .mount(server)
+        .await;
+}
+
+async fn serve_task_action(server: &MockServer, responder: impl wiremock::Respond + 'static) {
+    Mock::given(method("POST"))
+        .and(path_regex("^/v2/[^/]+/streams/[^/]+/transfer-tasks/action$"))
+        .respond_with(responder)
+        .mount(server)
+        .await;
+}
+
+fn task_ids(ids: &[&str]) -> Vec<BatchTransferTask> {
+    ids.iter().map(|id| BatchTransferTask { id: (*id).to_owned() }).collect()
+}
+
+#[tokio::test]
+async fn dis_list_transfer_tasks_with_aksk() {
+    let server = MockServer::start().await;
+    let body = example("huawei", "dis", "ListTransferTasks", "success");
+    serve_transfer_tasks(&server, json(200, &body).insert_header("X-Request-Id", "HW-RID-LT")).await;
+
+    let list = dis_client(config(&server)).list_transfer_tasks().stream_name(STREAM).send().await.expect("ok");
+
+    let requests = received(&server).await;
+    let req = &requests[0];
+    assert_eq!(req.method.as_str(), "GET");
+    assert_eq!(raw_path(req), format!("/v2/{PROJECT}/streams/{STREAM}/transfer-tasks"));
+    assert_eq!(raw_query(req), "", "the list is not paged: no limit is sent");
+    assert!(req.body.is_empty());
+    assert_aksk_headers(req);
+
+    assert_eq!((list.total_number, list.quota), (1, None));
+    let task = &list.tasks.as_deref().expect("tasks")[0];
+    assert_eq!(task.task_id.as_deref(), Some("As805BudhcH1lDs6gbn"));
+    assert_eq!(task.task_name, "newtask");
+    assert_eq!(task.state, TransferTaskState::Running);
+    assert_eq!(task.destination_type, DestinationType::Obs);
+    assert_eq!(task.create_time.0, 1_606_554_932_552);
+    assert_eq!(task.last_transfer_timestamp.as_ref().map(|t| t.0), Some(1_606_984_428_612));
+    assert_eq!(list.meta.request_id(), Some("HW-RID-LT"));
+}
+
+#[tokio::test]
+async fn dis_stream_name_is_checked_before_sending() {
+    let server = MockServer::start().await;
+    serve_transfer_tasks(&server, json(200, r#"{"total_number":0}"#)).await;
+    let error =
+        dis_client(config(&server)).list_transfer_tasks().stream_name("s".repeat(61)).send().await.expect_err("long");
+    let list_transfer_tasks::Error::Request(e) = &error else { panic!("{error:?}") };
+    assert_eq!(e.kind(), RequestErrorKind::Validation);
+    assert_eq!(e.validation().expect("violations").violations()[0].field, "stream_name");
+    assert!(received(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn dis_batch_start_and_stop_send_the_action_and_task_ids() {
+    let server = MockServer::start().await;
+    // The documented answer has no body.
+    serve_task_action(&server, ResponseTemplate::new(200).insert_header("X-Request-Id", "HW-RID-ACT")).await;
+    let client = dis_client(config(&server));
+
+    let started = client
+        .batch_start_transfer_task()
+        .stream_name(STREAM)
+        .action(StartAction::Start)
+        .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF", "2QqqWoPUIZNk6kt5yC2"]))
+        .send()
+        .await
+        .expect("started");
+    let stopped = client
+        .batch_stop_transfer_task()
+        .stream_name(STREAM)
+        .action(StopAction::Stop)
+        .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
+        .send()
+        .await
+        .expect("stopped");
+
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 2);
+    for req in &requests {
+        assert_eq!(req.method.as_str(), "POST");
+        assert_eq!(raw_path(req), format!("/v2/{PROJECT}/streams/{STREAM}/transfer-tasks/action"));
+        assert_eq!(raw_query(req), "");
+        assert_aksk_headers(req);
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&requests[0].body),
+        r#"{"action":"start","tasks":[{"id":"9dSu1wfCytSk1aOLxvF"},{"id":"2QqqWoPUIZNk6kt5yC2"}]}"#
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&requests[1].body),
+        r#"{"action":"stop","tasks":[{"id":"9dSu1wfCytSk1aOLxvF"}]}"#
+    );
+    assert_eq!((started.meta.status(), started.meta.request_id()), (200, Some("HW-RID-ACT")));
+    assert_eq!(stopped.meta.request_id(), Some("HW-RID-ACT"));
+}
+
+#[tokio::test]
+async fn dis_stopping_a_stopped_task_is_a_typed_error_with_the_request_id() {
+    // What DIS answers for an already paused task is not documented; it answers with a documented
+    // DIS code (here DIS.4300 Request error).
+    let server = MockServer::start().await;
+    let rejected = r#"{"errorCode":"DIS.4300","message":"Request error."}"#;
+    serve_task_action(&server, json(400, rejected).insert_header("X-Request-Id", "HW-RID-STOP")).await;
+
+    let error = dis_client(config(&server).retry(fast_retry().max_attempts(5)))
+        .batch_stop_transfer_task()
+        .stream_name(STREAM)
+        .action(StopAction::Stop)
+        .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
+        .send()
+        .await
+        .expect_err("rejected");
+
+    let batch_stop_transfer_task::Error::Dis4300(e) = &error else { panic!("expected Dis4300: {error:?}") };
+    assert_eq!((e.status(), e.code(), e.message()), (400, "DIS.4300", "Request error."));
+    assert_eq!(e.request_id(), Some("HW-RID-STOP"));
+    assert_one_line(&error.to_string());
+    assert_eq!(received(&server).await.len(), 1, "not retried");
+}
+
+#[tokio::test]
+async fn dis_batch_start_is_not_retried_after_a_5xx() {
+    let server = MockServer::start().await;
+    serve_task_action(&server, Script::fail_then(1, ResponseTemplate::new(503), ResponseTemplate::new(200))).await;
+    let error = dis_client(config(&server).retry(fast_retry().max_attempts(5)))
+        .batch_start_transfer_task()
+        .stream_name(STREAM)
+        .action(StartAction::Start)
+        .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
+        .send()
+        .await
+        .expect_err("503");
+    let batch_start_transfer_task::Error::Request(e) = &error else { panic!("{error:?}") };
+    assert_eq!(e.status(), Some(503));
+    assert_eq!(received(&server).await.len(), 1, "no token: a start that may have reached the server is not repeated");
 }

@@ -4,11 +4,16 @@
 //! Routes: an RPC service (Alibaba style) is reached at `/` with the operation named by the
 //! `x-acs-action` header or the `Action` parameter (and the version by `x-acs-version` or
 //! `Version`); a REST operation by its method and path template, literal segments matching
-//! exactly and `{name}` segments capturing one decoded segment.
+//! exactly and `{name}` segments capturing one decoded segment. Operations that share a method
+//! and path (DIS BatchStartTransferTask and BatchStopTransferTask) are told apart by a required
+//! body parameter whose enum has a single value (`action`: `start` or `stop`).
 
 use cloud_task_apis_codegen::SourceMap;
 use cloud_task_apis_codegen::diagnostic::Diagnostics;
-use cloud_task_apis_codegen::spec::model::{Envelope, OperationDoc, Protocol, Provider, ServiceDoc, ServiceSpec};
+use cloud_task_apis_codegen::spec::model::{
+    Envelope, OperationDoc, ParamIn, Protocol, Provider, ServiceDoc, ServiceSpec,
+};
+use cloud_task_apis_codegen::spec::types::{TypeExpr, resolve};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -62,6 +67,8 @@ struct Route {
     service: usize,
     op: usize,
     kind: RouteKind,
+    /// The body parameter and value that single this operation out among those of its shape.
+    body: Option<(String, Value)>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -98,6 +105,8 @@ pub(crate) struct Target<'a> {
     pub action: Option<&'a str>,
     /// The RPC version (`x-acs-version` or `Version`), if any.
     pub version: Option<&'a str>,
+    /// The JSON body, if it is one.
+    pub body: Option<&'a Value>,
 }
 
 impl Catalog {
@@ -128,14 +137,17 @@ impl Catalog {
                         RouteKind::Rest { method: op.method.value.word(), segments: template_segments(&op.path.value) }
                     }
                 };
-                if let Some(other) = routes.iter().find(|r| same_shape(&r.kind, &kind)) {
+                let body = body_constant(op);
+                let told_apart =
+                    |r: &Route| matches!((&r.body, &body), (Some((n1, v1)), Some((n2, v2))) if n1 == n2 && v1 != v2);
+                if let Some(other) = routes.iter().find(|r| same_shape(&r.kind, &kind) && !told_apart(r)) {
                     let first = &services[other.service].operations[other.op];
                     return Err(SimulatorError::Specs(format!(
                         "operations {} and {} cannot be told apart by method and path (or action and version)",
                         first.operation.value, op.operation.value
                     )));
                 }
-                routes.push(Route { service: s, op: o, kind });
+                routes.push(Route { service: s, op: o, kind, body });
             }
         }
         // More literal segments first, so `/a/b` wins over `/a/{x}`.
@@ -197,7 +209,14 @@ impl Catalog {
                             }
                         }
                     });
-                    if matched && let Some(found) = self.op_ref(route.service, route.op) {
+                    let body_fits = route
+                        .body
+                        .as_ref()
+                        .is_none_or(|(name, value)| target.body.and_then(|b| b.get(name.as_str())) == Some(value));
+                    if matched
+                        && body_fits
+                        && let Some(found) = self.op_ref(route.service, route.op)
+                    {
                         return Routed::Found(found, params);
                     }
                 }
@@ -226,6 +245,21 @@ fn template_segments(path: &str) -> Vec<Segment> {
 }
 
 /// Whether two routes would match exactly the same requests.
+/// A required body parameter whose enum has a single value, with that value.
+fn body_constant(op: &OperationDoc) -> Option<(String, Value)> {
+    op.params.iter().find_map(|f| {
+        let in_body = f.location.as_ref().is_some_and(|l| l.value == ParamIn::Body);
+        if !in_body || !f.required.value {
+            return None;
+        }
+        let Ok(TypeExpr::Enum(i)) = resolve(op, &f.ty, f.items.as_ref()) else { return None };
+        match op.enums.get(i)?.values.as_slice() {
+            [only] => Some((f.name.value.clone(), only.value.to_json())),
+            _ => None,
+        }
+    })
+}
+
 fn same_shape(a: &RouteKind, b: &RouteKind) -> bool {
     match (a, b) {
         (RouteKind::Rpc { .. }, RouteKind::Rpc { .. }) => a == b,
@@ -282,12 +316,19 @@ mod tests {
         let catalog = Catalog::load(embedded()).expect("embedded specs load");
         let names: Vec<String> = catalog.operations().iter().map(OpRef::key).collect();
         assert!(names.contains(&"huawei/cbr/ShowOpLog".to_owned()), "{names:?}");
-        let target = Target { method: "POST", path: "/", action: Some("GetDeliveryHistoryJob"), version: None };
-        assert!(matches!(catalog.route(&target), Routed::Found(op, _) if op.name() == "GetDeliveryHistoryJob"));
         let target =
-            Target { method: "POST", path: "/", action: Some("GetDeliveryHistoryJob"), version: Some("2001-01-01") };
+            Target { method: "POST", path: "/", action: Some("GetDeliveryHistoryJob"), version: None, body: None };
+        assert!(matches!(catalog.route(&target), Routed::Found(op, _) if op.name() == "GetDeliveryHistoryJob"));
+        let target = Target {
+            method: "POST",
+            path: "/",
+            action: Some("GetDeliveryHistoryJob"),
+            version: Some("2001-01-01"),
+            body: None,
+        };
         assert!(matches!(catalog.route(&target), Routed::WrongVersion(..)));
-        let target = Target { method: "GET", path: "/v3/p1/operation-logs/a%20b", action: None, version: None };
+        let target =
+            Target { method: "GET", path: "/v3/p1/operation-logs/a%20b", action: None, version: None, body: None };
         match catalog.route(&target) {
             Routed::Found(op, params) => {
                 assert_eq!(op.name(), "ShowOpLog");
@@ -295,8 +336,27 @@ mod tests {
             }
             other => panic!("not routed: {other:?}"),
         }
-        let target = Target { method: "DELETE", path: "/tasks", action: None, version: None };
+        let target = Target { method: "DELETE", path: "/tasks", action: None, version: None, body: None };
         assert!(matches!(catalog.route(&target), Routed::NotFound));
+    }
+
+    #[test]
+    fn operations_sharing_a_path_are_told_apart_by_their_body_constant() {
+        let catalog = Catalog::load(embedded()).expect("embedded specs load");
+        let path = "/v2/p1/streams/s1/transfer-tasks/action";
+        let routed = |body: &Value| {
+            let target = Target { method: "POST", path, action: None, version: None, body: Some(body) };
+            match catalog.route(&target) {
+                Routed::Found(op, _) => Some(op.name().to_owned()),
+                _ => None,
+            }
+        };
+        let stop = serde_json::json!({"action": "stop", "tasks": [{"id": "t"}]});
+        let start = serde_json::json!({"action": "start", "tasks": [{"id": "t"}]});
+        assert_eq!(routed(&stop).as_deref(), Some("BatchStopTransferTask"));
+        assert_eq!(routed(&start).as_deref(), Some("BatchStartTransferTask"));
+        assert_eq!(routed(&serde_json::json!({"action": "pause"})), None);
+        assert_eq!(routed(&serde_json::json!({})), None);
     }
 
     #[test]

@@ -158,7 +158,9 @@ fn response(answer: &Answer) -> hyper::Response<Full<Bytes>> {
 
 /// The answer (none: drop the connection), the operation's name and the fault applied.
 async fn process(shared: &Shared, req: &Incoming) -> (Option<Answer>, Option<String>, Option<Fault>) {
+    let json = serde_json::from_slice::<serde_json::Value>(&req.body).ok();
     let target = Target {
+        body: json.as_ref(),
         method: &req.method,
         path: &req.path,
         action: req.header("x-acs-action").or_else(|| req.param("Action")),

@@ -85,6 +85,8 @@ impl<'de, E: de::Error> Deserializer<'de> for MissingField<E> {
 macro_rules! __impl_deserialize {
     ($t:ident { $($field:ident = $wire:literal),* $(,)? $(; $($skipped:ident),* $(,)?)? }) => {
         const _: () = {
+            // An object without fields (a success documented without a body) reports no error.
+            #[allow(unused_imports)]
             use $crate::__private::serde::de::{Error as _, MapAccess};
             struct ObjectVisitor;
             impl<'de> $crate::__private::serde::de::Visitor<'de> for ObjectVisitor {

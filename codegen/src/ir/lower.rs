@@ -208,7 +208,7 @@ fn operation(
     }
 }
 
-/// The shared types and enums the operation's own fields name, sorted.
+/// The shared types and enums the operation's own fields name, and its waiter's status enum, sorted.
 fn shared_names(op: &model::OperationDoc) -> Vec<String> {
     fn named(op: &model::OperationDoc, ty: &TypeExpr) -> Option<String> {
         match ty {
@@ -226,6 +226,14 @@ fn shared_names(op: &model::OperationDoc) -> Vec<String> {
         .filter_map(|f| resolve(op, &f.ty, f.items.as_ref()).ok())
         .filter_map(|ty| named(op, &ty))
         .collect();
+    // The waiter matches on its status enum by name, however deep the field is.
+    if let Some(w) = &op.waiter
+        && let Ok((_, TypeExpr::Enum(i))) = resolve_path(op, &op.response, &w.status.value)
+        && op.is_shared_enum(i)
+        && let Some(e) = op.enums.get(i)
+    {
+        shared.push(names::camel(&e.name.value));
+    }
     shared.sort();
     shared.dedup();
     shared
