@@ -939,7 +939,10 @@ async fn delete_delivery_history_job_is_not_retried_after_a_5xx() {
         .await
         .expect_err("503, not retried");
 
-    let delete_delivery_history_job::Error::ServiceUnavailable(e) = &error else {
+    let delete_delivery_history_job::Error::Common(
+        cloud_task_apis::alibaba::actiontrail::CommonError::ServiceUnavailable(e),
+    ) = &error
+    else {
         panic!("expected ServiceUnavailable, got {error:?}")
     };
     assert_eq!((e.status(), e.request_id()), (503, Some("HDR-DEL-503")));
@@ -956,7 +959,10 @@ async fn deleting_an_already_deleted_job_is_a_typed_error_with_the_request_id() 
 
     let error = client(config(&server)).delete_delivery_history_job().job_id(16602).send().await.expect_err("gone");
 
-    let delete_delivery_history_job::Error::InvalidParameter(e) = &error else {
+    let delete_delivery_history_job::Error::Common(
+        cloud_task_apis::alibaba::actiontrail::CommonError::InvalidParameter(e),
+    ) = &error
+    else {
         panic!("expected InvalidParameter, got {error:?}")
     };
     assert_eq!((e.status(), e.code()), (400, "InvalidParameter"));
