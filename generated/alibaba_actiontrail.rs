@@ -12,14 +12,15 @@ pub mod actiontrail {
         api_version: Some("2020-07-06"),
         protocol: crate::__private::Protocol::Rpc,
         endpoint: "actiontrail.{region}.aliyuncs.com",
+        endpoints: &[],
         signing: &[crate::Signing::Acs3HmacSha256, crate::Signing::RpcHmacSha1],
         envelope: crate::__private::Envelope::Alibaba,
-        request_id_header: "x-acs-request-id",
+        request_id_header: Some("x-acs-request-id"),
         success_when: None,
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "alibaba",
         name: "actiontrail",
         spec: &SERVICE,
@@ -161,19 +162,21 @@ pub mod actiontrail {
     ///
     /// `POST /` (CreateDeliveryHistoryJob); transcribed from `001_94f07684b338c65b.txt`.
     ///
+    /// Retries: after a 5xx, a timeout or a broken connection the request is sent again with the same idempotency token, so the provider does the work once.
+    ///
     /// Authorization: action `actiontrail:CreateDeliveryHistoryJob`, access level create.
     pub mod create_delivery_history_job {
         /// The parameters of `CreateDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The name of the trail for which you want to create a historical event delivery task.
             /// Wire name: `TrailName`. Example: `"trail-name"`.
-            #[cfg_attr(feature = "cli", serde(rename = "TrailName"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "TrailName"))]
             pub trail_name: String,
             /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the value, but you must make sure that it is unique among different requests. The token can contain only ASCII characters and can be up to 64 characters in length. For more information, see How to ensure idempotence.
             /// Wire name: `ClientToken`. Length: at most 64. Characters: ascii only. Example: `"123e4567-e89b-12d3-a456-42665544****"`.
-            #[cfg_attr(feature = "cli", serde(rename = "ClientToken"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "ClientToken"))]
             pub client_token: Option<String>,
         }
         /// Builds a [`Request`] for `CreateDeliveryHistoryJob`; from [`super::Client`], sends it too.
@@ -206,7 +209,9 @@ pub mod actiontrail {
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 let mut check = crate::__private::Validator::default();
+                check.not_empty("TrailName", &self.trail_name);
                 if let Some(value) = &self.client_token {
+                    check.not_blank("ClientToken", value);
                     check.length("ClientToken", value, None, Some(64));
                     check.ascii("ClientToken", value);
                 }
@@ -264,17 +269,19 @@ pub mod actiontrail {
     ///
     /// `POST /` (DeleteDeliveryHistoryJob); transcribed from `alibaba-actiontrail-DeleteDeliveryHistoryJob.md`.
     ///
+    /// Retries: **a retry could do the work twice** (there is no idempotency token), so the request is not sent again once it may have reached the provider (5xx, timeout, broken connection); only a throttling refusal, made before anything happened, is retried.
+    ///
     /// Authorization: action `actiontrail:DeleteDeliveryHistoryJob`, access level delete, resource type \*HistoryDeliveryJob.
     pub mod delete_delivery_history_job {
         /// The parameters of `DeleteDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The ID of the data backfill task to delete. You can call ListDeliveryHistoryJobs to query task IDs.
             /// Wire name: `JobId`. Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer; the Go SDK declares the request's JobId int32, while the ListDeliveryHistoryJobs response (Go SDK) declares JobId int64, the older English List page Long and the zh GetDeliveryHistoryJob page long. The stored zh page leaves the required column empty. In fact: JobId is a 64-bit integer, sent as a decimal number in the query string; it is required (the SDK docstring says "This parameter is required.", the JA page marks it 必須). The SDK does not enforce it and omits an unset JobId; this client refuses to send without one. Source: alibabacloud-go actiontrail-20200706 DeleteDeliveryHistoryJobRequest.JobId \*int32 and ListDeliveryHistoryJobsResponseBodyDeliveryHistoryJobs.JobId \*int64; SDK alibabacloud\_actiontrail20200706 2.6.0 DeleteDeliveryHistoryJobRequest docstring; <https://help.aliyun.com/zh/actiontrail/developer-reference/api-actiontrail-2020-07-06-deletedeliveryhistoryjob> ; <https://www.alibabacloud.com/help/ja/actiontrail/developer-reference/api-actiontrail-2020-07-06-deletedeliveryhistoryjob>.
-            #[cfg_attr(feature = "cli", serde(rename = "JobId"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "JobId"))]
             pub job_id: i64,
         }
         /// Builds a [`Request`] for `DeleteDeliveryHistoryJob`; from [`super::Client`], sends it too.
@@ -339,18 +346,20 @@ pub mod actiontrail {
     ///
     /// `POST /` (GetDeliveryHistoryJob); transcribed from `000_ad99113170f58f7d.txt`.
     ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
+    ///
     /// Authorization: action `actiontrail:GetDeliveryHistoryJob`, access level get, resource type \*HistoryDeliveryJob.
     pub mod get_delivery_history_job {
         pub use super::types::JobStatus;
         /// The parameters of `GetDeliveryHistoryJob`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The ID of the historical event delivery task.
             /// Wire name: `JobId`. Example: `16602`.
             ///
             /// Correction. The document: The type is given as integer, without a width. In fact: JobId is a 64-bit integer; it is sent as a decimal string in the query. Source: alibabacloud-go actiontrail-20200706 client models (GetDeliveryHistoryJobRequest.JobId \*int64).
-            #[cfg_attr(feature = "cli", serde(rename = "JobId"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "JobId"))]
             pub job_id: i64,
         }
         /// Builds a [`Request`] for `GetDeliveryHistoryJob`; from [`super::Client`], sends it too.
@@ -508,20 +517,22 @@ pub mod actiontrail {
     ///
     /// `POST /` (ListDeliveryHistoryJobs); transcribed from `alibaba-actiontrail-ListDeliveryHistoryJobs.md`.
     ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
+    ///
     /// Authorization: action `actiontrail:ListDeliveryHistoryJobs`, access level get, resource type \*HistoryDeliveryJob.
     pub mod list_delivery_history_jobs {
         pub use super::types::JobStatus;
         /// The parameters of `ListDeliveryHistoryJobs`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// The page number. Pages start from page 1.
             /// Wire name: `PageNumber`. Minimum: 1. Default: `1`. Example: `1`.
-            #[cfg_attr(feature = "cli", serde(rename = "PageNumber"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "PageNumber"))]
             pub page_number: Option<i32>,
             /// The number of entries per page. Valid values 1 to 100.
             /// Wire name: `PageSize`. Range: 1 to 100. Default: `20`. Example: `20`.
-            #[cfg_attr(feature = "cli", serde(rename = "PageSize"))]
+            #[cfg_attr(feature = "json-calls", serde(rename = "PageSize"))]
             pub page_size: Option<i32>,
         }
         /// Builds a [`Request`] for `ListDeliveryHistoryJobs`; from [`super::Client`], sends it too.
@@ -710,9 +721,9 @@ pub mod actiontrail {
     }
     #[cfg(test)]
     mod examples {
-        use crate::__private::Example as _;
         #[test]
         fn documented_examples_decode() {
+            use crate::__private::Example as _;
             super::create_delivery_history_job::Response::check_example(
                 "CreateDeliveryHistoryJob success",
                 "{\"JobId\":16602,\"RequestId\":\"9D356A34-D5A9-41CD-9915-837B7F9D8722\"}",
@@ -728,6 +739,33 @@ pub mod actiontrail {
             super::list_delivery_history_jobs::Response::check_example(
                 "ListDeliveryHistoryJobs success",
                 "{\"DeliveryHistoryJobs\":[{\"CreatedTime\":\"2021-04-26T03:17:04Z\",\"EndTime\":\"2021-04-26T03:22:04Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"StartTime\":\"2021-01-26T03:17:04Z\",\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-04-26T03:20:08Z\"}],\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"B190816C-6DCA-4DC5-9B8E-EE0367B57CFF\",\"TotalCount\":1}",
+            );
+        }
+        #[test]
+        fn malformed_responses_do_not_panic() {
+            crate::__private::malformed_responses::<
+                super::create_delivery_history_job::Request,
+            >(
+                &[
+                    "{\"JobId\":16602,\"RequestId\":\"9D356A34-D5A9-41CD-9915-837B7F9D8722\"}",
+                ],
+            );
+            crate::__private::malformed_responses::<
+                super::delete_delivery_history_job::Request,
+            >(&["{\"RequestId\":\"D74DD20B-6598-429C-873B-B9B449B656B6\"}"]);
+            crate::__private::malformed_responses::<
+                super::get_delivery_history_job::Request,
+            >(
+                &[
+                    "{\"CreatedTime\":\"2021-05-27T07:15:03Z\",\"EndTime\":\"2021-05-27T07:20:03Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"RequestId\":\"FAFEC427-A00D-5653-B837-D0FA52220D8C\",\"StartTime\":\"2021-02-26T07:15:03Z\",\"Status\":[{\"Region\":\"cn-hangzhou\",\"Status\":2}],\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-05-27T07:28:47Z\"}",
+                ],
+            );
+            crate::__private::malformed_responses::<
+                super::list_delivery_history_jobs::Request,
+            >(
+                &[
+                    "{\"DeliveryHistoryJobs\":[{\"CreatedTime\":\"2021-04-26T03:17:04Z\",\"EndTime\":\"2021-04-26T03:22:04Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"StartTime\":\"2021-01-26T03:17:04Z\",\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-04-26T03:20:08Z\"}],\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"B190816C-6DCA-4DC5-9B8E-EE0367B57CFF\",\"TotalCount\":1}",
+                ],
             );
         }
     }

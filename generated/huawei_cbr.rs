@@ -12,14 +12,15 @@ pub mod cbr {
         api_version: None,
         protocol: crate::__private::Protocol::Rest,
         endpoint: "cbr.{region}.myhuaweicloud.com",
+        endpoints: &[],
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::Huawei,
-        request_id_header: "X-Request-Id",
+        request_id_header: Some("X-Request-Id"),
         success_when: None,
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "huawei",
         name: "cbr",
         spec: &SERVICE,
@@ -720,7 +721,7 @@ pub mod cbr {
         );
         /// A backup (an item of ListBackups, and of a backup's children).
         ///
-        /// Correction. The document: The API Explorer schema and the SDK mark 20 fields required (checkpoint\_id, created\_at, description, expired\_at, extend\_info, id, image\_type, name, parent\_id, project\_id, protected\_at, resource\_az, resource\_id, resource\_name, resource\_size, resource\_type, status, updated\_at, vault\_id, provider\_id). In fact: The examples give several of them as null (parent\_id, protected\_at, expired\_at) or leave them out (the reference page's example omits parent\_id and protected\_at), so every field is optional here. Source: API Explorer definition ListBackups (required list and example response); the reference page's example (https://support.huaweicloud.com/api-cbr/ListBackups.html); huaweicloudsdkcbr 3.1.219 BackupResp.
+        /// Correction. The document: The API Explorer schema and the SDK mark 20 fields required (checkpoint\_id, created\_at, description, expired\_at, extend\_info, id, image\_type, name, parent\_id, project\_id, protected\_at, resource\_az, resource\_id, resource\_name, resource\_size, resource\_type, status, updated\_at, vault\_id, provider\_id). In fact: The examples give several of them as null (parent\_id, protected\_at, expired\_at) or leave them out (the reference page's example omits parent\_id and protected\_at), so every field is optional here. Source: API Explorer definition ListBackups (required list and example response); the reference page's example, <https://support.huaweicloud.com/api-cbr/ListBackups.html>; huaweicloudsdkcbr 3.1.219 BackupResp.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
         pub struct BackupResp {
             /// Restore point ID.
@@ -1301,11 +1302,18 @@ pub mod cbr {
     /// Creating a Checkpoint. This API is used to back up a vault: it starts a backup task and returns the new restore point (checkpoint) in status protecting; the backup runs after the response. Poll ListBackups (filtered by vault and status) or the task APIs (ShowOpLog) until the backup is available. Retries: CBR has no idempotency token for this operation and a repeated request can start a second backup of the vault (or fail with 1001 while the first runs), so the client does not retry it once the request may have reached the server (after a timeout or a 5xx); check with ListBackups before calling again. The official SDK sends Content-Type application/json;charset=UTF-8 for this operation.
     ///
     /// `POST /v3/{project_id}/checkpoints` (CreateCheckpoint); transcribed from `huawei-cbr-CreateCheckpoint.md`.
+    ///
+    /// Retries: **a retry could do the work twice** (there is no idempotency token), so the request is not sent again once it may have reached the provider (5xx, timeout, broken connection); only a throttling refusal, made before anything happened, is retried.
     pub mod create_checkpoint {
-        pub use super::types::{CheckpointCreate, VaultBackup};
+        pub use super::types::{
+            CheckpointCreate, CheckpointCreateSkippedResource, CheckpointExtraInfoResp,
+            CheckpointParam, CheckpointPlanCreate, CheckpointResourceResp,
+            CheckpointStatus, ProtectStatus, Resource, ResourceExtraInfo,
+            ResourceExtraInfoIncludeVolumes, ResourceType, VaultBackup,
+        };
         /// The parameters of `CreateCheckpoint`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Backup parameters.
             pub checkpoint: VaultBackup,
@@ -1390,11 +1398,18 @@ pub mod cbr {
     /// Querying All Backups. This API is used to query the backups of the project, filtered by vault, resource, status, time range and more, sorted, and paged. Paging: by offset and limit (offset 0 is the first backup; the response gives count, the number of backups, and echoes offset and limit); the paginator follows this offset paging. Alternatively, marker paging: send the id of the last backup of the previous page as marker, with limit, and no offset.
     ///
     /// `GET /v3/{project_id}/backups` (ListBackups); transcribed from `huawei-cbr-ListBackups.md`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     pub mod list_backups {
-        pub use super::types::{BackupResp, BackupStatus, ImageType, ResourceType};
+        pub use super::types::{
+            AppConsistencyStatus, BackupAppConsistency, BackupExtendInfo, BackupResp,
+            BackupStatus, ImageData, ImageType, ReplicationRecordGet,
+            ReplicationRecordsExtraInfo, ReplicationStatus, ResourceType,
+            SupportedRestoreMode,
+        };
         /// The parameters of `ListBackups`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Restore point ID.
             pub checkpoint_id: Option<String>,
@@ -1766,11 +1781,20 @@ pub mod cbr {
     /// Querying a Single Task. This API is used to query a task by task ID.
     ///
     /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` (ShowOpLog); transcribed from `004_76d30c683ddb2eb3.txt`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     pub mod show_op_log {
-        pub use super::types::{OperationLog, OperationStatus};
+        pub use super::types::{
+            AppConsistencyStatus, Incremental, OpErrorInfo, OpExtendInfoBckup,
+            OpExtendInfoCommon, OpExtendInfoDelete, OpExtendInfoRemoveResources,
+            OpExtendInfoReplication, OpExtendInfoRestore, OpExtendInfoSync,
+            OpExtendInfoUpdateExpirationTime, OpExtendInfoVaultDelete, OpExtraInfo,
+            OperationLog, OperationStatus, OperationType, Resource, ResourceExtraInfo,
+            ResourceExtraInfoIncludeVolumes, ResourceType,
+        };
         /// The parameters of `ShowOpLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Task ID.
             pub operation_log_id: String,
@@ -1800,7 +1824,8 @@ pub mod cbr {
                 writer.path("operation_log_id", &self.operation_log_id);
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
-                let check = crate::__private::Validator::default();
+                let mut check = crate::__private::Validator::default();
+                check.not_empty("operation_log_id", &self.operation_log_id);
                 check.finish()
             }
         }
@@ -1865,9 +1890,9 @@ pub mod cbr {
     }
     #[cfg(test)]
     mod examples {
-        use crate::__private::{ErrorExample as _, Example as _};
         #[test]
         fn documented_examples_decode() {
+            use crate::__private::{ErrorExample as _, Example as _};
             super::create_checkpoint::Response::check_example(
                 "CreateCheckpoint success",
                 "{\"checkpoint\":{\"created_at\":\"2019-05-10T07:59:12.733403\",\"extra_info\":{\"description\":\"backup_description\",\"name\":\"backup_name\",\"retention_duration\":-1},\"id\":\"8b0851a8-adf3-4f4c-a914-dead08bf9664\",\"project_id\":\"4229d7a45436489f8c3dc2b1d35d4987\",\"status\":\"protecting\",\"vault\":{\"id\":\"3b5816b5-f29c-4172-9d9a-76c719a659ce\",\"name\":\"vault-be94\",\"resources\":[{\"extra_info\":null,\"id\":\"94eba8b2-acc9-4d82-badc-127144cc5526\",\"name\":\"ecs-1f0f-0002\",\"protect_status\":\"available\",\"resource_size\":\"40\",\"type\":\"OS::Nova::Server\"}],\"skipped_resources\":[]}}}",
@@ -1889,6 +1914,31 @@ pub mod cbr {
                 404u16,
                 "{\"error_code\":\"BackupService.6500\",\"error_msg\":\"Operation log does not exist.\"}",
                 "BackupService6500",
+            );
+        }
+        #[test]
+        fn malformed_responses_do_not_panic() {
+            crate::__private::malformed_responses::<
+                super::create_checkpoint::Request,
+            >(
+                &[
+                    "{\"checkpoint\":{\"created_at\":\"2019-05-10T07:59:12.733403\",\"extra_info\":{\"description\":\"backup_description\",\"name\":\"backup_name\",\"retention_duration\":-1},\"id\":\"8b0851a8-adf3-4f4c-a914-dead08bf9664\",\"project_id\":\"4229d7a45436489f8c3dc2b1d35d4987\",\"status\":\"protecting\",\"vault\":{\"id\":\"3b5816b5-f29c-4172-9d9a-76c719a659ce\",\"name\":\"vault-be94\",\"resources\":[{\"extra_info\":null,\"id\":\"94eba8b2-acc9-4d82-badc-127144cc5526\",\"name\":\"ecs-1f0f-0002\",\"protect_status\":\"available\",\"resource_size\":\"40\",\"type\":\"OS::Nova::Server\"}],\"skipped_resources\":[]}}}",
+                ],
+            );
+            crate::__private::malformed_responses::<
+                super::list_backups::Request,
+            >(
+                &[
+                    "{\"backups\":[{\"checkpoint_id\":\"1fced58b-2a31-4851-bcbb-96216f83ce99\",\"children\":[],\"created_at\":\"2020-02-21T07:00:54.065135\",\"description\":\"\",\"expired_at\":\"2020-05-21T07:00:54.060493\",\"extend_info\":{\"architecture\":\"x86_64\",\"auto_trigger\":true,\"bootable\":null,\"contain_system_disk\":true,\"os_images_data\":null,\"progress\":null,\"snapshot_id\":null,\"support_lld\":true,\"supported_restore_mode\":\"backup\",\"system_disk\":false},\"id\":\"b1c4afd9-e7a6-4888-9010-c2bac3aa7910\",\"image_type\":\"backup\",\"name\":\"autobk_b629\",\"parent_id\":null,\"project_id\":\"0605767b5780d5762fc5c0118072a564\",\"protected_at\":null,\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"resource_az\":\"br-iaas-odin1a\",\"resource_id\":\"1a503932-ee8f-4dd5-8248-8dfb57e584c5\",\"resource_name\":\"test001-02\",\"resource_size\":40,\"resource_type\":\"OS::Nova::Server\",\"status\":\"available\",\"updated_at\":\"2020-02-21T07:07:25.113761\",\"vault_id\":\"cca85ea5-00a4-418d-9222-bd83985bc515\"},{\"checkpoint_id\":\"f64c351f-769f-4c04-8806-fd90a59e9b12\",\"children\":[],\"created_at\":\"2020-02-21T07:00:34.882174\",\"description\":\"\",\"expired_at\":\"2020-03-22T07:00:34.877896\",\"extend_info\":{\"auto_trigger\":true,\"bootable\":true,\"encrypted\":false,\"os_images_data\":null,\"progress\":100,\"snapshot_id\":\"e3def9a8-e4b4-4c12-b132-f4ba8ce9a34f\",\"support_lld\":true,\"supported_restore_mode\":null,\"system_disk\":false},\"id\":\"5606aab5-2dc2-4498-8144-dc848d099af5\",\"image_type\":\"backup\",\"name\":\"autobk_6809\",\"parent_id\":null,\"project_id\":\"0605767b5780d5762fc5c0118072a564\",\"protected_at\":null,\"provider_id\":\"d1603440-187d-4516-af25-121250c7cc97\",\"resource_az\":\"br-iaas-odin1a\",\"resource_id\":\"54f7ccbc-072f-4ec5-a7b7-b24dabdb4539\",\"resource_name\":\"qsy_000\",\"resource_size\":40,\"resource_type\":\"OS::Cinder::Volume\",\"status\":\"available\",\"updated_at\":\"2020-02-21T07:09:37.767084\",\"vault_id\":\"79bd9daa-884f-4f84-b8fe-235d58cd927d\"}],\"count\":2}",
+                    "{\"backups\":[{\"checkpoint_id\":\"1fced58b-2a31-4851-bcbb-96216f83ce99\",\"children\":[],\"created_at\":\"2020-02-21T07:00:54.065+00:00\",\"description\":\"\",\"expired_at\":\"2020-05-21T07:00:54.060+00:00\",\"extend_info\":{\"auto_trigger\":true,\"contain_system_disk\":true,\"support_lld\":true,\"supported_restore_mode\":\"backup\",\"system_disk\":false},\"id\":\"b1c4afd9-e7a6-4888-9010-c2bac3aa7910\",\"image_type\":\"backup\",\"name\":\"autobk_b629\",\"project_id\":\"0605767b5780d5762fc5c0118072a564\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"resource_az\":\"br-iaas-odin1a\",\"resource_id\":\"1a503932-ee8f-4dd5-8248-8dfb57e584c5\",\"resource_name\":\"test001-02\",\"resource_size\":40,\"resource_type\":\"OS::Nova::Server\",\"status\":\"available\",\"updated_at\":\"2020-02-21T07:07:25.114+00:00\",\"vault_id\":\"cca85ea5-00a4-418d-9222-bd83985bc515\"}],\"count\":2}",
+                ],
+            );
+            crate::__private::malformed_responses::<
+                super::show_op_log::Request,
+            >(
+                &[
+                    "{\"operation_log\":{\"checkpoint_id\":\"b432511f-d889-428f-8b0e-5f47c524c6b6\",\"created_at\":\"2019-05-23T14:31:36.039+00:00\",\"ended_at\":\"2019-05-23T14:35:23.511+00:00\",\"error_info\":{\"code\":\"\",\"message\":\"\"},\"extra_info\":{\"backup\":{\"backup_id\":\"0e5d0ef6-7f0a-4890-b98c-cb12490e31c1\",\"backup_name\":\"manualbk_1234\"},\"common\":{\"progress\":100,\"request_id\":\"req-cdb98cc4-e87b-4f40-9b4a-57ec036620bc\"},\"resource\":{\"id\":\"1dab32fa-ebf2-415a-ab0b-eabe6353bc86\",\"name\":\"ECS-0001\",\"type\":\"OS::Nova::Server\"}},\"id\":\"4827f2da-b008-4507-ab7d-42d0df5ed912\",\"operation_type\":\"backup\",\"project_id\":\"04f1829c788037ac2fb8c01eb2b04b95\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"started_at\":\"2019-05-23T14:31:36.007+00:00\",\"status\":\"success\",\"updated_at\":\"2019-05-23T14:35:23.584+00:00\"}}",
+                ],
             );
         }
     }

@@ -12,17 +12,18 @@ pub mod dis {
         api_version: None,
         protocol: crate::__private::Protocol::Rest,
         endpoint: "dis.{region}.myhuaweicloud.com",
+        endpoints: &[],
         signing: &[crate::Signing::HuaweiSdkHmacSha256, crate::Signing::HuaweiToken],
         envelope: crate::__private::Envelope::HuaweiDis,
-        request_id_header: "X-Request-Id",
+        request_id_header: Some("X-Request-Id"),
         success_when: Some(crate::__private::SuccessWhen {
             field: "errorCode",
             values: &["-1", ""],
         }),
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "huawei",
         name: "dis",
         spec: &SERVICE,
@@ -133,6 +134,12 @@ pub mod dis {
         /// `DIS.4112` (HTTP 441): Invalid authorization request.
         /// The signature information generated using AK and SK is incorrect.
         Dis4112(crate::ServiceError),
+        /// `DIS.4113` (HTTP 441): Empty Token header.
+        /// The X-Auth-Token header of a token-authenticated request is empty.
+        Dis4113(crate::ServiceError),
+        /// `DIS.4114` (HTTP 441)
+        /// A token authentication problem (the last of the 441 codes DIS.4100 to DIS.4114; its message is not documented here).
+        Dis4114(crate::ServiceError),
         /// `DIS.4117` (HTTP 400): Invalid Project Id. %s
         /// Invalid project ID.
         Dis4117(crate::ServiceError),
@@ -146,8 +153,8 @@ pub mod dis {
         "DIS.4100", Dis4101 = "DIS.4101", Dis4102 = "DIS.4102", Dis4103 = "DIS.4103",
         Dis4104 = "DIS.4104", Dis4105 = "DIS.4105", Dis4106 = "DIS.4106", Dis4107 =
         "DIS.4107", Dis4108 = "DIS.4108", Dis4109 = "DIS.4109", Dis4110 = "DIS.4110",
-        Dis4111 = "DIS.4111", Dis4112 = "DIS.4112", Dis4117 = "DIS.4117", Dis4200 =
-        "DIS.4200" } status {}
+        Dis4111 = "DIS.4111", Dis4112 = "DIS.4112", Dis4113 = "DIS.4113", Dis4114 =
+        "DIS.4114", Dis4117 = "DIS.4117", Dis4200 = "DIS.4200" } status {}
     );
     /// Types and enums shared by the operations of this service; each operation that names
     /// one re-exports it.
@@ -253,11 +260,13 @@ pub mod dis {
     /// Starting Dump Tasks. This API is used to start one or more dump (transfer) tasks of a stream, named by their task IDs (the task\_id of ListTransferTasks items). It shares its path with BatchStopTransferTask; the body's action selects start. Retries: DIS has no idempotency token for this operation. Starting a task again cannot create a task, but what the service answers for a task that is already running, or for an unknown task ID, is not documented (unverified), so the client does not retry once the request may have reached the server (after a timeout or a 5xx); check the task states with ListTransferTasks instead.
     ///
     /// `POST /v2/{project_id}/streams/{stream_name}/transfer-tasks/action` (BatchStartTransferTask); transcribed from `huawei-dis-BatchStartTransferTask.md`.
+    ///
+    /// Retries: **a retry could do the work twice** (there is no idempotency token), so the request is not sent again once it may have reached the provider (5xx, timeout, broken connection); only a throttling refusal, made before anything happened, is retried.
     pub mod batch_start_transfer_task {
         pub use super::types::BatchTransferTask;
         /// The parameters of `BatchStartTransferTask`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Name of the stream that owns the dump tasks. At most 60 characters.
             /// Length: 1 to 60. Example: `"new-stream"`.
@@ -362,11 +371,13 @@ pub mod dis {
     /// Pausing Dump Tasks. This API is used to pause one or more dump (transfer) tasks of a stream, named by their task IDs (the task\_id of ListTransferTasks items); paused tasks show the state PAUSED in ListTransferTasks. It shares its path with BatchStartTransferTask; the body's action selects stop. Retries: DIS has no idempotency token for this operation. Stopping a task again cannot stop anything twice, but what the service answers for a task that is already paused, or for an unknown task ID, is not documented (unverified), so the client does not retry once the request may have reached the server (after a timeout or a 5xx); check the task states with ListTransferTasks instead.
     ///
     /// `POST /v2/{project_id}/streams/{stream_name}/transfer-tasks/action` (BatchStopTransferTask); transcribed from `huawei-dis-BatchStopTransferTask.md`.
+    ///
+    /// Retries: **a retry could do the work twice** (there is no idempotency token), so the request is not sent again once it may have reached the provider (5xx, timeout, broken connection); only a throttling refusal, made before anything happened, is retried.
     pub mod batch_stop_transfer_task {
         pub use super::types::BatchTransferTask;
         /// The parameters of `BatchStopTransferTask`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Name of the stream that owns the dump tasks. At most 60 characters.
             /// Length: 1 to 60. Example: `"new-stream"`.
@@ -473,11 +484,13 @@ pub mod dis {
     /// Querying Dump Tasks. This API is used to query the dump (transfer) tasks of a stream, with the quota of dump tasks. The whole list of the stream is returned at once, with total\_number: there is no paging.
     ///
     /// `GET /v2/{project_id}/streams/{stream_name}/transfer-tasks` (ListTransferTasks); transcribed from `huawei-dis-ListTransferTasks.md`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     pub mod list_transfer_tasks {
-        pub use super::types::TransferTask;
+        pub use super::types::{DestinationType, TransferTask, TransferTaskState};
         /// The parameters of `ListTransferTasks`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Name of the stream whose dump tasks are queried. At most 60 characters.
             /// Length: 1 to 60. Example: `"new-stream"`.
@@ -566,10 +579,12 @@ pub mod dis {
     /// Querying the Log of the Dump Task in the Current Stream. This API is used to query the log of the dump task running in the current stream.
     ///
     /// `POST /v1/transfertasklog/{task_id}` (ShowTransferTaskLog); transcribed from `002_7c4b2582fc2035c2.txt`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     pub mod show_transfer_task_log {
         /// The parameters of `ShowTransferTaskLog`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// Dump task ID. The value contains 19 characters, including letters and digits.
             /// Length: exactly 19. Characters: alphanumeric only.
@@ -888,9 +903,9 @@ pub mod dis {
     }
     #[cfg(test)]
     mod examples {
-        use crate::__private::{ErrorExample as _, Example as _};
         #[test]
         fn documented_examples_decode() {
+            use crate::__private::{ErrorExample as _, Example as _};
             super::batch_start_transfer_task::Response::check_example(
                 "BatchStartTransferTask success",
                 "{}",
@@ -920,6 +935,29 @@ pub mod dis {
             super::show_transfer_task_log::Response::check_example(
                 "ShowTransferTaskLog success",
                 "{\"errorCode\":-1,\"isStreamFound\":null,\"message\":null,\"monitorData\":null,\"streamData\":null,\"streamDataList\":null,\"totalNum\":100,\"transferTaskList\":null,\"transferTaskLogList\":{\"destinationType\":\"OBS\",\"endTime\":1756540056070,\"num\":0,\"projectId\":\"575ae927fc644f22b5c5af5209b7cf51\",\"startTime\":1756539753280,\"state\":0,\"streamId\":\"hFKqKEhCZgNayyIS8Zv\",\"transferBytes\":30718683,\"transferFileName\":\"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290\",\"transferRecordsNum\":32943,\"transferTaskId\":\"CDaRPdvKUfZrAhzTaYs\",\"transformRecordsNum\":0}}",
+            );
+        }
+        #[test]
+        fn malformed_responses_do_not_panic() {
+            crate::__private::malformed_responses::<
+                super::batch_start_transfer_task::Request,
+            >(&["{}", "{}"]);
+            crate::__private::malformed_responses::<
+                super::batch_stop_transfer_task::Request,
+            >(&["{}", "{}"]);
+            crate::__private::malformed_responses::<
+                super::list_transfer_tasks::Request,
+            >(
+                &[
+                    "{\"tasks\":[{\"create_time\":1606554932552,\"destination_type\":\"OBS\",\"last_transfer_timestamp\":1606984428612,\"state\":\"RUNNING\",\"task_id\":\"As805BudhcH1lDs6gbn\",\"task_name\":\"newtask\"}],\"total_number\":1}",
+                ],
+            );
+            crate::__private::malformed_responses::<
+                super::show_transfer_task_log::Request,
+            >(
+                &[
+                    "{\"errorCode\":-1,\"isStreamFound\":null,\"message\":null,\"monitorData\":null,\"streamData\":null,\"streamDataList\":null,\"totalNum\":100,\"transferTaskList\":null,\"transferTaskLogList\":{\"destinationType\":\"OBS\",\"endTime\":1756540056070,\"num\":0,\"projectId\":\"575ae927fc644f22b5c5af5209b7cf51\",\"startTime\":1756539753280,\"state\":0,\"streamId\":\"hFKqKEhCZgNayyIS8Zv\",\"transferBytes\":30718683,\"transferFileName\":\"CDaRPdvKUfZrAhzTaYs.disMonitorTest.0.1756539753290\",\"transferRecordsNum\":32943,\"transferTaskId\":\"CDaRPdvKUfZrAhzTaYs\",\"transformRecordsNum\":0}}",
+                ],
             );
         }
     }

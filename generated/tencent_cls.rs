@@ -4,6 +4,10 @@
 /// Cloud Log Service (REST API).
 ///
 /// Tencent Cloud CLS (Cloud Log Service), legacy REST API (no longer updated; its API 3.0 equivalent is DescribeShipperTasks). Requests are signed with q-sign-algorithm=sha1.
+///
+/// Endpoint: `{region}.cls.tencentcs.com` by default.
+///
+/// Endpoint `internal` (`Config::named_endpoint("internal")`): `{region}.cls.tencentyun.com`. The intranet domain, reachable only from a VPC or CVM in the same region (it does not resolve outside Tencent Cloud's network).
 pub mod cls {
     /// Wire facts of this service, from its `service.yaml`.
     pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
@@ -11,15 +15,21 @@ pub mod cls {
         name: "cls",
         api_version: None,
         protocol: crate::__private::Protocol::Rest,
-        endpoint: "{region}.cls.tencentyun.com",
+        endpoint: "{region}.cls.tencentcs.com",
+        endpoints: &[
+            crate::__private::NamedEndpoint {
+                name: "internal",
+                host: "{region}.cls.tencentyun.com",
+            },
+        ],
         signing: &[crate::Signing::TencentQSignSha1],
         envelope: crate::__private::Envelope::TencentCls,
-        request_id_header: "x-cls-requestid",
+        request_id_header: Some("x-cls-requestid"),
         success_when: None,
     };
-    /// This service's operations, for the command-line tool.
-    #[cfg(feature = "cli")]
-    pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
+    /// This service's operations, callable by name (the command-line tool).
+    #[cfg(feature = "json-calls")]
+    pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
         provider: "tencent",
         name: "cls",
         spec: &SERVICE,
@@ -107,10 +117,12 @@ pub mod cls {
     /// Getting Shipping Task List. This API is used to get the shipping task information list. There are only common request headers and common response headers.
     ///
     /// `GET /tasks` (ListShippingTasks); transcribed from `003_bc91df043198355a.txt`.
+    ///
+    /// Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.
     pub mod list_shipping_tasks {
         /// The parameters of `ListShippingTasks`; build one with [`Builder`], from `Builder::default()`.
         #[derive(Clone, Debug, Default, PartialEq)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             /// ID of the shipping rule to be queried.
             /// Example: `"xx-xx-xx-xxxx"`.
@@ -166,7 +178,8 @@ pub mod cls {
                 writer.query("end_time", &self.end_time);
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
-                let check = crate::__private::Validator::default();
+                let mut check = crate::__private::Validator::default();
+                check.not_empty("shipper_id", &self.shipper_id);
                 check.finish()
             }
         }
@@ -264,12 +277,22 @@ pub mod cls {
     }
     #[cfg(test)]
     mod examples {
-        use crate::__private::Example as _;
         #[test]
         fn documented_examples_decode() {
+            use crate::__private::Example as _;
             super::list_shipping_tasks::Response::check_example(
                 "ListShippingTasks success",
                 "{\"tasks\":[{\"end_time\":\"2017-10-17 10:10:10\",\"message\":\"success\",\"range_end\":\"2017-10-17 10:10:10\",\"range_start\":\"2017-10-17 10:10:10\",\"shipper_id\":\"xxxxx-xx-xx-xx\",\"start_time\":\"2017-10-17 10:10:10\",\"status\":\"success\",\"task_id\":\"xxxxx-xx-xx-xx\",\"topic_id\":\"xxxxx-xx-xx-xx\"}]}",
+            );
+        }
+        #[test]
+        fn malformed_responses_do_not_panic() {
+            crate::__private::malformed_responses::<
+                super::list_shipping_tasks::Request,
+            >(
+                &[
+                    "{\"tasks\":[{\"end_time\":\"2017-10-17 10:10:10\",\"message\":\"success\",\"range_end\":\"2017-10-17 10:10:10\",\"range_start\":\"2017-10-17 10:10:10\",\"shipper_id\":\"xxxxx-xx-xx-xx\",\"start_time\":\"2017-10-17 10:10:10\",\"status\":\"success\",\"task_id\":\"xxxxx-xx-xx-xx\",\"topic_id\":\"xxxxx-xx-xx-xx\"}]}",
+                ],
             );
         }
     }

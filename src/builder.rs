@@ -102,9 +102,10 @@ impl<R: Operation> Builder<R, ClientHandle> {
         crate::__private::wait(&client, request, policy, observe).await
     }
 
-    /// Fetches every page, one request per page, starting from the first page (or the page
-    /// number set on this builder) with the page size set on this builder. For operations whose
-    /// spec declares pagination.
+    /// Fetches every page, one request per page, in the style the spec's `pagination` declares
+    /// (page number, offset, marker or token), starting where this builder points (its page
+    /// number, offset, marker or token, else the first page) with the page size set on this
+    /// builder (else the provider's). For operations whose spec declares pagination.
     pub fn paginate(self) -> Paginator<R>
     where
         R: Paged,
@@ -127,9 +128,10 @@ mod tests {
         api_version: None,
         protocol: Protocol::Rest,
         endpoint: "probe.{region}.example.com",
+        endpoints: &[],
         signing: &[crate::Signing::HuaweiToken],
         envelope: Envelope::Huawei,
-        request_id_header: "X-Request-Id",
+        request_id_header: Some("X-Request-Id"),
         success_when: None,
     };
 

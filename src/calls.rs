@@ -1,8 +1,9 @@
-//! Operations callable by name with JSON arguments, for the command-line tool (feature `cli`):
-//! the types of the per-service tables the generator emits, and the typed calls every table
-//! entry goes through: one call, every page of a paged operation (the runtime's paginator), or
-//! polling until a task ends (the runtime's waiter). What each operation's parameters are comes
-//! from the specs (`__private::cli::describe`), not from here.
+//! Operations callable by name with JSON arguments (cargo feature `json-calls`): the types of
+//! the per-service tables the generator emits, and the typed calls every table entry goes
+//! through: one call, every page of a paged operation (the runtime's paginator), or polling until
+//! a task ends (the runtime's waiter). The command-line tool (`cloud-task-apis-cli`) is built from
+//! these tables; the parameters of each operation come from the specs (`SPEC_FILES`), not from
+//! here.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -128,7 +129,7 @@ pub struct Service {
 /// Every enabled service.
 #[must_use]
 pub fn services() -> Vec<&'static Service> {
-    crate::services::cli_services()
+    crate::services::json_call_services()
 }
 
 /// The table entry of operation `R` (generated tables list one per operation).

@@ -1,11 +1,14 @@
 //! Client configuration: region, endpoint, credentials, timeouts, retries, user agent and
 //! the HTTP client. Shared by every service's `Client`.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::credentials::Credentials;
-use crate::error::ConfigError;
+use crate::error::{ConfigError, EXCERPT_BYTES, bounded};
 use crate::retry::RetryPolicy;
+use crate::wire::ServiceSpec;
 use crate::{Provider, Signing};
 
 /// How to reach and authenticate with a service. An owned builder:
@@ -17,14 +20,22 @@ pub struct Config {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) project_id: Option<String>,
     pub(crate) endpoint: Option<String>,
+    pub(crate) named_endpoint: Option<String>,
     pub(crate) allow_http: bool,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: String,
-    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) http: Option<HttpClientBuilder>,
     pub(crate) signing: Option<Signing>,
+    pub(crate) max_response_bytes: u64,
 }
+
+/// The default limit of a response body: 16 MiB. The largest documented answers are list pages
+/// (CBR ListBackups at its maximum page of 1000 backups is about 3 MB; DIS and ActionTrail pages
+/// are far smaller), so a real answer fits five times over, while a hostile or broken server
+/// cannot make one call hold more than this in memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 impl Config {
     /// A configuration for `region` (`cn-hangzhou`, `cn-north-4`, `ap-guangzhou`, ...), with no
@@ -35,6 +46,7 @@ impl Config {
             credentials: None,
             project_id: None,
             endpoint: None,
+            named_endpoint: None,
             allow_http: false,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
@@ -42,6 +54,7 @@ impl Config {
             user_agent: concat!("cloud-task-apis/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             signing: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -79,6 +92,15 @@ impl Config {
         self
     }
 
+    /// Sends requests to one of the service's named endpoints instead of its default host, such
+    /// as `internal` for Tencent CLS's intranet domain (each service's documentation lists its
+    /// names). A service without that name refuses the configuration; an [`endpoint`](Self::endpoint)
+    /// override cannot be combined with it.
+    pub fn named_endpoint(mut self, name: impl Into<String>) -> Self {
+        self.named_endpoint = Some(name.into());
+        self
+    }
+
     /// Allows a plain-HTTP endpoint override (local stand-ins, tests).
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
@@ -103,16 +125,33 @@ impl Config {
         self
     }
 
+    /// The largest response body a call accepts, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB). A larger body is refused while it streams in,
+    /// with [`RequestErrorKind::ResponseTooLarge`](crate::RequestErrorKind::ResponseTooLarge);
+    /// no more than the limit and one network chunk is held.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Sets the `User-Agent`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
     }
 
-    /// Uses a caller-supplied HTTP client (its own timeouts, proxies and TLS settings apply;
-    /// [`Config::connect_timeout`] does not).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Builds the HTTP client from a caller's `reqwest::ClientBuilder` (its proxies, TLS and
+    /// connection settings apply; [`Config::connect_timeout`] does not, [`Config::timeout`]
+    /// applies per attempt).
+    ///
+    /// Takes a builder, not a built `reqwest::Client`, because a built client may follow
+    /// redirects, and reqwest forwards every custom header (`X-Auth-Token`,
+    /// `x-acs-security-token`, `X-Security-Token`, `X-Cls-Token`) to the redirect's target
+    /// before the caller sees the answer. The client is built with redirects turned off
+    /// whatever the builder says; a redirect answer is an error
+    /// ([`RequestErrorKind::Redirect`](crate::RequestErrorKind::Redirect)).
+    pub fn http_client_builder(mut self, builder: impl Fn() -> reqwest::ClientBuilder + Send + Sync + 'static) -> Self {
+        self.http = Some(HttpClientBuilder(Arc::new(builder)));
         self
     }
 
@@ -131,6 +170,16 @@ impl Config {
     }
 }
 
+/// A caller's recipe for the HTTP client (see [`Config::http_client_builder`]).
+#[derive(Clone)]
+pub(crate) struct HttpClientBuilder(pub(crate) Arc<dyn Fn() -> reqwest::ClientBuilder + Send + Sync>);
+
+impl fmt::Debug for HttpClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HttpClientBuilder(caller's)")
+    }
+}
+
 /// Where requests go: scheme and authority.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Endpoint {
@@ -139,11 +188,32 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// The endpoint for a service's host template, or the configured override.
+    /// The endpoint of `service`: the configured override, the named endpoint chosen, or the
+    /// default host template.
+    pub(crate) fn of(service: &ServiceSpec, config: &Config) -> Result<Self, ConfigError> {
+        let template = match (&config.named_endpoint, &config.endpoint) {
+            (None, _) => service.endpoint,
+            (Some(_), Some(_)) => return Err(ConfigError::EndpointConflict),
+            (Some(name), None) => match service.endpoints.iter().find(|e| e.name == name) {
+                Some(named) => named.host,
+                None => {
+                    let known: Vec<&str> = service.endpoints.iter().map(|e| e.name).collect();
+                    return Err(ConfigError::UnknownEndpoint {
+                        service: service.name,
+                        name: bounded(name.clone(), EXCERPT_BYTES),
+                        known: if known.is_empty() { "none".to_owned() } else { known.join(", ") },
+                    });
+                }
+            },
+        };
+        Self::resolve(template, config)
+    }
+
+    /// The endpoint for a host template, or the configured override.
     pub(crate) fn resolve(template: &str, config: &Config) -> Result<Self, ConfigError> {
         let Some(custom) = &config.endpoint else {
             if config.region.is_empty() || !config.region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return Err(ConfigError::InvalidRegion(config.region.clone()));
+                return Err(ConfigError::InvalidRegion(bounded(config.region.clone(), EXCERPT_BYTES)));
             }
             let authority = template.replace("{region}", &config.region);
             return Ok(Self { scheme: "https", authority: normalize_authority("https", &authority) });
@@ -152,7 +222,7 @@ impl Endpoint {
             ("https", rest)
         } else if let Some(rest) = custom.strip_prefix("http://") {
             if !config.allow_http {
-                return Err(ConfigError::PlainHttp(custom.clone()));
+                return Err(ConfigError::PlainHttp(bounded(custom.clone(), EXCERPT_BYTES)));
             }
             ("http", rest)
         } else {
@@ -160,7 +230,7 @@ impl Endpoint {
         };
         let authority = rest.trim_end_matches('/');
         if authority.is_empty() || authority.contains(['/', '?', '#', '@', ' ']) {
-            return Err(ConfigError::InvalidEndpoint(custom.clone()));
+            return Err(ConfigError::InvalidEndpoint(bounded(custom.clone(), EXCERPT_BYTES)));
         }
         Ok(Self { scheme, authority: normalize_authority(scheme, authority) })
     }
@@ -181,6 +251,22 @@ fn normalize_authority(scheme: &str, authority: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The legacy CLS host answers only inside Tencent's network: the default is the public
+    /// host, and the intranet one is chosen by name, from the spec.
+    #[cfg(feature = "tencent")]
+    #[test]
+    fn named_endpoints_come_from_the_service_spec() {
+        let cls = &crate::tencent::cls::SERVICE;
+        let e = Endpoint::of(cls, &Config::new("ap-guangzhou")).expect("default");
+        assert_eq!(e.authority, "ap-guangzhou.cls.tencentcs.com");
+        let e = Endpoint::of(cls, &Config::new("ap-guangzhou").named_endpoint("internal")).expect("internal");
+        assert_eq!(e.authority, "ap-guangzhou.cls.tencentyun.com");
+        let unknown = Endpoint::of(cls, &Config::new("ap-guangzhou").named_endpoint("intranet")).expect_err("unknown");
+        assert_eq!(unknown.to_string(), "cls has no endpoint named \"intranet\" (its named endpoints: internal)");
+        let both = Config::new("ap-guangzhou").named_endpoint("internal").endpoint("example.com");
+        assert_eq!(Endpoint::of(cls, &both), Err(ConfigError::EndpointConflict));
+    }
 
     #[test]
     fn endpoints_from_template_and_overrides() {

@@ -62,7 +62,7 @@ pub enum Credentials {
         secret_id: String,
         /// SecretKey.
         secret_key: Secret,
-        /// Temporary credential token, sent as `X-Cls-Token`.
+        /// Temporary credential token, sent as `X-TC-Token` (API 3.0) or `X-Cls-Token` (legacy CLS).
         token: Option<Secret>,
     },
 }
@@ -119,7 +119,8 @@ impl Credentials {
     /// `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and optional
     /// `ALIBABA_CLOUD_SECURITY_TOKEN`; `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` and optional
     /// `HUAWEICLOUD_SDK_SECURITY_TOKEN` (or `HUAWEICLOUD_SDK_AUTH_TOKEN` for an IAM token);
-    /// `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and optional `TENCENTCLOUD_TOKEN`.
+    /// `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and optional
+    /// `TENCENTCLOUD_SESSION_TOKEN` (or the older `TENCENTCLOUD_TOKEN`).
     ///
     /// # Errors
     /// [`ConfigError::MissingEnv`] naming the first variable that is not set.
@@ -139,7 +140,7 @@ impl Credentials {
         let token = match provider {
             Provider::Alibaba => var("ALIBABA_CLOUD_SECURITY_TOKEN"),
             Provider::Huawei => var("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
-            Provider::Tencent => var("TENCENTCLOUD_TOKEN"),
+            Provider::Tencent => var("TENCENTCLOUD_SESSION_TOKEN").or_else(|| var("TENCENTCLOUD_TOKEN")),
         };
         Ok(match token {
             Some(token) => credentials.with_security_token(token),

@@ -4,7 +4,8 @@
 //! keys accepted as tea-openapi does; XML `<Error>` when the content type is XML); Huawei
 //! `{error_code, error_msg, request_id?}`; DIS `{errorCode, message}`, with API Gateway errors on
 //! the same host in the Huawei shape; Tencent CLS `{errorcode, errormessage}`, and the API 3.0
-//! shape `{Response: {Error: {Code, Message}, RequestId}}` the official SDK also reads.
+//! shape `{Response: {Error: {Code, Message}, RequestId}}` the official SDK also reads, which is
+//! also the whole error envelope of Tencent Cloud API 3.0 (where it comes inside HTTP 200 too).
 
 use serde_json::Value;
 
@@ -49,6 +50,7 @@ pub fn parse(envelope: Envelope, body: &[u8]) -> Option<Parsed> {
             (&["error_code"], &["error_msg"], &["request_id"]),
         ],
         Envelope::TencentCls => &[(&["errorcode"], &["errormessage"], &["requestid"])],
+        Envelope::TencentApi3 => return crate::api3::error(body),
     };
     for (code_keys, message_keys, id_keys) in shapes {
         if let Some(code) = pick(&json, code_keys) {
@@ -69,6 +71,16 @@ pub fn parse(envelope: Envelope, body: &[u8]) -> Option<Parsed> {
         });
     }
     None
+}
+
+/// The error a success (2xx) body reports, for the envelopes that report errors there: Tencent
+/// Cloud API 3.0 answers every business error with HTTP 200 and `Response.Error`.
+#[must_use]
+pub fn in_success(envelope: Envelope, body: &[u8]) -> Option<Parsed> {
+    match envelope {
+        Envelope::TencentApi3 => crate::api3::error(body),
+        Envelope::Alibaba | Envelope::Huawei | Envelope::HuaweiDis | Envelope::TencentCls => None,
+    }
 }
 
 /// Alibaba's XML error body: `<Error><Code>…</Code><Message>…</Message><RequestId>…`.

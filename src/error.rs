@@ -21,13 +21,26 @@ pub enum ConfigError {
     /// An environment variable that `from_env` needs is not set.
     #[error("environment variable {0} is not set")]
     MissingEnv(&'static str),
-    /// The region is not a region id.
+    /// The region is not a region id (the value, excerpted when long).
     #[error("region {0:?} is not a region id (letters, digits and '-')")]
     InvalidRegion(String),
-    /// The endpoint override is not a host or URL.
+    /// The endpoint override is not a host or URL (the value, excerpted when long).
     #[error("endpoint {0:?} is not a host[:port] or an http(s) URL without a path")]
     InvalidEndpoint(String),
-    /// A plain-HTTP endpoint without `allow_http`.
+    /// The named endpoint is not one of the service's.
+    #[error("{service} has no endpoint named {name:?} (its named endpoints: {known})")]
+    UnknownEndpoint {
+        /// The service.
+        service: &'static str,
+        /// The name asked for (excerpted when long).
+        name: String,
+        /// The names it has.
+        known: String,
+    },
+    /// Both an endpoint override and a named endpoint were configured.
+    #[error("Config::endpoint and Config::named_endpoint both choose the host; set only one")]
+    EndpointConflict,
+    /// A plain-HTTP endpoint without `allow_http` (the value, excerpted when long).
     #[error("endpoint {0:?} is plain HTTP; call Config::allow_http(true) to allow it")]
     PlainHttp(String),
     /// The chosen signer is not accepted by the service.
@@ -38,9 +51,22 @@ pub enum ConfigError {
         /// The chosen signer.
         signing: crate::Signing,
     },
+    /// No signer the service accepts signs with the configured kind of credentials (such as a
+    /// Huawei IAM token for a service that only takes AK/SK).
+    #[error("no signer accepted by {0} can use the configured kind of credentials")]
+    CredentialsNotAccepted(&'static str),
     /// The service needs a project id.
     #[error("{0} needs a project id: use Config::project_id or HUAWEICLOUD_SDK_PROJECT_ID")]
     MissingProjectId(&'static str),
+    /// A setting that travels in an HTTP header holds a character HTTP does not allow there.
+    #[error("{setting} cannot be sent in an HTTP header: {problem}")]
+    InvalidHeaderValue {
+        /// The setting, and where it is set (`the user agent (Config::user_agent)`), with a
+        /// bounded excerpt of its value unless it is a credential.
+        setting: String,
+        /// The rule and where the value breaks it.
+        problem: String,
+    },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
@@ -94,24 +120,46 @@ impl fmt::Display for ValidationError {
 impl std::error::Error for ValidationError {}
 
 /// What the provider said when it refused a request.
+///
+/// Built only through [`ServiceError::new`], which bounds every outside value: the fields are
+/// private even to the crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceError {
-    pub(crate) operation: &'static str,
-    pub(crate) status: u16,
-    pub(crate) code: String,
-    pub(crate) message: String,
-    pub(crate) request_id: Option<String>,
+    operation: &'static str,
+    status: u16,
+    code: String,
+    message: String,
+    request_id: Option<String>,
 }
 
 impl ServiceError {
+    /// A provider's answer, with every outside value bounded: the code and request id to
+    /// [`EXCERPT_BYTES`], the message to [`MESSAGE_BYTES`], each marked when cut.
+    pub(crate) fn new(
+        operation: &'static str,
+        status: u16,
+        code: String,
+        message: String,
+        request_id: Option<String>,
+    ) -> Self {
+        Self {
+            operation,
+            status,
+            code: bounded(code, EXCERPT_BYTES),
+            message: bounded(message, MESSAGE_BYTES),
+            request_id: request_id.map(|id| bounded(id, EXCERPT_BYTES)),
+        }
+    }
+
     /// The provider's error code (`TrailNotFoundException`, `APIGW.0308`); empty for an error
-    /// the provider sent without a code (told apart by its HTTP status).
+    /// the provider sent without a code (told apart by its HTTP status); a code longer than
+    /// 200 bytes is kept as a marked excerpt.
     #[must_use]
     pub fn code(&self) -> &str {
         &self.code
     }
 
-    /// The provider's message.
+    /// The provider's message; a message longer than 512 bytes is kept as a marked excerpt.
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
@@ -173,10 +221,15 @@ pub enum RequestErrorKind {
     /// A paged listing did not move on: the provider repeated a page, an offset, a marker or a
     /// token, so following it would list items twice or never end.
     Pagination,
+    /// The endpoint answered with a redirect (3xx). Signed calls never follow one: the
+    /// credentials would go to another location.
+    Redirect,
+    /// The response body is larger than [`Config::max_response_bytes`](crate::Config::max_response_bytes)
+    /// allows; it was not read further.
+    ResponseTooLarge,
 }
 
 /// The call did not get a usable provider answer.
-#[derive(Debug)]
 pub struct RequestError {
     kind: RequestErrorKind,
     operation: &'static str,
@@ -189,6 +242,9 @@ pub struct RequestError {
 
 /// How much of an undecodable body an error keeps.
 const SNIPPET_BYTES: usize = 512;
+
+/// How much of a provider's message, or of the message of an underlying error, an error shows.
+pub(crate) const MESSAGE_BYTES: usize = 512;
 
 impl RequestError {
     pub(crate) fn new(kind: RequestErrorKind, operation: &'static str, detail: impl Into<String>) -> Self {
@@ -207,10 +263,16 @@ impl RequestError {
         self
     }
 
-    pub(crate) fn with_response(mut self, status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+    pub(crate) fn with_response(self, status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+        let mut error = self.with_status(status, request_id);
+        error.snippet = Some(snippet(body));
+        error
+    }
+
+    /// The status and request id of a response whose body is not kept.
+    pub(crate) fn with_status(mut self, status: u16, request_id: Option<String>) -> Self {
         self.status = Some(status);
         self.request_id = request_id;
-        self.snippet = Some(snippet(body));
         self
     }
 
@@ -245,10 +307,79 @@ impl RequestError {
     }
 }
 
-/// The first [`SNIPPET_BYTES`] of a body as text, cut at a character boundary.
+/// The first [`SNIPPET_BYTES`] of a body as text, marked with the body's length when cut.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_BYTES)]).into_owned();
-    if body.len() > SNIPPET_BYTES { format!("{text}…") } else { text }
+    if body.len() > SNIPPET_BYTES { format!("{text}… ({} bytes)", body.len()) } else { text }
+}
+
+/// `text` itself when it has at most `limit` bytes, else its first `limit` bytes (cut at a
+/// character boundary) marked with `…` and its length in bytes.
+pub(crate) fn bounded(text: String, limit: usize) -> String {
+    if text.len() <= limit {
+        return text;
+    }
+    format!("{}… ({} bytes)", &text[..char_boundary(&text, limit)], text.len())
+}
+
+/// The largest character boundary of `text` at or before `index`.
+fn char_boundary(text: &str, index: usize) -> usize {
+    let mut end = index.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// The message of an underlying error, at most about [`MESSAGE_BYTES`]: kept instead of the
+/// error when the error would hold an outside value whole (a decoder quoting an 8 MiB string).
+/// A long message keeps its start and its end (where decoders say what they expected and
+/// where), marked in the middle with its length.
+#[derive(Debug)]
+pub(crate) struct Cause(String);
+
+impl Cause {
+    pub(crate) fn of(error: &dyn std::error::Error) -> Self {
+        let text = error.to_string();
+        if text.len() <= MESSAGE_BYTES {
+            return Self(text);
+        }
+        let head = &text[..char_boundary(&text, MESSAGE_BYTES - CAUSE_TAIL_BYTES)];
+        let mut tail_start = text.len() - CAUSE_TAIL_BYTES;
+        while !text.is_char_boundary(tail_start) {
+            tail_start += 1;
+        }
+        Self(format!("{head}… ({} bytes) …{}", text.len(), &text[tail_start..]))
+    }
+}
+
+/// How much of the end of a long underlying message a [`Cause`] keeps.
+const CAUSE_TAIL_BYTES: usize = 128;
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cause {}
+
+/// How much of an outside value (a provider message, an invalid value, a location) an error
+/// shows.
+pub(crate) const EXCERPT_BYTES: usize = 200;
+
+/// Shows a value of any length as a bounded excerpt: the value itself when it is short, else
+/// its first [`EXCERPT_BYTES`] (cut at a character boundary), `…` and its length in bytes.
+pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0;
+        if text.len() <= EXCERPT_BYTES {
+            return write!(f, "{text:?}");
+        }
+        write!(f, "{:?}… ({} bytes)", &text[..char_boundary(text, EXCERPT_BYTES)], text.len())
+    }
 }
 
 /// Writes text on one line: every run of whitespace (line breaks included) becomes one space.
@@ -282,7 +413,8 @@ impl fmt::Display for RequestError {
         let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(self);
         let mut previous = String::new();
         while let Some(error) = cause {
-            let text = error.to_string();
+            // Twice the message bound: a `Cause` is already within it, with its marker.
+            let text = bounded(error.to_string(), 2 * MESSAGE_BYTES);
             // Wrappers often repeat their inner error's message; show each message once.
             if !text.is_empty() && !previous.contains(&text) {
                 write!(f, ": {}", OneLine(&text))?;
@@ -294,6 +426,22 @@ impl fmt::Display for RequestError {
             write!(f, "; body: {}", OneLine(snippet))?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for RequestError {
+    /// Every field, with the source shown by its bounded message (a source may quote an outside
+    /// value whole).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestError")
+            .field("kind", &self.kind)
+            .field("operation", &self.operation)
+            .field("detail", &self.detail)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("snippet", &self.snippet)
+            .field("source", &self.source.as_ref().map(|s| bounded(s.to_string(), 2 * MESSAGE_BYTES)))
+            .finish()
     }
 }
 

@@ -5,20 +5,20 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-#[cfg(feature = "cli")]
+#[cfg(feature = "json-calls")]
 #[path = "calls.rs"]
 pub mod calls;
-#[cfg(feature = "cli")]
-#[path = "cli.rs"]
-pub mod cli;
 pub use crate::client::send_operation as send;
+#[cfg(test)]
+pub use crate::decode_fuzz::malformed_responses;
+pub use crate::envelope::{Parsed as ParsedErrorEnvelope, parse as parse_error_envelope};
 pub use crate::error::ResponseMeta;
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
-pub use crate::value::{Key, missing_field};
+pub use crate::value::{Key, missing_field, wall_clock};
 pub use crate::waiter::wait;
 pub use crate::wire::{
-    Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,
+    Envelope, Method, NamedEndpoint, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,
 };
 pub use crate::{
     __impl_common_error as impl_common_error, __impl_deserialize as impl_deserialize, __impl_int_enum as impl_int_enum,
@@ -26,6 +26,12 @@ pub use crate::{
     __impl_string_enum as impl_string_enum,
 };
 pub use serde;
+
+/// Every spec file the generated code was built from, as `(path, text)` (paths relative to the
+/// crate, `specs/<provider>/<service>/<file>.yaml`). The simulator serves them by default and the
+/// command-line tool describes operations from them, so both read exactly what the client was
+/// generated from.
+pub const SPEC_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
 
 /// A request of one operation.
 pub trait Operation: Send + Sized + 'static {

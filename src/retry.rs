@@ -73,15 +73,19 @@ pub(crate) enum Failure<'a> {
     Timeout,
     /// The provider answered with an error.
     Status { status: u16, code: Option<&'a str> },
-    /// The request could not be built (a header value HTTP does not allow): no attempt can succeed.
+    /// The request could not be built (a URL or header HTTP does not allow): no attempt can succeed.
     Unsendable,
+    /// The answer cannot be used and another attempt would get the same: a redirect (never
+    /// followed), a body over the size limit.
+    Final,
 }
 
 /// Whether a failure may succeed on another attempt, given the operation's safety.
 ///
 /// Throttling is retried for every operation, because a throttled request was refused before
 /// anything happened: Alibaba `Throttling*` and `Rejected.Throttling` under HTTP 400, Huawei
-/// `APIGW.0308` and Tencent `SpeedQuotaExceed` under 429. 5xx, timeouts and connection failures
+/// `APIGW.0308` and Tencent `SpeedQuotaExceed` under 429, Tencent Cloud API 3.0
+/// `RequestLimitExceeded*` (inside HTTP 200). 5xx, timeouts and connection failures
 /// are retried for reads and for creates that carry an idempotency token. Other 4xx never.
 pub(crate) fn is_retryable(failure: Failure<'_>, safety: RetrySafety) -> bool {
     let throttled = match failure {
@@ -92,6 +96,8 @@ pub(crate) fn is_retryable(failure: Failure<'_>, safety: RetrySafety) -> bool {
                         || c == "Rejected.Throttling"
                         || c == "APIGW.0308"
                         || c == "SpeedQuotaExceed"
+                        || c == "RequestLimitExceeded"
+                        || c.starts_with("RequestLimitExceeded.")
                 })
         }
         _ => false,
@@ -104,7 +110,7 @@ pub(crate) fn is_retryable(failure: Failure<'_>, safety: RetrySafety) -> bool {
     }
     match failure {
         Failure::Transport | Failure::Timeout => true,
-        Failure::Unsendable => false,
+        Failure::Unsendable | Failure::Final => false,
         Failure::Status { status, code } => {
             matches!(status, 500 | 502 | 503 | 504)
                 || code.is_some_and(|c| c == "ServiceUnavailable" || c == "InternalError")
@@ -128,6 +134,11 @@ mod tests {
         let status = |status, code| Failure::Status { status, code };
         assert!(is_retryable(status(400, Some("Throttling.User")), RetrySafety::Unsafe));
         assert!(is_retryable(status(429, Some("APIGW.0308")), RetrySafety::Read));
+        assert!(is_retryable(status(200, Some("RequestLimitExceeded")), RetrySafety::Unsafe));
+        assert!(is_retryable(status(200, Some("RequestLimitExceeded.UinLimitExceeded")), RetrySafety::Unsafe));
+        assert!(is_retryable(status(200, Some("InternalError")), RetrySafety::Read));
+        assert!(!is_retryable(status(200, Some("InternalError")), RetrySafety::Unsafe));
+        assert!(!is_retryable(status(200, Some("FailedOperation.ShipperTaskNotToRetry")), RetrySafety::Read));
         assert!(is_retryable(status(503, None), RetrySafety::Token));
         assert!(!is_retryable(status(503, None), RetrySafety::Unsafe));
         assert!(!is_retryable(status(404, Some("TrailNotFoundException")), RetrySafety::Read));
@@ -135,6 +146,7 @@ mod tests {
         assert!(is_retryable(Failure::Timeout, RetrySafety::Read));
         assert!(!is_retryable(Failure::Transport, RetrySafety::Unsafe));
         assert!(!is_retryable(Failure::Unsendable, RetrySafety::Read));
+        assert!(!is_retryable(Failure::Final, RetrySafety::Read));
     }
 
     #[test]

@@ -13,6 +13,26 @@ impl Validator {
         self.violations.push(Violation { field: field.to_owned(), rule });
     }
 
+    /// Not empty (a required string whose spec does not allow an empty value).
+    pub fn not_empty(&mut self, field: &str, value: &str) {
+        if value.is_empty() {
+            self.fail(field, "must not be empty".to_owned());
+        }
+    }
+
+    /// Neither empty nor only whitespace: an idempotency token, which must tell this request
+    /// apart from every other for retries to be safe.
+    pub fn not_blank(&mut self, field: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.fail(
+                field,
+                "must not be empty or only whitespace (it is the idempotency token that makes retries safe; \
+                 leave it unset for a fresh one)"
+                    .to_owned(),
+            );
+        }
+    }
+
     /// Length in characters within `min..=max`.
     pub fn length(&mut self, field: &str, value: &str, min: Option<u64>, max: Option<u64>) {
         let len = value.chars().count() as u64;
@@ -89,11 +109,16 @@ mod tests {
         v.range("progress", 300, Some(0), Some(100));
         v.ascii("TrailName", "é");
         v.pattern("id", "ab", "[0-9]+");
+        v.not_empty("TrailName", "");
+        v.not_blank("ClientToken", " \t");
+        v.not_empty("Note", " ");
+        v.not_blank("Token", "t");
         let err = v.finish().expect_err("broken");
         assert_eq!(
             err.to_string(),
             "invalid request: `ClientToken` must have length at most 64, got 65; `task_id` must contain letters and digits only, found '-'; \
-             `progress` must be in 0..=100, got 300; `TrailName` must contain ASCII characters only, found 'é'; `id` must match the pattern \"[0-9]+\""
+             `progress` must be in 0..=100, got 300; `TrailName` must contain ASCII characters only, found 'é'; `id` must match the pattern \"[0-9]+\"; `TrailName` must not be empty; `ClientToken` must not be empty or only \
+             whitespace (it is the idempotency token that makes retries safe; leave it unset for a fresh one)"
         );
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Display;
 
-use crate::error::{ValidationError, Violation};
+use crate::error::{Excerpt, ValidationError, Violation};
 use crate::{Provider, Signing};
 
 /// Wire protocol of a service.
@@ -13,6 +13,8 @@ pub enum Protocol {
     Rpc,
     /// Method and path per operation.
     Rest,
+    /// Tencent Cloud API 3.0: `POST /` with a JSON body, the action in `X-TC-Action`.
+    TencentApi3,
 }
 
 /// Error body format of a service.
@@ -26,6 +28,8 @@ pub enum Envelope {
     HuaweiDis,
     /// `{errorcode, errormessage}`.
     TencentCls,
+    /// `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`, also inside HTTP 200.
+    TencentApi3,
 }
 
 /// HTTP method.
@@ -76,16 +80,29 @@ pub struct ServiceSpec {
     pub api_version: Option<&'static str>,
     /// Wire protocol.
     pub protocol: Protocol,
-    /// Host template with `{region}`.
+    /// Host template, with `{region}` unless the protocol sends the region itself.
     pub endpoint: &'static str,
+    /// Other hosts a caller may choose with `Config::named_endpoint`.
+    pub endpoints: &'static [NamedEndpoint],
     /// Accepted signers, the default first.
     pub signing: &'static [Signing],
     /// Error body format.
     pub envelope: Envelope,
-    /// Response header carrying the request id.
-    pub request_id_header: &'static str,
+    /// Response header carrying the request id (none when the body carries it: Tencent Cloud
+    /// API 3.0).
+    pub request_id_header: Option<&'static str>,
     /// The field of a 200 body that says whether the call succeeded.
     pub success_when: Option<SuccessWhen>,
+}
+
+impl ServiceSpec {
+    /// The service's name in signatures that carry one (the Tencent API 3.0 credential scope):
+    /// the first label of the default host, as the official SDK's `_service` is that of
+    /// `_endpoint` (`cls` of `cls.tencentcloudapi.com`).
+    #[must_use]
+    pub fn signing_name(&self) -> &'static str {
+        self.endpoint.split('.').next().unwrap_or_default()
+    }
 }
 
 /// A service whose 200 answers can still be refusals: the body's `field` holds one of `values`
@@ -113,6 +130,16 @@ impl SuccessWhen {
     }
 }
 
+/// A host of a service that a caller may choose by name instead of the default (an intranet
+/// domain, say), from the service's `endpoints`.
+#[derive(Debug)]
+pub struct NamedEndpoint {
+    /// The name callers pass to `Config::named_endpoint`.
+    pub name: &'static str,
+    /// Host template with `{region}`.
+    pub host: &'static str,
+}
+
 /// Static facts of an operation, generated from its spec.
 #[derive(Debug)]
 pub struct OperationSpec {
@@ -132,6 +159,11 @@ pub struct OperationSpec {
     /// them is that error.
     pub status_errors: &'static [u16],
 }
+
+/// The most bytes one path or query value may take once percent-encoded. Gateways refuse request
+/// lines much past 8 KiB (and the HTTP stack cannot build a URL of 64 KiB at all), so a longer
+/// value is refused before sending, against its parameter, rather than failing on the wire.
+pub const MAX_URL_VALUE_BYTES: usize = 8192;
 
 /// The parameters of one request, in the order the operation writes them.
 #[derive(Debug, Default)]
@@ -160,9 +192,15 @@ impl RequestWriter {
         self.query.push((name.to_owned(), value.to_string()));
     }
 
-    /// A request header.
+    /// A request header; a value HTTP cannot carry in a header is a problem of its parameter.
     pub fn header(&mut self, name: &str, value: &dyn Display) {
-        self.headers.push((name.to_owned(), value.to_string()));
+        let value = value.to_string();
+        if let Some(problem) = header_value_problem(&value) {
+            // Header values may be credentials: the rule is shown, never the value.
+            self.problems
+                .push(Violation { field: name.to_owned(), rule: format!("cannot be sent in a header: {problem}") });
+        }
+        self.headers.push((name.to_owned(), value));
     }
 
     /// A query parameter, when it is set.
@@ -212,13 +250,44 @@ impl RequestWriter {
                     field: name.to_owned(),
                     rule: "must not be empty, \".\" or \"..\" (it is a path segment)".to_owned(),
                 }),
-                Some(v) => out.push_str(&crate::sign::encode::path_segment(v)),
+                Some(v) => {
+                    let encoded = crate::sign::encode::path_segment(v);
+                    if let Some(rule) = too_long(v, encoded.len()) {
+                        problems.push(Violation { field: name.to_owned(), rule });
+                    }
+                    out.push_str(&encoded);
+                }
             }
             rest = &rest[open + close + 1..];
         }
         out.push_str(rest);
+        for (name, value) in &self.query {
+            if let Some(rule) = too_long(value, crate::sign::encode::rfc3986(value).len()) {
+                problems.push(Violation { field: name.clone(), rule });
+            }
+        }
         if problems.is_empty() { Ok(out) } else { Err(ValidationError::new(problems)) }
     }
+}
+
+/// The rule a path or query value breaks when it takes more than [`MAX_URL_VALUE_BYTES`]
+/// encoded, with a bounded excerpt of the value.
+fn too_long(value: &str, encoded: usize) -> Option<String> {
+    (encoded > MAX_URL_VALUE_BYTES).then(|| {
+        format!(
+            "is {encoded} bytes once percent-encoded, over the {MAX_URL_VALUE_BYTES} a URL value may take \
+             (gateways refuse longer request lines): {}",
+            Excerpt(value)
+        )
+    })
+}
+
+/// Why `value` cannot be an HTTP header value, if it cannot: HTTP allows no control character
+/// but tab (a line break would end the header, or smuggle another one).
+pub(crate) fn header_value_problem(value: &str) -> Option<String> {
+    let (at, c) = value.char_indices().find(|(_, c)| c.is_ascii_control() && *c != '\t')?;
+    let what = if matches!(c, '\r' | '\n') { "a line break" } else { "a control character" };
+    Some(format!("it holds {what} (U+{:04X}) at byte {at}; HTTP header values cannot carry one", u32::from(c)))
 }
 
 #[cfg(test)]
@@ -240,5 +309,25 @@ mod tests {
         w.project_id_path("project_id");
         assert_eq!(w.fill_path("/v3/{project_id}/x", Some("p1")).expect("project"), "/v3/p1/x");
         assert!(w.fill_path("/v3/{project_id}/x", None).is_err());
+    }
+
+    #[test]
+    fn values_the_wire_cannot_carry_name_their_parameter() {
+        let mut w = RequestWriter::default();
+        w.path("id", &"x".repeat(MAX_URL_VALUE_BYTES));
+        w.query("Tag", &"é".repeat(MAX_URL_VALUE_BYTES / 6));
+        assert!(w.fill_path("/v1/{id}", None).is_ok(), "at the limit once encoded");
+        let mut w = RequestWriter::default();
+        w.path("id", &"/".repeat(3000));
+        w.query("Tag", &"t".repeat(MAX_URL_VALUE_BYTES + 1));
+        w.header("X-Trace", &"a\r\nX-Injected: 1");
+        let err = w.fill_path("/v1/{id}", None).expect_err("too long and a line break");
+        let fields: Vec<&str> = err.violations().iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["X-Trace", "id", "Tag"]);
+        let shown = err.to_string();
+        assert!(shown.contains("is 9000 bytes once percent-encoded") && shown.contains("(3000 bytes)"), "{shown}");
+        assert!(shown.contains("a line break (U+000D) at byte 1"), "{shown}");
+        assert!(!shown.contains("X-Injected"), "a header value is never shown: {shown}");
+        assert!(shown.len() < 1_500, "{shown}");
     }
 }

@@ -22,9 +22,10 @@ static SERVICE: ServiceSpec = ServiceSpec {
     api_version: None,
     protocol: Protocol::Rest,
     endpoint: "fixture.{region}.example.com",
+    endpoints: &[],
     signing: &[Signing::HuaweiSdkHmacSha256],
     envelope: Envelope::HuaweiDis,
-    request_id_header: "X-Request-Id",
+    request_id_header: Some("X-Request-Id"),
     success_when: Some(SuccessWhen { field: "errorCode", values: &["-1"] }),
 };
 

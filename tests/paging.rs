@@ -28,9 +28,10 @@ static SERVICE: ServiceSpec = ServiceSpec {
     api_version: None,
     protocol: Protocol::Rest,
     endpoint: "fixture.{region}.example.com",
+    endpoints: &[],
     signing: &[Signing::HuaweiSdkHmacSha256],
     envelope: cloud_task_apis::__private::Envelope::Huawei,
-    request_id_header: "X-Request-Id",
+    request_id_header: Some("X-Request-Id"),
     success_when: None,
 };
 

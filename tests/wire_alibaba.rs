@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use cloud_task_apis::alibaba::actiontrail::types::JobStatus;
 use cloud_task_apis::alibaba::actiontrail::{
-    Client, create_delivery_history_job, delete_delivery_history_job, get_delivery_history_job,
+    Client, CommonError, create_delivery_history_job, delete_delivery_history_job, get_delivery_history_job,
 };
 use cloud_task_apis::sign::encode::{query_string, rfc3986};
 use cloud_task_apis::sign::{SignableRequest, acs3, rpc_v1};
@@ -124,6 +124,8 @@ fn assert_acs3_headers(req: &Request, action: &str) {
     assert_recent_utc(header(req, "x-acs-date"));
     assert_hex32(header(req, "x-acs-signature-nonce"));
     assert!(!has_header(req, "content-type"), "no body, so no content type");
+    // Every official SDK sends it on a body-less POST; some gateways answer 411 without it.
+    assert_eq!(header(req, "content-length"), "0");
     assert!(!has_header(req, "x-acs-security-token"));
     assert_eq!(
         acs3_auth(req).signed_headers,
@@ -157,6 +159,7 @@ fn assert_rpc_params(req: &Request, action: &str) {
     assert!(!has_header(req, "authorization"), "V1 signs in the query");
     assert!(!has_header(req, "x-acs-signature-nonce"));
     assert!(req.body.is_empty());
+    assert_eq!(header(req, "content-length"), "0");
     assert_rfc3986_query(req);
 }
 
@@ -564,6 +567,30 @@ async fn invalid_parameters_are_rejected_before_sending() {
     assert_eq!(received(&server).await.len(), 1, "only the valid request was sent");
 }
 
+/// An empty token would be sent as an empty `ClientToken` and the create still retried as if it
+/// were idempotent, which against the real service can start a second job.
+#[tokio::test]
+async fn empty_tokens_and_empty_required_values_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    serve(&server, json(200, &create_example())).await;
+    let client = client(config(&server));
+    for token in ["", " ", "\t \n"] {
+        let error = client.create_delivery_history_job().trail_name("t").client_token(token).send().await.unwrap_err();
+        let (field, rule) = validation_of(&error);
+        assert_eq!(field, "ClientToken", "{token:?}");
+        assert!(rule.contains("empty") && rule.contains("whitespace"), "{rule}");
+        let built = create_delivery_history_job::Builder::default().trail_name("t").client_token(token).build();
+        assert_eq!(built.expect_err("refused by build too").violations()[0].field, "ClientToken");
+    }
+    let error = client.create_delivery_history_job().trail_name("").send().await.unwrap_err();
+    let (field, rule) = validation_of(&error);
+    assert_eq!(field, "TrailName");
+    assert!(rule.contains("must not be empty"), "{rule}");
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+    // A required value of whitespace is the caller's to send (only tokens are held to more).
+    client.create_delivery_history_job().trail_name(" ").send().await.expect("sent");
+}
+
 #[tokio::test]
 async fn secrets_never_appear_in_debug_or_display() {
     let secrets = [SECRET, STS_TOKEN];
@@ -939,10 +966,7 @@ async fn delete_delivery_history_job_is_not_retried_after_a_5xx() {
         .await
         .expect_err("503, not retried");
 
-    let delete_delivery_history_job::Error::Common(
-        cloud_task_apis::alibaba::actiontrail::CommonError::ServiceUnavailable(e),
-    ) = &error
-    else {
+    let delete_delivery_history_job::Error::Common(CommonError::ServiceUnavailable(e)) = &error else {
         panic!("expected ServiceUnavailable, got {error:?}")
     };
     assert_eq!((e.status(), e.request_id()), (503, Some("HDR-DEL-503")));
@@ -959,10 +983,7 @@ async fn deleting_an_already_deleted_job_is_a_typed_error_with_the_request_id() 
 
     let error = client(config(&server)).delete_delivery_history_job().job_id(16602).send().await.expect_err("gone");
 
-    let delete_delivery_history_job::Error::Common(
-        cloud_task_apis::alibaba::actiontrail::CommonError::InvalidParameter(e),
-    ) = &error
-    else {
+    let delete_delivery_history_job::Error::Common(CommonError::InvalidParameter(e)) = &error else {
         panic!("expected InvalidParameter, got {error:?}")
     };
     assert_eq!((e.status(), e.code()), (400, "InvalidParameter"));

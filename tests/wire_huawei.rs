@@ -437,17 +437,16 @@ async fn dis_task_id_is_checked_before_sending() {
 }
 
 #[tokio::test]
-async fn a_token_that_cannot_be_a_header_is_a_config_error_and_not_retried() {
+async fn a_token_that_cannot_be_a_header_is_refused_when_the_client_is_built() {
     let server = MockServer::start().await;
     serve_dis(&server, json(200, &dis_example())).await;
     // A token read from a file with its line break.
     let token = format!("{IAM_TOKEN}\n");
     let config = config(&server).credentials(Credentials::huawei_token(token)).retry(fast_retry().max_attempts(3));
-    let error = dis_client(config).show_transfer_task_log().task_id(TASK_ID).send().await.expect_err("bad header");
-    let show_transfer_task_log::Error::Request(e) = &error else { panic!("{error:?}") };
-    assert_eq!(e.kind(), RequestErrorKind::Config);
+    let error = dis::Client::new(config).expect_err("refused before any call");
+    assert!(matches!(error, cloud_task_apis::ConfigError::InvalidHeaderValue { .. }), "{error:?}");
     let shown = error.to_string();
-    assert!(shown.contains("header value"), "{shown}");
+    assert!(shown.contains("IAM token") && shown.contains("HTTP header"), "{shown}");
     assert_no_secret(&format!("{shown} {error:?}"), &[IAM_TOKEN]);
     assert_one_line(&shown);
     assert!(received(&server).await.is_empty());
@@ -841,25 +840,32 @@ async fn dis_batch_start_and_stop_send_the_action_and_task_ids() {
 #[tokio::test]
 async fn dis_stopping_a_stopped_task_is_a_typed_error_with_the_request_id() {
     // What DIS answers for an already paused task is not documented; it answers with a documented
-    // DIS code (here DIS.4300 Request error).
+    // DIS code (here DIS.4300 Request error), as an error status or inside a 200.
     let server = MockServer::start().await;
     let rejected = r#"{"errorCode":"DIS.4300","message":"Request error."}"#;
-    serve_task_action(&server, json(400, rejected).insert_header("X-Request-Id", "HW-RID-STOP")).await;
+    let replies = Script::new(vec![
+        json(400, rejected).insert_header("X-Request-Id", "HW-RID-STOP-400"),
+        json(200, rejected).insert_header("X-Request-Id", "HW-RID-STOP-200"),
+    ]);
+    serve_task_action(&server, replies).await;
+    let client = dis_client(config(&server).retry(fast_retry().max_attempts(5)));
+    let stop = || {
+        client
+            .batch_stop_transfer_task()
+            .stream_name(STREAM)
+            .action(StopAction::Stop)
+            .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
+            .send()
+    };
 
-    let error = dis_client(config(&server).retry(fast_retry().max_attempts(5)))
-        .batch_stop_transfer_task()
-        .stream_name(STREAM)
-        .action(StopAction::Stop)
-        .tasks(task_ids(&["9dSu1wfCytSk1aOLxvF"]))
-        .send()
-        .await
-        .expect_err("rejected");
-
-    let batch_stop_transfer_task::Error::Dis4300(e) = &error else { panic!("expected Dis4300: {error:?}") };
-    assert_eq!((e.status(), e.code(), e.message()), (400, "DIS.4300", "Request error."));
-    assert_eq!(e.request_id(), Some("HW-RID-STOP"));
-    assert_one_line(&error.to_string());
-    assert_eq!(received(&server).await.len(), 1, "not retried");
+    for (status, request_id) in [(400, "HW-RID-STOP-400"), (200, "HW-RID-STOP-200")] {
+        let error = stop().await.expect_err("rejected");
+        let batch_stop_transfer_task::Error::Dis4300(e) = &error else { panic!("expected Dis4300: {error:?}") };
+        assert_eq!((e.status(), e.code(), e.message()), (status, "DIS.4300", "Request error."));
+        assert_eq!(e.request_id(), Some(request_id));
+        assert_one_line(&error.to_string());
+    }
+    assert_eq!(received(&server).await.len(), 2, "neither was retried");
 }
 
 #[tokio::test]

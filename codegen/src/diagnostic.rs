@@ -66,6 +66,12 @@ impl Diagnostic {
         Self::new(Severity::Error, None, message.into())
     }
 
+    /// A warning that belongs to no file (an entry of the spec folder that was not read).
+    #[must_use]
+    pub fn global_warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, None, message.into())
+    }
+
     fn new(severity: Severity, span: Option<Span>, message: String) -> Self {
         Self { severity, message, span, label: String::new(), secondary: Vec::new(), help: None }
     }

@@ -5,7 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
+use crate::spec::yaml::MAX_FILE_BYTES;
 
 /// Options of a generator run. Owned builder: `Config::new().providers([...]).compile_specs(..)`.
 #[derive(Clone, Debug)]
@@ -72,10 +73,15 @@ impl Config {
     /// A [`Report`] of every problem in the specs, or of the file that could not be read or
     /// written.
     pub fn compile_specs(&self, spec_dir: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> Result<Compiled, Report> {
-        let (sources, inputs) = read_specs(spec_dir.as_ref())?;
+        let SpecFiles { sources, inputs, warnings: skipped } = read_specs(spec_dir.as_ref())?;
         let providers: Vec<&str> = self.providers.iter().map(String::as_str).collect();
-        let output = crate::generate(&sources, &providers)
-            .map_err(|diagnostics| Report { sources: sources.clone(), diagnostics })?;
+        let mut output = crate::generate(&sources, &providers).map_err(|mut diagnostics| {
+            diagnostics.extend(skipped.clone());
+            diagnostics.sort();
+            Report { sources: sources.clone(), diagnostics }
+        })?;
+        output.warnings.extend(skipped);
+        output.warnings.sort();
         let mut written = Vec::new();
         for file in &output.files {
             let path = out_dir.as_ref().join(&file.name);
@@ -96,41 +102,102 @@ pub fn compile_specs(spec_dir: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> R
     Config::new().compile_specs(spec_dir, out_dir)
 }
 
-/// Reads every `*.yaml` file under `dir`, sorted by path. Display paths are `dir` as given
-/// followed by the relative path with `/` separators, so output does not depend on the machine.
-///
-/// # Errors
-/// A report naming the folder or file that could not be read.
-pub fn read_specs(dir: &Path) -> Result<(SourceMap, Vec<PathBuf>), Report> {
-    let mut paths = Vec::new();
-    collect_yaml(dir, &mut paths).map_err(|(path, e)| io_report(&path, &e))?;
-    paths.sort();
-    let mut sources = SourceMap::new();
-    for path in &paths {
-        let text = std::fs::read_to_string(path).map_err(|e| io_report(path, &e))?;
-        // `/` separators on every platform; an absolute path keeps its single leading `/`.
-        let display = path.to_string_lossy().replace('\\', "/");
-        sources.add(display, text.replace("\r\n", "\n"));
-    }
-    if paths.is_empty() {
-        let mut diagnostics = Diagnostics::new();
-        diagnostics.push(Diagnostic::global(format!("no spec files (*.yaml) under {}", dir.display())));
-        return Err(Report { sources, diagnostics });
-    }
-    Ok((sources, paths))
+/// The spec files of a folder, read.
+#[derive(Clone, Debug)]
+pub struct SpecFiles {
+    /// Their texts, by display path.
+    pub sources: SourceMap,
+    /// Every file read (the build script reruns when one changes).
+    pub inputs: Vec<PathBuf>,
+    /// Entries left out (links that leave the folder or loop, FIFOs and other special files),
+    /// one warning each naming the path and why.
+    pub warnings: Diagnostics,
 }
 
-fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), (PathBuf, std::io::Error)> {
-    let entries = std::fs::read_dir(dir).map_err(|e| (dir.to_owned(), e))?;
-    for entry in entries {
-        let path = entry.map_err(|e| (dir.to_owned(), e))?.path();
-        if path.is_dir() {
-            collect_yaml(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
+/// Reads every regular `*.yaml` file under `dir`, sorted by path, never leaving `dir` and
+/// never reading a file or folder twice (see [`SpecFiles::warnings`] for what was left out).
+/// Display paths are `dir` as given followed by the relative path with `/` separators, so
+/// output does not depend on the machine.
+///
+/// # Errors
+/// A report naming the folder or file that could not be read, every file that is not UTF-8
+/// (at the line and column of its first bad byte), or that there are no spec files.
+pub fn read_specs(dir: &Path) -> Result<SpecFiles, Report> {
+    let found = crate::folder::find_yaml(dir).map_err(|(path, e)| io_report(&path, &e))?;
+    let mut warnings = Diagnostics::new();
+    for skipped in &found.skipped {
+        warnings.push(
+            Diagnostic::global_warning(format!("skipped {}: it {}", display(&skipped.path), skipped.reason))
+                .help("only regular *.yaml files inside the spec folder are read"),
+        );
+    }
+    let mut sources = SourceMap::new();
+    let mut errors = Diagnostics::new();
+    for path in &found.files {
+        let bytes = read_at_most(path, MAX_FILE_BYTES + 1).map_err(|e| io_report(path, &e))?;
+        if bytes.len() > MAX_FILE_BYTES {
+            errors.push(
+                Diagnostic::global(format!("{} is larger than {} KiB; not read", display(path), MAX_FILE_BYTES / 1024))
+                    .help("a spec describes one service or one operation; split it or remove what is not part of the format"),
+            );
+            continue;
+        }
+        // Line breaks to LF before decoding (both are ASCII, so no UTF-8 sequence changes): YAML
+        // reads a lone CR as a line break too, so lines and columns then agree with the parser.
+        let bytes = line_breaks_to_lf(&bytes);
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                sources.add(display(path), text);
+            }
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bad = e.as_bytes()[at];
+                let id = sources.add(display(path), String::from_utf8_lossy(e.as_bytes()).into_owned());
+                // The lossy text shows the first bad byte as U+FFFD, three bytes from `at`.
+                let span = Span { file: id, start: at, end: at + '\u{fffd}'.len_utf8() };
+                errors.push(
+                    Diagnostic::error(span, format!("{} is not UTF-8", display(path)))
+                        .label(format!("byte 0x{bad:02X} starts no UTF-8 character"))
+                        .help("save the spec as UTF-8 (specs are UTF-8 text)"),
+                );
+            }
         }
     }
-    Ok(())
+    if found.files.is_empty() {
+        errors.push(Diagnostic::global(format!("no spec files (*.yaml) under {}", dir.display())));
+    }
+    if errors.has_errors() {
+        errors.extend(warnings);
+        errors.sort();
+        return Err(Report { sources, diagnostics: errors });
+    }
+    Ok(SpecFiles { sources, inputs: found.files, warnings })
+}
+
+/// `/` separators on every platform; an absolute path keeps its single leading `/`.
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The first `limit` bytes of a file at most, so a huge (or sparse) file costs no more.
+fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// CR LF and a lone CR become LF.
+fn line_breaks_to_lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {}
+            b'\r' => out.push(b'\n'),
+            _ => out.push(b),
+        }
+    }
+    out
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {

@@ -45,6 +45,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod emit;
 mod files;
+mod folder;
 pub mod ir;
 pub mod render;
 pub mod source;
@@ -53,7 +54,7 @@ pub mod spec;
 pub mod synthetic;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-pub use files::{Compiled, Config, Report, compile_specs, read_specs};
+pub use files::{Compiled, Config, Report, SpecFiles, compile_specs, read_specs};
 pub use source::SourceMap;
 
 /// One generated file.

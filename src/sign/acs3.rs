@@ -19,7 +19,10 @@
 
 use time::OffsetDateTime;
 
+use crate::credentials::{Credentials, Secret};
+
 use super::encode::{query_string, rfc3986};
+use super::scheme::{Call, Scheme};
 use super::{
     SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, signed_headers,
     utc_timestamp,
@@ -98,6 +101,30 @@ fn canonical_query(query: &[(String, String)]) -> String {
     let mut sorted = query.to_vec();
     sorted.sort();
     query_string(&sorted, rfc3986)
+}
+
+/// The [`Scheme`] of the official SDK's `do_request`: the operation's parameters in the query,
+/// action and version in `x-acs-*` headers, every sent header signed.
+#[derive(Debug)]
+pub(crate) struct Acs3;
+
+impl Scheme for Acs3 {
+    fn accepts(&self, credentials: &Credentials) -> bool {
+        matches!(credentials, Credentials::Alibaba { .. })
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
+        let Credentials::Alibaba { access_key_id, access_key_secret, security_token } = credentials else { return };
+        req.headers.push(("x-acs-action".to_owned(), call.action.to_owned()));
+        req.headers.push(("x-acs-version".to_owned(), call.version.to_owned()));
+        req.headers.push(("accept".to_owned(), "application/json".to_owned()));
+        req.headers.push(("user-agent".to_owned(), call.user_agent.to_owned()));
+        if !req.body.is_empty() {
+            req.headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        }
+        let token = security_token.as_ref().map(Secret::expose);
+        sign(req, access_key_id, access_key_secret.expose(), token, call.now, &(call.nonce)());
+    }
 }
 
 #[cfg(test)]

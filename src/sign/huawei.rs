@@ -20,10 +20,12 @@ use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
 
 use super::encode::{query_string, rfc3986, rfc3986_bytes};
+use super::scheme::{Call, Scheme};
 use super::{
     SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, signed_headers,
     utc_timestamp,
 };
+use crate::credentials::{Credentials, Secret};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
 const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -112,6 +114,28 @@ fn canonical_query(query: &[(String, String)]) -> String {
     let mut sorted = query.to_vec();
     sorted.sort();
     query_string(&sorted, rfc3986)
+}
+
+/// The [`Scheme`] of AK/SK calls: JSON content type, user agent and the project id (when
+/// configured) sent and signed with the rest.
+#[derive(Debug)]
+pub(crate) struct SdkHmacSha256;
+
+impl Scheme for SdkHmacSha256 {
+    fn accepts(&self, credentials: &Credentials) -> bool {
+        matches!(credentials, Credentials::HuaweiAkSk { .. })
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
+        let Credentials::HuaweiAkSk { access_key, secret_key, security_token } = credentials else { return };
+        req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        req.headers.push(("User-Agent".to_owned(), call.user_agent.to_owned()));
+        if let Some(project) = call.project_id {
+            req.headers.push(("X-Project-Id".to_owned(), project.to_owned()));
+        }
+        let token = security_token.as_ref().map(Secret::expose);
+        sign(req, access_key, secret_key.expose(), token, call.now);
+    }
 }
 
 #[cfg(test)]

@@ -10,9 +10,13 @@
 //! | [`acs3`] | Alibaba `ACS3-HMAC-SHA256` (header based) | the Alibaba SDK default |
 //! | [`rpc_v1`] | Alibaba RPC `HMAC-SHA1`, `SignatureVersion=1.0` (in the query) | the Alibaba fallback |
 //! | [`huawei`] | Huawei `SDK-HMAC-SHA256` (APIG) | Huawei AK/SK calls |
+//! | [`huawei_token`] | Huawei IAM token in `X-Auth-Token` (no signature) | Huawei token calls |
 //! | [`tencent`] | Tencent `q-sign-algorithm=sha1` | the legacy Tencent CLS API |
+//! | [`tc3`] | Tencent `TC3-HMAC-SHA256` | Tencent Cloud API 3.0 |
 //!
-//! [`encode`] holds the percent-encoders they share.
+//! [`encode`] holds the percent-encoders they share. [`scheme`] is the one interface the client
+//! signs through: each module implements [`scheme::Scheme`] next to its signing function, and
+//! [`scheme::scheme`] maps a [`crate::Signing`] to it.
 //!
 //! None of the signers read the clock or a random source: the time and the nonce are arguments,
 //! so a signature is a pure function of its inputs.
@@ -20,7 +24,10 @@
 pub mod acs3;
 pub mod encode;
 pub mod huawei;
+pub mod huawei_token;
 pub mod rpc_v1;
+pub mod scheme;
+pub mod tc3;
 pub mod tencent;
 
 use hmac::digest::Key;

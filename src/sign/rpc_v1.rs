@@ -21,7 +21,9 @@ use base64::engine::general_purpose::STANDARD;
 use time::OffsetDateTime;
 
 use super::encode::{query_string, rfc3986};
+use super::scheme::{Call, Scheme};
 use super::{SignableRequest, SigningOutput, hmac_sha1, utc_timestamp};
+use crate::credentials::{Credentials, Secret};
 
 /// The query parameters [`sign`] owns; earlier values are removed before signing again.
 const OWNED_PARAMS: [&str; 7] =
@@ -76,6 +78,28 @@ pub fn signature(method: &str, params: &[(String, String)], access_key_secret: &
     let key = format!("{access_key_secret}&");
     let signature = STANDARD.encode(hmac_sha1(key.as_bytes(), string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
+}
+
+/// The [`Scheme`] of the official SDK's `do_rpcrequest`: `Action`, `Format` and `Version` join
+/// the operation's parameters in the query; the `x-acs-*` headers are sent but not signed.
+#[derive(Debug)]
+pub(crate) struct RpcV1;
+
+impl Scheme for RpcV1 {
+    fn accepts(&self, credentials: &Credentials) -> bool {
+        matches!(credentials, Credentials::Alibaba { .. })
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
+        let Credentials::Alibaba { access_key_id, access_key_secret, security_token } = credentials else { return };
+        let common = [("Action", call.action), ("Format", "json"), ("Version", call.version)];
+        req.query.splice(0..0, common.map(|(key, value)| (key.to_owned(), value.to_owned())));
+        req.headers.push(("x-acs-action".to_owned(), call.action.to_owned()));
+        req.headers.push(("x-acs-version".to_owned(), call.version.to_owned()));
+        req.headers.push(("user-agent".to_owned(), call.user_agent.to_owned()));
+        let token = security_token.as_ref().map(Secret::expose);
+        sign(req, access_key_id, access_key_secret.expose(), token, call.now, &(call.nonce)());
+    }
 }
 
 #[cfg(test)]

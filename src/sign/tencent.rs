@@ -23,7 +23,9 @@ use std::borrow::Cow;
 use percent_encoding::percent_decode_str;
 
 use super::encode::form;
+use super::scheme::{Call, Scheme};
 use super::{SignableRequest, SigningOutput, hmac_sha1, sha1_hex};
+use crate::credentials::{Credentials, Secret};
 
 /// The headers the Python CLS SDK signs when present (`auth.py`).
 const SIGNED_HEADERS: [&str; 2] = ["content-type", "content-md5"];
@@ -139,6 +141,32 @@ fn format_pairs(pairs: &[(String, String)], encoder: fn(&str) -> String) -> (Str
         names.push_str(&key);
     }
     (formatted, names)
+}
+
+/// The [`Scheme`] of the legacy CLS API: form-encoded query, JSON content type with a body,
+/// and the key time the official CLS SDKs use (from a minute ago to five minutes ahead).
+#[derive(Debug)]
+pub(crate) struct QSignSha1;
+
+impl Scheme for QSignSha1 {
+    fn accepts(&self, credentials: &Credentials) -> bool {
+        matches!(credentials, Credentials::Tencent { .. })
+    }
+
+    fn query_encoder(&self) -> fn(&str) -> String {
+        form
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
+        let Credentials::Tencent { secret_id, secret_key, token } = credentials else { return };
+        req.headers.push(("User-Agent".to_owned(), call.user_agent.to_owned()));
+        if !req.body.is_empty() {
+            req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        }
+        let start = call.now.unix_timestamp() - 60;
+        let token = token.as_ref().map(Secret::expose);
+        sign(req, secret_id, secret_key.expose(), token, start, start + 360);
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Unexpected, Visitor};
 
+use crate::error::Excerpt;
+
 /// An enum carried on the wire as a string, which keeps strings it does not
 /// know (usually in an `Unknown(String)` variant).
 ///
@@ -68,8 +70,9 @@ fn short_type_name<T>() -> &'static str {
 /// The error returned when text is not the decimal integer of an integer
 /// enum.
 ///
-/// Its message names the enum, the rejected input and the expected format.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its message names the enum, the rejected input (a marked excerpt of a long one) and the
+/// expected format.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ParseEnumError {
     type_name: &'static str,
     input: String,
@@ -97,7 +100,18 @@ impl ParseEnumError {
 
 impl fmt::Display for ParseEnumError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {} value {:?}: expected a decimal integer in the i64 range", self.type_name, self.input)
+        write!(
+            f,
+            "invalid {} value {}: expected a decimal integer in the i64 range",
+            self.type_name,
+            Excerpt(&self.input)
+        )
+    }
+}
+
+impl fmt::Debug for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ParseEnumError {{ type_name: {:?}, input: {} }}", self.type_name, Excerpt(&self.input))
     }
 }
 

@@ -26,8 +26,8 @@ pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
 #[doc(hidden)]
 pub use self::object::{Key, missing_field};
 pub use self::shape::{OneOrMany, StringOrNumber};
-#[cfg(feature = "simulator")]
-pub(crate) use self::time::wall_clock;
+#[doc(hidden)]
+pub use self::time::wall_clock;
 pub use self::time::{
     AnyTime, EpochMillis, EpochSeconds, LocalDateTime, ParseTimeError, TimeForm, TimeValue, Timestamp, time_forms,
 };

@@ -85,9 +85,7 @@ impl<'de, E: de::Error> Deserializer<'de> for MissingField<E> {
 macro_rules! __impl_deserialize {
     ($t:ident { $($field:ident = $wire:literal),* $(,)? $(; $($skipped:ident),* $(,)?)? }) => {
         const _: () = {
-            // An object without fields (a success documented without a body) reports no error.
-            #[allow(unused_imports)]
-            use $crate::__private::serde::de::{Error as _, MapAccess};
+            use $crate::__private::serde::de::MapAccess;
             struct ObjectVisitor;
             impl<'de> $crate::__private::serde::de::Visitor<'de> for ObjectVisitor {
                 type Value = $t;
@@ -100,7 +98,9 @@ macro_rules! __impl_deserialize {
                         match key.as_str() {
                             $($wire => {
                                 if $field.is_some() {
-                                    return ::core::result::Result::Err(A::Error::duplicate_field($wire));
+                                    return ::core::result::Result::Err(
+                                        <A::Error as $crate::__private::serde::de::Error>::duplicate_field($wire),
+                                    );
                                 }
                                 $field = ::core::option::Option::Some(map.next_value()?);
                             })*

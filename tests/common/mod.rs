@@ -130,7 +130,7 @@ pub fn json(status: u16, body: &str) -> ResponseTemplate {
 /// as compact JSON.
 pub fn example(provider: &str, service: &str, wire_name: &str, name: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
-    let (sources, _) = cloud_task_apis_codegen::read_specs(&root).unwrap_or_else(|report| panic!("{report}"));
+    let sources = cloud_task_apis_codegen::read_specs(&root).unwrap_or_else(|report| panic!("{report}")).sources;
     let mut diags = cloud_task_apis_codegen::Diagnostics::new();
     let specs = cloud_task_apis_codegen::spec::load(&sources, &mut diags);
     let api = cloud_task_apis_codegen::ir::lower(&sources, &specs)

@@ -22,6 +22,7 @@ pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagno
     super::params::check_param_types(op, diags);
     super::params::check_path(op, diags);
     super::params::check_idempotency(op, diags);
+    super::params::check_allow_empty(op, diags);
     // A definition only looks unused when a misspelled `type:` meant it; that error says more.
     if all_resolved {
         warn_unused_definitions(op, diags);
@@ -416,7 +417,7 @@ fn check_errors(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) 
 
 /// Rule: in `errors` (checked against the service's `inherited` ones): statuses are HTTP
 /// statuses; codes are unique; an error without `code` (documented by its status alone) has a
-/// `rust_name` and a status no other code-less error has; `rust_name` is UpperCamelCase.
+/// `rust_name` and a status no other code-less error has; `rust_name` is `UpperCamelCase`.
 pub fn check_error_list(errors: &[ErrorDef], inherited: &[ErrorDef], diags: &mut Diagnostics) {
     // Each code and code-less status with where it was first listed, and whether that was in
     // service.yaml.

@@ -7,6 +7,9 @@
 mod fields;
 mod lifecycle;
 mod params;
+mod paths;
+mod protocol;
+mod resources;
 mod service;
 mod times;
 mod values;
@@ -22,6 +25,8 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
     for spec in services {
         service::check_service(spec, diags);
         service::check_unique_operations(spec, diags);
+        protocol::check_tencent_api3_service(spec, diags);
+        resources::check_resources(spec, diags);
         if let Some(shared) = &spec.shared {
             fields::check_shared(spec, shared, diags);
             values::check_examples(spec, shared, diags);
@@ -29,6 +34,8 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
         }
         for op in &spec.operations {
             fields::check_operation(spec, op, diags);
+            paths::check_path_segments(op, diags);
+            protocol::check_tencent_api3_operation(spec, op, diags);
             values::check_examples(spec, op, diags);
             lifecycle::check_waiter(op, diags);
             lifecycle::check_pagination(op, diags);

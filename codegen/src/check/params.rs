@@ -54,6 +54,36 @@ pub(super) fn check_params(op: &OperationDoc, diags: &mut Diagnostics) {
     }
 }
 
+/// Rule: `allow_empty: true` only marks a required string parameter the caller sets outside the
+/// path: only those are refused when empty (a path segment never may be, an optional parameter
+/// is simply left out, and the client fills the others).
+pub(super) fn check_allow_empty(op: &OperationDoc, diags: &mut Diagnostics) {
+    for p in &op.params {
+        let Some(allow) = p.allow_empty.as_ref().filter(|a| a.value) else { continue };
+        let filled = p.source.as_ref().filter(|s| s.value != ParamSource::Caller);
+        let (problem, help) = if p.ty.value != "string" {
+            ("`allow_empty` applies to string parameters", "remove `allow_empty`: only strings can be empty")
+        } else if !p.required.value {
+            (
+                "`allow_empty` applies to required parameters",
+                "remove `allow_empty`: an optional parameter is left out rather than sent empty",
+            )
+        } else if p.location.as_ref().is_some_and(|l| l.value == ParamIn::Path) {
+            ("a path parameter cannot be empty", "remove `allow_empty`: an empty path segment changes the path")
+        } else if filled.is_some() {
+            ("`allow_empty` applies to parameters the caller sets", "remove `allow_empty`: the client fills this one")
+        } else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::error(allow.span, problem)
+                .label("empty values of this parameter would be sent")
+                .also(p.name.span, "parameter declared here")
+                .help(help),
+        );
+    }
+}
+
 /// Most required parameters an operation may have: the builder tracks them in one `u64`.
 const MAX_REQUIRED: usize = 64;
 

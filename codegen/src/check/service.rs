@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::spec::model::{Protocol, Provider, ServiceSpec, Signing};
+use crate::spec::model::{NamedEndpoint, Protocol, Provider, ServiceSpec, Signing};
+use crate::spec::reader::Spanned;
 
 /// Rule: a provider's services have distinct names (they become sibling modules).
 pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) {
@@ -23,9 +24,9 @@ pub fn check_unique_services(services: &[ServiceSpec], diags: &mut Diagnostics) 
 }
 
 /// Rule: the service file is internally consistent: a lowercase identifier (not a keyword) for
-/// a name, an
-/// endpoint with `{region}`, an API version for RPC, signers of its own provider, a
-/// well-formed time zone, an HTTP header name for the request id, and unique error codes with
+/// a name, an API version for RPC, signers of its own provider, a
+/// well-formed time zone, an HTTP header name for the request id (required unless
+/// `tencent_api3`, whose body carries it), and unique error codes with
 /// real statuses.
 pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
     let s = &spec.service;
@@ -48,13 +49,12 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 .help(format!("choose another lowercase name, such as `{name}s`")),
         );
     }
-    if !s.endpoint.value.contains("{region}") {
-        diags.push(
-            Diagnostic::error(s.endpoint.span, "endpoint has no `{region}` placeholder")
-                .label("the configured region cannot be applied")
-                .help("write the host with `{region}`, e.g. `cbr.{region}.myhuaweicloud.com`"),
-        );
+    // Tencent Cloud API 3.0 sends the region in `X-TC-Region`: its hosts need no `{region}`.
+    let regional = s.protocol.value != Protocol::TencentApi3;
+    for host in std::iter::once(&s.endpoint).chain(s.endpoints.iter().map(|e| &e.host)) {
+        check_host(host, regional, diags);
     }
+    check_named_endpoints(&s.endpoints, diags);
     if s.protocol.value == Protocol::Rpc && s.api_version.is_none() {
         diags.push(
             Diagnostic::error(s.protocol.span, "`protocol: rpc` needs `api_version`")
@@ -73,7 +73,7 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
         let owner = match signing.value {
             Signing::Acs3HmacSha256 | Signing::RpcHmacSha1 => Provider::Alibaba,
             Signing::HuaweiSdkHmacSha256 | Signing::HuaweiToken => Provider::Huawei,
-            Signing::TencentQSignSha1 => Provider::Tencent,
+            Signing::TencentQSignSha1 | Signing::TencentTc3HmacSha256 => Provider::Tencent,
         };
         if owner != s.provider.value {
             diags.push(
@@ -95,15 +95,18 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 .help("for Beijing time write \"+08:00\" (quoted)"),
         );
     }
-    if !super::params::is_header_name(&s.request_id_header.value) {
-        diags.push(
-            Diagnostic::error(
-                s.request_id_header.span,
-                format!("`{}` is not an HTTP header name", s.request_id_header.value),
-            )
-            .label("read from the response headers")
-            .help("header names are letters, digits and `-` (such as `X-Request-Id`)"),
-        );
+    match &s.request_id_header {
+        Some(header) if !super::params::is_header_name(&header.value) => diags.push(
+            Diagnostic::error(header.span, format!("`{}` is not an HTTP header name", header.value))
+                .label("read from the response headers")
+                .help("header names are letters, digits and `-` (such as `X-Request-Id`)"),
+        ),
+        None if s.protocol.value != Protocol::TencentApi3 => diags.push(
+            Diagnostic::error(s.protocol.span, "the service does not say where the request id is")
+                .label("`request_id_header` is required for this protocol")
+                .help("add `request_id_header:` with the response header that carries it (such as `X-Request-Id`)"),
+        ),
+        _ => {}
     }
     super::fields::check_error_list(&s.errors, &[], diags);
     if let Some(when) = &s.success_when {
@@ -119,6 +122,51 @@ pub fn check_service(spec: &ServiceSpec, diags: &mut Diagnostics) {
                 Diagnostic::error(when.span, "`success_when` lists no value")
                     .label("every 200 body carrying the field would be an error")
                     .help("list the values that mean success, such as `values: [\"-1\", \"0\"]`"),
+            );
+        }
+    }
+}
+
+/// Rule: a host template is a host name with `{region}` and nothing else: no scheme, path,
+/// port or other placeholder (the client adds the scheme, and signs the host as sent).
+fn check_host(host: &Spanned<String>, regional: bool, diags: &mut Diagnostics) {
+    if regional && !host.value.contains("{region}") {
+        diags.push(
+            Diagnostic::error(host.span, "endpoint has no `{region}` placeholder")
+                .label("the configured region cannot be applied")
+                .help("write the host with `{region}`, e.g. `cbr.{region}.myhuaweicloud.com`"),
+        );
+        return;
+    }
+    let rest = host.value.replace("{region}", "");
+    if let Some(c) = rest.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))) {
+        diags.push(
+            Diagnostic::error(host.span, format!("endpoint `{}` is not a host name", host.value))
+                .label(format!("{c:?} cannot appear in a host name"))
+                .help("write only the host, with `{region}`: no scheme, port or path"),
+        );
+    }
+}
+
+/// Rule: named endpoints have distinct lowercase names (callers pass them to
+/// `Config::named_endpoint`).
+fn check_named_endpoints(endpoints: &[NamedEndpoint], diags: &mut Diagnostics) {
+    let mut seen = BTreeMap::new();
+    for e in endpoints {
+        let name = &e.name.value;
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            diags.push(
+                Diagnostic::error(e.name.span, format!("endpoint name `{name}` is not a lowercase name"))
+                    .label("callers choose the endpoint by this name")
+                    .help("use lowercase letters, digits and `_`, such as `internal`"),
+            );
+        }
+        if let Some(first) = seen.insert(name.clone(), e.name.span) {
+            diags.push(
+                Diagnostic::error(e.name.span, format!("duplicate endpoint name `{name}`"))
+                    .label("second endpoint with this name")
+                    .also(first, "first defined here")
+                    .help("give each endpoint its own name"),
             );
         }
     }

@@ -136,7 +136,11 @@ impl<'a> Checker<'a> {
         for (key, value) in entries {
             let Some(name) = key.as_str() else { continue };
             match self.params.by_name.get(name) {
-                Some(p) => self.field_value(p, value, &format!("{context}: parameter `{name}`"), diags),
+                Some(p) => {
+                    let context = format!("{context}: parameter `{name}`");
+                    self.refused_empty(p, value, &context, diags);
+                    self.field_value(p, value, &context, diags);
+                }
                 None => diags.push(unknown_key(key, name, "the request parameters", &self.params, context)),
             }
         }
@@ -149,6 +153,32 @@ impl<'a> Checker<'a> {
                     .label("incomplete example request")
                     .also(first.name.span, "required here")
                     .help("add the parameters the document's example sends"),
+            );
+        }
+    }
+
+    /// Rule: an example request sends no value the client would refuse as empty: an empty
+    /// required string without `allow_empty: true`, or a blank idempotency token.
+    fn refused_empty(&self, p: &Field, value: &Node, context: &str, diags: &mut Diagnostics) {
+        let Value::Str(text) = &value.value else { return };
+        let token = self.op.idempotency_token.as_ref().is_some_and(|t| t.value == p.name.value);
+        let (refused, help) = if token {
+            (text.trim().is_empty(), "an idempotency token is never blank; leave it out for a fresh one")
+        } else {
+            let allowed = p.allow_empty.as_ref().is_some_and(|a| a.value);
+            let caller = p.source.as_ref().is_none_or(|s| s.value == ParamSource::Caller);
+            (
+                text.is_empty() && p.required.value && caller && !allowed && p.ty.value == "string",
+                "the client refuses an empty required value; if the document allows one, mark the parameter \
+                 `allow_empty: true`",
+            )
+        };
+        if refused {
+            diags.push(
+                Diagnostic::error(value.span, format!("{context}: the value is empty"))
+                    .label("refused before sending")
+                    .also(p.name.span, "parameter declared here")
+                    .help(help),
             );
         }
     }
@@ -357,11 +387,11 @@ fn scalar(s: Scalar, wire: Wire<'_>, c: &Constraints, node: &Node, v: &Value, co
         Scalar::EpochMillis => Some(TimeForm::EpochMillis),
         _ => None,
     };
-    if let Some(form) = form {
-        return time_value(&[form], node, v, context, diags);
-    }
+    let forms = form.as_ref().map_or(wire.forms, std::slice::from_ref);
     match (s, v) {
-        (Scalar::Time, _) => time_value(wire.forms, node, v, context, diags),
+        (Scalar::Rfc3339 | Scalar::LocalDateTime | Scalar::EpochSeconds | Scalar::EpochMillis | Scalar::Time, _) => {
+            time_value(forms, node, v, context, diags);
+        }
         (Scalar::String, Value::Str(_))
         | (Scalar::Float64, Value::Int(_) | Value::Float(_))
         | (Scalar::Boolean, Value::Bool(_))
@@ -384,7 +414,6 @@ fn scalar(s: Scalar, wire: Wire<'_>, c: &Constraints, node: &Node, v: &Value, co
         (Scalar::Int32 | Scalar::Int64, _) => diags.push(wrong("an integer", None)),
         (Scalar::Float64, _) => diags.push(wrong("a number", None)),
         (Scalar::Boolean, _) => diags.push(wrong("`true` or `false`", Some("write `true` or `false`, without quotes"))),
-        (Scalar::Rfc3339 | Scalar::LocalDateTime | Scalar::EpochSeconds | Scalar::EpochMillis, _) => {}
     }
 }
 

@@ -3,7 +3,7 @@
 //! response as JSON; for a paged operation also one that streams every page, and for one with a
 //! waiter one that polls until its task ends. The parameters' names, kinds and help come from
 //! the embedded specs at run time, so they are not repeated here. Compiled only with the
-//! crate's `cli` feature.
+//! crate's `json-calls` feature.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,15 +23,15 @@ fn operation(op: &Operation) -> TokenStream {
     entry
 }
 
-/// The service's table for the command-line tool.
+/// The service's table callable by name (the command-line tool).
 pub fn service_table(service: &Service) -> TokenStream {
     let operations = service.operations.iter().map(operation);
     let provider = service.provider.word();
     let name = &service.module;
     quote! {
-        /// This service's operations, for the command-line tool.
-        #[cfg(feature = "cli")]
-        pub(crate) static CLI: crate::__private::calls::Service = crate::__private::calls::Service {
+        /// This service's operations, callable by name (the command-line tool).
+        #[cfg(feature = "json-calls")]
+        pub(crate) static CALLS: crate::__private::calls::Service = crate::__private::calls::Service {
             provider: #provider,
             name: #name,
             spec: &SERVICE,
@@ -44,12 +44,12 @@ pub fn service_table(service: &Service) -> TokenStream {
 pub fn provider_list(services: &[&Service]) -> TokenStream {
     let tables = services.iter().map(|s| {
         let module = ident(&s.module);
-        quote!(&#module::CLI)
+        quote!(&#module::CALLS)
     });
     quote! {
-        /// This provider's services, for the command-line tool.
-        #[cfg(feature = "cli")]
-        pub(crate) static CLI_SERVICES: &[&crate::__private::calls::Service] = &[#(#tables),*];
+        /// This provider's services, callable by name (the command-line tool).
+        #[cfg(feature = "json-calls")]
+        pub(crate) static CALL_SERVICES: &[&crate::__private::calls::Service] = &[#(#tables),*];
     }
 }
 
@@ -60,13 +60,13 @@ pub fn index_list(providers: &[crate::ir::Provider]) -> TokenStream {
         let feature = p.word();
         quote! {
             #[cfg(feature = #feature)]
-            services.extend_from_slice(#module::CLI_SERVICES);
+            services.extend_from_slice(#module::CALL_SERVICES);
         }
     });
     quote! {
-        /// Every enabled service's operations, for the command-line tool.
-        #[cfg(feature = "cli")]
-        pub(crate) fn cli_services() -> Vec<&'static crate::__private::calls::Service> {
+        /// Every enabled service's operations, callable by name (the command-line tool).
+        #[cfg(feature = "json-calls")]
+        pub(crate) fn json_call_services() -> Vec<&'static crate::__private::calls::Service> {
             #[allow(unused_mut)]
             let mut services = Vec::new();
             #(#entries)*

@@ -6,7 +6,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{docs, ident};
+use super::{doc, docs, ident};
 use crate::ir::{ErrorVariant, Operation, Service};
 
 /// The variants, and the `Variant = "code"` and `status { Variant = 404 }` lists the runtime's
@@ -31,7 +31,7 @@ fn parts(errors: &[ErrorVariant]) -> (Vec<TokenStream>, TokenStream) {
 
 /// The `Error` enum of an operation.
 pub fn error(op: &Operation) -> TokenStream {
-    let doc = format!(" Errors of `{}`.", op.wire_name);
+    let doc = doc(&format!(" Errors of `{}`.", op.wire_name));
     let (variants, table) = parts(&op.errors);
     let (common_variant, common) = if op.common_errors {
         (
@@ -45,7 +45,7 @@ pub fn error(op: &Operation) -> TokenStream {
         (quote!(), quote!())
     };
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {

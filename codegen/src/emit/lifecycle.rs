@@ -66,7 +66,7 @@ pub fn task_status(w: &Waiter) -> TokenStream {
     let succeeded = arm(&w.succeeded, "Succeeded");
     let failed = arm(&w.failed, "Failed");
     let progress = match &w.progress {
-        Some(steps) => Read::new(&quote!(self), steps).map(&quote!(i64::from(*value))),
+        Some(steps) => Read::new(&quote!(self), steps).map(&widen(steps)),
         None => quote!(None),
     };
     quote! {
@@ -105,6 +105,26 @@ fn write(steps: &[Step], value: &TokenStream) -> TokenStream {
     out
 }
 
+/// `*value` as an `i64`, for the integer at the end of `steps`.
+fn widen(steps: &[Step]) -> TokenStream {
+    match steps.last().map(|s| &s.ty) {
+        Some(RustType::I64) => quote!(*value),
+        _ => quote!(i64::from(*value)),
+    }
+}
+
+/// `Option<&str>` of the string at the end of `steps` from `root`.
+fn read_str(root: &TokenStream, steps: &[Step]) -> TokenStream {
+    let Some((last, parents)) = steps.split_last() else { return quote!(None) };
+    let field = ident(&last.field);
+    match (Read::new(root, parents), last.optional) {
+        (Read::Place(place), true) => quote!(#place.#field.as_deref()),
+        (Read::Place(place), false) => quote!(Some(#place.#field.as_str())),
+        (Read::Optional(expr), true) => quote!(#expr.and_then(|value| value.#field.as_deref())),
+        (Read::Optional(expr), false) => quote!(#expr.map(|value| value.#field.as_str())),
+    }
+}
+
 fn convert(steps: &[Step], name: &str) -> TokenStream {
     let name = ident(name);
     match steps.last().map(|s| &s.ty) {
@@ -125,7 +145,7 @@ pub fn paged(p: &Pagination) -> TokenStream {
         Read::Optional(expr) => quote!(#expr.map_or(&[][..], |items| &items[..])),
     };
     let total = p.total.as_ref().map(|steps| {
-        let total = Read::new(&quote!(response), steps).map(&quote!(i64::from(*value)));
+        let total = Read::new(&quote!(response), steps).map(&widen(steps));
         quote! {
             fn total(response: &Response) -> Option<i64> {
                 #total
@@ -133,7 +153,7 @@ pub fn paged(p: &Pagination) -> TokenStream {
         }
     });
     let size_methods = p.page_size.as_ref().map(|steps| {
-        let size = Read::new(&quote!(self), steps).map(&quote!(i64::from(*value)));
+        let size = Read::new(&quote!(self), steps).map(&widen(steps));
         let set_size = write(steps, &convert(steps, "size"));
         quote! {
             fn page_size(&self) -> Option<i64> {
@@ -165,7 +185,7 @@ pub fn paged(p: &Pagination) -> TokenStream {
             (quote!(Marker), text_position(marker, &cursor_type), extra)
         }
         PageStyle::Token { token, next } => {
-            let value = Read::new(&quote!(response), next).map(&quote!(value.as_str()));
+            let value = read_str(&quote!(response), next);
             let extra = quote! {
                 fn next_token(response: &Response) -> Option<&str> {
                     #value
@@ -192,7 +212,8 @@ pub fn paged(p: &Pagination) -> TokenStream {
 
 /// `cursor` and `set_cursor` for a page number or offset parameter.
 fn number_position(steps: &[Step], cursor: &TokenStream) -> TokenStream {
-    let read = Read::new(&quote!(self), steps).map(&quote!(#cursor::Number(i64::from(*value))));
+    let number = widen(steps);
+    let read = Read::new(&quote!(self), steps).map(&quote!(#cursor::Number(#number)));
     let set = write(steps, &convert(steps, "number"));
     quote! {
         fn cursor(&self) -> Option<#cursor> {

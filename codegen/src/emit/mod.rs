@@ -12,6 +12,8 @@ mod lifecycle;
 mod operation;
 mod types;
 
+use std::fmt::Write as _;
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
@@ -24,11 +26,30 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// Doc attributes for documentation lines.
 pub(crate) fn docs(lines: &[String]) -> TokenStream {
-    lines
-        .iter()
-        .map(|line| {
-            let text = if line.is_empty() { String::new() } else { format!(" {line}") };
-            quote!(#[doc = #text])
+    lines.iter().map(|line| doc(&if line.is_empty() { String::new() } else { format!(" {line}") })).collect()
+}
+
+/// The doc attributes of `text`, written with its leading space (` Errors of ...`). Every doc
+/// attribute of the generated code is made here, so that no text can break the comment it is
+/// printed as: a CR or LF starts a new doc line (a bare CR is an error in a doc comment), and
+/// other control characters and bidirectional controls (a deny-by-default lint) are shown as
+/// `\u{..}` escapes.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    text.split(['\r', '\n'])
+        .enumerate()
+        .map(|(i, line)| {
+            let mut shown = String::with_capacity(line.len() + 1);
+            if i > 0 && !line.is_empty() && !line.starts_with(' ') {
+                shown.push(' ');
+            }
+            for c in line.chars() {
+                if (c.is_control() && c != '\t') || crate::spec::text::is_bidi_control(c) {
+                    let _ = write!(shown, "\\u{{{:04X}}}", u32::from(c));
+                } else {
+                    shown.push(c);
+                }
+            }
+            quote!(#[doc = #shown])
         })
         .collect()
 }
@@ -129,8 +150,13 @@ fn service_spec(service: &Service) -> TokenStream {
     let protocol = ident(match service.protocol {
         Protocol::Rpc => "Rpc",
         Protocol::Rest => "Rest",
+        Protocol::TencentApi3 => "TencentApi3",
     });
     let endpoint = &service.endpoint;
+    let endpoints = service
+        .endpoints
+        .iter()
+        .map(|(name, host)| quote!(crate::__private::NamedEndpoint { name: #name, host: #host }));
     let signing = service.signing.iter().map(|s| {
         ident(match s {
             Signing::Acs3HmacSha256 => "Acs3HmacSha256",
@@ -138,6 +164,7 @@ fn service_spec(service: &Service) -> TokenStream {
             Signing::HuaweiSdkHmacSha256 => "HuaweiSdkHmacSha256",
             Signing::HuaweiToken => "HuaweiToken",
             Signing::TencentQSignSha1 => "TencentQSignSha1",
+            Signing::TencentTc3HmacSha256 => "TencentTc3HmacSha256",
         })
     });
     let envelope = ident(match service.envelope {
@@ -145,8 +172,12 @@ fn service_spec(service: &Service) -> TokenStream {
         Envelope::Huawei => "Huawei",
         Envelope::HuaweiDis => "HuaweiDis",
         Envelope::TencentCls => "TencentCls",
+        Envelope::TencentApi3 => "TencentApi3",
     });
-    let request_id_header = &service.request_id_header;
+    let request_id_header = match &service.request_id_header {
+        Some(h) => quote!(Some(#h)),
+        None => quote!(None),
+    };
     let success_when = match &service.success_when {
         Some(when) => {
             let field = &when.field;
@@ -163,6 +194,7 @@ fn service_spec(service: &Service) -> TokenStream {
             api_version: #api_version,
             protocol: crate::__private::Protocol::#protocol,
             endpoint: #endpoint,
+            endpoints: &[#(#endpoints),*],
             signing: &[#(crate::Signing::#signing),*],
             envelope: crate::__private::Envelope::#envelope,
             request_id_header: #request_id_header,
@@ -178,18 +210,22 @@ fn client(service: &Service) -> TokenStream {
         let module = ident(&op.module);
         // The summary, linking to the operation's module for the rest.
         let summary: Vec<&str> = op.docs.iter().map(String::as_str).take_while(|line| !line.is_empty()).collect();
-        let method_docs = format!(" {} See [`{}`].", summary.join(" "), op.module);
+        let method_docs = doc(&format!(" {} See [`{}`].", summary.join(" "), op.module));
         quote! {
-            #[doc = #method_docs]
+            #method_docs
             pub fn #method(&self) -> #module::Builder<crate::ClientHandle> {
                 crate::Builder::with_client(self.handle.clone())
             }
         }
     });
+    // A service whose folder holds no operation yet has a client with no method to use the
+    // connection handle; the field is still what `new` validates the configuration into.
+    let unused = service.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         #[doc = #title]
         #[derive(Clone, Debug)]
         pub struct Client {
+            #unused
             handle: crate::ClientHandle,
         }
         impl Client {

@@ -5,8 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::types::{enumeration, field_type, object, rename_attr, rust_type};
-use super::{docs, ident};
-use crate::ir::{Field, Idempotency, Method, Operation, ParamIn, RustType};
+use super::{doc, docs, ident};
+use crate::ir::{EmptyRule, Field, Idempotency, Method, Operation, ParamIn, RustType};
 
 /// The module of one operation.
 pub fn operation(op: &Operation) -> TokenStream {
@@ -48,7 +48,7 @@ fn request(op: &Operation) -> TokenStream {
         let field_docs = docs(&f.docs);
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
-        // With a JSON body, requests encode as exactly the body parameters; with the `cli`
+        // With a JSON body, requests encode as exactly the body parameters; with the `json-calls`
         // feature they also decode from their wire names (the command-line tool builds them so).
         let mut parts = Vec::new();
         if f.wire_name != f.rust_name {
@@ -63,17 +63,17 @@ fn request(op: &Operation) -> TokenStream {
         let serde = match (parts.is_empty(), body) {
             (true, _) => quote!(),
             (false, true) => quote!(#[serde(#(#parts),*)]),
-            (false, false) => quote!(#[cfg_attr(feature = "cli", serde(#(#parts),*))]),
+            (false, false) => quote!(#[cfg_attr(feature = "json-calls", serde(#(#parts),*))]),
         };
         quote!(#field_docs #serde pub #rust: #ty,)
     });
     let derive_serialize = if body { quote!(::serde::Serialize,) } else { quote!() };
     let summary =
-        format!(" The parameters of `{}`; build one with [`Builder`], from `Builder::default()`.", op.wire_name);
+        doc(&format!(" The parameters of `{}`; build one with [`Builder`], from `Builder::default()`.", op.wire_name));
     quote! {
-        #[doc = #summary]
+        #summary
         #[derive(Clone, Debug, Default, PartialEq, #derive_serialize)]
-        #[cfg_attr(feature = "cli", derive(::serde::Deserialize))]
+        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
         pub struct Request {
             #(#fields)*
         }
@@ -88,7 +88,7 @@ fn builder(op: &Operation) -> TokenStream {
         let name = ident(&f.rust_name);
         let ty = rust_type(&f.ty);
         // The field carries the documentation; the setter links to it instead of repeating it.
-        let setter_docs = format!(" Sets [`Request::{}`].", f.rust_name);
+        let setter_docs = doc(&format!(" Sets [`Request::{}`].", f.rust_name));
         let set = if f.required {
             let index = Literal::u32_unsuffixed(required_index);
             required_index += 1;
@@ -97,15 +97,16 @@ fn builder(op: &Operation) -> TokenStream {
             quote!(self.__optional(|r| r.#name = Some(value.into())))
         };
         quote! {
-            #[doc = #setter_docs]
+            #setter_docs
             pub fn #name(self, value: impl Into<#ty>) -> Self {
                 #set
             }
         }
     });
-    let doc = format!(" Builds a [`Request`] for `{}`; from [`super::Client`], sends it too.", op.wire_name);
+    let builder_docs =
+        doc(&format!(" Builds a [`Request`] for `{}`; from [`super::Client`], sends it too.", op.wire_name));
     quote! {
-        #[doc = #doc]
+        #builder_docs
         pub type Builder<C = ()> = crate::Builder<Request, C>;
         impl<C> Builder<C> {
             #(#setters)*
@@ -127,29 +128,36 @@ fn operation_impl(op: &Operation) -> TokenStream {
         Idempotency::Token => "Token",
         Idempotency::Unsafe => "Unsafe",
     });
-    let writes = op.request.iter().filter(|f| f.location != Some(ParamIn::Body)).map(|f| {
+    let mut writes: Vec<TokenStream> = op
+        .request
+        .iter()
+        .filter(|f| f.location != Some(ParamIn::Body))
+        .map(|f| {
+            let wire = &f.wire_name;
+            let rust = ident(&f.rust_name);
+            let call = ident(match f.location {
+                Some(ParamIn::Path) => "path",
+                Some(ParamIn::Header) => "header",
+                _ => "query",
+            });
+            if f.required {
+                quote!(writer.#call(#wire, &self.#rust);)
+            } else {
+                let call = ident(&format!("optional_{call}"));
+                quote!(writer.#call(#wire, self.#rust.as_ref());)
+            }
+        })
+        .collect();
+    // The client fills the project id into the path; other implicit parameters (the auth
+    // token) are written by the signer.
+    let implicit = op.implicit.iter().filter(|f| f.source == crate::ir::ParamSource::ProjectId).map(|f| {
         let wire = &f.wire_name;
-        let rust = ident(&f.rust_name);
-        let call = ident(match f.location {
-            Some(ParamIn::Path) => "path",
-            Some(ParamIn::Header) => "header",
-            _ => "query",
-        });
-        if f.required {
-            quote!(writer.#call(#wire, &self.#rust);)
-        } else {
-            let call = ident(&format!("optional_{call}"));
-            quote!(writer.#call(#wire, self.#rust.as_ref());)
-        }
+        quote!(writer.project_id_path(#wire);)
     });
-    let body = has_body(op).then(|| quote!(writer.json_body(self);));
-    let implicit = op.implicit.iter().map(|f| {
-        let wire = &f.wire_name;
-        match f.source {
-            crate::ir::ParamSource::ProjectId => quote!(writer.project_id_path(#wire);),
-            _ => quote!(),
-        }
-    });
+    writes.splice(0..0, implicit);
+    writes.extend(has_body(op).then(|| quote!(writer.json_body(self);)));
+    // An operation without parameters writes nothing: an unused `writer` would be a warning.
+    let writer_param = if writes.is_empty() { quote!(_) } else { quote!(writer) };
     let checks: Vec<TokenStream> = op.request.iter().filter(|f| !f.constraints.is_empty()).map(validation).collect();
     let check_binding = if checks.is_empty() { quote!(let check) } else { quote!(let mut check) };
     let token = op.token_field.as_ref().map(|t| {
@@ -177,10 +185,8 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 required: &[#(#required),*],
                 status_errors: &[#(#status_errors),*],
             };
-            fn write(&self, writer: &mut crate::__private::RequestWriter) {
-                #(#implicit)*
+            fn write(&self, #writer_param: &mut crate::__private::RequestWriter) {
                 #(#writes)*
-                #body
             }
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 #check_binding = crate::__private::Validator::default();
@@ -220,6 +226,11 @@ fn validation(f: &Field) -> TokenStream {
         (quote!(value), quote!(value), quote!(*value))
     };
     let mut out = TokenStream::new();
+    match c.empty {
+        EmptyRule::Allowed => {}
+        EmptyRule::NotEmpty => out.extend(quote!(check.not_empty(#wire, #reference);)),
+        EmptyRule::NotBlank => out.extend(quote!(check.not_blank(#wire, #reference);)),
+    }
     if c.min_length.is_some() || c.max_length.is_some() {
         let (lo, hi) = (optional_len(c.min_length), optional_len(c.max_length));
         out.extend(if is_list {

@@ -107,6 +107,15 @@ impl DocBuilder {
         self
     }
 
+    /// Adds `text` as the only paragraph if nothing else was added (a blank description adds
+    /// nothing), so a documented item never ends up without docs.
+    pub fn or_else(&mut self, text: &str) -> &mut Self {
+        if self.lines.is_empty() {
+            self.paragraph(text);
+        }
+        self
+    }
+
     /// The lines.
     #[must_use]
     pub fn build(&mut self) -> Vec<String> {

@@ -6,11 +6,11 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::docs::DocBuilder;
 use crate::ir::names::{self, RESERVED_ERROR_VARIANTS, Scope};
 use crate::ir::{
-    Api, Constraints, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType, Service, Step,
-    Struct, SuccessWhen, Variant, Waiter, WireValue,
+    Api, Constraints, EmptyRule, Enum, ErrorVariant, Example, Field, Operation, PageStyle, Pagination, RustType,
+    Service, Step, Struct, SuccessWhen, Variant, Waiter, WireValue,
 };
 use crate::source::SourceMap;
-use crate::spec::model::{self, Charset, EnumKind, ParamSource, ServiceSpec, Shape, TimeForm};
+use crate::spec::model::{self, Charset, EnumKind, Idempotency, ParamSource, ServiceSpec, Shape, TimeForm};
 use crate::spec::reader::Spanned;
 use crate::spec::types::{Scalar, TypeExpr, resolve, resolve_path};
 use crate::spec::yaml::{Node, Value};
@@ -53,6 +53,16 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         s.api_version.as_ref().map_or_else(|| "REST API".to_owned(), |v| format!("API version {}", v.value))
     ));
     doc.prose(s.description.as_ref());
+    if !s.endpoints.is_empty() {
+        doc.paragraph(&format!("Endpoint: `{}` by default.", s.endpoint.value));
+        for e in &s.endpoints {
+            let about = e.description.as_ref().map(|d| format!(" {}", docs_safe(&d.value))).unwrap_or_default();
+            doc.paragraph(&format!(
+                "Endpoint `{}` (`Config::named_endpoint(\"{}\")`): `{}`.{about}",
+                e.name.value, e.name.value, e.host.value
+            ));
+        }
+    }
     let mut files = vec![sources.get(s.file).path.clone()];
     files.extend(spec.shared.iter().map(|shared| sources.get(shared.file).path.clone()));
     files.extend(spec.operations.iter().map(|op| sources.get(op.file).path.clone()));
@@ -63,9 +73,10 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         api_version: s.api_version.as_ref().map(|v| v.value.clone()),
         protocol: s.protocol.value,
         endpoint: s.endpoint.value.clone(),
+        endpoints: s.endpoints.iter().map(|e| (e.name.value.clone(), e.host.value.clone())).collect(),
         signing: s.signing.iter().map(|x| x.value).collect(),
         envelope: s.error_envelope.value,
-        request_id_header: s.request_id_header.value.clone(),
+        request_id_header: s.request_id_header.as_ref().map(|h| h.value.clone()),
         utc_offset_seconds: offset,
         types,
         enums,
@@ -82,6 +93,9 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
 fn docs_safe(text: &str) -> String {
     super::docs::sanitize(text)
 }
+
+/// The docs of a type or field whose spec gives no (or a blank) description.
+const UNDESCRIBED: &str = "Not described by the provider's document.";
 
 /// Methods of the runtime's request builder; a request parameter's setter may not take one.
 const BUILDER_METHODS: &[&str] = &["build", "send", "wait_until_done", "paginate"];
@@ -128,7 +142,11 @@ fn definitions(ctx: &Ctx<'_>, diags: &mut Diagnostics) -> (Vec<Struct>, Vec<Enum
             let name = names::camel(&t.name.value);
             claim(&mut type_names, &name, &t.name, diags);
             Struct {
-                docs: DocBuilder::default().prose(t.description.as_ref()).correction(t.correction.as_ref()).build(),
+                docs: DocBuilder::default()
+                    .prose(t.description.as_ref())
+                    .correction(t.correction.as_ref())
+                    .or_else(UNDESCRIBED)
+                    .build(),
                 fields: ctx.fields(&t.fields, &[], diags),
                 name,
             }
@@ -158,11 +176,12 @@ fn operation(
         errors.iter().chain(common).filter(|e| e.code.is_none()).map(|e| e.status).collect();
     status_errors.sort_unstable();
     status_errors.dedup();
-    let token_field = op
-        .idempotency_token
-        .as_ref()
-        .and_then(|t| request.iter().find(|f| f.wire_name == t.value))
-        .map(|f| f.rust_name.clone());
+    let mut request = request;
+    let token = op.idempotency_token.as_ref().and_then(|t| request.iter_mut().find(|f| f.wire_name == t.value));
+    let token_field = token.map(|f| {
+        f.constraints.empty = EmptyRule::NotBlank;
+        f.rust_name.clone()
+    });
     let mut doc = DocBuilder::default();
     doc.paragraph(&docs_safe(&op.summary.value)).prose(op.description.as_ref());
     doc.paragraph(&format!(
@@ -172,6 +191,15 @@ fn operation(
         op.operation.value,
         op.seed.value
     ));
+    doc.paragraph(match op.idempotency.value {
+        Idempotency::Read => "Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.",
+        Idempotency::Token => {
+            "Retries: after a 5xx, a timeout or a broken connection the request is sent again with the same idempotency token, so the provider does the work once."
+        }
+        Idempotency::Unsafe => {
+            "Retries: **a retry could do the work twice** (there is no idempotency token), so the request is not sent again once it may have reached the provider (5xx, timeout, broken connection); only a throttling refusal, made before anything happened, is retried."
+        }
+    });
     if let Some(auth) = &op.authorization {
         doc.paragraph(&format!(
             "Authorization: action `{}`{}{}.",
@@ -208,35 +236,41 @@ fn operation(
     }
 }
 
-/// The shared types and enums the operation's own fields name, and its waiter's status enum, sorted.
+/// The shared types and enums the operation's own fields reach (directly, or through the
+/// fields of shared types), sorted: each is re-exported, so every name the operation's code
+/// uses (a waiter's state enum inside a shared type, too) is in scope.
 fn shared_names(op: &model::OperationDoc) -> Vec<String> {
-    fn named(op: &model::OperationDoc, ty: &TypeExpr) -> Option<String> {
+    fn visit(op: &model::OperationDoc, ty: &TypeExpr, seen: &mut Vec<TypeExpr>) {
         match ty {
-            TypeExpr::Array(item) => named(op, item),
-            TypeExpr::Object(i) if op.is_shared_type(*i) => op.types.get(*i).map(|t| names::camel(&t.name.value)),
-            TypeExpr::Enum(i) if op.is_shared_enum(*i) => op.enums.get(*i).map(|e| names::camel(&e.name.value)),
-            _ => None,
+            TypeExpr::Array(item) => visit(op, item, seen),
+            TypeExpr::Object(i) if op.is_shared_type(*i) && !seen.contains(ty) => {
+                seen.push(ty.clone());
+                for f in op.types.get(*i).map_or(&[][..], |t| &t.fields) {
+                    if let Ok(inner) = resolve(op, &f.ty, f.items.as_ref()) {
+                        visit(op, &inner, seen);
+                    }
+                }
+            }
+            TypeExpr::Enum(i) if op.is_shared_enum(*i) && !seen.contains(ty) => seen.push(ty.clone()),
+            _ => {}
         }
     }
-    let mut shared: Vec<String> = op
-        .params
-        .iter()
-        .chain(&op.response)
-        .chain(op.own_types().iter().flat_map(|t| &t.fields))
-        .filter_map(|f| resolve(op, &f.ty, f.items.as_ref()).ok())
-        .filter_map(|ty| named(op, &ty))
-        .collect();
-    // The waiter matches on its status enum by name, however deep the field is.
-    if let Some(w) = &op.waiter
-        && let Ok((_, TypeExpr::Enum(i))) = resolve_path(op, &op.response, &w.status.value)
-        && op.is_shared_enum(i)
-        && let Some(e) = op.enums.get(i)
-    {
-        shared.push(names::camel(&e.name.value));
+    let mut seen = Vec::new();
+    for f in op.params.iter().chain(&op.response).chain(op.own_types().iter().flat_map(|t| &t.fields)) {
+        if let Ok(ty) = resolve(op, &f.ty, f.items.as_ref()) {
+            visit(op, &ty, &mut seen);
+        }
     }
-    shared.sort();
-    shared.dedup();
-    shared
+    let mut names: Vec<String> = seen
+        .iter()
+        .filter_map(|ty| match ty {
+            TypeExpr::Object(i) => op.types.get(*i).map(|t| names::camel(&t.name.value)),
+            TypeExpr::Enum(i) => op.enums.get(*i).map(|e| names::camel(&e.name.value)),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 fn claim(scope: &mut Scope, rust: &str, wire: &Spanned<String>, diags: &mut Diagnostics) {
@@ -270,15 +304,27 @@ impl Ctx<'_> {
                         ParamSource::Caller => &mut doc,
                     };
                 }
+                doc.or_else(UNDESCRIBED);
+                let ty = self.rust_type(f);
+                let mut constraints = constraints(&f.constraints);
+                // A required string parameter is never sent empty unless its spec says it may be.
+                if f.location.is_some()
+                    && f.required.value
+                    && ty == RustType::String
+                    && !f.allow_empty.as_ref().is_some_and(|a| a.value)
+                    && constraints.min_length.is_none_or(|m| m == 0)
+                {
+                    constraints.empty = EmptyRule::NotEmpty;
+                }
                 Field {
                     wire_name: f.name.value.clone(),
                     rust_name,
-                    ty: self.rust_type(f),
+                    ty,
                     required: f.required.value,
                     docs: doc.build(),
                     location: f.location.as_ref().map(|l| l.value),
                     source: f.source.as_ref().map_or(ParamSource::Caller, |s| s.value),
-                    constraints: constraints(&f.constraints),
+                    constraints,
                 }
             })
             .collect()
@@ -468,6 +514,8 @@ fn constraints(c: &model::Constraints) -> Constraints {
         ascii: c.charset.as_ref().is_some_and(|x| x.value == Charset::Ascii),
         alphanumeric: c.charset.as_ref().is_some_and(|x| x.value == Charset::Alphanumeric),
         pattern: c.pattern.as_ref().map(|p| p.value.clone()),
+        // Decided by the field, not the `constraints` key: see `Ctx::fields`.
+        empty: EmptyRule::Allowed,
     }
 }
 

@@ -35,14 +35,16 @@ pub struct Service {
     pub api_version: Option<String>,
     /// Wire protocol.
     pub protocol: Protocol,
-    /// Host template with `{region}`.
+    /// Host template (with `{region}` unless the protocol sends the region itself).
     pub endpoint: String,
+    /// Other hosts a caller may choose by name: `(name, host template)`.
+    pub endpoints: Vec<(String, String)>,
     /// Accepted signers, the default first.
     pub signing: Vec<Signing>,
     /// Error body format.
     pub envelope: Envelope,
     /// Response header with the request id.
-    pub request_id_header: String,
+    pub request_id_header: Option<String>,
     /// UTC offset of `local_datetime` values, in seconds.
     pub utc_offset_seconds: Option<i32>,
     /// Object types shared by the operations (from `types.yaml`), in the `types` module.
@@ -144,6 +146,20 @@ pub struct Constraints {
     pub alphanumeric: bool,
     /// A regular expression the whole value matches.
     pub pattern: Option<String>,
+    /// Whether an empty value is refused.
+    pub empty: EmptyRule,
+}
+
+/// Whether a string parameter may be empty.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EmptyRule {
+    /// Anything goes (optional parameters, `allow_empty: true`, or a `min_length` that checks it).
+    #[default]
+    Allowed,
+    /// A required string parameter: not empty.
+    NotEmpty,
+    /// The idempotency token: neither empty nor only whitespace.
+    NotBlank,
 }
 
 impl Constraints {

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::FileId;
 use crate::spec::model::{
     Authorization, Constraints, Correction, EnumDef, EnumValue, ErrorDef, Example, Field, Idempotency, Method,
-    OperationDoc, Pagination, ServiceDoc, SourceNote, SuccessWhen, TypeDef, Waiter,
+    NamedEndpoint, OperationDoc, Pagination, ServiceDoc, SourceNote, SuccessWhen, TypeDef, Waiter,
 };
 use crate::spec::reader::{MapReader, Spanned, wrong_kind};
 use crate::spec::yaml::{Node, Value};
@@ -56,14 +56,16 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
     let api_version = m.str("api_version", false, diags);
     let protocol = m.keyword("protocol", true, diags);
     let endpoint = m.str("endpoint", true, diags);
+    let endpoints = m.list("endpoints", false, diags, named_endpoint);
     let signing_span = m.get("signing").map_or(m.span(), Node::head);
     let signing = m.list("signing", true, diags, |n, d| crate::spec::reader::keyword(n, "signing", d));
     let error_envelope = m.keyword("error_envelope", true, diags);
-    let request_id_header = m.str("request_id_header", true, diags);
+    let request_id_header = m.str("request_id_header", false, diags);
     let time_zone = m.str("time_zone", false, diags);
     let errors = m.list("errors", false, diags, error_def);
     let success_when = m.get("success_when").and_then(|n| success_when(n, diags));
     let sources = m.list("sources", false, diags, source_note);
+    let resources = m.list("resources", false, diags, crate::spec::resource::resource);
     m.finish(diags);
     if diags.error_count() > before {
         return None;
@@ -77,14 +79,16 @@ pub fn service(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<Ser
         api_version,
         protocol: protocol?,
         endpoint: endpoint?,
+        endpoints,
         signing,
         signing_span,
         error_envelope: error_envelope?,
-        request_id_header: request_id_header?,
+        request_id_header,
         time_zone,
         errors,
         success_when,
         sources,
+        resources,
     })
 }
 
@@ -233,6 +237,7 @@ fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field>
     let default = m.get("default").cloned();
     let example = m.get("example").cloned();
     let source = if kind == FieldKind::Param { m.keyword("source", false, diags) } else { None };
+    let allow_empty = if kind == FieldKind::Param { m.bool("allow_empty", false, diags) } else { None };
     let shape = if kind == FieldKind::Field { m.keyword("shape", false, diags) } else { None };
     let rust_name = m.str("rust_name", false, diags);
     let correction = m.get("correction").and_then(|n| correction(n, diags));
@@ -257,6 +262,7 @@ fn field(node: &Node, kind: FieldKind, diags: &mut Diagnostics) -> Option<Field>
         default,
         example,
         source,
+        allow_empty,
         shape,
         rust_name,
         correction,
@@ -436,6 +442,15 @@ fn authorization(node: &Node, diags: &mut Diagnostics) -> Option<Authorization> 
     let resource_type = m.str("resource_type", false, diags);
     m.finish(diags);
     Some(Authorization { action: action?, access_level, resource_type })
+}
+
+fn named_endpoint(node: &Node, diags: &mut Diagnostics) -> Option<NamedEndpoint> {
+    let mut m = MapReader::new(node, "a named endpoint", diags)?;
+    let name = m.str("name", true, diags);
+    let host = m.str("host", true, diags);
+    let description = m.str("description", false, diags);
+    m.finish(diags);
+    Some(NamedEndpoint { name: name?, host: host?, description })
 }
 
 fn source_note(node: &Node, diags: &mut Diagnostics) -> Option<SourceNote> {

@@ -7,6 +7,8 @@
 pub mod decode;
 pub mod model;
 pub mod reader;
+pub mod resource;
+pub mod text;
 pub mod types;
 pub mod yaml;
 
@@ -108,6 +110,10 @@ fn first_content(text: &str) -> usize {
     0
 }
 
+/// Parses one file and refuses the characters no spec may hold ([`text`]).
 fn parse(sources: &SourceMap, id: FileId, diags: &mut Diagnostics) -> Option<yaml::Node> {
-    yaml::parse(id, &sources.get(id).text, diags)
+    let text = &sources.get(id).text;
+    let root = yaml::parse(id, text, diags);
+    text::check_bidi_controls(id, text, root.as_ref(), diags);
+    root
 }

@@ -28,6 +28,8 @@ macro_rules! keywords {
     };
 }
 
+pub(crate) use keywords;
+
 keywords!(
     /// `provider`: the cloud, and the cargo feature that enables its services.
     Provider { /// Alibaba Cloud.
@@ -39,7 +41,8 @@ keywords!(
     /// `protocol`.
     Protocol { /// Alibaba RPC: Action and Version in the query.
         Rpc = "rpc", /// Method and path per operation.
-        Rest = "rest", }
+        Rest = "rest", /// Tencent Cloud API 3.0: `POST /` with a JSON body, the action in `X-TC-Action`.
+        TencentApi3 = "tencent_api3", }
 );
 keywords!(
     /// `signing`.
@@ -48,7 +51,8 @@ keywords!(
         RpcHmacSha1 = "rpc_hmac_sha1", /// Huawei SDK-HMAC-SHA256 AK/SK.
         HuaweiSdkHmacSha256 = "huawei_sdk_hmac_sha256", /// Huawei IAM token.
         HuaweiToken = "huawei_token", /// Tencent CLS q-sign-algorithm=sha1.
-        TencentQSignSha1 = "tencent_q_sign_sha1", }
+        TencentQSignSha1 = "tencent_q_sign_sha1", /// Tencent Cloud API 3.0 TC3-HMAC-SHA256.
+        TencentTc3HmacSha256 = "tencent_tc3_hmac_sha256", }
 );
 keywords!(
     /// `error_envelope`.
@@ -56,7 +60,8 @@ keywords!(
         Alibaba = "alibaba", /// `{error_code, error_msg}`.
         Huawei = "huawei", /// `{errorCode, message}`.
         HuaweiDis = "huawei_dis", /// `{errorcode, errormessage}`.
-        TencentCls = "tencent_cls", }
+        TencentCls = "tencent_cls", /// `{"Response": {"Error": {Code, Message}, RequestId}}`, also inside HTTP 200.
+        TencentApi3 = "tencent_api3", }
 );
 keywords!(
     /// `http.method`.
@@ -128,7 +133,8 @@ impl Envelope {
     #[must_use]
     pub fn code_key(self) -> &'static str {
         match self {
-            Self::Alibaba => "Code",
+            // API 3.0 nests it in `Response.Error`.
+            Self::Alibaba | Self::TencentApi3 => "Code",
             Self::Huawei => "error_code",
             Self::HuaweiDis => "errorCode",
             Self::TencentCls => "errorcode",
@@ -187,6 +193,8 @@ pub struct Field {
     pub example: Option<Node>,
     /// `source` (parameters only).
     pub source: Option<Spanned<ParamSource>>,
+    /// `allow_empty` (parameters only).
+    pub allow_empty: Option<Spanned<bool>>,
     /// `shape` (fields only).
     pub shape: Option<Spanned<Shape>>,
     /// `rust_name`.
@@ -341,6 +349,17 @@ pub struct SourceNote {
     pub source: Spanned<String>,
 }
 
+/// An entry of `endpoints`: a host a caller may choose instead of `endpoint`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedEndpoint {
+    /// `name`.
+    pub name: Spanned<String>,
+    /// `host`.
+    pub host: Spanned<String>,
+    /// `description`.
+    pub description: Option<Spanned<String>>,
+}
+
 /// A `service.yaml`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceDoc {
@@ -360,14 +379,16 @@ pub struct ServiceDoc {
     pub protocol: Spanned<Protocol>,
     /// `endpoint`.
     pub endpoint: Spanned<String>,
+    /// `endpoints`.
+    pub endpoints: Vec<NamedEndpoint>,
     /// `signing`.
     pub signing: Vec<Spanned<Signing>>,
     /// Where `signing` was written (the list, or the mapping if it is missing).
     pub signing_span: Span,
     /// `error_envelope`.
     pub error_envelope: Spanned<Envelope>,
-    /// `request_id_header`.
-    pub request_id_header: Spanned<String>,
+    /// `request_id_header` (required unless the protocol carries the request id in the body).
+    pub request_id_header: Option<Spanned<String>>,
     /// `time_zone`.
     pub time_zone: Option<Spanned<String>>,
     /// `errors`.
@@ -376,6 +397,8 @@ pub struct ServiceDoc {
     pub success_when: Option<SuccessWhen>,
     /// `sources`.
     pub sources: Vec<SourceNote>,
+    /// `resources`.
+    pub resources: Vec<crate::spec::resource::Resource>,
 }
 
 /// `success_when`: the field of a 200 body that says whether the call succeeded.

@@ -138,10 +138,10 @@ fn named(op: &OperationDoc, name: &Spanned<String>) -> Result<TypeExpr, Diagnost
         .chain(std::iter::once("array"));
     let hint = match did_you_mean(&name.value, known) {
         Some(close) => format!("did you mean `{close}`?"),
-        None => "use a built-in type (string, int32, int64, float64, boolean, rfc3339, local_datetime, epoch_seconds, epoch_millis, time, json, array) or a name from `types` or `enums` of this file".to_owned(),
+        None => "use a built-in type (string, int32, int64, float64, boolean, rfc3339, local_datetime, epoch_seconds, epoch_millis, time, json, array) or a name from `types` or `enums` of this file or of the service's types.yaml".to_owned(),
     };
     Err(Diagnostic::error(name.span, format!("unknown type `{}`", name.value))
-        .label("not defined in this file")
+        .label("not defined in this file or the service's types.yaml")
         .help(hint))
 }
 

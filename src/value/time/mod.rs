@@ -23,6 +23,8 @@ use ::time::{Date, OffsetDateTime, Time, UtcOffset};
 use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::error::Excerpt;
+
 mod any;
 mod epoch;
 mod local;
@@ -41,8 +43,9 @@ const LOCAL_EXPECTED: &str = "a date-time without a zone, YYYY-MM-DD HH:MM:SS or
 
 /// The error returned when text is not a date-time in the expected format.
 ///
-/// Its message names the rejected input and the format that was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its message names the rejected input (a marked excerpt of a long one) and the format that
+/// was expected.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ParseTimeError {
     input: String,
     expected: &'static str,
@@ -68,7 +71,13 @@ impl ParseTimeError {
 
 impl fmt::Display for ParseTimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid date-time {:?}: expected {}", self.input, self.expected)
+        write!(f, "invalid date-time {}: expected {}", Excerpt(&self.input), self.expected)
+    }
+}
+
+impl fmt::Debug for ParseTimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ParseTimeError {{ input: {}, expected: {:?} }}", Excerpt(&self.input), self.expected)
     }
 }
 
@@ -88,8 +97,7 @@ fn write_date(f: &mut impl fmt::Write, date: Date) -> fmt::Result {
 
 /// `time` at `offset` as `YYYY-MM-DD<separator>HH:MM:SS` (whole seconds), the wall-clock part
 /// of every format above; an instant that cannot move to `offset` is written in its own.
-#[cfg(feature = "simulator")]
-pub(crate) fn wall_clock(time: OffsetDateTime, offset: UtcOffset, separator: char) -> String {
+pub fn wall_clock(time: OffsetDateTime, offset: UtcOffset, separator: char) -> String {
     let local = time.checked_to_offset(offset).unwrap_or(time);
     let mut out = String::with_capacity(19);
     // Writing into a `String` cannot fail.
