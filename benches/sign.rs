@@ -94,6 +94,26 @@ fn tencent_request() -> SignableRequest {
     }
 }
 
+/// CLS API 3.0 `DescribeShipperTasks`: a POST with a JSON body and the `X-TC-*` headers.
+fn tc3_request() -> SignableRequest {
+    SignableRequest {
+        method: "POST".into(),
+        host: "cls.tencentcloudapi.com".into(),
+        path: "/".into(),
+        query: Vec::new(),
+        headers: pairs(&[
+            ("Content-Type", "application/json"),
+            ("X-TC-Action", "DescribeShipperTasks"),
+            ("X-TC-Version", "2020-10-16"),
+            ("X-TC-Region", "ap-guangzhou"),
+            ("User-Agent", USER_AGENT),
+        ]),
+        body:
+            br#"{"ShipperId":"3b7bd8e0-41a6-4d35-9bd0-7a3f2c1e9d01","StartTime":1715904000000,"EndTime":1715990399000}"#
+                .to_vec(),
+    }
+}
+
 /// Median seconds per call of `f` over batches.
 fn per_call(mut f: impl FnMut()) -> f64 {
     for _ in 0..BATCH {
@@ -114,12 +134,12 @@ fn per_call(mut f: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let limit = 5e-6;
+    let limit = 2e-6;
     let clone_only = {
         let base = huawei_request();
         per_call(|| drop(black_box(base.clone())))
     };
-    let cases: [Case; 4] = [
+    let cases: [Case; 5] = [
         ("Alibaba ACS3-HMAC-SHA256 (`acs3::sign`), ActionTrail GetDeliveryHistoryJob", acs3_request(), |r| {
             black_box(sign::acs3::sign(r, "LTAI5tTestAccessKeyId", "test-access-key-secret", None, NOW, NONCE));
         }),
@@ -133,6 +153,9 @@ fn main() {
             let start = NOW.unix_timestamp() - 60;
             black_box(sign::tencent::sign(r, "AKIDtestsecretid", "test-secret-key", None, start, start + 360));
         }),
+        ("Tencent TC3-HMAC-SHA256 (`tc3::sign`), CLS API 3.0 DescribeShipperTasks", tc3_request(), |r| {
+            black_box(sign::tc3::sign(r, "AKIDtestsecretid", "test-secret-key", None, "cls", NOW));
+        }),
     ];
     println!("signing, per request (clone of the unsigned request included; a clone alone: {})", time(clone_only));
     for (name, base, signer) in cases {
@@ -142,6 +165,6 @@ fn main() {
             drop(black_box(req));
         });
         println!("{name}: {}", time(seconds));
-        row(&["signing", name, &format!("{} per request", time(seconds)), "", "", "< 5 µs", met(seconds < limit)]);
+        row(&["signing", name, &format!("{} per request", time(seconds)), "", "", "≤ 2 µs", met(seconds <= limit)]);
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::reuse::Previous;
 use crate::source::{SourceMap, Span};
 use crate::spec::yaml::MAX_FILE_BYTES;
 
@@ -13,11 +14,12 @@ use crate::spec::yaml::MAX_FILE_BYTES;
 #[must_use]
 pub struct Config {
     providers: Vec<String>,
+    reuse_from: Option<PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { providers: ["alibaba", "huawei", "tencent"].map(String::from).to_vec() }
+        Self { providers: ["alibaba", "huawei", "tencent"].map(String::from).to_vec(), reuse_from: None }
     }
 }
 
@@ -28,6 +30,8 @@ pub struct Compiled {
     pub inputs: Vec<PathBuf>,
     /// Files written because their content changed.
     pub written: Vec<PathBuf>,
+    /// Names of the files taken from the [`Config::reuse_from`] folder instead of generated.
+    pub reused: Vec<String>,
     /// Rendered warnings, empty if there were none.
     pub warnings: String,
 }
@@ -66,6 +70,14 @@ impl Config {
         self
     }
 
+    /// Takes generated files from `dir` (the committed `generated/`) when they are intact and
+    /// were made from exactly the inputs of this run: the same spec files, generator and
+    /// providers (see [`crate::generate_reusing`]). A missing folder means nothing to reuse.
+    pub fn reuse_from(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.reuse_from = Some(dir.into());
+        self
+    }
+
     /// Reads every `*.yaml` under `spec_dir`, generates, and writes the files into `out_dir`
     /// (only those whose content changed, so unchanged output does not trigger recompiles).
     ///
@@ -75,7 +87,11 @@ impl Config {
     pub fn compile_specs(&self, spec_dir: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> Result<Compiled, Report> {
         let SpecFiles { sources, inputs, warnings: skipped } = read_specs(spec_dir.as_ref())?;
         let providers: Vec<&str> = self.providers.iter().map(String::as_str).collect();
-        let mut output = crate::generate(&sources, &providers).map_err(|mut diagnostics| {
+        let previous = match &self.reuse_from {
+            Some(dir) => Previous::read_dir(dir).map_err(|e| io_report(dir, &e))?,
+            None => Previous::none(),
+        };
+        let mut output = crate::generate_reusing(&sources, &providers, &previous).map_err(|mut diagnostics| {
             diagnostics.extend(skipped.clone());
             diagnostics.sort();
             Report { sources: sources.clone(), diagnostics }
@@ -90,7 +106,7 @@ impl Config {
             }
         }
         let warnings = if output.warnings.is_empty() { String::new() } else { output.warnings.render(&sources) };
-        Ok(Compiled { inputs, written, warnings })
+        Ok(Compiled { inputs, written, reused: output.reused, warnings })
     }
 }
 

@@ -45,9 +45,11 @@ pub mod check;
 pub mod diagnostic;
 pub mod emit;
 mod files;
+pub mod fingerprint;
 mod folder;
 pub mod ir;
 pub mod render;
+pub mod reuse;
 pub mod source;
 pub mod spec;
 #[doc(hidden)]
@@ -55,6 +57,7 @@ pub mod synthetic;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use files::{Compiled, Config, Report, SpecFiles, compile_specs, read_specs};
+pub use reuse::Previous;
 pub use source::SourceMap;
 
 /// One generated file.
@@ -71,8 +74,11 @@ pub struct GeneratedFile {
 pub struct Output {
     /// One file per service, sorted by name, then the index `services.rs`.
     pub files: Vec<GeneratedFile>,
-    /// Warnings about valid but suspicious specs.
+    /// Warnings about valid but suspicious specs (none when every file was reused: the specs
+    /// were not even loaded).
     pub warnings: Diagnostics,
+    /// Names of the files taken from the [`Previous`] run instead of generated.
+    pub reused: Vec<String>,
 }
 
 /// Name of the index file that includes the service files.
@@ -84,6 +90,22 @@ pub const INDEX_FILE: &str = "services.rs";
 /// # Errors
 /// All problems found in the stage that failed (and warnings found before it).
 pub fn generate(sources: &SourceMap, providers: &[&str]) -> Result<Output, Diagnostics> {
+    generate_reusing(sources, providers, &Previous::none())
+}
+
+/// [`generate`], taking from `previous` every file whose recorded inputs hash is that of its
+/// inputs now (see [`fingerprint`]). When every file is there, nothing is loaded, checked or
+/// generated; otherwise every stage runs and only the files found in `previous` skip emitting
+/// and formatting. Pure: no I/O.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_reusing(sources: &SourceMap, providers: &[&str], previous: &Previous) -> Result<Output, Diagnostics> {
+    let keys = fingerprint::keys(sources, providers, fingerprint::GENERATOR);
+    if let Some(files) = previous.whole_run(&keys) {
+        let reused = files.iter().map(|f| f.name.clone()).collect();
+        return Ok(Output { files, warnings: Diagnostics::new(), reused });
+    }
     let mut diags = Diagnostics::new();
     let specs = spec::load(sources, &mut diags);
     // Files that failed to load are left out of `specs`; the rules still run over the others,
@@ -97,17 +119,29 @@ pub fn generate(sources: &SourceMap, providers: &[&str]) -> Result<Output, Diagn
         sorted(d)
     })?;
     let mut files = Vec::new();
-    let mut enabled = api.clone();
-    enabled.services.retain(|s| providers.contains(&s.provider.word()));
-    for service in &enabled.services {
-        let contents = render::render(emit::service(service), &service.files).map_err(|e| internal(&e))?;
-        files.push(GeneratedFile { name: emit::file_name(service), contents });
+    let mut reused = Vec::new();
+    for service in api.services.iter().filter(|s| providers.contains(&s.provider.word())) {
+        let name = emit::file_name(service);
+        let folder = service.files.first().map_or("", |f| fingerprint::folder(f));
+        let key = keys.folders.get(folder).map_or("", String::as_str);
+        if let Some(file) = previous.get(key, &name) {
+            reused.push(name);
+            files.push(file.clone());
+            continue;
+        }
+        let contents = render::render(emit::service(service), &name, &service.files, key).map_err(|e| internal(&e))?;
+        files.push(GeneratedFile { name, contents });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
-    let inputs: Vec<String> = api.services.iter().filter_map(|s| s.files.first().cloned()).collect();
-    let index = render::render(emit::index(&api), &inputs).map_err(|e| internal(&e))?;
-    files.push(GeneratedFile { name: INDEX_FILE.to_owned(), contents: index });
-    Ok(Output { files, warnings: sorted(diags) })
+    if let Some(index) = previous.get(&keys.all, INDEX_FILE) {
+        reused.push(INDEX_FILE.to_owned());
+        files.push(index.clone());
+    } else {
+        let inputs: Vec<String> = api.services.iter().filter_map(|s| s.files.first().cloned()).collect();
+        let index = render::render(emit::index(&api), INDEX_FILE, &inputs, &keys.all).map_err(|e| internal(&e))?;
+        files.push(GeneratedFile { name: INDEX_FILE.to_owned(), contents: index });
+    }
+    Ok(Output { files, warnings: sorted(diags), reused })
 }
 
 fn sorted(mut diags: Diagnostics) -> Diagnostics {

@@ -11,29 +11,81 @@
 //!   Source: `tencentcloud-cls-sdk-python` `tencentcloud/log/auth.py`; the legacy CLS sample URL
 //!   `start_time=2017-10-10+00%3A00%3A00` (CLS doc 614/12445).
 //!
-//! Both are built on [`percent_encoding`] with an [`AsciiSet`]; `form` differs only in letting the
-//! space through and then turning it into `+`.
+//! Both write byte by byte into the caller's string (the `push_*` forms let a signer encode
+//! straight into its canonical request); `form` differs only in writing the space as `+`.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode, utf8_percent_encode};
+/// Uppercase hex digits of the `%XX` escapes.
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Bytes that RFC 3986 section 2.3 calls unreserved stay literal; everything else is encoded.
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+/// Whether RFC 3986 section 2.3 calls `byte` unreserved (`A-Z a-z 0-9 - _ . ~`): it stays literal.
+fn unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
+}
 
-/// The [`RFC3986`] set with the space left literal, so that [`form`] can turn it into `+`.
-const FORM_BEFORE_PLUS: &AsciiSet = &RFC3986.remove(b' ');
+/// Appends `byte` as RFC 3986 writes it: literal when unreserved, else `%XX`.
+fn push_byte(out: &mut String, byte: u8) {
+    if unreserved(byte) {
+        out.push(char::from(byte));
+    } else {
+        out.push('%');
+        out.push(char::from(HEX_UPPER[usize::from(byte >> 4)]));
+        out.push(char::from(HEX_UPPER[usize::from(byte & 0xf)]));
+    }
+}
+
+/// Appends `bytes` percent-encoded as RFC 3986 (see [`rfc3986`]), without an intermediate string.
+pub(super) fn push_rfc3986(out: &mut String, bytes: &[u8]) {
+    for &byte in bytes {
+        push_byte(out, byte);
+    }
+}
+
+/// [`push_rfc3986`] for text, in the shape of [`push_form`].
+pub(super) fn push_rfc3986_str(out: &mut String, s: &str) {
+    push_rfc3986(out, s.as_bytes());
+}
+
+/// Appends `k=v` pairs joined with `&` in the given order, keys and values encoded with `push`
+/// ([`push_rfc3986_str`] or [`push_form`]).
+pub(super) fn push_query<'a>(
+    out: &mut String,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    push: fn(&mut String, &str),
+) {
+    for (index, (key, value)) in pairs.into_iter().enumerate() {
+        if index > 0 {
+            out.push('&');
+        }
+        push(out, key);
+        out.push('=');
+        push(out, value);
+    }
+}
+
+/// Appends `s` form-encoded (see [`form`]), without an intermediate string.
+pub(super) fn push_form(out: &mut String, s: &str) {
+    for byte in s.bytes() {
+        if byte == b' ' { out.push('+') } else { push_byte(out, byte) }
+    }
+}
 
 /// Percent-encodes `s` as RFC 3986 (UTF-8, uppercase hex): only `A-Za-z0-9-_.~` stay literal.
 ///
 /// `"a b*~/é"` becomes `"a%20b%2A~%2F%C3%A9"`.
 #[must_use]
 pub fn rfc3986(s: &str) -> String {
-    utf8_percent_encode(s, RFC3986).to_string()
+    let mut out = String::with_capacity(s.len());
+    push_rfc3986(&mut out, s.as_bytes());
+    out
 }
 
 /// Percent-encodes raw bytes as RFC 3986, like [`rfc3986`]; used where a decoded path may not be
 /// valid UTF-8.
-pub(super) fn rfc3986_bytes(bytes: &[u8]) -> String {
-    percent_encode(bytes, RFC3986).to_string()
+#[cfg(test)]
+fn rfc3986_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    push_rfc3986(&mut out, bytes);
+    out
 }
 
 /// Form-encodes `s` as Python's `quote_plus` does (UTF-8, uppercase hex): `A-Za-z0-9_.-~` stay
@@ -42,9 +94,9 @@ pub(super) fn rfc3986_bytes(bytes: &[u8]) -> String {
 /// `"2017-10-10 00:00:00"` becomes `"2017-10-10+00%3A00%3A00"`.
 #[must_use]
 pub fn form(s: &str) -> String {
-    // Every byte except the unreserved ones and the space is encoded, so any space left in the
-    // output came from the input and can be replaced as a whole.
-    utf8_percent_encode(s, FORM_BEFORE_PLUS).to_string().replace(' ', "+")
+    let mut out = String::with_capacity(s.len());
+    push_form(&mut out, s);
+    out
 }
 
 /// Writes `pairs` as `k=v` joined with `&`, in the given order, encoding keys and values with

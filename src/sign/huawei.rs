@@ -19,10 +19,14 @@
 use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
 
-use super::encode::{query_string, rfc3986, rfc3986_bytes};
+use sha2::{Digest, Sha256};
+
+use super::encode::push_rfc3986;
 use super::scheme::{Call, Scheme};
+#[cfg(test)]
+use super::sha256_hex;
 use super::{
-    SignableRequest, SigningOutput, canonical_headers, header_block, hmac_sha256, sha256_hex, signed_headers,
+    SignableRequest, SigningOutput, hmac_sha256, push_canonical_headers, push_hex, push_sorted_query, signed_headers,
     utc_timestamp,
 };
 use crate::credentials::{Credentials, Secret};
@@ -69,51 +73,74 @@ pub fn sign(
 pub fn authorization(req: &SignableRequest, access_key: &str, secret_key: &str) -> SigningOutput {
     // The access key only appears in the Authorization header, not in the signature.
     let _ = access_key;
-    let (lines, signed) = header_block(&canonical_headers(req, |name| !name.contains('_')));
-    let payload = req.header("x-sdk-content-sha256").map_or_else(|| sha256_hex(&req.body), str::to_owned);
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        req.method,
-        canonical_uri(&req.path),
-        canonical_query(&req.query),
-        lines,
-        signed,
-        payload
-    );
+    let mut canonical_request = String::with_capacity(512);
+    canonical_request.push_str(&req.method);
+    canonical_request.push('\n');
+    push_canonical_uri(&mut canonical_request, &req.path);
+    canonical_request.push('\n');
+    push_sorted_query(&mut canonical_request, req.query.iter());
+    canonical_request.push('\n');
+    push_canonical_headers(&mut canonical_request, req, |name| !name.contains('_'));
+    match req.header("x-sdk-content-sha256") {
+        Some(payload) => canonical_request.push_str(payload),
+        None => push_hex(&mut canonical_request, &Sha256::digest(&req.body)),
+    }
     let date = req.header("x-sdk-date").unwrap_or_default();
-    let string_to_sign = format!("{ALGORITHM}\n{date}\n{}", sha256_hex(canonical_request.as_bytes()));
-    let signature = hex::encode(hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()));
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
+    for part in [ALGORITHM, "\n", date, "\n"] {
+        string_to_sign.push_str(part);
+    }
+    push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
+    let mut signature = String::with_capacity(64);
+    push_hex(&mut signature, &hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
 }
 
 /// The `Authorization` header value: a space after the algorithm, then comma-space separated parts.
 fn authorization_value(output: &SigningOutput, access_key: &str) -> String {
     let signed = signed_headers(&output.canonical_request);
-    format!("{ALGORITHM} Access={access_key}, SignedHeaders={signed}, Signature={}", output.signature)
+    let mut value = String::with_capacity(ALGORITHM.len() + access_key.len() + signed.len() + 112);
+    for part in [ALGORITHM, " Access=", access_key, ", SignedHeaders=", signed, ", Signature=", &output.signature] {
+        value.push_str(part);
+    }
+    value
 }
 
-/// The canonical URI: `path` percent-decoded, split on `/`, each segment RFC 3986-encoded, joined
-/// with `/`, ending in `/`.
+/// Appends the canonical URI: `path` percent-decoded, split on `/`, each segment RFC
+/// 3986-encoded, joined with `/`, ending in `/`.
 ///
 /// Decoding happens before splitting, as in the SDK, so an encoded `%2F` inside a segment is
 /// canonicalised as a separator. Segments are handled as bytes, so a path whose decoding is not
 /// UTF-8 is still encoded faithfully.
-fn canonical_uri(path: &str) -> String {
-    let decoded: Vec<u8> = percent_decode_str(path).collect();
-    let segments: Vec<String> = decoded.split(|b| *b == b'/').map(rfc3986_bytes).collect();
-    let mut uri = segments.join("/");
-    if !uri.ends_with('/') {
-        uri.push('/');
+fn push_canonical_uri(out: &mut String, path: &str) {
+    let start = out.len();
+    for byte in percent_decode_str(path) {
+        if byte == b'/' {
+            out.push('/');
+        } else {
+            push_rfc3986(out, &[byte]);
+        }
     }
-    uri
+    if out.len() == start || !out.ends_with('/') {
+        out.push('/');
+    }
+}
+
+/// [`push_canonical_uri`] into a new string.
+#[cfg(test)]
+fn canonical_uri(path: &str) -> String {
+    let mut out = String::new();
+    push_canonical_uri(&mut out, path);
+    out
 }
 
 /// The query sorted by key, then value (byte order), both RFC 3986-encoded; empty when there is no
 /// query.
+#[cfg(test)]
 fn canonical_query(query: &[(String, String)]) -> String {
-    let mut sorted = query.to_vec();
-    sorted.sort();
-    query_string(&sorted, rfc3986)
+    let mut out = String::new();
+    push_sorted_query(&mut out, query.iter());
+    out
 }
 
 /// The [`Scheme`] of AK/SK calls: JSON content type, user agent and the project id (when

@@ -104,101 +104,200 @@ fn signed_headers(canonical_request: &str) -> &str {
 
 /// Lowercase hex SHA-256 of `data`.
 fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    let mut out = String::with_capacity(64);
+    push_hex(&mut out, &Sha256::digest(data));
+    out
 }
 
 /// Lowercase hex SHA-1 of `data`.
+#[cfg(test)]
 fn sha1_hex(data: &[u8]) -> String {
     hex::encode(Sha1::digest(data))
 }
 
-/// Copies `key` into the zeroed HMAC key block, hashing it first with `hash` when it is longer
-/// than the block, as RFC 2104 section 2 defines the HMAC key.
-///
-/// The HMAC types take a block-sized key through the infallible `KeyInit::new`; preparing the
-/// block here avoids the `Result` of `new_from_slice`, whose error case cannot occur for HMAC.
-fn fill_key_block(block: &mut [u8], key: &[u8], hash: impl FnOnce(&[u8]) -> Vec<u8>) {
-    let hashed;
-    let source = if key.len() > block.len() {
-        hashed = hash(key);
-        hashed.as_slice()
-    } else {
-        key
-    };
-    for (dst, src) in block.iter_mut().zip(source) {
-        *dst = *src;
+/// Appends `bytes` as lowercase hex.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
     }
 }
 
-/// HMAC-SHA256 (RFC 2104) of `msg` under `key`.
-fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
+/// Copies the concatenated `parts` into the zeroed HMAC key block, hashing them first with `hash`
+/// when they are longer than the block, as RFC 2104 section 2 defines the HMAC key. Parts let a
+/// key such as `secret + "&"` be used without building it.
+///
+/// The HMAC types take a block-sized key through the infallible `KeyInit::new`; preparing the
+/// block here avoids the `Result` of `new_from_slice`, whose error case cannot occur for HMAC.
+fn fill_key_block<D: Digest>(block: &mut [u8], parts: &[&[u8]]) {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if len > block.len() {
+        let mut hasher = D::new();
+        for part in parts {
+            hasher.update(part);
+        }
+        for (dst, src) in block.iter_mut().zip(hasher.finalize().iter()) {
+            *dst = *src;
+        }
+    } else {
+        let mut at = 0;
+        for part in parts {
+            block[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104) of `msg` under the key `key_parts` joined.
+fn hmac_sha256_parts(key_parts: &[&[u8]], msg: &[u8]) -> [u8; 32] {
     let mut block = Key::<Hmac<Sha256>>::default();
-    fill_key_block(&mut block, key, |k| Sha256::digest(k).to_vec());
+    fill_key_block::<Sha256>(&mut block, key_parts);
     let mut mac = Hmac::<Sha256>::new(&block);
     mac.update(msg);
-    mac.finalize().into_bytes().to_vec()
+    mac.finalize().into_bytes().into()
+}
+
+/// HMAC-SHA256 (RFC 2104) of `msg` under `key`.
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    hmac_sha256_parts(&[key], msg)
+}
+
+/// HMAC-SHA1 (RFC 2104) of `msg` under the key `key_parts` joined.
+fn hmac_sha1_parts(key_parts: &[&[u8]], msg: &[u8]) -> [u8; 20] {
+    let mut block = Key::<Hmac<Sha1>>::default();
+    fill_key_block::<Sha1>(&mut block, key_parts);
+    let mut mac = Hmac::<Sha1>::new(&block);
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
 }
 
 /// HMAC-SHA1 (RFC 2104) of `msg` under `key`.
-fn hmac_sha1(key: &[u8], msg: &[u8]) -> Vec<u8> {
-    let mut block = Key::<Hmac<Sha1>>::default();
-    fill_key_block(&mut block, key, |k| Sha1::digest(k).to_vec());
-    let mut mac = Hmac::<Sha1>::new(&block);
-    mac.update(msg);
-    mac.finalize().into_bytes().to_vec()
+fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
+    hmac_sha1_parts(&[key], msg)
+}
+
+/// Appends `n` in decimal with at least `width` digits (zero-padded).
+fn push_padded(out: &mut String, n: u32, width: usize) {
+    let mut digits = [0_u8; 10];
+    let mut len = 0;
+    let mut rest = n;
+    while len < digits.len() && (rest > 0 || len < width) {
+        digits[len] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        rest /= 10;
+        len += 1;
+    }
+    for digit in digits[..len].iter().rev() {
+        out.push(char::from(*digit));
+    }
 }
 
 /// `time` in UTC as `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601 extended format, Alibaba's `x-acs-date` and
 /// `Timestamp`) when `extended`, else as `YYYYMMDDTHHMMSSZ` (basic format, Huawei's `X-Sdk-Date`).
 ///
-/// Written with `format!` rather than a `time` format description, whose `Result` cannot fail for
-/// these fields but would still need handling. An instant whose UTC date falls outside what `time`
-/// can represent (only possible within a day of its year ±9999 limits) is written in its own
-/// offset instead of panicking.
+/// Written digit by digit rather than through a `time` format description, whose `Result`
+/// cannot fail for these fields but would still need handling. An instant whose UTC date falls
+/// outside what `time` can represent (only possible within a day of its year ±9999 limits) is
+/// written in its own offset instead of panicking; a year before 0 keeps its sign.
 fn utc_timestamp(time: OffsetDateTime, extended: bool) -> String {
     let utc = time.checked_to_offset(UtcOffset::UTC).unwrap_or(time);
-    let (year, month, day) = (utc.year(), u8::from(utc.month()), utc.day());
-    let (hour, minute, second) = (utc.hour(), utc.minute(), utc.second());
-    if extended {
-        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
-    } else {
-        format!("{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z")
+    let mut out = String::with_capacity(21);
+    if utc.year() < 0 {
+        out.push('-');
     }
+    push_padded(&mut out, utc.year().unsigned_abs(), 4);
+    let (date_sep, time_sep) = if extended { ("-", ":") } else { ("", "") };
+    for (sep, n) in [(date_sep, u8::from(utc.month())), (date_sep, utc.day())] {
+        out.push_str(sep);
+        push_padded(&mut out, u32::from(n), 2);
+    }
+    for (index, n) in [utc.hour(), utc.minute(), utc.second()].into_iter().enumerate() {
+        out.push_str(if index == 0 { "T" } else { time_sep });
+        push_padded(&mut out, u32::from(n), 2);
+    }
+    out.push('Z');
+    out
 }
 
-/// The headers that the header-based schemes ([`acs3`], [`huawei`]) sign: every header of `req`
-/// whose name passes `keep`, as `(lowercased name, trimmed value)` sorted by name (stable, so
-/// repeated names keep their order).
+/// How many items the signers sort on the stack; longer lists (rare) are sorted in a vector.
+const ON_STACK: usize = 24;
+
+/// Calls `f` with `items` collected into a mutable slice, on the stack when there are at most
+/// [`ON_STACK`] of them, so a signer can sort them without allocating. `empty` fills the unused
+/// slots.
+fn with_slice<T, R>(mut items: impl Iterator<Item = T>, empty: impl Fn() -> T, f: impl FnOnce(&mut [T]) -> R) -> R {
+    let mut stack: [T; ON_STACK] = std::array::from_fn(|_| empty());
+    for len in 0..ON_STACK {
+        match items.next() {
+            Some(item) => stack[len] = item,
+            None => return f(&mut stack[..len]),
+        }
+    }
+    let mut heap: Vec<T> = stack.into_iter().chain(items).collect();
+    f(&mut heap)
+}
+
+/// Compares two header names as their ASCII-lowercased forms, without lowercasing them.
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Writes the header part of an ACS3 or Huawei canonical request for the headers of `req` whose
+/// name passes `keep`: one `name:value\n` line each (lowercased name, trimmed value) sorted by
+/// name (stable, so repeated names keep their order), an empty line, then the signed-header list
+/// (names joined with `;`) and `\n`.
 ///
 /// `Authorization` is never signed: both SDKs add it after signing, and leaving it out makes
 /// re-signing a request (on retry) give the same result. When `req.headers` has no `Host`, the
 /// authority `req.host` is signed as `host`, because the HTTP client sends it as the Host header.
-fn canonical_headers(req: &SignableRequest, keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
-    let mut list: Vec<(String, String)> = req
+fn push_canonical_headers(out: &mut String, req: &SignableRequest, keep: impl Fn(&str) -> bool) {
+    let host = req.header("host").is_none().then_some(("host", req.host.as_str()));
+    let items = req
         .headers
         .iter()
         .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization") && keep(name))
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_owned()))
-        .collect();
-    if req.header("host").is_none() {
-        list.push(("host".to_owned(), req.host.trim().to_owned()));
-    }
-    list.sort_by(|a, b| a.0.cmp(&b.0));
-    list
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .chain(host)
+        .enumerate();
+    with_slice(
+        items,
+        || (0, ("", "")),
+        |list| {
+            list.sort_unstable_by(|(i, (a, _)), (j, (b, _))| cmp_lowercase(a, b).then(i.cmp(j)));
+            for (_, (name, value)) in list.iter() {
+                push_lowercase(out, name);
+                out.push(':');
+                out.push_str(value.trim());
+                out.push('\n');
+            }
+            out.push('\n');
+            for (index, (_, (name, _))) in list.iter().enumerate() {
+                if index > 0 {
+                    out.push(';');
+                }
+                push_lowercase(out, name);
+            }
+            out.push('\n');
+        },
+    );
 }
 
-/// Writes `headers` as canonical header lines (`name:value\n` each) and the signed-header list
-/// (names joined with `;`).
-fn header_block(headers: &[(String, String)]) -> (String, String) {
-    let mut lines = String::new();
-    for (name, value) in headers {
-        lines.push_str(name);
-        lines.push(':');
-        lines.push_str(value);
-        lines.push('\n');
-    }
-    let names: Vec<&str> = headers.iter().map(|(name, _)| name.as_str()).collect();
-    (lines, names.join(";"))
+/// Appends `s` with ASCII letters lowercased.
+fn push_lowercase(out: &mut String, s: &str) {
+    out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+}
+
+/// Appends the query sorted by key, then value (byte order), both RFC 3986-encoded, as `k=v`
+/// joined with `&` (the ACS3 and Huawei canonical query; nothing for an empty query).
+fn push_sorted_query<'a>(out: &mut String, pairs: impl Iterator<Item = &'a (String, String)>) {
+    with_slice(
+        pairs.map(|(k, v)| (k.as_str(), v.as_str())),
+        || ("", ""),
+        |list| {
+            list.sort_unstable();
+            encode::push_query(out, list.iter().copied(), encode::push_rfc3986_str);
+        },
+    );
 }
 
 #[cfg(test)]
@@ -284,20 +383,27 @@ mod tests {
                 ("X-B".into(), "  two ".into()),
                 ("Authorization".into(), "old".into()),
                 ("a".into(), "one".into()),
+                ("x-b".into(), "again".into()),
             ],
             ..SignableRequest::default()
         };
-        let list = canonical_headers(&req, |_| true);
-        assert_eq!(
-            list,
-            vec![
-                ("a".to_owned(), "one".to_owned()),
-                ("host".to_owned(), "example.com".to_owned()),
-                ("x-b".to_owned(), "two".to_owned()),
-            ]
-        );
-        let (lines, names) = header_block(&list);
-        assert_eq!(lines, "a:one\nhost:example.com\nx-b:two\n");
-        assert_eq!(names, "a;host;x-b");
+        let mut out = String::new();
+        push_canonical_headers(&mut out, &req, |_| true);
+        assert_eq!(out, "a:one\nhost:example.com\nx-b:two\nx-b:again\n\na;host;x-b;x-b\n");
+    }
+
+    #[test]
+    fn long_lists_are_sorted_too() {
+        let headers: Vec<(String, String)> =
+            (0..ON_STACK + 5).rev().map(|i| (format!("h{i:02}"), "v".into())).collect();
+        let req = SignableRequest { host: "h".into(), headers, ..SignableRequest::default() };
+        let mut out = String::new();
+        push_canonical_headers(&mut out, &req, |_| true);
+        assert!(out.starts_with("h00:v\nh01:v\n"), "{out}");
+        let query: Vec<(String, String)> = (0..ON_STACK + 1).rev().map(|i| (format!("k{i:02}"), "v".into())).collect();
+        let mut out = String::new();
+        push_sorted_query(&mut out, query.iter());
+        assert!(out.starts_with("k00=v&k01=v&"), "{out}");
+        assert!(out.ends_with("&k24=v"), "{out}");
     }
 }

@@ -20,9 +20,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use time::OffsetDateTime;
 
-use super::encode::{query_string, rfc3986};
+use super::encode::{push_query, push_rfc3986, push_rfc3986_str};
 use super::scheme::{Call, Scheme};
-use super::{SignableRequest, SigningOutput, hmac_sha1, utc_timestamp};
+use super::{SignableRequest, SigningOutput, hmac_sha1_parts, utc_timestamp, with_slice};
 use crate::credentials::{Credentials, Secret};
 
 /// The query parameters [`sign`] owns; earlier values are removed before signing again.
@@ -69,14 +69,25 @@ pub fn sign(
 /// URL encoding.
 #[must_use]
 pub fn signature(method: &str, params: &[(String, String)], access_key_secret: &str) -> SigningOutput {
-    let mut sorted: Vec<(String, String)> = params.iter().filter(|(key, _)| key != "Signature").cloned().collect();
-    // Sorted by key in byte order; equal keys (not used by the RPC style) by value, for a stable
-    // result.
-    sorted.sort();
-    let canonical_request = query_string(&sorted, rfc3986);
-    let string_to_sign = format!("{}&{}&{}", method.to_ascii_uppercase(), rfc3986("/"), rfc3986(&canonical_request));
-    let key = format!("{access_key_secret}&");
-    let signature = STANDARD.encode(hmac_sha1(key.as_bytes(), string_to_sign.as_bytes()));
+    let signed = params.iter().filter(|(key, _)| key != "Signature").map(|(k, v)| (k.as_str(), v.as_str()));
+    let mut canonical_request = String::with_capacity(512);
+    with_slice(
+        signed,
+        || ("", ""),
+        |sorted| {
+            // Sorted by key in byte order; equal keys (not used by the RPC style) by value, for a
+            // stable result.
+            sorted.sort_unstable();
+            push_query(&mut canonical_request, sorted.iter().copied(), push_rfc3986_str);
+        },
+    );
+    let mut string_to_sign = String::with_capacity(canonical_request.len() * 5 / 4 + 16);
+    string_to_sign.extend(method.chars().map(|c| c.to_ascii_uppercase()));
+    // `&` + RFC 3986 of `/` + `&`, then the canonical query encoded a second time.
+    string_to_sign.push_str("&%2F&");
+    push_rfc3986(&mut string_to_sign, canonical_request.as_bytes());
+    let mac = hmac_sha1_parts(&[access_key_secret.as_bytes(), b"&"], string_to_sign.as_bytes());
+    let signature = STANDARD.encode(mac);
     SigningOutput { canonical_request, string_to_sign, signature }
 }
 

@@ -22,9 +22,13 @@
 
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use super::encode::{form, query_string};
+use sha2::{Digest, Sha256};
+
+use super::encode::{form, push_form, push_query};
 use super::scheme::{Call, Scheme};
-use super::{SignableRequest, SigningOutput, hmac_sha256, sha256_hex};
+#[cfg(test)]
+use super::sha256_hex;
+use super::{SignableRequest, SigningOutput, hmac_sha256, hmac_sha256_parts, push_hex, push_padded};
 use crate::credentials::{Credentials, Secret};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
@@ -70,10 +74,15 @@ pub fn signature(req: &SignableRequest, service: &str, secret_key: &str) -> Opti
 /// The `Authorization` header value for a signature made on `date` (UTC).
 #[must_use]
 pub fn authorization(secret_id: &str, date: Date, service: &str, signature: &str) -> String {
-    format!(
-        "{ALGORITHM} Credential={secret_id}/{}/{service}/tc3_request, SignedHeaders={SIGNED_HEADERS}, Signature={signature}",
-        iso_date(date)
-    )
+    let mut value = String::with_capacity(secret_id.len() + service.len() + signature.len() + 100);
+    for part in [ALGORITHM, " Credential=", secret_id, "/"] {
+        value.push_str(part);
+    }
+    push_iso_date(&mut value, date);
+    for part in ["/", service, "/tc3_request, SignedHeaders=", SIGNED_HEADERS, ", Signature=", signature] {
+        value.push_str(part);
+    }
+    value
 }
 
 /// The UTC calendar date of `at` (the SDK's `datetime.utcfromtimestamp(...)`); a local date
@@ -87,35 +96,86 @@ pub fn utc_date(at: OffsetDateTime) -> Date {
 /// `date` as the credential scope writes it: `YYYY-MM-DD`.
 #[must_use]
 pub fn iso_date(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    let mut out = String::with_capacity(10);
+    push_iso_date(&mut out, date);
+    out
+}
+
+/// Appends `date` as `YYYY-MM-DD` (a year before 0 keeps its sign).
+fn push_iso_date(out: &mut String, date: Date) {
+    if date.year() < 0 {
+        out.push('-');
+    }
+    push_padded(out, date.year().unsigned_abs(), 4);
+    out.push('-');
+    push_padded(out, u32::from(u8::from(date.month())), 2);
+    out.push('-');
+    push_padded(out, u32::from(date.day()), 2);
 }
 
 /// Steps 1 to 4 for `req` at `timestamp` (whose UTC date is `date`).
 fn compute(req: &SignableRequest, service: &str, secret_key: &str, timestamp: i64, date: Date) -> SigningOutput {
     let content_type = req.header("content-type").unwrap_or_default();
     let host = req.header("host").unwrap_or(&req.host);
+    let mut canonical_request = String::with_capacity(256);
+    canonical_request.push_str(&req.method);
+    canonical_request.push('\n');
+    canonical_request.push_str(if req.path.is_empty() { "/" } else { &req.path });
+    canonical_request.push('\n');
     // GET sends the parameters as a form-encoded query and signs that string; POST signs the body.
-    let (query, payload) = if req.method.eq_ignore_ascii_case("GET") {
-        (query_string(&req.query, form), &[][..])
+    let payload = if req.method.eq_ignore_ascii_case("GET") {
+        push_query(&mut canonical_request, req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())), push_form);
+        &[][..]
     } else {
-        (String::new(), req.body.as_slice())
+        req.body.as_slice()
     };
-    let canonical_request = format!(
-        "{}\n{}\n{query}\ncontent-type:{}\nhost:{}\n\n{SIGNED_HEADERS}\n{}",
-        req.method,
-        if req.path.is_empty() { "/" } else { &req.path },
-        content_type.trim(),
-        host.trim(),
-        sha256_hex(payload),
-    );
-    let date = iso_date(date);
-    let string_to_sign =
-        format!("{ALGORITHM}\n{timestamp}\n{date}/{service}/tc3_request\n{}", sha256_hex(canonical_request.as_bytes()));
-    let secret_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
+    for part in ["\ncontent-type:", content_type.trim(), "\nhost:", host.trim(), "\n\n", SIGNED_HEADERS, "\n"] {
+        canonical_request.push_str(part);
+    }
+    push_hex(&mut canonical_request, &Sha256::digest(payload));
+
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + service.len() + 120);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    // `timestamp` as decimal, through a stack buffer.
+    let mut digits = [0_u8; 20];
+    let timestamp = format_i64(timestamp, &mut digits);
+    string_to_sign.push_str(timestamp);
+    string_to_sign.push('\n');
+    let date_start = string_to_sign.len();
+    push_iso_date(&mut string_to_sign, date);
+    let date_end = string_to_sign.len();
+    for part in ["/", service, "/tc3_request\n"] {
+        string_to_sign.push_str(part);
+    }
+    push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
+
+    let date = &string_to_sign.as_bytes()[date_start..date_end];
+    let secret_date = hmac_sha256_parts(&[b"TC3", secret_key.as_bytes()], date);
     let secret_service = hmac_sha256(&secret_date, service.as_bytes());
     let secret_signing = hmac_sha256(&secret_service, b"tc3_request");
-    let signature = hex::encode(hmac_sha256(&secret_signing, string_to_sign.as_bytes()));
+    let mut signature = String::with_capacity(64);
+    push_hex(&mut signature, &hmac_sha256(&secret_signing, string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
+}
+
+/// Writes `n` in decimal into `buf` and returns the digits.
+fn format_i64(n: i64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// The [`Scheme`] of Tencent Cloud API 3.0. The protocol's own headers (`X-TC-Action`,

@@ -22,9 +22,13 @@ use std::borrow::Cow;
 
 use percent_encoding::percent_decode_str;
 
+use sha1::{Digest, Sha1};
+
 use super::encode::form;
 use super::scheme::{Call, Scheme};
-use super::{SignableRequest, SigningOutput, hmac_sha1, sha1_hex};
+#[cfg(test)]
+use super::sha1_hex;
+use super::{SignableRequest, SigningOutput, hmac_sha1, push_hex, with_slice};
 use crate::credentials::{Credentials, Secret};
 
 /// The headers the Python CLS SDK signs when present (`auth.py`).
@@ -51,17 +55,21 @@ pub fn sign(
         req.set_header("X-Cls-Token", token.to_owned());
     }
     let key_time = format!("{start};{end}");
-    let mut headers: Vec<(String, String)> = SIGNED_HEADERS
-        .iter()
-        .filter_map(|name| req.header(name).map(|value| ((*name).to_owned(), value.to_owned())))
-        .collect();
-    match req.header("host") {
-        Some(host) => headers.push(("host".to_owned(), host.to_owned())),
-        None if !req.host.is_empty() => headers.push(("host".to_owned(), req.host.clone())),
-        None => {}
+    let host = match req.header("host") {
+        Some(host) => Some(host),
+        None if !req.host.is_empty() => Some(req.host.as_str()),
+        None => None,
+    };
+    let mut headers = [("", ""); 3];
+    let mut count = 0;
+    for (name, value) in
+        SIGNED_HEADERS.iter().filter_map(|name| Some((*name, req.header(name)?))).chain(host.map(|h| ("host", h)))
+    {
+        headers[count] = (name, value);
+        count += 1;
     }
-    let path = percent_decode_str(&req.path).decode_utf8().map_or_else(|_| req.path.clone(), Cow::into_owned);
-    let signed = compute(&req.method, &path, &req.query, &headers, secret_key, &key_time, form);
+    let path = percent_decode_str(&req.path).decode_utf8().unwrap_or(Cow::Borrowed(&req.path));
+    let signed = compute(&req.method, &path, &req.query, &headers[..count], secret_key, &key_time, form);
     let value = format!(
         "q-sign-algorithm=sha1&q-ak={secret_id}&q-sign-time={key_time}&q-key-time={key_time}\
          &q-header-list={}&q-url-param-list={}&q-signature={}",
@@ -98,49 +106,93 @@ struct Signed {
 }
 
 /// The shared computation behind [`sign`] and [`signature`].
-fn compute(
+fn compute<K: AsRef<str>, V: AsRef<str>>(
     method: &str,
     path_decoded: &str,
     params: &[(String, String)],
-    headers: &[(String, String)],
+    headers: &[(K, V)],
     secret_key: &str,
     key_time: &str,
     encoder: fn(&str) -> String,
 ) -> Signed {
-    let (formatted_params, param_list) = format_pairs(params, encoder);
-    let (formatted_headers, header_list) = format_pairs(headers, encoder);
-    let canonical_request =
-        format!("{}\n{path_decoded}\n{formatted_params}\n{formatted_headers}\n", method.to_lowercase());
-    let string_to_sign = format!("sha1\n{key_time}\n{}\n", sha1_hex(canonical_request.as_bytes()));
-    let sign_key = hex::encode(hmac_sha1(secret_key.as_bytes(), key_time.as_bytes()));
-    let signature = hex::encode(hmac_sha1(sign_key.as_bytes(), string_to_sign.as_bytes()));
+    let mut canonical_request = String::with_capacity(256);
+    canonical_request.extend(method.chars().flat_map(char::to_lowercase));
+    canonical_request.push('\n');
+    canonical_request.push_str(path_decoded);
+    canonical_request.push('\n');
+    let param_list = push_pairs(&mut canonical_request, params, encoder);
+    canonical_request.push('\n');
+    let header_list = push_pairs(&mut canonical_request, headers, encoder);
+    canonical_request.push('\n');
+    let mut string_to_sign = String::with_capacity(key_time.len() + 48);
+    for part in ["sha1\n", key_time, "\n"] {
+        string_to_sign.push_str(part);
+    }
+    push_hex(&mut string_to_sign, &Sha1::digest(canonical_request.as_bytes()));
+    string_to_sign.push('\n');
+    let mut sign_key = String::with_capacity(40);
+    push_hex(&mut sign_key, &hmac_sha1(secret_key.as_bytes(), key_time.as_bytes()));
+    let mut signature = String::with_capacity(40);
+    push_hex(&mut signature, &hmac_sha1(sign_key.as_bytes(), string_to_sign.as_bytes()));
     Signed { output: SigningOutput { canonical_request, string_to_sign, signature }, header_list, param_list }
 }
 
-/// Lowercases the keys (Unicode, like Python's `str.lower`), sorts by key then value, and returns
-/// the `k=v&…` string (both encoded with `encoder`) and the `;`-joined encoded key list.
+/// Lowercases the keys (Unicode, like Python's `str.lower`), sorts by key then value, and
+/// appends the `k=v&…` string (both encoded with `encoder`) to `out`; returns the `;`-joined
+/// encoded key list.
 ///
 /// For the plain keys the APIs use, the encoded key is the lowercased key itself; for other keys,
 /// using the same encoded form in the list and in the string keeps the two consistent (the COS doc
-/// specifies the key list as encoded and lowercased).
-fn format_pairs(pairs: &[(String, String)], encoder: fn(&str) -> String) -> (String, String) {
-    let mut lowered: Vec<(String, &str)> =
-        pairs.iter().map(|(key, value)| (key.to_lowercase(), value.as_str())).collect();
-    lowered.sort_unstable();
-    let mut formatted = String::new();
+/// specifies the key list as encoded and lowercased). Keys already in lower case are not copied.
+fn push_pairs<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)], encoder: fn(&str) -> String) -> String {
+    let lowered = pairs.iter().map(|(key, value)| (lowercase(key.as_ref()), value.as_ref()));
     let mut names = String::new();
-    for (index, (key, value)) in lowered.iter().enumerate() {
-        if index > 0 {
-            formatted.push('&');
-            names.push(';');
-        }
-        let key = encoder(key);
-        formatted.push_str(&key);
-        formatted.push('=');
-        formatted.push_str(&encoder(value));
-        names.push_str(&key);
-    }
+    with_slice(
+        lowered,
+        || (Cow::Borrowed(""), ""),
+        |list| {
+            list.sort_unstable();
+            for (index, (key, value)) in list.iter().enumerate() {
+                if index > 0 {
+                    out.push('&');
+                    names.push(';');
+                }
+                let key = encoded(key, encoder);
+                out.push_str(&key);
+                out.push('=');
+                out.push_str(&encoded(value, encoder));
+                names.push_str(&key);
+            }
+        },
+    );
+    names
+}
+
+/// [`push_pairs`] into a new string: the `k=v&…` string and the key list.
+#[cfg(test)]
+fn format_pairs(pairs: &[(String, String)], encoder: fn(&str) -> String) -> (String, String) {
+    let mut formatted = String::new();
+    let names = push_pairs(&mut formatted, pairs, encoder);
     (formatted, names)
+}
+
+/// `s` in lower case, borrowed when it already is.
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
+
+/// `s` encoded with `encoder`, borrowed when encoding would not change it (the usual case for
+/// the plain names and values signed here).
+fn encoded(s: &str, encoder: fn(&str) -> String) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(encoder(s))
+    }
 }
 
 /// The [`Scheme`] of the legacy CLS API: form-encoded query, JSON content type with a body,

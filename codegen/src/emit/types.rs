@@ -19,15 +19,20 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::EpochSeconds => quote!(crate::value::EpochSeconds),
         RustType::AnyTime(forms, offset) => {
             let offset = const_int(*offset);
-            let forms = forms.iter().map(|form| {
-                ident(match form {
-                    TimeForm::Rfc3339 => "Rfc3339",
-                    TimeForm::LocalDateTime => "LocalDateTime",
-                    TimeForm::EpochSeconds => "EpochSeconds",
-                    TimeForm::EpochMillis => "EpochMillis",
-                })
+            // The forms packed as `value::time_forms` packs them (one hex digit per form, the
+            // first form last), written as a literal: a const expression in a field's type
+            // would need syn's `full` feature in serde's derive.
+            let packed = forms.iter().rev().fold(0_u32, |packed, form| {
+                (packed << 4)
+                    | match form {
+                        TimeForm::Rfc3339 => 1,
+                        TimeForm::LocalDateTime => 2,
+                        TimeForm::EpochSeconds => 3,
+                        TimeForm::EpochMillis => 4,
+                    }
             });
-            quote!(crate::value::AnyTime<{ crate::value::time_forms(&[#(crate::value::TimeForm::#forms),*]) }, #offset>)
+            let forms: TokenStream = format!("{packed:#x}").parse().unwrap_or_default();
+            quote!(crate::value::AnyTime<#forms, #offset>)
         }
         RustType::LocalDateTime(offset) => {
             let offset = const_int(*offset);

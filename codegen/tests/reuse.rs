@@ -1,0 +1,136 @@
+//! Reusing earlier generated files: taken only when intact and made from exactly the inputs of
+//! this run (spec bytes and names, generator, providers); everything else is generated again,
+//! and either way the output is what a run from scratch gives.
+
+use std::path::{Path, PathBuf};
+
+use cloud_task_apis_codegen::{Config, Output, Previous, SourceMap, generate, generate_reusing, read_specs};
+
+const ALL: [&str; 3] = ["alibaba", "huawei", "tencent"];
+
+fn project_specs() -> SourceMap {
+    read_specs(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs"))).unwrap_or_else(|r| panic!("{r}")).0
+}
+
+fn cold(sources: &SourceMap, providers: &[&str]) -> Output {
+    generate(sources, providers).unwrap_or_else(|d| panic!("{}", d.render(sources)))
+}
+
+fn names(output: &Output) -> Vec<String> {
+    output.files.iter().map(|f| f.name.clone()).collect()
+}
+
+/// `sources` with `edit` applied to the text of the file whose path ends with `suffix`.
+fn edited(sources: &SourceMap, suffix: &str, edit: impl Fn(&str) -> String) -> SourceMap {
+    let mut out = SourceMap::new();
+    let mut hit = false;
+    for (_, file) in sources.iter() {
+        if file.path.ends_with(suffix) {
+            hit = true;
+            out.add(file.path.clone(), edit(&file.text));
+        } else {
+            out.add(file.path.clone(), file.text.clone());
+        }
+    }
+    assert!(hit, "no spec file ends with {suffix}");
+    out
+}
+
+#[test]
+fn unchanged_inputs_reuse_every_file() {
+    let sources = project_specs();
+    let first = cold(&sources, &ALL);
+    assert!(first.reused.is_empty());
+    let previous = Previous::from_files(first.files.clone());
+    assert_eq!(previous.len(), first.files.len(), "every generated file is intact");
+    let again = generate_reusing(&sources, &ALL, &previous).expect("valid specs");
+    assert_eq!(again.reused, names(&first));
+    assert_eq!(again.files, first.files);
+}
+
+#[test]
+fn a_changed_spec_byte_regenerates_its_service_and_the_index() {
+    let sources = project_specs();
+    let previous = Previous::from_files(cold(&sources, &ALL).files);
+    // One byte of one operation's summary.
+    let changed =
+        edited(&sources, "huawei/dis/ShowTransferTaskLog.yaml", |text| text.replacen("summary: ", "summary: X", 1));
+    let expected = cold(&changed, &ALL);
+    let output = generate_reusing(&changed, &ALL, &previous).expect("valid specs");
+    assert_eq!(output.files, expected.files, "the same files as generating from scratch");
+    assert!(!output.reused.contains(&"huawei_dis.rs".to_owned()), "{:?}", output.reused);
+    assert!(!output.reused.contains(&"services.rs".to_owned()), "{:?}", output.reused);
+    assert!(output.reused.contains(&"huawei_cbr.rs".to_owned()), "{:?}", output.reused);
+    assert_eq!(output.reused.len(), expected.files.len() - 2);
+}
+
+#[test]
+fn a_renamed_spec_file_regenerates() {
+    let sources = project_specs();
+    let previous = Previous::from_files(cold(&sources, &ALL).files);
+    let mut renamed = SourceMap::new();
+    for (_, file) in sources.iter() {
+        // Same bytes, one operation file under another name (files are sorted by path anyway).
+        let path = file.path.replace("ShowOpLog.yaml", "ShowOpLog2.yaml");
+        renamed.add(path, file.text.clone());
+    }
+    let output = generate_reusing(&renamed, &ALL, &previous).expect("valid specs");
+    assert!(!output.reused.contains(&"huawei_cbr.rs".to_owned()), "{:?}", output.reused);
+    assert_eq!(output.files, cold(&renamed, &ALL).files);
+}
+
+#[test]
+fn a_hand_edited_generated_file_is_not_used() {
+    let sources = project_specs();
+    let first = cold(&sources, &ALL);
+    let mut files = first.files.clone();
+    let file = files.iter_mut().find(|f| f.name == "tencent_cls.rs").expect("generated");
+    // An edit that still compiles and keeps the header.
+    file.contents.push_str("// a note added by hand\n");
+    let previous = Previous::from_files(files);
+    assert_eq!(previous.len(), first.files.len() - 1, "the edited file is not offered");
+    let output = generate_reusing(&sources, &ALL, &previous).expect("valid specs");
+    assert_eq!(output.files, first.files, "regenerated, the edit is gone");
+    assert!(!output.reused.contains(&"tencent_cls.rs".to_owned()), "{:?}", output.reused);
+    assert_eq!(output.reused.len(), first.files.len() - 1);
+}
+
+#[test]
+fn a_changed_provider_set_regenerates() {
+    let sources = project_specs();
+    let previous = Previous::from_files(cold(&sources, &ALL).files);
+    let output = generate_reusing(&sources, &["huawei"], &previous).expect("valid specs");
+    assert!(output.reused.is_empty(), "{:?}", output.reused);
+    assert_eq!(output.files, cold(&sources, &["huawei"]).files);
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reuse").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+#[test]
+fn config_reuses_a_folder_of_generated_files() {
+    let specs = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs"));
+    let committed = scratch("committed");
+    let first = Config::new().compile_specs(specs, &committed).expect("valid specs");
+    assert!(first.reused.is_empty());
+    let out = scratch("out");
+    let second = Config::new().reuse_from(&committed).compile_specs(specs, &out).expect("valid specs");
+    let mut expected: Vec<String> =
+        first.written.iter().map(|p| p.file_name().expect("file").to_string_lossy().into_owned()).collect();
+    expected.sort();
+    let mut reused = second.reused.clone();
+    reused.sort();
+    assert_eq!(reused, expected);
+    for name in &expected {
+        let a = std::fs::read_to_string(committed.join(name)).expect("written");
+        let b = std::fs::read_to_string(out.join(name)).expect("written");
+        assert!(a == b, "{name} differs");
+    }
+    // A folder that does not exist offers nothing.
+    let none = Config::new().reuse_from(committed.join("missing")).compile_specs(specs, &out).expect("valid specs");
+    assert!(none.reused.is_empty());
+}
