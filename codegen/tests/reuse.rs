@@ -9,7 +9,7 @@ use cloud_task_apis_codegen::{Config, Output, Previous, SourceMap, generate, gen
 const ALL: [&str; 3] = ["alibaba", "huawei", "tencent"];
 
 fn project_specs() -> SourceMap {
-    read_specs(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs"))).unwrap_or_else(|r| panic!("{r}")).0
+    read_specs(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs"))).unwrap_or_else(|r| panic!("{r}")).sources
 }
 
 fn cold(sources: &SourceMap, providers: &[&str]) -> Output {
