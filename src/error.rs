@@ -121,8 +121,8 @@ impl std::error::Error for ValidationError {}
 
 /// What the provider said when it refused a request.
 ///
-/// Built only through [`ServiceError::new`], which bounds every outside value: the fields are
-/// private even to the crate.
+/// Built only through the crate-private `ServiceError::new`, which bounds every outside value:
+/// the fields are private even to the crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceError {
     operation: &'static str,

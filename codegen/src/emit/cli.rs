@@ -1,7 +1,9 @@
 //! Emits the table the command-line tool is built from: per service, each operation's name and
 //! a function that decodes the arguments into the typed request, sends it and encodes the typed
-//! response as JSON. The parameters' names, kinds and help come from the embedded specs at run
-//! time, so they are not repeated here. Compiled only with the crate's `json-calls` feature.
+//! response as JSON; for a paged operation also one that streams every page, and for one with a
+//! waiter one that polls until its task ends. The parameters' names, kinds and help come from
+//! the embedded specs at run time, so they are not repeated here. Compiled only with the
+//! crate's `json-calls` feature.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,7 +13,14 @@ use crate::ir::{Operation, Service};
 
 fn operation(op: &Operation) -> TokenStream {
     let module = ident(&op.module);
-    quote!(crate::__private::calls::operation::<#module::Request>())
+    let mut entry = quote!(crate::__private::calls::operation::<#module::Request>());
+    if op.pagination.is_some() {
+        entry = quote!(#entry.paged::<#module::Request>());
+    }
+    if op.waiter.is_some() {
+        entry = quote!(#entry.waited::<#module::Request>());
+    }
+    entry
 }
 
 /// The service's table callable by name (the command-line tool).
