@@ -28,7 +28,9 @@ pub(crate) fn prepare(req: &mut SignableRequest, action: &str, version: &str, re
     if req.body.is_empty() {
         req.body = b"{}".to_vec();
     }
-    req.headers.push(("Content-Type".to_owned(), CONTENT_TYPE.to_owned()));
+    if req.header("content-type").is_none() {
+        req.headers.push(("Content-Type".to_owned(), CONTENT_TYPE.to_owned()));
+    }
     req.headers.push(("X-TC-Action".to_owned(), action.to_owned()));
     req.headers.push(("X-TC-Version".to_owned(), version.to_owned()));
     req.headers.push(("X-TC-Region".to_owned(), region.to_owned()));

@@ -217,6 +217,12 @@ impl RequestWriter {
         }
     }
 
+    /// The Content-Type the operation's spec declares (`http.content_type`), sent and signed
+    /// instead of the signer's default.
+    pub fn content_type(&mut self, value: &'static str) {
+        self.headers.push(("Content-Type".to_owned(), value.to_owned()));
+    }
+
     /// The JSON body (the body parameters of the request).
     pub fn json_body<T: serde::Serialize>(&mut self, body: &T) {
         match serde_json::to_vec(body) {

@@ -102,7 +102,13 @@ fn verify_huawei(req: &Request, secret: &str) -> String {
 
 /// What the official core SDK sends with AK/SK and a project id, all signed.
 fn assert_aksk_headers(req: &Request) {
-    assert_eq!(header(req, "content-type"), "application/json");
+    assert_aksk_headers_with(req, "application/json");
+}
+
+/// The AK/SK headers with the Content-Type the operation declares, sent once.
+fn assert_aksk_headers_with(req: &Request, content_type: &str) {
+    assert_eq!(req.headers.get_all("content-type").iter().count(), 1, "one Content-Type");
+    assert_eq!(header(req, "content-type"), content_type);
     assert_eq!(header(req, "x-project-id"), PROJECT);
     assert_eq!(header(req, "user-agent"), USER_AGENT);
     let date = header(req, "x-sdk-date");
@@ -587,7 +593,8 @@ async fn cbr_create_checkpoint_with_aksk() {
             r#"{{"checkpoint":{{"vault_id":"{VAULT_ID}","parameters":{{"auto_trigger":false,"incremental":true,"name":"backup_name","resources":["{RESOURCE_ID}"]}}}}}}"#
         )
     );
-    assert_aksk_headers(req);
+    // The operation's spec declares the Content-Type the official SDK sends for it.
+    assert_aksk_headers_with(req, "application/json;charset=UTF-8");
 
     let checkpoint = &created.checkpoint;
     assert_eq!(checkpoint.id, "8b0851a8-adf3-4f4c-a914-dead08bf9664");

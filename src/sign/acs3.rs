@@ -135,7 +135,7 @@ impl Scheme for Acs3 {
         req.headers.push(("x-acs-version".to_owned(), call.version.to_owned()));
         req.headers.push(("accept".to_owned(), "application/json".to_owned()));
         req.headers.push(("user-agent".to_owned(), call.user_agent.to_owned()));
-        if !req.body.is_empty() {
+        if !req.body.is_empty() && req.header("content-type").is_none() {
             req.headers.push(("content-type".to_owned(), "application/json".to_owned()));
         }
         let token = security_token.as_ref().map(Secret::expose);

@@ -155,7 +155,9 @@ impl Scheme for SdkHmacSha256 {
 
     fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
         let Credentials::HuaweiAkSk { access_key, secret_key, security_token } = credentials else { return };
-        req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        if req.header("content-type").is_none() {
+            req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        }
         req.headers.push(("User-Agent".to_owned(), call.user_agent.to_owned()));
         if let Some(project) = call.project_id {
             req.headers.push(("X-Project-Id".to_owned(), project.to_owned()));

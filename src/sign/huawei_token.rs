@@ -17,7 +17,9 @@ impl Scheme for IamToken {
 
     fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
         let Credentials::HuaweiToken { token } = credentials else { return };
-        req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        if req.header("content-type").is_none() {
+            req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        }
         req.headers.push(("User-Agent".to_owned(), call.user_agent.to_owned()));
         req.headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
     }

@@ -35,6 +35,7 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
         for op in &spec.operations {
             fields::check_operation(spec, op, diags);
             paths::check_path_segments(op, diags);
+            paths::check_content_type(op, diags);
             protocol::check_tencent_api3_operation(spec, op, diags);
             values::check_examples(spec, op, diags);
             lifecycle::check_waiter(op, diags);

@@ -9,6 +9,21 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::model::OperationDoc;
 
+/// Rule: a declared `http.content_type` is a JSON media type (request bodies are JSON) written
+/// as a valid header value: visible ASCII and spaces, such as `application/json;charset=UTF-8`.
+pub(super) fn check_content_type(op: &OperationDoc, diags: &mut Diagnostics) {
+    let Some(content_type) = &op.content_type else { return };
+    let value = &content_type.value;
+    let printable = value.bytes().all(|b| b == b' ' || b.is_ascii_graphic());
+    if !printable || !value.to_ascii_lowercase().starts_with("application/json") {
+        diags.push(
+            Diagnostic::error(content_type.span, format!("content type `{}` is not a JSON media type", value.escape_debug()))
+                .label("request bodies are sent as JSON under this Content-Type")
+                .help("write `application/json` with parameters if the provider's SDK sends them, such as `application/json;charset=UTF-8`"),
+        );
+    }
+}
+
 /// Rule: the path is `/` or `/segment/…`, each segment a literal of unreserved characters
 /// (letters, digits, `-`, `.`, `_`, `~`; not `.` or `..`) or one whole `{name}` placeholder
 /// whose name is letters, digits, `-`, `.` and `_`.

@@ -155,6 +155,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
         quote!(writer.project_id_path(#wire);)
     });
     writes.splice(0..0, implicit);
+    writes.extend(op.content_type.as_ref().map(|c| quote!(writer.content_type(#c);)));
     writes.extend(has_body(op).then(|| quote!(writer.json_body(self);)));
     // An operation without parameters writes nothing: an unused `writer` would be a warning.
     let writer_param = if writes.is_empty() { quote!(_) } else { quote!(writer) };

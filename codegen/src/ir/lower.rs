@@ -218,6 +218,7 @@ fn operation(
         docs: doc.build(),
         method: op.method.value,
         path: op.path.value.clone(),
+        content_type: op.content_type.as_ref().map(|c| c.value.clone()),
         idempotency: op.idempotency.value,
         token_field,
         request,

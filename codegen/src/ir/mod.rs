@@ -74,6 +74,8 @@ pub struct Operation {
     pub method: Method,
     /// Path template.
     pub path: String,
+    /// The request's Content-Type, where the spec declares one (else the signer's default).
+    pub content_type: Option<String>,
     /// Retry safety.
     pub idempotency: Idempotency,
     /// Rust name of the idempotency token field.

@@ -105,14 +105,15 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
     let description = m.str("description", false, diags);
     let authorization = m.get("authorization").and_then(|n| authorization(n, diags));
     let http = m.require("http").and_then(|n| MapReader::new(n, "`http`", diags));
-    let (method, path) = match http {
+    let (method, path, content_type) = match http {
         Some(mut h) => {
             let method = h.keyword("method", true, diags);
             let path = h.str("path", true, diags);
+            let content_type = h.str("content_type", false, diags);
             h.finish(diags);
-            (method, path)
+            (method, path, content_type)
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let idempotency = m.keyword("idempotency", true, diags);
     let idempotency_token = m.str("idempotency_token", false, diags);
@@ -160,6 +161,7 @@ pub fn operation(file: FileId, root: &Node, diags: &mut Diagnostics) -> Option<O
         path: path?,
         idempotency: idempotency?,
         idempotency_token,
+        content_type,
         request_description,
         params,
         response_description,
@@ -201,6 +203,7 @@ pub fn shared_types(file: FileId, root: &Node, diags: &mut Diagnostics) -> Optio
         path: text("/"),
         idempotency: Spanned::new(Idempotency::Read, span),
         idempotency_token: None,
+        content_type: None,
         request_description: None,
         params: Vec::new(),
         response_description: None,

@@ -431,6 +431,8 @@ pub struct OperationDoc {
     pub method: Spanned<Method>,
     /// `http.path`.
     pub path: Spanned<String>,
+    /// `http.content_type`: the request's Content-Type when it is not the signer's default.
+    pub content_type: Option<Spanned<String>>,
     /// `idempotency`.
     pub idempotency: Spanned<Idempotency>,
     /// `idempotency_token`.
