@@ -38,6 +38,7 @@ mod credentials;
 mod decode_fuzz;
 mod envelope;
 mod error;
+mod excerpt;
 mod paginate;
 mod retry;
 pub mod sign;
