@@ -64,11 +64,16 @@ pub fn malformed_responses<O: Operation>(bodies: &[&str]) {
     let mut rng = fastrand::Rng::with_seed(seed(O::SPEC.name));
     let mut seeds: Vec<&[u8]> = bodies.iter().map(|b| b.as_bytes()).collect();
     seeds.push(b"{}");
+    for body in &seeds {
+        let full = crate::client::decode_body::<O>(body);
+        same_in_one_pass::<O>(body, &full);
+    }
     for _ in 0..cases {
         let base = seeds[rng.usize(..seeds.len())];
         let (body, truncated) = mutate(&mut rng, base);
         let decoded = catch_unwind(AssertUnwindSafe(|| {
             let response = crate::client::decode_body::<O>(&body);
+            same_in_one_pass::<O>(&body, &response);
             // The error envelope parser sees the same bodies on other statuses.
             let _ = crate::envelope::parse(O::SPEC.service.envelope, &body);
             response.err().map(|e| e.request_error().map(crate::RequestError::kind))
@@ -80,6 +85,18 @@ pub fn malformed_responses<O: Operation>(bodies: &[&str]) {
             }
             Ok(None) if truncated => panic!("{}: a truncated body decoded: {}", O::SPEC.name, excerpt(&body)),
             Ok(_) => {}
+        }
+    }
+}
+
+/// A body the one-pass decode accepts must decode to the same response in the full reading.
+fn same_in_one_pass<O: Operation>(body: &[u8], full: &Result<O::Response, O::Error>) {
+    if let Some(fast) = crate::client::decode_body_one_pass::<O>(body) {
+        match full {
+            Ok(full) => assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{}: {}", O::SPEC.name, excerpt(body)),
+            Err(e) => {
+                panic!("{}: one pass decoded what the full reading refuses ({e}): {}", O::SPEC.name, excerpt(body))
+            }
         }
     }
 }

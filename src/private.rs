@@ -36,7 +36,7 @@ pub const SPEC_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embe
 /// A request of one operation.
 pub trait Operation: Send + Sized + 'static {
     /// Its success response.
-    type Response: DeserializeOwned + ResponseBody + Send;
+    type Response: DeserializeOwned + ResponseBody + Send + std::fmt::Debug;
     /// Its error.
     type Error: OperationError + Send;
     /// Static facts of the operation.

@@ -18,11 +18,16 @@ use serde::de::{self, Deserialize, Deserializer, Visitor};
 #[derive(Debug)]
 pub struct Key<'de>(Cow<'de, str>);
 
-impl Key<'_> {
+impl<'de> Key<'de> {
     /// The key's text.
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The key itself, borrowed from the input where it was.
+    pub(crate) fn into_cow(self) -> Cow<'de, str> {
+        self.0
     }
 }
 
