@@ -90,12 +90,18 @@ impl ClientHandle {
     /// Builds and signs one attempt.
     pub(crate) fn prepare(&self, spec: &OperationSpec, path: &str, writer: &RequestWriter) -> SignableRequest {
         let inner = &*self.inner;
+        // Room for what the protocol and the signer add (at most eight headers, seven
+        // parameters), so that they do not grow the lists again.
+        let mut headers = Vec::with_capacity(writer.headers.len() + 8);
+        headers.extend(writer.headers.iter().cloned());
+        let mut query = Vec::with_capacity(writer.query.len() + 8);
+        query.extend(writer.query.iter().cloned());
         let mut req = SignableRequest {
             method: spec.method.as_str().to_owned(),
             host: inner.endpoint.authority.clone(),
             path: path.to_owned(),
-            query: Vec::new(),
-            headers: writer.headers.clone(),
+            query,
+            headers,
             body: writer.body.clone().unwrap_or_default(),
         };
         let call = Call {
@@ -107,7 +113,6 @@ impl ClientHandle {
             now: OffsetDateTime::now_utc(),
             nonce,
         };
-        req.query.extend(writer.query.iter().cloned());
         if spec.service.protocol == Protocol::TencentApi3 {
             crate::api3::prepare(&mut req, spec.name, call.version, &inner.config.region);
         }
@@ -120,8 +125,17 @@ impl ClientHandle {
     fn url(&self, req: &SignableRequest) -> String {
         let encoder = scheme(self.inner.signing).query_encoder();
         let query = sign::encode::query_string(&req.query, encoder);
-        let base = format!("{}://{}{}", self.inner.endpoint.scheme, self.inner.endpoint.authority, req.path);
-        if query.is_empty() { base } else { format!("{base}?{query}") }
+        let endpoint = &self.inner.endpoint;
+        let mut url =
+            String::with_capacity(endpoint.scheme.len() + endpoint.authority.len() + req.path.len() + query.len() + 4);
+        for part in [endpoint.scheme, "://", &endpoint.authority, &req.path] {
+            url.push_str(part);
+        }
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query);
+        }
+        url
     }
 
     async fn attempt(
@@ -290,7 +304,9 @@ struct Answer {
 /// A fresh signature nonce: 32 lowercase hex digits, as the official Alibaba SDK sends. It must be
 /// unique per request, not secret, so a fast non-cryptographic generator serves.
 fn nonce() -> String {
-    format!("{:032x}", fastrand::u128(..))
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let n = fastrand::u128(..);
+    (0..32).rev().map(|i| char::from(DIGITS[usize::try_from((n >> (i * 4)) & 0xf).unwrap_or(0)])).collect()
 }
 
 /// Sends one operation: the whole pipeline, with retries. Only validation, writing and decoding

@@ -22,22 +22,37 @@ use std::borrow::Cow;
 use crate::value::Key;
 use crate::wire::{Envelope, ServiceSpec};
 
-/// The keys of the body's object the pass reads, and what it found.
+/// The most keys a pass watches: two spellings of the request id and the success field.
+const WATCHED: usize = 3;
+
+/// The keys of the body's object the pass reads, and what it found (fixed arrays: the pass
+/// allocates nothing of its own but the values it keeps).
 #[derive(Debug, Default)]
 struct Taps {
-    /// Keys whose values are copied (and still passed on).
-    watched: Vec<&'static str>,
+    /// Keys whose values are copied (and still passed on); the first `count` are in use.
+    watched: [&'static str; WATCHED],
+    count: usize,
     /// The last value of each watched key, in the order of `watched`.
-    values: Vec<Option<Value>>,
+    values: [Option<Value>; WATCHED],
     /// A key not passed on, and whether it was there.
     hidden: Option<&'static str>,
     hidden_seen: bool,
 }
 
 impl Taps {
+    fn watch(&mut self, key: &'static str) {
+        if let Some(slot) = self.watched.get_mut(self.count) {
+            *slot = key;
+            self.count += 1;
+        }
+    }
+
+    fn index(&self, key: &str) -> Option<usize> {
+        self.watched[..self.count].iter().position(|w| *w == key)
+    }
+
     fn value(&self, key: &str) -> Option<&Value> {
-        let index = self.watched.iter().position(|w| *w == key)?;
-        self.values[index].as_ref()
+        self.values[self.index(key)?].as_ref()
     }
 }
 
@@ -56,11 +71,12 @@ pub(crate) fn decode<T: DeserializeOwned>(service: &ServiceSpec, body: &[u8]) ->
         Envelope::TencentApi3 => &["RequestId"],
         Envelope::Huawei | Envelope::HuaweiDis | Envelope::TencentCls => &[],
     };
-    taps.watched.extend(id_keys);
-    if let Some(when) = &service.success_when {
-        taps.watched.push(when.field);
+    for key in id_keys {
+        taps.watch(key);
     }
-    taps.values = vec![None; taps.watched.len()];
+    if let Some(when) = &service.success_when {
+        taps.watch(when.field);
+    }
     if service.envelope == Envelope::TencentApi3 {
         taps.hidden = Some("Error");
     }
@@ -170,7 +186,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Tap<'_, A> {
                 self.map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            self.watched = self.taps.watched.iter().position(|w| *w == key.as_str());
+            self.watched = self.taps.index(key.as_str());
             return match key.into_cow() {
                 Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some),
                 Cow::Owned(key) => seed.deserialize(StringDeserializer::new(key)).map(Some),
