@@ -360,38 +360,37 @@ struct Delivered {
     attempts: u32,
 }
 
-type Exchange<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Delivered, Outcome>> + Send + 'a>>;
-
 /// Decodes a 2xx body in one pass when it is a plain success, keeping the response, and says
 /// whether it was (see [`crate::one_pass`]); when it says no, the pipeline reads the body in full.
 type FirstPass<'a> = &'a mut (dyn FnMut(&[u8]) -> bool + Send);
 
 /// Fills the path, then signs, sends and retries until a 2xx answer or a final failure.
-fn exchange<'a>(
-    handle: &'a ClientHandle,
-    spec: &'a OperationSpec,
+///
+/// Not generic: its future is compiled once and held inline by each operation's (a box here
+/// cost an allocation of the whole state per call).
+async fn exchange(
+    handle: &ClientHandle,
+    spec: &OperationSpec,
     writer: RequestWriter,
-    first_pass: FirstPass<'a>,
-) -> Exchange<'a> {
-    Box::pin(async move {
-        let service = spec.service;
-        let project = handle.inner.config.project_id.as_deref();
-        if writer.project_id_param.is_some() && project.is_none() {
-            let detail = ConfigError::MissingProjectId(service.name).to_string();
-            return Err(Outcome::Request(fail(spec, RequestErrorKind::Config, detail)));
-        }
-        let path = writer.fill_path(spec.path, project).map_err(|e| Outcome::Request(validation(spec, e)))?;
-        let span = tracing::info_span!(
-            "cloud_task_apis::call",
-            provider = ?service.provider,
-            service = service.name,
-            operation = spec.name,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
-        retry_loop(handle, spec, &path, &writer, first_pass).instrument(span).await
-    })
+    first_pass: FirstPass<'_>,
+) -> Result<Delivered, Outcome> {
+    let service = spec.service;
+    let project = handle.inner.config.project_id.as_deref();
+    if writer.project_id_param.is_some() && project.is_none() {
+        let detail = ConfigError::MissingProjectId(service.name).to_string();
+        return Err(Outcome::Request(fail(spec, RequestErrorKind::Config, detail)));
+    }
+    let path = writer.fill_path(spec.path, project).map_err(|e| Outcome::Request(validation(spec, e)))?;
+    let span = tracing::info_span!(
+        "cloud_task_apis::call",
+        provider = ?service.provider,
+        service = service.name,
+        operation = spec.name,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    );
+    retry_loop(handle, spec, &path, &writer, first_pass).instrument(span).await
 }
 
 async fn retry_loop(

@@ -268,12 +268,18 @@ impl RequestWriter {
         }
         out.push_str(rest);
         for (name, value) in &self.query {
-            if let Some(rule) = too_long(value, crate::sign::encode::rfc3986(value).len()) {
+            if let Some(rule) = too_long(value, rfc3986_len(value)) {
                 problems.push(Violation { field: name.clone(), rule });
             }
         }
         if problems.is_empty() { Ok(out) } else { Err(ValidationError::new(problems)) }
     }
+}
+
+/// How many bytes `value` takes once encoded by [`crate::sign::encode::rfc3986`] (only
+/// `A-Za-z0-9-_.~` stay one byte), counted without encoding it.
+fn rfc3986_len(value: &str) -> usize {
+    value.bytes().map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') { 1 } else { 3 }).sum()
 }
 
 /// The rule a path or query value breaks when it takes more than [`MAX_URL_VALUE_BYTES`]
@@ -298,6 +304,13 @@ pub(crate) fn header_value_problem(value: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn encoded_lengths_are_counted_as_the_encoder_writes() {
+        for value in ["", "abc-_.~XYZ09", "a b*~/é", "2017-10-10 00:00:00", "\u{1F600}&=+%"] {
+            assert_eq!(super::rfc3986_len(value), crate::sign::encode::rfc3986(value).len(), "{value}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -14,7 +14,8 @@
 //!
 //! `CALLS_BENCH_PATHS=acs3,tc3` limits the paths (names as in the output); `CALLS_BENCH_ROUNDS`
 //! sets the rounds (default 21; 0 only checks the requests); `CALLS_BENCH_PROFILE=<path>` (or `hand:<path>`) only makes
-//! 128,000 calls of that path's generated (hand-written) client, 32 at a time, for `perf`; with
+//! rounds of 1,280 calls of that path's generated (hand-written) client, 32 at a time, for
+//! `perf` or `valgrind`; with
 //! `CALLS_BENCH_SERVER` holding the addresses a separate `CALLS_BENCH_SERVE=1` process printed,
 //! the client process is measured alone.
 
@@ -315,7 +316,9 @@ fn main() {
         PATHS.into_iter().filter(|p| chosen.as_deref().is_none_or(|c| c.split(',').any(|n| n == p.name()))).collect();
     let rounds: usize = std::env::var("CALLS_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(21);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
-    check_requests(&rt, &paths);
+    if std::env::var_os("CALLS_BENCH_PROFILE").is_none() {
+        check_requests(&rt, &paths);
+    }
 
     // A server already running elsewhere (`CALLS_BENCH_SERVE=1` prints its addresses), so that
     // `perf stat` of this process counts the client alone; otherwise a child process.
@@ -331,7 +334,7 @@ fn main() {
         // `hand:<path>` calls the hand-written client instead.
         let (generated, name) = name.strip_prefix("hand:").map_or((true, name.as_str()), |n| (false, n));
         let path = PATHS.into_iter().find(|p| p.name() == name).expect("a path name");
-        for _ in 0..100 {
+        for _ in 0..rounds {
             round(&rt, &clients, path, generated, 32);
         }
     } else if rounds > 0 {
