@@ -18,31 +18,90 @@
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Whether RFC 3986 section 2.3 calls `byte` unreserved (`A-Z a-z 0-9 - _ . ~`): it stays literal.
-fn unreserved(byte: u8) -> bool {
+const fn unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
 }
 
-/// Appends `byte` as RFC 3986 writes it: literal when unreserved, else `%XX`.
-fn push_byte(out: &mut String, byte: u8) {
-    if unreserved(byte) {
-        out.push(char::from(byte));
-    } else {
-        out.push('%');
-        out.push(char::from(HEX_UPPER[usize::from(byte >> 4)]));
-        out.push(char::from(HEX_UPPER[usize::from(byte & 0xf)]));
+/// [`unreserved`] for every byte, looked up rather than computed in the encoding loop.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = unreserved(byte as u8);
+        byte += 1;
     }
+    table
+};
+
+/// `%00%01…%FF`: the escape of byte `b` is the three characters at `3 * b`.
+const ESCAPES: &str = {
+    const BYTES: [u8; 768] = {
+        let mut table = [0_u8; 768];
+        let mut byte = 0;
+        while byte < 256 {
+            table[3 * byte] = b'%';
+            table[3 * byte + 1] = HEX_UPPER[byte >> 4];
+            table[3 * byte + 2] = HEX_UPPER[byte & 0xf];
+            byte += 1;
+        }
+        table
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(escapes) => escapes,
+        Err(_) => "",
+    }
+};
+
+/// Appends `s` percent-encoded: runs of unreserved bytes copied whole, every other byte as
+/// `%XX`, except that a space is `+` when `space_as_plus`.
+fn push_encoded(out: &mut String, s: &str, space_as_plus: bool) {
+    out.reserve(s.len());
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if UNRESERVED[usize::from(byte)] {
+            continue;
+        }
+        // A run of unreserved bytes is ASCII, so it starts and ends on character boundaries; an
+        // empty run between two bytes of one escaped character may not, and gives nothing
+        // either way.
+        out.push_str(s.get(start..at).unwrap_or_default());
+        if space_as_plus && byte == b' ' {
+            out.push('+');
+        } else {
+            out.push_str(escape(byte));
+        }
+        start = at + 1;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
+}
+
+/// The `%XX` escape of `byte`.
+fn escape(byte: u8) -> &'static str {
+    let at = 3 * usize::from(byte);
+    ESCAPES.get(at..at + 3).unwrap_or_default()
 }
 
 /// Appends `bytes` percent-encoded as RFC 3986 (see [`rfc3986`]), without an intermediate string.
+/// Bytes that are not UTF-8 (a decoded path may hold them) are escaped one by one.
 pub(super) fn push_rfc3986(out: &mut String, bytes: &[u8]) {
-    for &byte in bytes {
-        push_byte(out, byte);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => push_encoded(out, s, false),
+        Err(_) => {
+            for &byte in bytes {
+                if UNRESERVED[usize::from(byte)] {
+                    out.push(char::from(byte));
+                } else {
+                    out.push_str(escape(byte));
+                }
+            }
+        }
     }
 }
 
 /// [`push_rfc3986`] for text, in the shape of [`push_form`].
 pub(super) fn push_rfc3986_str(out: &mut String, s: &str) {
-    push_rfc3986(out, s.as_bytes());
+    push_encoded(out, s, false);
 }
 
 /// Appends `k=v` pairs joined with `&` in the given order, keys and values encoded with `push`
@@ -64,9 +123,7 @@ pub(super) fn push_query<'a>(
 
 /// Appends `s` form-encoded (see [`form`]), without an intermediate string.
 pub(super) fn push_form(out: &mut String, s: &str) {
-    for byte in s.bytes() {
-        if byte == b' ' { out.push('+') } else { push_byte(out, byte) }
-    }
+    push_encoded(out, s, true);
 }
 
 /// Percent-encodes `s` as RFC 3986 (UTF-8, uppercase hex): only `A-Za-z0-9-_.~` stay literal.
@@ -75,7 +132,7 @@ pub(super) fn push_form(out: &mut String, s: &str) {
 #[must_use]
 pub fn rfc3986(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    push_rfc3986(&mut out, s.as_bytes());
+    push_encoded(&mut out, s, false);
     out
 }
 
