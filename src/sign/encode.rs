@@ -33,75 +33,56 @@ const UNRESERVED: [bool; 256] = {
     table
 };
 
-/// `%00%01…%FF`: the escape of byte `b` is the three characters at `3 * b`.
-const ESCAPES: &str = {
-    const BYTES: [u8; 768] = {
-        let mut table = [0_u8; 768];
-        let mut byte = 0;
-        while byte < 256 {
-            table[3 * byte] = b'%';
-            table[3 * byte + 1] = HEX_UPPER[byte >> 4];
-            table[3 * byte + 2] = HEX_UPPER[byte & 0xf];
-            byte += 1;
-        }
-        table
-    };
-    match std::str::from_utf8(&BYTES) {
-        Ok(escapes) => escapes,
-        Err(_) => "",
+/// Appends `bytes` percent-encoded: unreserved bytes literal, every other byte as `%XX`, except
+/// that a space is `+` when `space_as_plus`.
+///
+/// Text with nothing to escape (most names and values) is copied whole; otherwise the encoding
+/// is written into a stack buffer and appended a bufferful at a time, rather than a character
+/// at a time.
+fn push_encoded(out: &mut String, bytes: &[u8], space_as_plus: bool) {
+    if bytes.iter().all(|&byte| UNRESERVED[usize::from(byte)]) {
+        // Unreserved bytes are ASCII, so this is valid UTF-8.
+        out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+        return;
     }
-};
-
-/// Appends `s` percent-encoded: runs of unreserved bytes copied whole, every other byte as
-/// `%XX`, except that a space is `+` when `space_as_plus`.
-fn push_encoded(out: &mut String, s: &str, space_as_plus: bool) {
-    out.reserve(s.len());
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
+    out.reserve(bytes.len() + bytes.len() / 2);
+    let mut buf = [0_u8; 192];
+    let mut len = 0;
+    for &byte in bytes {
+        if len + 3 > buf.len() {
+            push_ascii(out, &buf[..len]);
+            len = 0;
+        }
         if UNRESERVED[usize::from(byte)] {
-            continue;
-        }
-        // A run of unreserved bytes is ASCII, so it starts and ends on character boundaries; an
-        // empty run between two bytes of one escaped character may not, and gives nothing
-        // either way.
-        out.push_str(s.get(start..at).unwrap_or_default());
-        if space_as_plus && byte == b' ' {
-            out.push('+');
+            buf[len] = byte;
+            len += 1;
+        } else if space_as_plus && byte == b' ' {
+            buf[len] = b'+';
+            len += 1;
         } else {
-            out.push_str(escape(byte));
+            buf[len] = b'%';
+            buf[len + 1] = HEX_UPPER[usize::from(byte >> 4)];
+            buf[len + 2] = HEX_UPPER[usize::from(byte & 0xf)];
+            len += 3;
         }
-        start = at + 1;
     }
-    out.push_str(s.get(start..).unwrap_or_default());
+    push_ascii(out, &buf[..len]);
 }
 
-/// The `%XX` escape of `byte`.
-fn escape(byte: u8) -> &'static str {
-    let at = 3 * usize::from(byte);
-    ESCAPES.get(at..at + 3).unwrap_or_default()
+/// Appends encoded output, which is ASCII and so always valid UTF-8.
+fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
 }
 
-/// Appends `bytes` percent-encoded as RFC 3986 (see [`rfc3986`]), without an intermediate string.
-/// Bytes that are not UTF-8 (a decoded path may hold them) are escaped one by one.
+/// Appends `bytes` percent-encoded as RFC 3986 (see [`rfc3986`]), without an intermediate string;
+/// the bytes need not be UTF-8 (a decoded path may not be).
 pub(super) fn push_rfc3986(out: &mut String, bytes: &[u8]) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => push_encoded(out, s, false),
-        Err(_) => {
-            for &byte in bytes {
-                if UNRESERVED[usize::from(byte)] {
-                    out.push(char::from(byte));
-                } else {
-                    out.push_str(escape(byte));
-                }
-            }
-        }
-    }
+    push_encoded(out, bytes, false);
 }
 
 /// [`push_rfc3986`] for text, in the shape of [`push_form`].
 pub(super) fn push_rfc3986_str(out: &mut String, s: &str) {
-    push_encoded(out, s, false);
+    push_encoded(out, s.as_bytes(), false);
 }
 
 /// Appends `k=v` pairs joined with `&` in the given order, keys and values encoded with `push`
@@ -123,7 +104,7 @@ pub(super) fn push_query<'a>(
 
 /// Appends `s` form-encoded (see [`form`]), without an intermediate string.
 pub(super) fn push_form(out: &mut String, s: &str) {
-    push_encoded(out, s, true);
+    push_encoded(out, s.as_bytes(), true);
 }
 
 /// Percent-encodes `s` as RFC 3986 (UTF-8, uppercase hex): only `A-Za-z0-9-_.~` stay literal.
@@ -132,7 +113,7 @@ pub(super) fn push_form(out: &mut String, s: &str) {
 #[must_use]
 pub fn rfc3986(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    push_encoded(&mut out, s, false);
+    push_encoded(&mut out, s.as_bytes(), false);
     out
 }
 
@@ -203,6 +184,9 @@ mod tests {
         assert_eq!(rfc3986("腾讯云"), "%E8%85%BE%E8%AE%AF%E4%BA%91");
         assert_eq!(rfc3986("12:46:24"), "12%3A46%3A24");
         assert_eq!(rfc3986(""), "");
+        // Longer than the encoder's buffer: written in several pieces, none lost.
+        assert_eq!(rfc3986(&"é a".repeat(100)), "%C3%A9%20a".repeat(100));
+        assert_eq!(form(&"é a".repeat(100)), "%C3%A9+a".repeat(100));
     }
 
     #[test]

@@ -30,11 +30,13 @@ pub mod rpc_v1;
 pub mod scheme;
 pub mod tc3;
 pub mod tencent;
+mod text;
 
 #[cfg(test)]
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
-use time::{OffsetDateTime, UtcOffset};
+use text::ShortText;
+use time::{Date, OffsetDateTime, UtcOffset};
 
 /// An HTTP request as the signers see it, before it is sent. The client builds the URL from it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -157,39 +159,6 @@ fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
     key::HmacSha1Key::new(key).mac(msg)
 }
 
-/// Writes `n` in decimal into `buf` and returns the digits.
-fn format_i64(n: i64, buf: &mut [u8; 20]) -> &str {
-    let mut at = buf.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
-}
-
-/// Appends `n` in decimal with at least `width` digits (zero-padded), through a stack buffer.
-fn push_padded(out: &mut String, n: u32, width: usize) {
-    let mut digits = [b'0'; 10];
-    let mut at = digits.len();
-    let mut rest = n;
-    while at > 0 && (rest > 0 || digits.len() - at < width) {
-        at -= 1;
-        digits[at] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
-        rest /= 10;
-    }
-    // Digits only: valid UTF-8.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
-}
-
 /// `time` in UTC as `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601 extended format, Alibaba's `x-acs-date` and
 /// `Timestamp`) when `extended`, else as `YYYYMMDDTHHMMSSZ` (basic format, Huawei's `X-Sdk-Date`).
 ///
@@ -199,22 +168,33 @@ fn push_padded(out: &mut String, n: u32, width: usize) {
 /// written in its own offset instead of panicking; a year before 0 keeps its sign.
 fn utc_timestamp(time: OffsetDateTime, extended: bool) -> String {
     let utc = time.checked_to_offset(UtcOffset::UTC).unwrap_or(time);
-    let mut out = String::with_capacity(21);
-    if utc.year() < 0 {
-        out.push('-');
-    }
-    push_padded(&mut out, utc.year().unsigned_abs(), 4);
-    let (date_sep, time_sep) = if extended { ("-", ":") } else { ("", "") };
-    for (sep, n) in [(date_sep, u8::from(utc.month())), (date_sep, utc.day())] {
-        out.push_str(sep);
-        push_padded(&mut out, u32::from(n), 2);
-    }
+    let mut text = ShortText::new();
+    push_date(&mut text, utc.date(), if extended { Some(b'-') } else { None });
     for (index, n) in [utc.hour(), utc.minute(), utc.second()].into_iter().enumerate() {
-        out.push_str(if index == 0 { "T" } else { time_sep });
-        push_padded(&mut out, u32::from(n), 2);
+        match (index, extended) {
+            (0, _) => text.push(b'T'),
+            (_, true) => text.push(b':'),
+            (_, false) => {}
+        }
+        text.push_padded(u64::from(n), 2);
     }
-    out.push('Z');
-    out
+    text.push(b'Z');
+    text.as_str().to_owned()
+}
+
+/// Appends `date` as `YYYY` `MM` `DD` with `separator` between the parts (a year before 0 keeps
+/// its sign).
+fn push_date(text: &mut ShortText, date: Date, separator: Option<u8>) {
+    if date.year() < 0 {
+        text.push(b'-');
+    }
+    text.push_padded(u64::from(date.year().unsigned_abs()), 4);
+    for n in [u8::from(date.month()), date.day()] {
+        if let Some(separator) = separator {
+            text.push(separator);
+        }
+        text.push_padded(u64::from(n), 2);
+    }
 }
 
 /// How many items the signers sort on the stack; longer lists (rare) are sorted in a vector.

@@ -32,7 +32,8 @@ use super::key::HmacSha256Key;
 use super::scheme::{Call, Keys, Scheme};
 #[cfg(test)]
 use super::sha256_hex;
-use super::{SignableRequest, SigningOutput, format_i64, hmac_sha256, push_hex, push_padded, push_sha256_hex};
+use super::text::ShortText;
+use super::{SignableRequest, SigningOutput, hmac_sha256, push_date, push_hex, push_sha256_hex};
 use crate::credentials::{Credentials, Secret};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
@@ -74,8 +75,9 @@ pub fn sign_with(
 ) -> SigningOutput {
     // Room for the headers set here, so the list grows once at most.
     req.headers.reserve(3);
-    let mut digits = [0_u8; 20];
-    req.set_header("X-TC-Timestamp", format_i64(now.unix_timestamp(), &mut digits).to_owned());
+    let mut timestamp = ShortText::new();
+    timestamp.push_i64(now.unix_timestamp());
+    req.set_header("X-TC-Timestamp", timestamp.as_str().to_owned());
     if let Some(token) = token {
         req.set_header("X-TC-Token", token.to_owned());
     }
@@ -177,14 +179,9 @@ pub fn iso_date(date: Date) -> String {
 
 /// Appends `date` as `YYYY-MM-DD` (a year before 0 keeps its sign).
 fn push_iso_date(out: &mut String, date: Date) {
-    if date.year() < 0 {
-        out.push('-');
-    }
-    push_padded(out, date.year().unsigned_abs(), 4);
-    out.push('-');
-    push_padded(out, u32::from(u8::from(date.month())), 2);
-    out.push('-');
-    push_padded(out, u32::from(date.day()), 2);
+    let mut text = ShortText::new();
+    push_date(&mut text, date, Some(b'-'));
+    out.push_str(text.as_str());
 }
 
 /// Steps 1 to 4 for `req` at `timestamp` (whose UTC date is `date`).
@@ -212,9 +209,9 @@ fn compute(req: &SignableRequest, service: &str, key: &SigningKey, timestamp: i6
     string_to_sign.push_str(ALGORITHM);
     string_to_sign.push('\n');
     // `timestamp` as decimal, through a stack buffer.
-    let mut digits = [0_u8; 20];
-    let timestamp = format_i64(timestamp, &mut digits);
-    string_to_sign.push_str(timestamp);
+    let mut text = ShortText::new();
+    text.push_i64(timestamp);
+    string_to_sign.push_str(text.as_str());
     string_to_sign.push('\n');
     let date_start = string_to_sign.len();
     push_iso_date(&mut string_to_sign, date);

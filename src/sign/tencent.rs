@@ -29,7 +29,8 @@ use super::key::HmacSha1Key;
 use super::scheme::{Call, Keys, Scheme};
 #[cfg(test)]
 use super::sha1_hex;
-use super::{SignableRequest, SigningOutput, format_i64, hex_into, push_hex, with_slice};
+use super::text::ShortText;
+use super::{SignableRequest, SigningOutput, hex_into, push_hex, with_slice};
 use crate::credentials::{Credentials, Secret};
 
 /// The headers the Python CLS SDK signs when present (`auth.py`).
@@ -79,14 +80,11 @@ pub fn sign_with(
     if let Some(token) = security_token {
         req.set_header("X-Cls-Token", token.to_owned());
     }
-    // `start;end` on the stack: two signed 64-bit numbers (20 bytes each at most) and `;`.
-    let (mut start_digits, mut end_digits) = ([0_u8; 20], [0_u8; 20]);
-    let (start, end) = (format_i64(start, &mut start_digits).as_bytes(), format_i64(end, &mut end_digits).as_bytes());
-    let mut key_time = [b';'; 41];
-    key_time[..start.len()].copy_from_slice(start);
-    key_time[start.len() + 1..start.len() + 1 + end.len()].copy_from_slice(end);
-    // Digits, `-` and `;` only: valid UTF-8.
-    let key_time = std::str::from_utf8(&key_time[..start.len() + 1 + end.len()]).unwrap_or_default();
+    let mut key_time = ShortText::new();
+    key_time.push_i64(start);
+    key_time.push(b';');
+    key_time.push_i64(end);
+    let key_time = key_time.as_str();
     let host = match req.header("host") {
         Some(host) => Some(host),
         None if !req.host.is_empty() => Some(req.host.as_str()),
