@@ -40,7 +40,7 @@ const UNRESERVED: [bool; 256] = {
 /// is written into a stack buffer and appended a bufferful at a time, rather than a character
 /// at a time.
 fn push_encoded(out: &mut String, bytes: &[u8], space_as_plus: bool) {
-    if bytes.iter().all(|&byte| UNRESERVED[usize::from(byte)]) {
+    if plain(bytes) {
         // Unreserved bytes are ASCII, so this is valid UTF-8.
         out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
         return;
@@ -69,6 +69,20 @@ fn push_encoded(out: &mut String, bytes: &[u8], space_as_plus: bool) {
     push_ascii(out, &buf[..len]);
 }
 
+/// Whether every byte is unreserved, so that encoding would not change anything.
+fn plain(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&byte| UNRESERVED[usize::from(byte)])
+}
+
+/// [`push_encoded`] for text: text with nothing to escape is appended as it is.
+fn push_encoded_str(out: &mut String, s: &str, space_as_plus: bool) {
+    if plain(s.as_bytes()) {
+        out.push_str(s);
+    } else {
+        push_encoded(out, s.as_bytes(), space_as_plus);
+    }
+}
+
 /// Appends encoded output, which is ASCII and so always valid UTF-8.
 fn push_ascii(out: &mut String, ascii: &[u8]) {
     out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
@@ -82,7 +96,7 @@ pub(super) fn push_rfc3986(out: &mut String, bytes: &[u8]) {
 
 /// [`push_rfc3986`] for text, in the shape of [`push_form`].
 pub(super) fn push_rfc3986_str(out: &mut String, s: &str) {
-    push_encoded(out, s.as_bytes(), false);
+    push_encoded_str(out, s, false);
 }
 
 /// Appends `k=v` pairs joined with `&` in the given order, keys and values encoded with `push`
@@ -104,7 +118,7 @@ pub(super) fn push_query<'a>(
 
 /// Appends `s` form-encoded (see [`form`]), without an intermediate string.
 pub(super) fn push_form(out: &mut String, s: &str) {
-    push_encoded(out, s.as_bytes(), true);
+    push_encoded_str(out, s, true);
 }
 
 /// Percent-encodes `s` as RFC 3986 (UTF-8, uppercase hex): only `A-Za-z0-9-_.~` stay literal.
@@ -113,7 +127,7 @@ pub(super) fn push_form(out: &mut String, s: &str) {
 #[must_use]
 pub fn rfc3986(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    push_encoded(&mut out, s.as_bytes(), false);
+    push_encoded_str(&mut out, s, false);
     out
 }
 
