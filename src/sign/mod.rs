@@ -215,6 +215,16 @@ fn with_slice<T, R>(mut items: impl Iterator<Item = T>, empty: impl Fn() -> T, f
     f(&mut heap)
 }
 
+/// The first eight bytes of `name` ASCII-lowercased, as a number that orders as they do (a
+/// shorter name is padded with zero bytes, so it orders before the longer names it begins).
+fn sort_prefix(name: &str) -> u64 {
+    let mut prefix = [0_u8; 8];
+    for (slot, byte) in prefix.iter_mut().zip(name.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    u64::from_be_bytes(prefix)
+}
+
 /// Compares two header names as their ASCII-lowercased forms, without lowercasing them.
 fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
     for (x, y) in a.bytes().zip(b.bytes()) {
@@ -242,20 +252,25 @@ fn push_canonical_headers(out: &mut String, req: &SignableRequest, keep: impl Fn
         .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization") && keep(name))
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .chain(host)
-        .enumerate();
+        .enumerate()
+        .map(|(index, (name, value))| (sort_prefix(name), index, (name, value)));
     with_slice(
         items,
-        || (0, ("", "")),
+        || (0, 0, ("", "")),
         |list| {
-            list.sort_unstable_by(|(i, (a, _)), (j, (b, _))| cmp_lowercase(a, b).then(i.cmp(j)));
-            for (_, (name, value)) in list.iter() {
+            // Names differ within their first eight bytes as a rule (`x-acs-da`, `x-acs-ve`), so
+            // most comparisons are of the prefixes alone.
+            list.sort_unstable_by(|(p, i, (a, _)), (q, j, (b, _))| {
+                p.cmp(q).then_with(|| cmp_lowercase(a, b)).then(i.cmp(j))
+            });
+            for (_, _, (name, value)) in list.iter() {
                 push_lowercase(out, name);
                 out.push(':');
                 out.push_str(value.trim());
                 out.push('\n');
             }
             out.push('\n');
-            for (index, (_, (name, _))) in list.iter().enumerate() {
+            for (index, (_, _, (name, _))) in list.iter().enumerate() {
                 if index > 0 {
                     out.push(';');
                 }
@@ -323,6 +338,19 @@ mod tests {
         );
         req.set_header("d", "5".into());
         assert_eq!(req.headers.last(), Some(&("d".to_owned(), "5".to_owned())));
+    }
+
+    #[test]
+    fn header_names_sort_by_their_lowercase_forms() {
+        // Prefixes decide when they differ; equal prefixes fall back to the whole names.
+        let mut names = ["X-Acs-Version", "x-acs-date", "Host", "x-acs-signature-nonce", "x-acs-signature", "a", "ab"];
+        names.sort_by(|a, b| sort_prefix(a).cmp(&sort_prefix(b)).then_with(|| cmp_lowercase(a, b)));
+        assert_eq!(
+            names,
+            ["a", "ab", "Host", "x-acs-date", "x-acs-signature", "x-acs-signature-nonce", "X-Acs-Version"]
+        );
+        assert_eq!(cmp_lowercase("Content-Type", "content-type"), std::cmp::Ordering::Equal);
+        assert!(sort_prefix("host") < sort_prefix("hostname"));
     }
 
     #[test]
