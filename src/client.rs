@@ -16,7 +16,7 @@ use crate::error::{
     ValidationError, bounded,
 };
 use crate::retry::{Failure, hint, is_retryable};
-use crate::sign::scheme::{Call, scheme};
+use crate::sign::scheme::{Call, Keys, scheme};
 use crate::sign::{self, SignableRequest};
 use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
@@ -33,6 +33,8 @@ struct Inner {
     config: Config,
     credentials: Credentials,
     signing: Signing,
+    /// The signer's keys, prepared once from `credentials`.
+    keys: Keys,
     endpoint: Endpoint,
     http: reqwest::Client,
 }
@@ -84,7 +86,8 @@ impl ClientHandle {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ConfigError::Http(e.to_string()))?;
-        Ok(Self { inner: Arc::new(Inner { service, config, credentials, signing, endpoint, http }) })
+        let keys = scheme(signing).keys(&credentials);
+        Ok(Self { inner: Arc::new(Inner { service, config, credentials, signing, keys, endpoint, http }) })
     }
 
     /// Builds and signs one attempt.
@@ -116,7 +119,7 @@ impl ClientHandle {
         if spec.service.protocol == Protocol::TencentApi3 {
             crate::api3::prepare(&mut req, spec.name, call.version, &inner.config.region);
         }
-        scheme(inner.signing).apply(&mut req, &call, &inner.credentials);
+        scheme(inner.signing).apply(&mut req, &call, &inner.credentials, &inner.keys);
         req
     }
 

@@ -22,10 +22,11 @@ use time::OffsetDateTime;
 
 use crate::credentials::{Credentials, Secret};
 
-use super::scheme::{Call, Scheme};
+use super::key::HmacSha256Key;
+use super::scheme::{Call, Keys, Scheme};
 use super::{
-    SignableRequest, SigningOutput, hmac_sha256, push_canonical_headers, push_hex, push_sorted_query, sha256_hex,
-    signed_headers, utc_timestamp,
+    SignableRequest, SigningOutput, push_canonical_headers, push_hex, push_sorted_query, sha256_hex, signed_headers,
+    utc_timestamp,
 };
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
@@ -39,6 +40,8 @@ const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 /// SHA-256 of the body) and, with an STS `security_token`, `x-acs-accesskey-id` and
 /// `x-acs-security-token`. It then signs every header in `req.headers` (plus `host` from
 /// `req.host` when no Host header is present) as [`authorization`] does.
+///
+/// This prepares the key for the one request; [`sign_with`] signs with a key prepared once.
 pub fn sign(
     req: &mut SignableRequest,
     access_key_id: &str,
@@ -47,6 +50,28 @@ pub fn sign(
     time: OffsetDateTime,
     nonce: &str,
 ) -> SigningOutput {
+    sign_with(req, access_key_id, &signing_key(access_key_secret), security_token, time, nonce)
+}
+
+/// The key [`sign_with`] signs with: the AccessKey secret, prepared once (the signature uses it
+/// as is, with no derivation).
+#[must_use]
+pub fn signing_key(access_key_secret: &str) -> HmacSha256Key {
+    HmacSha256Key::new(access_key_secret.as_bytes())
+}
+
+/// [`sign`] with the key that [`signing_key`] prepared from the AccessKey secret: what the client
+/// does, keeping the key for as long as it keeps the credentials.
+pub fn sign_with(
+    req: &mut SignableRequest,
+    access_key_id: &str,
+    key: &HmacSha256Key,
+    security_token: Option<&str>,
+    time: OffsetDateTime,
+    nonce: &str,
+) -> SigningOutput {
+    // Room for the headers set here, so the list grows once at most.
+    req.headers.reserve(6);
     let date = utc_timestamp(time, true);
     req.set_header("x-acs-date", date);
     req.set_header("x-acs-signature-nonce", nonce.to_owned());
@@ -59,7 +84,7 @@ pub fn sign(
     }
     // The body's hash was just written to a header; sign with it rather than hash again.
     let payload = req.header("x-acs-content-sha256").unwrap_or_default();
-    let output = compute(req, payload, access_key_secret);
+    let output = compute(req, payload, key);
     let value = authorization_value(&output, access_key_id);
     req.set_header("Authorization", value);
     output
@@ -75,11 +100,11 @@ pub fn sign(
 pub fn authorization(req: &SignableRequest, access_key_id: &str, access_key_secret: &str) -> SigningOutput {
     // The access key id only appears in the Authorization header, not in the signature.
     let _ = access_key_id;
-    compute(req, &sha256_hex(&req.body), access_key_secret)
+    compute(req, &sha256_hex(&req.body), &signing_key(access_key_secret))
 }
 
 /// The signature of `req` whose body hashes to `payload` (lowercase hex).
-fn compute(req: &SignableRequest, payload: &str, access_key_secret: &str) -> SigningOutput {
+fn compute(req: &SignableRequest, payload: &str, key: &HmacSha256Key) -> SigningOutput {
     let path = if req.path.is_empty() { "/" } else { req.path.as_str() };
     let mut canonical_request = String::with_capacity(512);
     canonical_request.push_str(&req.method);
@@ -95,7 +120,7 @@ fn compute(req: &SignableRequest, payload: &str, access_key_secret: &str) -> Sig
     string_to_sign.push('\n');
     push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
     let mut signature = String::with_capacity(64);
-    push_hex(&mut signature, &hmac_sha256(access_key_secret.as_bytes(), string_to_sign.as_bytes()));
+    push_hex(&mut signature, &key.mac(string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
 }
 
@@ -129,8 +154,20 @@ impl Scheme for Acs3 {
         matches!(credentials, Credentials::Alibaba { .. })
     }
 
-    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
-        let Credentials::Alibaba { access_key_id, access_key_secret, security_token } = credentials else { return };
+    fn keys(&self, credentials: &Credentials) -> Keys {
+        match credentials {
+            Credentials::Alibaba { access_key_secret, .. } => Keys::HmacSha256(signing_key(access_key_secret.expose())),
+            _ => Keys::None,
+        }
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials, keys: &Keys) {
+        let (Credentials::Alibaba { access_key_id, security_token, .. }, Keys::HmacSha256(key)) = (credentials, keys)
+        else {
+            return;
+        };
+        // Room for the five headers pushed here and the six `sign_with` may set.
+        req.headers.reserve(11);
         req.headers.push(("x-acs-action".to_owned(), call.action.to_owned()));
         req.headers.push(("x-acs-version".to_owned(), call.version.to_owned()));
         req.headers.push(("accept".to_owned(), "application/json".to_owned()));
@@ -139,7 +176,7 @@ impl Scheme for Acs3 {
             req.headers.push(("content-type".to_owned(), "application/json".to_owned()));
         }
         let token = security_token.as_ref().map(Secret::expose);
-        sign(req, access_key_id, access_key_secret.expose(), token, call.now, &(call.nonce)());
+        sign_with(req, access_key_id, key, token, call.now, &(call.nonce)());
     }
 }
 
@@ -229,20 +266,22 @@ mod tests {
     fn vector_ap1_through_sign() {
         // `sign` with AP1's date and nonce writes the same headers and so gives the same
         // signature (the body is empty, so x-acs-content-sha256 is the empty hash).
-        let mut req = ap1_request();
-        req.headers.retain(|(name, _)| {
+        let mut unsigned = ap1_request();
+        unsigned.headers.retain(|(name, _)| {
             !matches!(name.as_str(), "x-acs-date" | "x-acs-signature-nonce" | "x-acs-content-sha256")
         });
-        let out = sign(
-            &mut req,
-            "YourAccessKeyId",
-            "YourAccessKeySecret",
-            None,
-            datetime!(2023-10-26 18:22:32 +8),
-            "3156853299f313e23d1673dc12e1703d",
-        );
+        let (time, nonce) = (datetime!(2023-10-26 18:22:32 +8), "3156853299f313e23d1673dc12e1703d");
+        let mut req = unsigned.clone();
+        let out = sign(&mut req, "YourAccessKeyId", "YourAccessKeySecret", None, time, nonce);
         assert_eq!(out.signature, AP1_SIGNATURE);
         assert_eq!(req.header("x-acs-date"), Some("2023-10-26T10:22:32Z"));
+        // A key prepared once signs any number of requests the same way.
+        let key = signing_key("YourAccessKeySecret");
+        for _ in 0..2 {
+            let mut again = unsigned.clone();
+            assert_eq!(sign_with(&mut again, "YourAccessKeyId", &key, None, time, nonce), out);
+            assert_eq!(again, req);
+        }
     }
 
     fn sample() -> SignableRequest {

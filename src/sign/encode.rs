@@ -18,31 +18,85 @@
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Whether RFC 3986 section 2.3 calls `byte` unreserved (`A-Z a-z 0-9 - _ . ~`): it stays literal.
-fn unreserved(byte: u8) -> bool {
+const fn unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
 }
 
-/// Appends `byte` as RFC 3986 writes it: literal when unreserved, else `%XX`.
-fn push_byte(out: &mut String, byte: u8) {
-    if unreserved(byte) {
-        out.push(char::from(byte));
+/// [`unreserved`] for every byte, looked up rather than computed in the encoding loop.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = unreserved(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
+/// Appends `bytes` percent-encoded: unreserved bytes literal, every other byte as `%XX`, except
+/// that a space is `+` when `space_as_plus`.
+///
+/// Text with nothing to escape (most names and values) is copied whole; otherwise the encoding
+/// is written into a stack buffer and appended a bufferful at a time, rather than a character
+/// at a time.
+fn push_encoded(out: &mut String, bytes: &[u8], space_as_plus: bool) {
+    if plain(bytes) {
+        // Unreserved bytes are ASCII, so this is valid UTF-8.
+        out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+        return;
+    }
+    out.reserve(bytes.len() + bytes.len() / 2);
+    let mut buf = [0_u8; 192];
+    let mut len = 0;
+    for &byte in bytes {
+        if len + 3 > buf.len() {
+            push_ascii(out, &buf[..len]);
+            len = 0;
+        }
+        if UNRESERVED[usize::from(byte)] {
+            buf[len] = byte;
+            len += 1;
+        } else if space_as_plus && byte == b' ' {
+            buf[len] = b'+';
+            len += 1;
+        } else {
+            buf[len] = b'%';
+            buf[len + 1] = HEX_UPPER[usize::from(byte >> 4)];
+            buf[len + 2] = HEX_UPPER[usize::from(byte & 0xf)];
+            len += 3;
+        }
+    }
+    push_ascii(out, &buf[..len]);
+}
+
+/// Whether every byte is unreserved, so that encoding would not change anything.
+fn plain(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&byte| UNRESERVED[usize::from(byte)])
+}
+
+/// [`push_encoded`] for text: text with nothing to escape is appended as it is.
+fn push_encoded_str(out: &mut String, s: &str, space_as_plus: bool) {
+    if plain(s.as_bytes()) {
+        out.push_str(s);
     } else {
-        out.push('%');
-        out.push(char::from(HEX_UPPER[usize::from(byte >> 4)]));
-        out.push(char::from(HEX_UPPER[usize::from(byte & 0xf)]));
+        push_encoded(out, s.as_bytes(), space_as_plus);
     }
 }
 
-/// Appends `bytes` percent-encoded as RFC 3986 (see [`rfc3986`]), without an intermediate string.
+/// Appends encoded output, which is ASCII and so always valid UTF-8.
+fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
+}
+
+/// Appends `bytes` percent-encoded as RFC 3986 (see [`rfc3986`]), without an intermediate string;
+/// the bytes need not be UTF-8 (a decoded path may not be).
 pub(super) fn push_rfc3986(out: &mut String, bytes: &[u8]) {
-    for &byte in bytes {
-        push_byte(out, byte);
-    }
+    push_encoded(out, bytes, false);
 }
 
 /// [`push_rfc3986`] for text, in the shape of [`push_form`].
 pub(super) fn push_rfc3986_str(out: &mut String, s: &str) {
-    push_rfc3986(out, s.as_bytes());
+    push_encoded_str(out, s, false);
 }
 
 /// Appends `k=v` pairs joined with `&` in the given order, keys and values encoded with `push`
@@ -64,9 +118,7 @@ pub(super) fn push_query<'a>(
 
 /// Appends `s` form-encoded (see [`form`]), without an intermediate string.
 pub(super) fn push_form(out: &mut String, s: &str) {
-    for byte in s.bytes() {
-        if byte == b' ' { out.push('+') } else { push_byte(out, byte) }
-    }
+    push_encoded_str(out, s, true);
 }
 
 /// Percent-encodes `s` as RFC 3986 (UTF-8, uppercase hex): only `A-Za-z0-9-_.~` stay literal.
@@ -75,7 +127,7 @@ pub(super) fn push_form(out: &mut String, s: &str) {
 #[must_use]
 pub fn rfc3986(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    push_rfc3986(&mut out, s.as_bytes());
+    push_encoded_str(&mut out, s, false);
     out
 }
 
@@ -146,6 +198,9 @@ mod tests {
         assert_eq!(rfc3986("腾讯云"), "%E8%85%BE%E8%AE%AF%E4%BA%91");
         assert_eq!(rfc3986("12:46:24"), "12%3A46%3A24");
         assert_eq!(rfc3986(""), "");
+        // Longer than the encoder's buffer: written in several pieces, none lost.
+        assert_eq!(rfc3986(&"é a".repeat(100)), "%C3%A9%20a".repeat(100));
+        assert_eq!(form(&"é a".repeat(100)), "%C3%A9+a".repeat(100));
     }
 
     #[test]

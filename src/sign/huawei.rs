@@ -16,18 +16,21 @@
 //! 6. Signature = hex HMAC-SHA256(SK, `StringToSign`); no key derivation.
 //! 7. `Authorization: SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<list>, Signature=<hex>`.
 
+use std::borrow::Cow;
+
 use percent_encoding::percent_decode_str;
 use time::OffsetDateTime;
 
 use sha2::{Digest, Sha256};
 
 use super::encode::push_rfc3986;
-use super::scheme::{Call, Scheme};
+use super::key::HmacSha256Key;
+use super::scheme::{Call, Keys, Scheme};
 #[cfg(test)]
 use super::sha256_hex;
 use super::{
-    SignableRequest, SigningOutput, hmac_sha256, push_canonical_headers, push_hex, push_sorted_query, signed_headers,
-    utc_timestamp,
+    SignableRequest, SigningOutput, push_canonical_headers, push_hex, push_sha256_hex, push_sorted_query,
+    signed_headers, utc_timestamp,
 };
 use crate::credentials::{Credentials, Secret};
 
@@ -43,6 +46,8 @@ const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// `Content-Type`, `X-Project-Id` and the like are the caller's. The SDK adds
 /// `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` when the content type is neither JSON nor BSON; this
 /// function does not, but honours that header when the caller sets it.
+///
+/// This prepares the key for the one request; [`sign_with`] signs with a key prepared once.
 pub fn sign(
     req: &mut SignableRequest,
     access_key: &str,
@@ -50,12 +55,33 @@ pub fn sign(
     security_token: Option<&str>,
     time: OffsetDateTime,
 ) -> SigningOutput {
+    sign_with(req, access_key, &signing_key(secret_key), security_token, time)
+}
+
+/// The key [`sign_with`] signs with: the SK, prepared once (the signature uses it as is, with no
+/// derivation).
+#[must_use]
+pub fn signing_key(secret_key: &str) -> HmacSha256Key {
+    HmacSha256Key::new(secret_key.as_bytes())
+}
+
+/// [`sign`] with the key that [`signing_key`] prepared from the SK: what the client does,
+/// keeping the key for as long as it keeps the credentials.
+pub fn sign_with(
+    req: &mut SignableRequest,
+    access_key: &str,
+    key: &HmacSha256Key,
+    security_token: Option<&str>,
+    time: OffsetDateTime,
+) -> SigningOutput {
+    // Room for the headers set here, so the list grows once at most.
+    req.headers.reserve(3);
     let date = utc_timestamp(time, false);
     req.set_header("X-Sdk-Date", date);
     if let Some(token) = security_token {
         req.set_header("X-Security-Token", token.to_owned());
     }
-    let output = authorization(req, access_key, secret_key);
+    let output = compute(req, key);
     let value = authorization_value(&output, access_key);
     req.set_header("Authorization", value);
     output
@@ -73,6 +99,11 @@ pub fn sign(
 pub fn authorization(req: &SignableRequest, access_key: &str, secret_key: &str) -> SigningOutput {
     // The access key only appears in the Authorization header, not in the signature.
     let _ = access_key;
+    compute(req, &signing_key(secret_key))
+}
+
+/// The signature of `req` under `key`, as [`authorization`] describes it.
+fn compute(req: &SignableRequest, key: &HmacSha256Key) -> SigningOutput {
     let mut canonical_request = String::with_capacity(512);
     canonical_request.push_str(&req.method);
     canonical_request.push('\n');
@@ -83,7 +114,7 @@ pub fn authorization(req: &SignableRequest, access_key: &str, secret_key: &str) 
     push_canonical_headers(&mut canonical_request, req, |name| !name.contains('_'));
     match req.header("x-sdk-content-sha256") {
         Some(payload) => canonical_request.push_str(payload),
-        None => push_hex(&mut canonical_request, &Sha256::digest(&req.body)),
+        None => push_sha256_hex(&mut canonical_request, &req.body),
     }
     let date = req.header("x-sdk-date").unwrap_or_default();
     let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
@@ -92,7 +123,7 @@ pub fn authorization(req: &SignableRequest, access_key: &str, secret_key: &str) 
     }
     push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
     let mut signature = String::with_capacity(64);
-    push_hex(&mut signature, &hmac_sha256(secret_key.as_bytes(), string_to_sign.as_bytes()));
+    push_hex(&mut signature, &key.mac(string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
 }
 
@@ -114,12 +145,13 @@ fn authorization_value(output: &SigningOutput, access_key: &str) -> String {
 /// UTF-8 is still encoded faithfully.
 fn push_canonical_uri(out: &mut String, path: &str) {
     let start = out.len();
-    for byte in percent_decode_str(path) {
-        if byte == b'/' {
+    // Borrowed when the path holds no escape (the usual case).
+    let decoded: Cow<'_, [u8]> = percent_decode_str(path).into();
+    for (index, segment) in decoded.split(|&byte| byte == b'/').enumerate() {
+        if index > 0 {
             out.push('/');
-        } else {
-            push_rfc3986(out, &[byte]);
         }
+        push_rfc3986(out, segment);
     }
     if out.len() == start || !out.ends_with('/') {
         out.push('/');
@@ -153,8 +185,20 @@ impl Scheme for SdkHmacSha256 {
         matches!(credentials, Credentials::HuaweiAkSk { .. })
     }
 
-    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
-        let Credentials::HuaweiAkSk { access_key, secret_key, security_token } = credentials else { return };
+    fn keys(&self, credentials: &Credentials) -> Keys {
+        match credentials {
+            Credentials::HuaweiAkSk { secret_key, .. } => Keys::HmacSha256(signing_key(secret_key.expose())),
+            _ => Keys::None,
+        }
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials, keys: &Keys) {
+        let (Credentials::HuaweiAkSk { access_key, security_token, .. }, Keys::HmacSha256(key)) = (credentials, keys)
+        else {
+            return;
+        };
+        // Room for the three headers pushed here and the three `sign_with` may set.
+        req.headers.reserve(6);
         if req.header("content-type").is_none() {
             req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
         }
@@ -163,7 +207,7 @@ impl Scheme for SdkHmacSha256 {
             req.headers.push(("X-Project-Id".to_owned(), project.to_owned()));
         }
         let token = security_token.as_ref().map(Secret::expose);
-        sign(req, access_key, secret_key.expose(), token, call.now);
+        sign_with(req, access_key, key, token, call.now);
     }
 }
 
@@ -231,11 +275,19 @@ mod tests {
         req.headers.push(("Host".into(), "service.region.example.com".into()));
         assert_eq!(authorization(&req, AK, SK).signature, HP1_SIGNATURE);
 
-        let mut req = hp1_request();
-        req.headers.retain(|(name, _)| name != "X-Sdk-Date");
+        let mut unsigned = hp1_request();
+        unsigned.headers.retain(|(name, _)| name != "X-Sdk-Date");
+        let mut req = unsigned.clone();
         let out = sign(&mut req, AK, SK, None, datetime!(2019-11-15 03:36:55 UTC));
         assert_eq!(out.signature, HP1_SIGNATURE);
         assert_eq!(req.header("x-sdk-date"), Some("20191115T033655Z"));
+        // A key prepared once signs any number of requests the same way.
+        let key = signing_key(SK);
+        for _ in 0..2 {
+            let mut again = unsigned.clone();
+            assert_eq!(sign_with(&mut again, AK, &key, None, datetime!(2019-11-15 03:36:55 UTC)), out);
+            assert_eq!(again, req);
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Source: the Huawei API Gateway "Token authentication" guide (PROVIDERS.md section 2.2).
 
 use super::SignableRequest;
-use super::scheme::{Call, Scheme};
+use super::scheme::{Call, Keys, Scheme};
 use crate::credentials::Credentials;
 
 /// The [`Scheme`] of token calls: JSON content type, user agent and `X-Auth-Token`.
@@ -15,7 +15,11 @@ impl Scheme for IamToken {
         matches!(credentials, Credentials::HuaweiToken { .. })
     }
 
-    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
+    fn keys(&self, _credentials: &Credentials) -> Keys {
+        Keys::None
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials, _keys: &Keys) {
         let Credentials::HuaweiToken { token } = credentials else { return };
         if req.header("content-type").is_none() {
             req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));

@@ -14,7 +14,7 @@
 //! | [`tencent`] | Tencent `q-sign-algorithm=sha1` | the legacy Tencent CLS API |
 //! | [`tc3`] | Tencent `TC3-HMAC-SHA256` | Tencent Cloud API 3.0 |
 //!
-//! [`encode`] holds the percent-encoders they share. [`scheme`] is the one interface the client
+//! [`encode`] holds the percent-encoders they share, [`key`] the HMAC keys prepared once per secret. [`scheme`] is the one interface the client
 //! signs through: each module implements [`scheme::Scheme`] next to its signing function, and
 //! [`scheme::scheme`] maps a [`crate::Signing`] to it.
 //!
@@ -25,16 +25,18 @@ pub mod acs3;
 pub mod encode;
 pub mod huawei;
 pub mod huawei_token;
+pub mod key;
 pub mod rpc_v1;
 pub mod scheme;
 pub mod tc3;
 pub mod tencent;
+mod text;
 
-use hmac::digest::Key;
-use hmac::{Hmac, KeyInit, Mac};
+#[cfg(test)]
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
-use time::{OffsetDateTime, UtcOffset};
+use text::ShortText;
+use time::{Date, OffsetDateTime, UtcOffset};
 
 /// An HTTP request as the signers see it, before it is sent. The client builds the URL from it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -105,8 +107,18 @@ fn signed_headers(canonical_request: &str) -> &str {
 /// Lowercase hex SHA-256 of `data`.
 fn sha256_hex(data: &[u8]) -> String {
     let mut out = String::with_capacity(64);
-    push_hex(&mut out, &Sha256::digest(data));
+    push_sha256_hex(&mut out, data);
     out
+}
+
+/// Appends the lowercase hex SHA-256 of a payload; the empty payload's (every GET, most Alibaba
+/// calls) is a constant.
+fn push_sha256_hex(out: &mut String, data: &[u8]) {
+    if data.is_empty() {
+        out.push_str("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    } else {
+        push_hex(out, &Sha256::digest(data));
+    }
 }
 
 /// Lowercase hex SHA-1 of `data`.
@@ -115,81 +127,36 @@ fn sha1_hex(data: &[u8]) -> String {
     hex::encode(Sha1::digest(data))
 }
 
-/// Appends `bytes` as lowercase hex.
+/// Appends `bytes` as lowercase hex, through a stack buffer rather than character by character.
 fn push_hex(out: &mut String, bytes: &[u8]) {
+    let mut buf = [0_u8; 64];
+    for chunk in bytes.chunks(32) {
+        let hex = &mut buf[..chunk.len() * 2];
+        hex_into(hex, chunk);
+        // Hex digits are ASCII, so this is always valid UTF-8.
+        out.push_str(std::str::from_utf8(hex).unwrap_or_default());
+    }
+}
+
+/// Writes `bytes` as lowercase hex into the start of `buf` (two digits a byte; bytes beyond
+/// what `buf` holds are left out).
+fn hex_into(buf: &mut [u8], bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    for (pair, byte) in buf.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0xf)];
     }
 }
 
-/// Copies the concatenated `parts` into the zeroed HMAC key block, hashing them first with `hash`
-/// when they are longer than the block, as RFC 2104 section 2 defines the HMAC key. Parts let a
-/// key such as `secret + "&"` be used without building it.
-///
-/// The HMAC types take a block-sized key through the infallible `KeyInit::new`; preparing the
-/// block here avoids the `Result` of `new_from_slice`, whose error case cannot occur for HMAC.
-fn fill_key_block<D: Digest>(block: &mut [u8], parts: &[&[u8]]) {
-    let len: usize = parts.iter().map(|p| p.len()).sum();
-    if len > block.len() {
-        let mut hasher = D::new();
-        for part in parts {
-            hasher.update(part);
-        }
-        for (dst, src) in block.iter_mut().zip(hasher.finalize().iter()) {
-            *dst = *src;
-        }
-    } else {
-        let mut at = 0;
-        for part in parts {
-            block[at..at + part.len()].copy_from_slice(part);
-            at += part.len();
-        }
-    }
-}
-
-/// HMAC-SHA256 (RFC 2104) of `msg` under the key `key_parts` joined.
-fn hmac_sha256_parts(key_parts: &[&[u8]], msg: &[u8]) -> [u8; 32] {
-    let mut block = Key::<Hmac<Sha256>>::default();
-    fill_key_block::<Sha256>(&mut block, key_parts);
-    let mut mac = Hmac::<Sha256>::new(&block);
-    mac.update(msg);
-    mac.finalize().into_bytes().into()
-}
-
-/// HMAC-SHA256 (RFC 2104) of `msg` under `key`.
+/// HMAC-SHA256 (RFC 2104) of `msg` under `key`, for a key used once.
 fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    hmac_sha256_parts(&[key], msg)
+    key::HmacSha256Key::new(key).mac(msg)
 }
 
-/// HMAC-SHA1 (RFC 2104) of `msg` under the key `key_parts` joined.
-fn hmac_sha1_parts(key_parts: &[&[u8]], msg: &[u8]) -> [u8; 20] {
-    let mut block = Key::<Hmac<Sha1>>::default();
-    fill_key_block::<Sha1>(&mut block, key_parts);
-    let mut mac = Hmac::<Sha1>::new(&block);
-    mac.update(msg);
-    mac.finalize().into_bytes().into()
-}
-
-/// HMAC-SHA1 (RFC 2104) of `msg` under `key`.
+/// HMAC-SHA1 (RFC 2104) of `msg` under `key`, for a key used once.
+#[cfg(test)]
 fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
-    hmac_sha1_parts(&[key], msg)
-}
-
-/// Appends `n` in decimal with at least `width` digits (zero-padded).
-fn push_padded(out: &mut String, n: u32, width: usize) {
-    let mut digits = [0_u8; 10];
-    let mut len = 0;
-    let mut rest = n;
-    while len < digits.len() && (rest > 0 || len < width) {
-        digits[len] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
-        rest /= 10;
-        len += 1;
-    }
-    for digit in digits[..len].iter().rev() {
-        out.push(char::from(*digit));
-    }
+    key::HmacSha1Key::new(key).mac(msg)
 }
 
 /// `time` in UTC as `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601 extended format, Alibaba's `x-acs-date` and
@@ -201,22 +168,33 @@ fn push_padded(out: &mut String, n: u32, width: usize) {
 /// written in its own offset instead of panicking; a year before 0 keeps its sign.
 fn utc_timestamp(time: OffsetDateTime, extended: bool) -> String {
     let utc = time.checked_to_offset(UtcOffset::UTC).unwrap_or(time);
-    let mut out = String::with_capacity(21);
-    if utc.year() < 0 {
-        out.push('-');
-    }
-    push_padded(&mut out, utc.year().unsigned_abs(), 4);
-    let (date_sep, time_sep) = if extended { ("-", ":") } else { ("", "") };
-    for (sep, n) in [(date_sep, u8::from(utc.month())), (date_sep, utc.day())] {
-        out.push_str(sep);
-        push_padded(&mut out, u32::from(n), 2);
-    }
+    let mut text = ShortText::new();
+    push_date(&mut text, utc.date(), if extended { Some(b'-') } else { None });
     for (index, n) in [utc.hour(), utc.minute(), utc.second()].into_iter().enumerate() {
-        out.push_str(if index == 0 { "T" } else { time_sep });
-        push_padded(&mut out, u32::from(n), 2);
+        match (index, extended) {
+            (0, _) => text.push(b'T'),
+            (_, true) => text.push(b':'),
+            (_, false) => {}
+        }
+        text.push_padded(u64::from(n), 2);
     }
-    out.push('Z');
-    out
+    text.push(b'Z');
+    text.as_str().to_owned()
+}
+
+/// Appends `date` as `YYYY` `MM` `DD` with `separator` between the parts (a year before 0 keeps
+/// its sign).
+fn push_date(text: &mut ShortText, date: Date, separator: Option<u8>) {
+    if date.year() < 0 {
+        text.push(b'-');
+    }
+    text.push_padded(u64::from(date.year().unsigned_abs()), 4);
+    for n in [u8::from(date.month()), date.day()] {
+        if let Some(separator) = separator {
+            text.push(separator);
+        }
+        text.push_padded(u64::from(n), 2);
+    }
 }
 
 /// How many items the signers sort on the stack; longer lists (rare) are sorted in a vector.
@@ -237,9 +215,25 @@ fn with_slice<T, R>(mut items: impl Iterator<Item = T>, empty: impl Fn() -> T, f
     f(&mut heap)
 }
 
+/// The first eight bytes of `name` ASCII-lowercased, as a number that orders as they do (a
+/// shorter name is padded with zero bytes, so it orders before the longer names it begins).
+fn sort_prefix(name: &str) -> u64 {
+    let mut prefix = [0_u8; 8];
+    for (slot, byte) in prefix.iter_mut().zip(name.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    u64::from_be_bytes(prefix)
+}
+
 /// Compares two header names as their ASCII-lowercased forms, without lowercasing them.
 fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Writes the header part of an ACS3 or Huawei canonical request for the headers of `req` whose
@@ -258,20 +252,25 @@ fn push_canonical_headers(out: &mut String, req: &SignableRequest, keep: impl Fn
         .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization") && keep(name))
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .chain(host)
-        .enumerate();
+        .enumerate()
+        .map(|(index, (name, value))| (sort_prefix(name), index, (name, value)));
     with_slice(
         items,
-        || (0, ("", "")),
+        || (0, 0, ("", "")),
         |list| {
-            list.sort_unstable_by(|(i, (a, _)), (j, (b, _))| cmp_lowercase(a, b).then(i.cmp(j)));
-            for (_, (name, value)) in list.iter() {
+            // Names differ within their first eight bytes as a rule (`x-acs-da`, `x-acs-ve`), so
+            // most comparisons are of the prefixes alone.
+            list.sort_unstable_by(|(p, i, (a, _)), (q, j, (b, _))| {
+                p.cmp(q).then_with(|| cmp_lowercase(a, b)).then(i.cmp(j))
+            });
+            for (_, _, (name, value)) in list.iter() {
                 push_lowercase(out, name);
                 out.push(':');
                 out.push_str(value.trim());
                 out.push('\n');
             }
             out.push('\n');
-            for (index, (_, (name, _))) in list.iter().enumerate() {
+            for (index, (_, _, (name, _))) in list.iter().enumerate() {
                 if index > 0 {
                     out.push(';');
                 }
@@ -284,7 +283,9 @@ fn push_canonical_headers(out: &mut String, req: &SignableRequest, keep: impl Fn
 
 /// Appends `s` with ASCII letters lowercased.
 fn push_lowercase(out: &mut String, s: &str) {
-    out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+    let start = out.len();
+    out.push_str(s);
+    out[start..].make_ascii_lowercase();
 }
 
 /// Appends the query sorted by key, then value (byte order), both RFC 3986-encoded, as `k=v`
@@ -340,6 +341,19 @@ mod tests {
     }
 
     #[test]
+    fn header_names_sort_by_their_lowercase_forms() {
+        // Prefixes decide when they differ; equal prefixes fall back to the whole names.
+        let mut names = ["X-Acs-Version", "x-acs-date", "Host", "x-acs-signature-nonce", "x-acs-signature", "a", "ab"];
+        names.sort_by(|a, b| sort_prefix(a).cmp(&sort_prefix(b)).then_with(|| cmp_lowercase(a, b)));
+        assert_eq!(
+            names,
+            ["a", "ab", "Host", "x-acs-date", "x-acs-signature", "x-acs-signature-nonce", "X-Acs-Version"]
+        );
+        assert_eq!(cmp_lowercase("Content-Type", "content-type"), std::cmp::Ordering::Equal);
+        assert!(sort_prefix("host") < sort_prefix("hostname"));
+    }
+
+    #[test]
     fn hmac_matches_rfc_4231_and_2202() {
         // RFC 4231 test case 2 (HMAC-SHA256) and RFC 2202 test case 2 (HMAC-SHA1).
         assert_eq!(
@@ -362,6 +376,12 @@ mod tests {
             hex::encode(hmac_sha1(&key, b"Test Using Larger Than Block-Size Key - Hash Key First")),
             "aa4ae5e15272d00e95705637ce8a3b55ed402112"
         );
+    }
+
+    #[test]
+    fn empty_payload_hash_is_the_sha256_of_nothing() {
+        assert_eq!(sha256_hex(b""), hex::encode(Sha256::digest(b"")));
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]

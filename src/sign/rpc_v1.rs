@@ -20,9 +20,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use time::OffsetDateTime;
 
-use super::encode::{push_query, push_rfc3986, push_rfc3986_str};
-use super::scheme::{Call, Scheme};
-use super::{SignableRequest, SigningOutput, hmac_sha1_parts, utc_timestamp, with_slice};
+use super::encode::{push_query, push_rfc3986_str};
+use super::key::HmacSha1Key;
+use super::scheme::{Call, Keys, Scheme};
+use super::{SignableRequest, SigningOutput, utc_timestamp, with_slice};
 use crate::credentials::{Credentials, Secret};
 
 /// The query parameters [`sign`] owns; earlier values are removed before signing again.
@@ -38,6 +39,8 @@ const OWNED_PARAMS: [&str; 7] =
 /// (`time` in UTC as `YYYY-MM-DDTHH:MM:SSZ`), `SecurityToken` (with STS credentials), and finally
 /// `Signature`. Only `req.query` is signed, so every operation parameter must be in the query
 /// (the body must not carry form parameters); `Action`, `Version` and `Format` are the caller's.
+///
+/// This prepares the key for the one request; [`sign_with`] signs with a key prepared once.
 pub fn sign(
     req: &mut SignableRequest,
     access_key_id: &str,
@@ -46,9 +49,29 @@ pub fn sign(
     time: OffsetDateTime,
     nonce: &str,
 ) -> SigningOutput {
+    sign_with(req, access_key_id, &signing_key(access_key_secret), security_token, time, nonce)
+}
+
+/// The key [`sign_with`] signs with: the AccessKey secret followed by `&`, prepared once.
+#[must_use]
+pub fn signing_key(access_key_secret: &str) -> HmacSha1Key {
+    HmacSha1Key::from_parts(&[access_key_secret.as_bytes(), b"&"])
+}
+
+/// [`sign`] with the key that [`signing_key`] prepared from the AccessKey secret: what the client
+/// does, keeping the key for as long as it keeps the credentials.
+pub fn sign_with(
+    req: &mut SignableRequest,
+    access_key_id: &str,
+    key: &HmacSha1Key,
+    security_token: Option<&str>,
+    time: OffsetDateTime,
+    nonce: &str,
+) -> SigningOutput {
     let timestamp = utc_timestamp(time, true);
-    req.query.retain(|(key, _)| !OWNED_PARAMS.contains(&key.as_str()));
-    let mut push = |key: &str, value: &str| req.query.push((key.to_owned(), value.to_owned()));
+    req.query.retain(|(name, _)| !OWNED_PARAMS.contains(&name.as_str()));
+    req.query.reserve(OWNED_PARAMS.len());
+    let mut push = |name: &str, value: &str| req.query.push((name.to_owned(), value.to_owned()));
     push("AccessKeyId", access_key_id);
     push("SignatureMethod", "HMAC-SHA1");
     push("SignatureVersion", "1.0");
@@ -57,7 +80,7 @@ pub fn sign(
     if let Some(token) = security_token {
         push("SecurityToken", token);
     }
-    let output = signature(&req.method, &req.query, access_key_secret);
+    let output = compute(&req.method, &req.query, key);
     req.query.push(("Signature".to_owned(), output.signature.clone()));
     output
 }
@@ -69,6 +92,11 @@ pub fn sign(
 /// URL encoding.
 #[must_use]
 pub fn signature(method: &str, params: &[(String, String)], access_key_secret: &str) -> SigningOutput {
+    compute(method, params, &signing_key(access_key_secret))
+}
+
+/// The signature of `params` under `key`, as [`signature`] describes it.
+fn compute(method: &str, params: &[(String, String)], key: &HmacSha1Key) -> SigningOutput {
     let signed = params.iter().filter(|(key, _)| key != "Signature").map(|(k, v)| (k.as_str(), v.as_str()));
     let mut canonical_request = String::with_capacity(512);
     with_slice(
@@ -85,9 +113,8 @@ pub fn signature(method: &str, params: &[(String, String)], access_key_secret: &
     string_to_sign.extend(method.chars().map(|c| c.to_ascii_uppercase()));
     // `&` + RFC 3986 of `/` + `&`, then the canonical query encoded a second time.
     string_to_sign.push_str("&%2F&");
-    push_rfc3986(&mut string_to_sign, canonical_request.as_bytes());
-    let mac = hmac_sha1_parts(&[access_key_secret.as_bytes(), b"&"], string_to_sign.as_bytes());
-    let signature = STANDARD.encode(mac);
+    push_rfc3986_str(&mut string_to_sign, &canonical_request);
+    let signature = STANDARD.encode(key.mac(string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
 }
 
@@ -101,15 +128,25 @@ impl Scheme for RpcV1 {
         matches!(credentials, Credentials::Alibaba { .. })
     }
 
-    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
-        let Credentials::Alibaba { access_key_id, access_key_secret, security_token } = credentials else { return };
+    fn keys(&self, credentials: &Credentials) -> Keys {
+        match credentials {
+            Credentials::Alibaba { access_key_secret, .. } => Keys::HmacSha1(signing_key(access_key_secret.expose())),
+            _ => Keys::None,
+        }
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials, keys: &Keys) {
+        let (Credentials::Alibaba { access_key_id, security_token, .. }, Keys::HmacSha1(key)) = (credentials, keys)
+        else {
+            return;
+        };
         let common = [("Action", call.action), ("Format", "json"), ("Version", call.version)];
         req.query.splice(0..0, common.map(|(key, value)| (key.to_owned(), value.to_owned())));
         req.headers.push(("x-acs-action".to_owned(), call.action.to_owned()));
         req.headers.push(("x-acs-version".to_owned(), call.version.to_owned()));
         req.headers.push(("user-agent".to_owned(), call.user_agent.to_owned()));
         let token = security_token.as_ref().map(Secret::expose);
-        sign(req, access_key_id, access_key_secret.expose(), token, call.now, &(call.nonce)());
+        sign_with(req, access_key_id, key, token, call.now, &(call.nonce)());
     }
 }
 
@@ -176,7 +213,7 @@ mod tests {
 
     #[test]
     fn vector_ap2_through_sign() {
-        let mut req = SignableRequest {
+        let unsigned = SignableRequest {
             method: "GET".into(),
             host: "ecs.aliyuncs.com".into(),
             path: "/".into(),
@@ -188,16 +225,18 @@ mod tests {
             ]),
             ..SignableRequest::default()
         };
-        let out = sign(
-            &mut req,
-            "testid",
-            "testsecret",
-            None,
-            datetime!(2023-03-13 08:34:30 UTC),
-            "edb2b34af0af9a6d14deaf7c1a5315eb",
-        );
+        let (time, nonce) = (datetime!(2023-03-13 08:34:30 UTC), "edb2b34af0af9a6d14deaf7c1a5315eb");
+        let mut req = unsigned.clone();
+        let out = sign(&mut req, "testid", "testsecret", None, time, nonce);
         assert_eq!(out.signature, "9NaGiOspFP5UPcwX8Iwt2YJXXuk=");
         assert_eq!(req.query.last(), Some(&("Signature".to_owned(), "9NaGiOspFP5UPcwX8Iwt2YJXXuk=".to_owned())));
+        // A key prepared once (the secret and `&`) signs any number of requests the same way.
+        let key = signing_key("testsecret");
+        for _ in 0..2 {
+            let mut again = unsigned.clone();
+            assert_eq!(sign_with(&mut again, "testid", &key, None, time, nonce), out);
+            assert_eq!(again, req);
+        }
     }
 
     fn sample() -> SignableRequest {

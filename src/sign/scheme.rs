@@ -8,6 +8,8 @@
 use time::OffsetDateTime;
 
 use super::SignableRequest;
+use super::key::{HmacSha1Key, HmacSha256Key};
+use super::tc3;
 use crate::Signing;
 use crate::credentials::Credentials;
 
@@ -30,6 +32,22 @@ pub struct Call<'a> {
     pub nonce: fn() -> String,
 }
 
+/// What a scheme signs with, prepared once from the credentials (by [`Scheme::keys`]) and kept by
+/// the client, so that a request does not hash the secret again. `Debug` never shows a key.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Keys {
+    /// Nothing to prepare (token authentication, or credentials the scheme does not accept).
+    None,
+    /// An HMAC-SHA256 key (Alibaba ACS3: the AccessKey secret; Huawei: the SK).
+    HmacSha256(HmacSha256Key),
+    /// An HMAC-SHA1 key (Alibaba RPC V1: the AccessKey secret and `&`; Tencent legacy: the
+    /// SecretKey).
+    HmacSha1(HmacSha1Key),
+    /// The Tencent Cloud API 3.0 key with its cache of derived daily keys.
+    Tc3(tc3::SigningKey),
+}
+
 /// A signing scheme as the client uses it.
 pub trait Scheme: Send + Sync {
     /// Whether `credentials` are of the kind this scheme signs with.
@@ -41,10 +59,15 @@ pub trait Scheme: Send + Sync {
         super::encode::rfc3986
     }
 
+    /// Prepares the keys this scheme signs with from `credentials`, once per client
+    /// ([`Keys::None`] for credentials it does not [accept](Self::accepts)).
+    fn keys(&self, credentials: &Credentials) -> Keys;
+
     /// Adds what the scheme sends (parameters, headers) to `req`, whose query already holds the
-    /// operation's parameters, and signs it. Credentials this scheme does not
-    /// [accept](Self::accepts) leave `req` unsigned (the client never passes them).
-    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials);
+    /// operation's parameters, and signs it with `keys`, which [`Self::keys`] built from
+    /// `credentials`. Credentials this scheme does not [accept](Self::accepts), or keys it did
+    /// not build, leave `req` unsigned (the client never passes them).
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials, keys: &Keys);
 }
 
 /// The implementation of `signing`.
@@ -82,6 +105,55 @@ mod tests {
             for other in [&alibaba, &huawei, &token, &tencent] {
                 assert_eq!(scheme(signing).accepts(other), std::ptr::eq(own, other), "{signing:?} with {other:?}");
             }
+        }
+    }
+
+    #[test]
+    fn keys_are_prepared_for_own_credentials_only() {
+        let alibaba = Credentials::alibaba("id", "secret");
+        let huawei = Credentials::huawei("ak", "sk");
+        let token = Credentials::huawei_token("t");
+        let tencent = Credentials::tencent("id", "key");
+        let call = Call {
+            action: "Action",
+            version: "2020-01-01",
+            service: "cls",
+            user_agent: "agent",
+            project_id: None,
+            now: time::macros::datetime!(2024-05-17 08:30:00 UTC),
+            nonce: || "nonce".to_owned(),
+        };
+        let unsigned = SignableRequest {
+            method: "POST".into(),
+            host: "example.com".into(),
+            path: "/".into(),
+            query: vec![("k".into(), "v".into())],
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: b"{}".to_vec(),
+        };
+        let table = [
+            (Signing::Acs3HmacSha256, &alibaba),
+            (Signing::RpcHmacSha1, &alibaba),
+            (Signing::HuaweiSdkHmacSha256, &huawei),
+            (Signing::TencentQSignSha1, &tencent),
+            (Signing::TencentTc3HmacSha256, &tencent),
+        ];
+        for (signing, own) in table {
+            let scheme = scheme(signing);
+            let keys = scheme.keys(own);
+            assert!(!matches!(keys, Keys::None), "{signing:?}");
+            assert!(format!("{keys:?}").contains("(***)"), "{signing:?}: {keys:?}");
+            for other in [&alibaba, &huawei, &token, &tencent].into_iter().filter(|c| !std::ptr::eq(*c, own)) {
+                assert!(matches!(scheme.keys(other), Keys::None), "{signing:?} with {other:?}");
+            }
+            // Signed with the prepared keys: an Authorization header or a Signature parameter.
+            let mut req = unsigned.clone();
+            scheme.apply(&mut req, &call, own, &keys);
+            assert!(req.header("authorization").is_some() || req.query.iter().any(|(k, _)| k == "Signature"));
+            // Keys the scheme did not build leave the request unsigned.
+            let mut req = unsigned.clone();
+            scheme.apply(&mut req, &call, own, &Keys::None);
+            assert_eq!(req, unsigned, "{signing:?}");
         }
     }
 }

@@ -20,15 +20,20 @@
 //! 5. `Authorization: TC3-HMAC-SHA256 Credential=<SecretId>/<Date>/<service>/tc3_request, SignedHeaders=content-type;host, Signature=<hex>`
 //!    (a comma **and a space** between the parts).
 
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use sha2::{Digest, Sha256};
 
 use super::encode::{form, push_form, push_query};
-use super::scheme::{Call, Scheme};
+use super::key::HmacSha256Key;
+use super::scheme::{Call, Keys, Scheme};
 #[cfg(test)]
 use super::sha256_hex;
-use super::{SignableRequest, SigningOutput, hmac_sha256, hmac_sha256_parts, push_hex, push_padded};
+use super::text::ShortText;
+use super::{SignableRequest, SigningOutput, hmac_sha256, push_date, push_hex, push_sha256_hex};
 use crate::credentials::{Credentials, Secret};
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
@@ -44,6 +49,9 @@ pub const SIGNED_HEADERS: &str = "content-type;host";
 /// `X-TC-Timestamp` (`now` in Unix seconds) and, with temporary credentials, `X-TC-Token`
 /// (not signed, as in the SDK). Then signs `Content-Type` and the host (the `Host` header when
 /// `req.headers` has one, else `req.host`) as [`signature`] does.
+///
+/// This derives the signing key for the one request; [`sign_with`] signs with a [`SigningKey`]
+/// that derives it once a day.
 pub fn sign(
     req: &mut SignableRequest,
     secret_id: &str,
@@ -52,12 +60,29 @@ pub fn sign(
     service: &str,
     now: OffsetDateTime,
 ) -> SigningOutput {
-    req.set_header("X-TC-Timestamp", now.unix_timestamp().to_string());
+    sign_with(req, secret_id, &SigningKey::new(secret_key), token, service, now)
+}
+
+/// [`sign`] with a [`SigningKey`] kept across requests: what the client does, keeping the key for
+/// as long as it keeps the credentials.
+pub fn sign_with(
+    req: &mut SignableRequest,
+    secret_id: &str,
+    key: &SigningKey,
+    token: Option<&str>,
+    service: &str,
+    now: OffsetDateTime,
+) -> SigningOutput {
+    // Room for the headers set here, so the list grows once at most.
+    req.headers.reserve(3);
+    let mut timestamp = ShortText::new();
+    timestamp.push_i64(now.unix_timestamp());
+    req.set_header("X-TC-Timestamp", timestamp.as_str().to_owned());
     if let Some(token) = token {
         req.set_header("X-TC-Token", token.to_owned());
     }
     let date = utc_date(now);
-    let output = compute(req, service, secret_key, now.unix_timestamp(), date);
+    let output = compute(req, service, key, now.unix_timestamp(), date);
     req.set_header("Authorization", authorization(secret_id, date, service, &output.signature));
     output
 }
@@ -68,7 +93,58 @@ pub fn sign(
 pub fn signature(req: &SignableRequest, service: &str, secret_key: &str) -> Option<SigningOutput> {
     let timestamp: i64 = req.header("x-tc-timestamp")?.trim().parse().ok()?;
     let at = OffsetDateTime::from_unix_timestamp(timestamp).ok()?;
-    Some(compute(req, service, secret_key, timestamp, utc_date(at)))
+    Some(compute(req, service, &SigningKey::new(secret_key), timestamp, utc_date(at)))
+}
+
+/// A SecretKey prepared for signing: the HMAC key `"TC3" + SecretKey`, and the signing key last
+/// derived from it (step 3) with the date and service it was derived for.
+///
+/// The signing key depends only on the secret, the UTC date and the service, so a client that
+/// keeps one `SigningKey` derives it once a day per service instead of for every request (three
+/// HMACs). Requests for another date or service derive a new one, which replaces the cached one;
+/// the cache is behind a lock, so one key serves concurrent requests. `Debug` never shows a key.
+pub struct SigningKey {
+    /// The HMAC key `"TC3" + SecretKey`.
+    secret: HmacSha256Key,
+    /// The last derived signing key.
+    derived: Mutex<Option<Derived>>,
+}
+
+/// A derived signing key and its scope.
+struct Derived {
+    date: Date,
+    service: String,
+    key: HmacSha256Key,
+}
+
+impl SigningKey {
+    /// Prepares `secret_key` (the Tencent Cloud SecretKey).
+    #[must_use]
+    pub fn new(secret_key: &str) -> Self {
+        Self { secret: HmacSha256Key::from_parts(&[b"TC3", secret_key.as_bytes()]), derived: Mutex::new(None) }
+    }
+
+    /// The signing key for `service` on `date`, whose `YYYY-MM-DD` form is `date_text`: the
+    /// cached one when it was derived for the same date and service, else a new one, cached.
+    fn signing_key(&self, date: Date, date_text: &str, service: &str) -> HmacSha256Key {
+        // A panic elsewhere while the lock was held cannot leave a half-written entry (entries
+        // are replaced whole), so a poisoned lock is used as is.
+        let mut derived = self.derived.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = derived.as_ref().filter(|d| d.date == date && d.service == service) {
+            return cached.key.clone();
+        }
+        let secret_date = self.secret.mac(date_text.as_bytes());
+        let secret_service = hmac_sha256(&secret_date, service.as_bytes());
+        let key = HmacSha256Key::new(&hmac_sha256(&secret_service, b"tc3_request"));
+        *derived = Some(Derived { date, service: service.to_owned(), key: key.clone() });
+        key
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(***)")
+    }
 }
 
 /// The `Authorization` header value for a signature made on `date` (UTC).
@@ -103,18 +179,13 @@ pub fn iso_date(date: Date) -> String {
 
 /// Appends `date` as `YYYY-MM-DD` (a year before 0 keeps its sign).
 fn push_iso_date(out: &mut String, date: Date) {
-    if date.year() < 0 {
-        out.push('-');
-    }
-    push_padded(out, date.year().unsigned_abs(), 4);
-    out.push('-');
-    push_padded(out, u32::from(u8::from(date.month())), 2);
-    out.push('-');
-    push_padded(out, u32::from(date.day()), 2);
+    let mut text = ShortText::new();
+    push_date(&mut text, date, Some(b'-'));
+    out.push_str(text.as_str());
 }
 
 /// Steps 1 to 4 for `req` at `timestamp` (whose UTC date is `date`).
-fn compute(req: &SignableRequest, service: &str, secret_key: &str, timestamp: i64, date: Date) -> SigningOutput {
+fn compute(req: &SignableRequest, service: &str, key: &SigningKey, timestamp: i64, date: Date) -> SigningOutput {
     let content_type = req.header("content-type").unwrap_or_default();
     let host = req.header("host").unwrap_or(&req.host);
     let mut canonical_request = String::with_capacity(256);
@@ -132,15 +203,15 @@ fn compute(req: &SignableRequest, service: &str, secret_key: &str, timestamp: i6
     for part in ["\ncontent-type:", content_type.trim(), "\nhost:", host.trim(), "\n\n", SIGNED_HEADERS, "\n"] {
         canonical_request.push_str(part);
     }
-    push_hex(&mut canonical_request, &Sha256::digest(payload));
+    push_sha256_hex(&mut canonical_request, payload);
 
     let mut string_to_sign = String::with_capacity(ALGORITHM.len() + service.len() + 120);
     string_to_sign.push_str(ALGORITHM);
     string_to_sign.push('\n');
     // `timestamp` as decimal, through a stack buffer.
-    let mut digits = [0_u8; 20];
-    let timestamp = format_i64(timestamp, &mut digits);
-    string_to_sign.push_str(timestamp);
+    let mut text = ShortText::new();
+    text.push_i64(timestamp);
+    string_to_sign.push_str(text.as_str());
     string_to_sign.push('\n');
     let date_start = string_to_sign.len();
     push_iso_date(&mut string_to_sign, date);
@@ -150,32 +221,11 @@ fn compute(req: &SignableRequest, service: &str, secret_key: &str, timestamp: i6
     }
     push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
 
-    let date = &string_to_sign.as_bytes()[date_start..date_end];
-    let secret_date = hmac_sha256_parts(&[b"TC3", secret_key.as_bytes()], date);
-    let secret_service = hmac_sha256(&secret_date, service.as_bytes());
-    let secret_signing = hmac_sha256(&secret_service, b"tc3_request");
+    let date_text = string_to_sign.get(date_start..date_end).unwrap_or_default();
+    let signing_key = key.signing_key(date, date_text, service);
     let mut signature = String::with_capacity(64);
-    push_hex(&mut signature, &hmac_sha256(&secret_signing, string_to_sign.as_bytes()));
+    push_hex(&mut signature, &signing_key.mac(string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
-}
-
-/// Writes `n` in decimal into `buf` and returns the digits.
-fn format_i64(n: i64, buf: &mut [u8; 20]) -> &str {
-    let mut at = buf.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// The [`Scheme`] of Tencent Cloud API 3.0. The protocol's own headers (`X-TC-Action`,
@@ -193,11 +243,20 @@ impl Scheme for Tc3HmacSha256 {
         form
     }
 
-    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
-        let Credentials::Tencent { secret_id, secret_key, token } = credentials else { return };
+    fn keys(&self, credentials: &Credentials) -> Keys {
+        match credentials {
+            Credentials::Tencent { secret_key, .. } => Keys::Tc3(SigningKey::new(secret_key.expose())),
+            _ => Keys::None,
+        }
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials, keys: &Keys) {
+        let (Credentials::Tencent { secret_id, token, .. }, Keys::Tc3(key)) = (credentials, keys) else { return };
+        // Room for the header pushed here and the three `sign_with` may set.
+        req.headers.reserve(4);
         req.headers.push(("User-Agent".to_owned(), call.user_agent.to_owned()));
         let token = token.as_ref().map(Secret::expose);
-        sign(req, secret_id, secret_key.expose(), token, call.service, call.now);
+        sign_with(req, secret_id, key, token, call.service, call.now);
     }
 }
 
@@ -348,6 +407,50 @@ mod tests {
         let later = example_time() + time::Duration::seconds(1);
         assert_ne!(sign(&mut with_token, "id", "key", Some("tmp"), "cls", later).signature, out.signature);
         assert_eq!(with_token.header("x-tc-timestamp"), Some("1551113066"));
+    }
+
+    #[test]
+    fn prepared_key_gives_the_official_signature_and_hides_it() {
+        let key = SigningKey::new(EXAMPLE_KEY);
+        for _ in 0..2 {
+            let mut req = example_request("application/json; charset=utf-8", EXAMPLE_BODY);
+            let out = sign_with(&mut req, EXAMPLE_ID, &key, None, "cvm", example_time());
+            assert_eq!(out.signature, "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168");
+        }
+        assert_eq!(format!("{key:?}"), "SigningKey(***)");
+    }
+
+    #[test]
+    fn cached_key_follows_date_service_and_secret() {
+        // One prepared key signs like a fresh one across a change of date (UTC midnight), of
+        // service and back: the derived key is replaced whenever its scope changes.
+        let key = SigningKey::new("key");
+        let midnight = datetime!(2024-05-17 23:59:59 UTC);
+        let steps = [
+            ("cls", midnight),
+            ("cls", midnight),
+            ("cls", midnight + time::Duration::seconds(1)),
+            ("cvm", midnight + time::Duration::seconds(2)),
+            ("cls", midnight + time::Duration::seconds(2)),
+            ("cls", midnight),
+        ];
+        let mut signatures = Vec::new();
+        for (service, now) in steps {
+            let (mut cached, mut fresh) =
+                (example_request("application/json", "{}"), example_request("application/json", "{}"));
+            let out = sign_with(&mut cached, "id", &key, None, service, now);
+            assert_eq!(out, sign(&mut fresh, "id", "key", None, service, now), "{service} at {now}");
+            assert_eq!(cached, fresh);
+            signatures.push(out.signature);
+        }
+        assert_eq!(signatures[0], signatures[1]);
+        assert_eq!(signatures[0], signatures[5]);
+        assert_ne!(signatures[1], signatures[2]);
+        assert_ne!(signatures[3], signatures[4]);
+        // Another secret gives another signature for the same request.
+        let mut other = example_request("application/json", "{}");
+        let out = sign_with(&mut other, "id", &SigningKey::new("other key"), None, "cls", midnight);
+        assert_ne!(out.signature, signatures[0]);
     }
 
     #[test]

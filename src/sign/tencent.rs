@@ -24,11 +24,13 @@ use percent_encoding::percent_decode_str;
 
 use sha1::{Digest, Sha1};
 
-use super::encode::form;
-use super::scheme::{Call, Scheme};
+use super::encode::{form, push_form};
+use super::key::HmacSha1Key;
+use super::scheme::{Call, Keys, Scheme};
 #[cfg(test)]
 use super::sha1_hex;
-use super::{SignableRequest, SigningOutput, hmac_sha1, push_hex, with_slice};
+use super::text::ShortText;
+use super::{SignableRequest, SigningOutput, hex_into, push_hex, with_slice};
 use crate::credentials::{Credentials, Secret};
 
 /// The headers the Python CLS SDK signs when present (`auth.py`).
@@ -43,6 +45,8 @@ const SIGNED_HEADERS: [&str; 2] = ["content-type", "content-md5"];
 /// path signed is `req.path` percent-decoded (kept as sent when its decoding is not UTF-8).
 ///
 /// With temporary credentials, sets `X-Cls-Token` first; like the Python SDK it is not signed.
+///
+/// This prepares the key for the one request; [`sign_with`] signs with a key prepared once.
 pub fn sign(
     req: &mut SignableRequest,
     secret_id: &str,
@@ -51,10 +55,36 @@ pub fn sign(
     start: i64,
     end: i64,
 ) -> SigningOutput {
+    sign_with(req, secret_id, &signing_key(secret_key), security_token, start, end)
+}
+
+/// The key [`sign_with`] signs with: the SecretKey, prepared once. (The key of the final HMAC,
+/// `SignKey`, depends on the key time, so only the first HMAC's key can be prepared.)
+#[must_use]
+pub fn signing_key(secret_key: &str) -> HmacSha1Key {
+    HmacSha1Key::new(secret_key.as_bytes())
+}
+
+/// [`sign`] with the key that [`signing_key`] prepared from the SecretKey: what the client does,
+/// keeping the key for as long as it keeps the credentials.
+pub fn sign_with(
+    req: &mut SignableRequest,
+    secret_id: &str,
+    key: &HmacSha1Key,
+    security_token: Option<&str>,
+    start: i64,
+    end: i64,
+) -> SigningOutput {
+    // Room for the headers set here, so the list grows once at most.
+    req.headers.reserve(2);
     if let Some(token) = security_token {
         req.set_header("X-Cls-Token", token.to_owned());
     }
-    let key_time = format!("{start};{end}");
+    let mut key_time = ShortText::new();
+    key_time.push_i64(start);
+    key_time.push(b';');
+    key_time.push_i64(end);
+    let key_time = key_time.as_str();
     let host = match req.header("host") {
         Some(host) => Some(host),
         None if !req.host.is_empty() => Some(req.host.as_str()),
@@ -68,15 +98,21 @@ pub fn sign(
         headers[count] = (name, value);
         count += 1;
     }
+    let headers = &headers[..count];
     let path = percent_decode_str(&req.path).decode_utf8().unwrap_or(Cow::Borrowed(&req.path));
-    let signed = compute(&req.method, &path, &req.query, &headers[..count], secret_key, &key_time, form);
-    let value = format!(
-        "q-sign-algorithm=sha1&q-ak={secret_id}&q-sign-time={key_time}&q-key-time={key_time}\
-         &q-header-list={}&q-url-param-list={}&q-signature={}",
-        signed.header_list, signed.param_list, signed.output.signature
-    );
+    let output = compute(&req.method, &path, &req.query, headers, key, key_time, push_form);
+    let mut value = String::with_capacity(200 + secret_id.len() + 2 * key_time.len());
+    for part in ["q-sign-algorithm=sha1&q-ak=", secret_id, "&q-sign-time=", key_time, "&q-key-time=", key_time] {
+        value.push_str(part);
+    }
+    value.push_str("&q-header-list=");
+    push_names(&mut value, headers, push_form);
+    value.push_str("&q-url-param-list=");
+    push_names(&mut value, &req.query, push_form);
+    value.push_str("&q-signature=");
+    value.push_str(&output.signature);
     req.set_header("Authorization", value);
-    signed.output
+    output
 }
 
 /// Computes the `q-sign-algorithm=sha1` signature: `path_decoded` is the decoded (UTF-8) path,
@@ -95,34 +131,35 @@ pub fn signature(
     key_time: &str,
     encoder: fn(&str) -> String,
 ) -> SigningOutput {
-    compute(method, path_decoded, params, headers, secret_key, key_time, encoder).output
+    let push = |out: &mut String, s: &str| out.push_str(&encoded(s, encoder));
+    compute(method, path_decoded, params, headers, &signing_key(secret_key), key_time, push)
 }
 
-/// A signature and the name lists that go with it in the `Authorization` header.
-struct Signed {
-    output: SigningOutput,
-    header_list: String,
-    param_list: String,
-}
-
-/// The shared computation behind [`sign`] and [`signature`].
+/// The shared computation behind [`sign_with`] and [`signature`]; `push` appends a key or value
+/// encoded.
 fn compute<K: AsRef<str>, V: AsRef<str>>(
     method: &str,
     path_decoded: &str,
     params: &[(String, String)],
     headers: &[(K, V)],
-    secret_key: &str,
+    key: &HmacSha1Key,
     key_time: &str,
-    encoder: fn(&str) -> String,
-) -> Signed {
+    push: impl Fn(&mut String, &str) + Copy,
+) -> SigningOutput {
     let mut canonical_request = String::with_capacity(256);
-    canonical_request.extend(method.chars().flat_map(char::to_lowercase));
+    if method.is_ascii() {
+        let start = canonical_request.len();
+        canonical_request.push_str(method);
+        canonical_request[start..].make_ascii_lowercase();
+    } else {
+        canonical_request.extend(method.chars().flat_map(char::to_lowercase));
+    }
     canonical_request.push('\n');
     canonical_request.push_str(path_decoded);
     canonical_request.push('\n');
-    let param_list = push_pairs(&mut canonical_request, params, encoder);
+    push_pairs(&mut canonical_request, params, push);
     canonical_request.push('\n');
-    let header_list = push_pairs(&mut canonical_request, headers, encoder);
+    push_pairs(&mut canonical_request, headers, push);
     canonical_request.push('\n');
     let mut string_to_sign = String::with_capacity(key_time.len() + 48);
     for part in ["sha1\n", key_time, "\n"] {
@@ -130,49 +167,67 @@ fn compute<K: AsRef<str>, V: AsRef<str>>(
     }
     push_hex(&mut string_to_sign, &Sha1::digest(canonical_request.as_bytes()));
     string_to_sign.push('\n');
-    let mut sign_key = String::with_capacity(40);
-    push_hex(&mut sign_key, &hmac_sha1(secret_key.as_bytes(), key_time.as_bytes()));
+    // `SignKey` is the hex HMAC of the key time; it keys the final HMAC as text.
+    let mut sign_key = [0_u8; 40];
+    hex_into(&mut sign_key, &key.mac(key_time.as_bytes()));
     let mut signature = String::with_capacity(40);
-    push_hex(&mut signature, &hmac_sha1(sign_key.as_bytes(), string_to_sign.as_bytes()));
-    Signed { output: SigningOutput { canonical_request, string_to_sign, signature }, header_list, param_list }
+    push_hex(&mut signature, &HmacSha1Key::new(&sign_key).mac(string_to_sign.as_bytes()));
+    SigningOutput { canonical_request, string_to_sign, signature }
 }
 
-/// Lowercases the keys (Unicode, like Python's `str.lower`), sorts by key then value, and
-/// appends the `k=v&…` string (both encoded with `encoder`) to `out`; returns the `;`-joined
-/// encoded key list.
-///
-/// For the plain keys the APIs use, the encoded key is the lowercased key itself; for other keys,
-/// using the same encoded form in the list and in the string keeps the two consistent (the COS doc
-/// specifies the key list as encoded and lowercased). Keys already in lower case are not copied.
-fn push_pairs<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)], encoder: fn(&str) -> String) -> String {
+/// Calls `f` with `pairs` whose keys are lowercased (Unicode, like Python's `str.lower`), sorted
+/// by key then value, on the stack.
+fn with_sorted<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)], f: impl FnOnce(&[(Cow<'_, str>, &str)])) {
     let lowered = pairs.iter().map(|(key, value)| (lowercase(key.as_ref()), value.as_ref()));
-    let mut names = String::new();
     with_slice(
         lowered,
         || (Cow::Borrowed(""), ""),
         |list| {
             list.sort_unstable();
-            for (index, (key, value)) in list.iter().enumerate() {
-                if index > 0 {
-                    out.push('&');
-                    names.push(';');
-                }
-                let key = encoded(key, encoder);
-                out.push_str(&key);
-                out.push('=');
-                out.push_str(&encoded(value, encoder));
-                names.push_str(&key);
-            }
+            f(list);
         },
     );
-    names
 }
 
-/// [`push_pairs`] into a new string: the `k=v&…` string and the key list.
+/// Appends the `k=v&…` string of `pairs` (keys lowercased, sorted by key then value, both
+/// encoded with `push`) to `out`.
+fn push_pairs<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)], push: impl Fn(&mut String, &str)) {
+    with_sorted(pairs, |list| {
+        for (index, (key, value)) in list.iter().enumerate() {
+            if index > 0 {
+                out.push('&');
+            }
+            push(out, key);
+            out.push('=');
+            push(out, value);
+        }
+    });
+}
+
+/// Appends the `;`-joined key list that goes with [`push_pairs`] (the same keys, in the same
+/// order, encoded the same way) to `out`.
+///
+/// For the plain keys the APIs use, the encoded key is the lowercased key itself; for other keys,
+/// using the same encoded form in the list and in the string keeps the two consistent (the COS doc
+/// specifies the key list as encoded and lowercased).
+fn push_names<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)], push: impl Fn(&mut String, &str)) {
+    with_sorted(pairs, |list| {
+        for (index, (key, _)) in list.iter().enumerate() {
+            if index > 0 {
+                out.push(';');
+            }
+            push(out, key);
+        }
+    });
+}
+
+/// [`push_pairs`] and [`push_names`] into new strings: the `k=v&…` string and the key list.
 #[cfg(test)]
 fn format_pairs(pairs: &[(String, String)], encoder: fn(&str) -> String) -> (String, String) {
-    let mut formatted = String::new();
-    let names = push_pairs(&mut formatted, pairs, encoder);
+    let push = |out: &mut String, s: &str| out.push_str(&encoded(s, encoder));
+    let (mut formatted, mut names) = (String::new(), String::new());
+    push_pairs(&mut formatted, pairs, push);
+    push_names(&mut names, pairs, push);
     (formatted, names)
 }
 
@@ -209,21 +264,31 @@ impl Scheme for QSignSha1 {
         form
     }
 
-    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials) {
-        let Credentials::Tencent { secret_id, secret_key, token } = credentials else { return };
+    fn keys(&self, credentials: &Credentials) -> Keys {
+        match credentials {
+            Credentials::Tencent { secret_key, .. } => Keys::HmacSha1(signing_key(secret_key.expose())),
+            _ => Keys::None,
+        }
+    }
+
+    fn apply(&self, req: &mut SignableRequest, call: &Call<'_>, credentials: &Credentials, keys: &Keys) {
+        let (Credentials::Tencent { secret_id, token, .. }, Keys::HmacSha1(key)) = (credentials, keys) else { return };
+        // Room for the two headers pushed here and the two `sign_with` may set.
+        req.headers.reserve(4);
         req.headers.push(("User-Agent".to_owned(), call.user_agent.to_owned()));
         if !req.body.is_empty() {
             req.headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
         }
         let start = call.now.unix_timestamp() - 60;
         let token = token.as_ref().map(Secret::expose);
-        sign(req, secret_id, secret_key.expose(), token, start, start + 360);
+        sign_with(req, secret_id, key, token, start, start + 360);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::encode::rfc3986;
+    use super::super::hmac_sha1;
     use super::*;
 
     const CLS_ID: &str = "AKIDc9YlmrBcFk4C8sbmXQ8i65XXXXXXXXXX";
@@ -247,8 +312,7 @@ mod tests {
     #[test]
     fn vector_tp1() {
         let params = owned(&[("logset_id", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")]);
-        let signed = compute("GET", "/logset", &params, &cls_headers(), CLS_KEY, CLS_KEY_TIME, form);
-        let out = &signed.output;
+        let out = &signature("GET", "/logset", &params, &cls_headers(), CLS_KEY, CLS_KEY_TIME, form);
         assert_eq!(
             out.canonical_request,
             "get\n/logset\nlogset_id=xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\n\
@@ -257,14 +321,13 @@ mod tests {
         assert_eq!(sha1_hex(out.canonical_request.as_bytes()), "e2d0126b61269ef047d9d05b6c385cea0aea9799");
         assert_eq!(out.string_to_sign, "sha1\n1578976553;1578978363\ne2d0126b61269ef047d9d05b6c385cea0aea9799\n");
         assert_eq!(out.signature, "315dfa0d0ce55582145f7800df5eb3e9c88d2f84");
-        assert_eq!(signed.header_list, "content-type;host");
-        assert_eq!(signed.param_list, "logset_id");
-        assert_eq!(&signature("GET", "/logset", &params, &cls_headers(), CLS_KEY, CLS_KEY_TIME, form), out);
+        assert_eq!(format_pairs(&cls_headers(), form).1, "content-type;host");
+        assert_eq!(format_pairs(&params, form).1, "logset_id");
     }
 
     #[test]
     fn vector_tp1_through_sign() {
-        let mut req = SignableRequest {
+        let unsigned = SignableRequest {
             method: "GET".into(),
             host: "ap-shanghai.cls.tencentyun.com".into(),
             path: "/logset".into(),
@@ -272,8 +335,16 @@ mod tests {
             headers: owned(&[("Content-Type", "application/json")]),
             body: Vec::new(),
         };
+        let mut req = unsigned.clone();
         let out = sign(&mut req, CLS_ID, CLS_KEY, None, 1_578_976_553, 1_578_978_363);
         assert_eq!(out.signature, "315dfa0d0ce55582145f7800df5eb3e9c88d2f84");
+        // A key prepared once signs any number of requests the same way.
+        let key = signing_key(CLS_KEY);
+        for _ in 0..2 {
+            let mut again = unsigned.clone();
+            assert_eq!(sign_with(&mut again, CLS_ID, &key, None, 1_578_976_553, 1_578_978_363), out);
+            assert_eq!(again, req);
+        }
         assert_eq!(
             req.header("authorization"),
             Some(
@@ -287,16 +358,15 @@ mod tests {
 
     #[test]
     fn vector_tp2() {
-        let signed = compute("PUT", "/logset", &[], &cls_headers(), CLS_KEY, CLS_KEY_TIME, form);
-        let out = &signed.output;
+        let out = &signature("PUT", "/logset", &[], &cls_headers(), CLS_KEY, CLS_KEY_TIME, form);
         assert_eq!(
             out.canonical_request,
             "put\n/logset\n\ncontent-type=application%2Fjson&host=ap-shanghai.cls.tencentyun.com\n"
         );
         assert_eq!(sha1_hex(out.canonical_request.as_bytes()), "e86af9693f3de2047dd10dbe2898ecaf1df00de0");
         assert_eq!(out.signature, "600aeb5e646d385d7dd9da57ba9b2545cadfaa1c");
-        assert_eq!(signed.param_list, "");
-        assert_eq!(signed.header_list, "content-type;host");
+        assert_eq!(format_pairs(&[], form).1, "");
+        assert_eq!(format_pairs(&cls_headers(), form).1, "content-type;host");
     }
 
     #[test]
