@@ -209,7 +209,12 @@ impl ClientHandle {
                 fail(spec, RequestErrorKind::Redirect, detail).with_status(status, request_id),
             ));
         }
-        let retry_hint = hint(headers);
+        // A 2xx is a refusal (to retry, maybe after a hint) only where the body can say so.
+        let service = self.inner.service;
+        let success_only = response.status().is_success()
+            && service.envelope != Envelope::TencentApi3
+            && service.success_when.is_none();
+        let retry_hint = if success_only { None } else { hint(headers) };
         // From here on the status and request id are known: every failure keeps them.
         let body = self.read_body(spec, response).await.map_err(|(failure, e)| {
             let e = match e {
@@ -309,7 +314,11 @@ struct Answer {
 fn nonce() -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let n = fastrand::u128(..);
-    (0..32).rev().map(|i| char::from(DIGITS[usize::try_from((n >> (i * 4)) & 0xf).unwrap_or(0)])).collect()
+    let mut out = String::with_capacity(32);
+    for shift in (0..32).rev().map(|i| i * 4) {
+        out.push(char::from(DIGITS[usize::try_from((n >> shift) & 0xf).unwrap_or(0)]));
+    }
+    out
 }
 
 /// Sends one operation: the whole pipeline, with retries. Only validation, writing and decoding
