@@ -86,6 +86,9 @@ pub(crate) fn decode<T: DeserializeOwned>(service: &ServiceSpec, body: &[u8]) ->
     let tapped = Tapped { taps: &mut taps, response: PhantomData };
     let response = if service.envelope == Envelope::TencentApi3 {
         deserializer.deserialize_map(Enveloped { inner: tapped })
+    } else if tapped.taps.count == 0 {
+        // Nothing to read besides the response: it decodes straight from the body.
+        T::deserialize(&mut deserializer)
     } else {
         tapped.deserialize(&mut deserializer)
     }
