@@ -48,6 +48,7 @@ mod files;
 pub mod fingerprint;
 mod folder;
 pub mod ir;
+mod parallel;
 pub mod render;
 pub mod reuse;
 pub mod source;
