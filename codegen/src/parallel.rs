@@ -20,22 +20,38 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let threads = threads.min(items.len());
+    indexed(items.len(), threads, (), || (), |(), i| f(&items[i]))
+}
+
+/// `work(state, i)` for every `i` below `count`, on up to `threads` threads, each with its own
+/// `state`: the calling thread uses `mine`, every other thread makes one with `init` (so state
+/// that cannot move between threads, such as token streams, is made where it is used). The
+/// results are in the order of `i`, whichever thread did which.
+pub(crate) fn indexed<S, R, I, W>(count: usize, threads: usize, mine: S, init: I, work: W) -> Vec<R>
+where
+    R: Send,
+    I: Fn() -> S + Sync,
+    W: Fn(&mut S, usize) -> R + Sync,
+{
+    let threads = threads.min(count);
+    let mut mine = mine;
     if threads <= 1 {
-        return items.iter().map(f).collect();
+        return (0..count).map(|i| work(&mut mine, i)).collect();
     }
     let next = AtomicUsize::new(0);
-    let work = || {
+    let run = |state: &mut S| {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { return done };
-            done.push((i, f(item)));
+            if i >= count {
+                return done;
+            }
+            done.push((i, work(state, i)));
         }
     };
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(|| run(&mut init()))).collect();
+        let mut done = run(&mut mine);
         for other in others {
             match other.join() {
                 Ok(part) => done.extend(part),
@@ -60,5 +76,21 @@ mod tests {
             assert_eq!(map(&items, threads, |n| n * n), expected, "{threads} threads");
         }
         assert!(map(&[] as &[u64], 4, |n| *n).is_empty());
+    }
+
+    #[test]
+    fn each_thread_has_its_own_state() {
+        // The state counts the items its thread did; every item sees a count of at least 1.
+        for threads in [1, 2, 4] {
+            let seen = indexed(50, threads, 0_u32, || 0_u32, |done, i| {
+                *done += 1;
+                (i, *done)
+            });
+            assert_eq!(seen.iter().map(|(i, _)| *i).collect::<Vec<_>>(), (0..50).collect::<Vec<_>>());
+            assert!(seen.iter().all(|(_, done)| *done >= 1));
+            if threads == 1 {
+                assert_eq!(seen.last(), Some(&(49, 50)), "one thread does everything in order");
+            }
+        }
     }
 }

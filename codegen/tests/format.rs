@@ -3,29 +3,31 @@
 
 use std::path::Path;
 
-use cloud_task_apis_codegen::{Diagnostics, SourceMap, check, emit, ir, read_specs, render, spec, synthetic};
+use cloud_task_apis_codegen::{Diagnostics, SourceMap, check, emit, ir, read_specs, render, synthetic};
 use proc_macro2::TokenStream;
 
-/// Every file the generator emits for `sources`, as tokens, with its name.
-fn emitted(sources: &SourceMap) -> Vec<(String, TokenStream)> {
+fn lowered(sources: &SourceMap) -> ir::Api {
     let mut diags = Diagnostics::new();
-    let specs = spec::load(sources, &mut diags);
+    let specs = cloud_task_apis_codegen::spec::load(sources, &mut diags);
     check::check(&specs, &mut diags);
     assert!(!diags.has_errors(), "{}", diags.render(sources));
-    let api = ir::lower(sources, &specs).unwrap_or_else(|d| panic!("{}", d.render(sources)));
-    let mut files: Vec<_> = api.services.iter().map(|s| (emit::file_name(s), emit::service(s))).collect();
-    files.push(("index".to_owned(), emit::index(&api)));
-    files
+    ir::lower(sources, &specs).unwrap_or_else(|d| panic!("{}", d.render(sources)))
+}
+
+fn assert_formats_like_whole(name: &str, emit: impl Fn() -> TokenStream + Sync) {
+    let whole = prettyplease::unparse(&syn::parse2(emit()).expect("emitted code parses"));
+    for threads in [1, 2, 3, 8] {
+        let formatted = render::format(&emit, threads).expect("emitted code formats");
+        assert!(formatted == whole, "{name} with {threads} threads differs from formatting it whole");
+    }
 }
 
 fn assert_same_bytes(sources: &SourceMap) {
-    for (name, tokens) in emitted(sources) {
-        let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).expect("emitted code parses"));
-        for threads in [1, 2, 3, 8] {
-            let formatted = render::format(tokens.clone(), threads).expect("emitted code formats");
-            assert!(formatted == whole, "{name} with {threads} threads differs from formatting it whole");
-        }
+    let api = lowered(sources);
+    for service in &api.services {
+        assert_formats_like_whole(&service.module, || emit::service(service));
     }
+    assert_formats_like_whole("index", || emit::index(&api));
 }
 
 #[test]
@@ -43,6 +45,8 @@ fn synthetic_specs_format_the_same_in_parallel_sequentially_and_whole() {
 
 #[test]
 fn code_that_does_not_parse_is_reported() {
-    let error = render::format(quote::quote!(pub mod m { fn }), 2).expect_err("not a file");
-    assert!(error.contains("does not parse"), "{error}");
+    for threads in [1, 2] {
+        let error = render::format(|| quote::quote!(pub mod m { fn }), threads).expect_err("not a file");
+        assert!(error.contains("does not parse"), "{error}");
+    }
 }
