@@ -81,7 +81,9 @@ fn run(sources: &SourceMap, providers: &[&str]) -> Run {
     // The inputs hash is computed outside the stages (it is part of a build's reuse check).
     let mut files: Vec<String> = enabled
         .iter()
-        .map(|s| render::render(|| emit::service(s), &emit::file_name(s), &s.files, "").unwrap_or_else(|e| panic!("{e}")))
+        .map(|s| {
+            render::render(|| emit::service(s), &emit::file_name(s), &s.files, "").unwrap_or_else(|e| panic!("{e}"))
+        })
         .collect();
     let index = render::render(|| emit::index(&api), cloud_task_apis_codegen::INDEX_FILE, &inputs, "");
     files.push(index.unwrap_or_else(|e| panic!("{e}")));

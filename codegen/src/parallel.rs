@@ -82,10 +82,16 @@ mod tests {
     fn each_thread_has_its_own_state() {
         // The state counts the items its thread did; every item sees a count of at least 1.
         for threads in [1, 2, 4] {
-            let seen = indexed(50, threads, 0_u32, || 0_u32, |done, i| {
-                *done += 1;
-                (i, *done)
-            });
+            let seen = indexed(
+                50,
+                threads,
+                0_u32,
+                || 0_u32,
+                |done, i| {
+                    *done += 1;
+                    (i, *done)
+                },
+            );
             assert_eq!(seen.iter().map(|(i, _)| *i).collect::<Vec<_>>(), (0..50).collect::<Vec<_>>());
             assert!(seen.iter().all(|(_, done)| *done >= 1));
             if threads == 1 {

@@ -137,9 +137,45 @@ mod tests {
 
     #[test]
     fn other_files_are_not_cut() {
-        assert!(split(quote!(pub struct A;), 2).is_err());
-        assert!(split(quote!(pub mod m { #![allow(x)] struct A; }), 2).is_err());
-        assert!(split(quote!(pub mod m {} struct A;), 2).is_err());
-        assert!(split(quote!(pub mod m;), 2).is_err());
+        assert!(
+            split(
+                quote!(
+                    pub struct A;
+                ),
+                2
+            )
+            .is_err()
+        );
+        assert!(
+            split(
+                quote!(
+                    pub mod m {
+                        #![allow(x)]
+                        struct A;
+                    }
+                ),
+                2
+            )
+            .is_err()
+        );
+        assert!(
+            split(
+                quote!(
+                    pub mod m {}
+                    struct A;
+                ),
+                2
+            )
+            .is_err()
+        );
+        assert!(
+            split(
+                quote!(
+                    pub mod m;
+                ),
+                2
+            )
+            .is_err()
+        );
     }
 }

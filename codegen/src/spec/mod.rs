@@ -50,7 +50,7 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
     for (folder, Folder { service: service_files, types, operations: operation_files }) in folders {
         let service = match service_files.as_slice() {
             [id] => match take(*id, diags) {
-                Some(Decoded::Service(service)) => service,
+                Some(Decoded::Service(service)) => service.map(|service| *service),
                 _ => None,
             },
             [] => {
@@ -83,13 +83,13 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
             }
         };
         let shared = types.and_then(|id| match take(id, diags) {
-            Some(Decoded::Operation(shared)) => shared,
+            Some(Decoded::Operation(shared)) => shared.map(|shared| *shared),
             _ => None,
         });
         let mut operations: Vec<_> = operation_files
             .iter()
             .filter_map(|id| match take(*id, diags) {
-                Some(Decoded::Operation(op)) => op,
+                Some(Decoded::Operation(op)) => op.map(|op| *op),
                 _ => None,
             })
             .collect();
@@ -108,10 +108,10 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
 
 /// One file parsed and decoded as what its name says it is (`None` when it could not be).
 enum Decoded {
-    /// A `service.yaml`.
-    Service(Option<model::ServiceDoc>),
+    /// A `service.yaml` (boxed, as the other: they are large and of different sizes).
+    Service(Option<Box<model::ServiceDoc>>),
     /// A `types.yaml` or an operation file.
-    Operation(Option<model::OperationDoc>),
+    Operation(Option<Box<model::OperationDoc>>),
 }
 
 /// Parses and decodes one file on its own, with the problems found in it.
@@ -121,9 +121,11 @@ fn decode_file(sources: &SourceMap, id: FileId) -> (Decoded, Diagnostics) {
     let name = path.rsplit_once('/').map_or(path.as_str(), |(_, name)| name);
     let root = parse(sources, id, &mut diags);
     let decoded = match name {
-        SERVICE_FILE => Decoded::Service(root.and_then(|root| decode::service(id, &root, &mut diags))),
-        TYPES_FILE => Decoded::Operation(root.and_then(|root| decode::shared_types(id, &root, &mut diags))),
-        _ => Decoded::Operation(root.and_then(|root| decode::operation(id, &root, &mut diags))),
+        SERVICE_FILE => Decoded::Service(root.and_then(|root| decode::service(id, &root, &mut diags)).map(Box::new)),
+        TYPES_FILE => {
+            Decoded::Operation(root.and_then(|root| decode::shared_types(id, &root, &mut diags)).map(Box::new))
+        }
+        _ => Decoded::Operation(root.and_then(|root| decode::operation(id, &root, &mut diags)).map(Box::new)),
     };
     (decoded, diags)
 }
