@@ -20,23 +20,23 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    indexed(items.len(), threads, (), || (), |(), i| f(&items[i]))
+    indexed(items.len(), threads, || (), |(), i| f(&items[i]))
 }
 
 /// `work(state, i)` for every `i` below `count`, on up to `threads` threads, each with its own
-/// `state`: the calling thread uses `mine`, every other thread makes one with `init` (so state
-/// that cannot move between threads, such as token streams, is made where it is used). The
-/// results are in the order of `i`, whichever thread did which.
-pub(crate) fn indexed<S, R, I, W>(count: usize, threads: usize, mine: S, init: I, work: W) -> Vec<R>
+/// `state` made by `init` on that thread (so state that cannot move between threads, such as
+/// token streams, is made where it is used), all at the same time. The results are in the
+/// order of `i`, whichever thread did which.
+pub(crate) fn indexed<S, R, I, W>(count: usize, threads: usize, init: I, work: W) -> Vec<R>
 where
     R: Send,
     I: Fn() -> S + Sync,
     W: Fn(&mut S, usize) -> R + Sync,
 {
     let threads = threads.min(count);
-    let mut mine = mine;
     if threads <= 1 {
-        return (0..count).map(|i| work(&mut mine, i)).collect();
+        let mut state = init();
+        return (0..count).map(|i| work(&mut state, i)).collect();
     }
     let next = AtomicUsize::new(0);
     let run = |state: &mut S| {
@@ -51,7 +51,7 @@ where
     };
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let others: Vec<_> = (1..threads).map(|_| scope.spawn(|| run(&mut init()))).collect();
-        let mut done = run(&mut mine);
+        let mut done = run(&mut init());
         for other in others {
             match other.join() {
                 Ok(part) => done.extend(part),
@@ -85,7 +85,6 @@ mod tests {
             let seen = indexed(
                 50,
                 threads,
-                0_u32,
                 || 0_u32,
                 |done, i| {
                     *done += 1;

@@ -54,8 +54,9 @@ where
 const PIECES_PER_THREAD: usize = 4;
 
 /// Formats the generated code `emit` returns as `prettyplease` prints it, using up to
-/// `threads` threads (token streams cannot move between threads, so each thread calls `emit`
-/// and formats its share of the pieces); the result does not depend on `threads`.
+/// `threads` threads; the result does not depend on `threads`. Token streams cannot move
+/// between threads, so every thread calls `emit` and cuts the file itself, all at the same
+/// time, then formats the pieces it takes: the module's head (with an empty block) is piece 0.
 ///
 /// # Errors
 /// When the tokens are not a valid file, which is a generator bug; the message says so.
@@ -65,30 +66,35 @@ where
 {
     let threads = threads.max(1);
     let count = if threads == 1 { 1 } else { threads * PIECES_PER_THREAD };
-    let module = match items::split(emit(), count) {
-        Ok(module) => module,
-        Err(tokens) => return format_whole(tokens),
-    };
-    let Some(head) = format_tokens(module.head_alone()).and_then(|h| h.strip_suffix("{}\n").map(str::to_owned)) else {
-        return format_whole(emit());
-    };
-    let pieces = module.pieces.len();
-    let split = || items::split(emit(), count).ok().filter(|m| m.pieces.len() == pieces);
-    let bodies = parallel::indexed(pieces, threads, Some(module), split, |module, i| {
-        let printed = format_tokens(module.as_mut()?.take_piece(i)?)?;
-        printed.strip_prefix(items::PIECE_START)?.strip_suffix(items::PIECE_END).map(str::to_owned)
-    });
-    let mut code = String::with_capacity(head.len() + bodies.iter().flatten().map(String::len).sum::<usize>() + 4);
-    code.push_str(&head);
-    code.push_str("{\n");
-    for body in bodies {
-        match body {
-            Some(body) => code.push_str(&body),
-            None => return format_whole(emit()),
+    let cut = || items::split(emit(), count).ok();
+    let printed = parallel::indexed(count + 1, threads, cut, |module, i| {
+        let Some(module) = module.as_mut() else { return Err(()) };
+        if i == 0 {
+            let head = format_tokens(module.head_alone()).ok_or(())?;
+            return head.strip_suffix("{}\n").map(str::to_owned).ok_or(());
         }
+        // A file cut into fewer pieces than asked has nothing more.
+        let Some(piece) = module.take_piece(i - 1) else { return Ok(String::new()) };
+        let printed = format_tokens(piece).ok_or(())?;
+        printed
+            .strip_prefix(items::PIECE_START)
+            .and_then(|p| p.strip_suffix(items::PIECE_END))
+            .map(str::to_owned)
+            .ok_or(())
+    });
+    match printed.into_iter().collect::<Result<Vec<String>, ()>>() {
+        Ok(parts) => {
+            let mut code = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 4);
+            let mut parts = parts.into_iter();
+            code.push_str(&parts.next().unwrap_or_default());
+            code.push_str("{\n");
+            parts.for_each(|part| code.push_str(&part));
+            code.push_str("}\n");
+            Ok(code)
+        }
+        // Not one module, or a piece that does not format on its own (see `items`).
+        Err(()) => format_whole(emit()),
     }
-    code.push_str("}\n");
-    Ok(code)
 }
 
 /// The whole file parsed and printed at once.
