@@ -8,7 +8,8 @@
 //! readable report and `ROW | … |` lines that `scripts/bench.sh` gathers into its table.
 //!
 //! `GENERATE_BENCH_REUSE_ONLY=1` runs only the last measurement (the build script with every
-//! file reusable against one generating from scratch).
+//! file reusable against one generating from scratch); `GENERATE_BENCH_THREADS_ONLY=1` only
+//! the one before it (emitting and formatting 500 operations on every core against one).
 //!
 //! A hand-written harness rather than criterion: every measurement here is milliseconds to
 //! seconds, where `Instant` and a median over repeated runs are exact enough; it adds no
@@ -179,6 +180,10 @@ fn main() {
         reuse(profile, budget);
         return;
     }
+    if std::env::var_os("GENERATE_BENCH_THREADS_ONLY").is_some() {
+        threads(profile, budget);
+        return;
+    }
 
     // The project's specs, all providers enabled.
     let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
@@ -315,7 +320,51 @@ fn main() {
     for cells in &line_rows {
         row(&cells.iter().map(String::as_str).collect::<Vec<_>>());
     }
+    threads(profile, budget);
     reuse(profile, budget);
+}
+
+/// Emitting and formatting the service of 500 synthetic operations on every available core
+/// (what the generator does) against on one thread, alternating, medians: what formatting the
+/// pieces of a file in parallel gains on this machine at this load.
+fn threads(profile: &str, budget: Duration) {
+    let sources = synthetic::source_map(500);
+    let mut diags = Diagnostics::new();
+    let specs = spec::load(&sources, &mut diags);
+    let api = ir::lower(&sources, &specs).unwrap_or_else(|d| panic!("specs do not lower:\n{}", d.render(&sources)));
+    let service = &api.services[0];
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let time = |threads: usize| {
+        let t = Instant::now();
+        black_box(render::format(|| emit::service(service), threads).unwrap_or_else(|e| panic!("{e}")));
+        t.elapsed()
+    };
+    let (mut one, mut all) = (Vec::new(), Vec::new());
+    let started = Instant::now();
+    while one.len() < 3 || (started.elapsed() < budget * 2 && one.len() < 15) {
+        one.push(time(1));
+        all.push(time(cores));
+    }
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (runs, one, all) = (one.len(), median(one), median(all));
+    let ratio = all.as_secs_f64() / one.as_secs_f64();
+    println!(
+        "emit+format, 500 synthetic operations: {cores} threads {} vs 1 thread {} = {ratio:.3}; {runs} runs each",
+        fmt_duration(all),
+        fmt_duration(one)
+    );
+    row(&[
+        &format!("generation, {profile}"),
+        &format!("emit+format, 500 synthetic operations, {cores} threads (every core)"),
+        &format!("{} (1 thread in the same run: {})", fmt_duration(all), fmt_duration(one)),
+        "",
+        &format!("{ratio:.3}"),
+        "",
+        "",
+    ]);
 }
 
 /// What a build script pays in all (`Config::compile_specs`: read the specs, generate or reuse,
