@@ -1,4 +1,4 @@
-//! What generation costs: time per stage (load, check, model, emit, format) over the project's
+//! What generation costs: time per stage (load, check, model, emit and format) over the project's
 //! specs and over synthetic specs of 5, 50, 500 and 2,000 operations, and generated lines per
 //! operation.
 //!
@@ -8,7 +8,8 @@
 //! readable report and `ROW | … |` lines that `scripts/bench.sh` gathers into its table.
 //!
 //! `GENERATE_BENCH_REUSE_ONLY=1` runs only the last measurement (the build script with every
-//! file reusable against one generating from scratch).
+//! file reusable against one generating from scratch); `GENERATE_BENCH_THREADS_ONLY=1` only
+//! the one before it (emitting and formatting 500 operations on every core against one).
 //!
 //! A hand-written harness rather than criterion: every measurement here is milliseconds to
 //! seconds, where `Instant` and a median over repeated runs are exact enough; it adds no
@@ -20,30 +21,33 @@ use std::time::{Duration, Instant};
 
 use cloud_task_apis_codegen::{Config, Diagnostics, SourceMap, check, emit, ir, read_specs, render, spec, synthetic};
 
-/// The stages, in pipeline order, with the names the report uses.
-const STAGES: [&str; 5] = ["load", "check", "model", "emit", "format"];
+/// The stages, in pipeline order, with the names the report uses. Emitting and formatting are
+/// one stage because the generator does them together: each formatting thread emits the file
+/// itself (token streams cannot move between threads).
+const STAGES: [&str; 4] = ["load", "check", "model", "emit+format"];
 
 /// Reference figures for 500 synthetic operations of the same shape (progenitor 0.15 as a
-/// build script, 2-core machine): seconds unoptimised and optimised, and lines per operation.
-const PROGENITOR_500_OPT0_S: f64 = 3.4;
-const PROGENITOR_500_RELEASE_S: f64 = 0.9;
-const PROGENITOR_LINES_PER_OP: f64 = 326.0;
-/// Progenitor's generation at 500 operations in the build-script profile as issue 13 measured
-/// it side by side with this generator (the target of the reuse row is a tenth of it).
+/// build script, 2-core machine, as issue 13 measured it side by side with this generator):
+/// seconds in the build-script profile (the target of cold generation is a third of it, that
+/// of the reuse row a tenth) and optimised, and lines per operation.
 const PROGENITOR_500_ISSUE_S: f64 = 3.33;
+const PROGENITOR_500_RELEASE_S: f64 = 0.84;
+const PROGENITOR_LINES_PER_OP: f64 = 326.0;
 
-/// One run of every stage: durations per stage, the generated files, and (not a stage) the
-/// time to turn the emitted tokens into unformatted text instead of formatting them.
+/// One run of every stage: durations per stage, the generated files, and (not stages) the
+/// time to emit every file once on one thread, and to turn the emitted tokens into
+/// unformatted text instead of formatting them.
 struct Run {
-    stages: [Duration; 5],
+    stages: [Duration; 4],
     files: Vec<String>,
+    emit: Duration,
     unformatted: Duration,
 }
 
 /// Runs the pipeline the way `cloud_task_apis_codegen::generate` does for the enabled
 /// providers, timing each stage.
 fn run(sources: &SourceMap, providers: &[&str]) -> Run {
-    let mut stages = [Duration::ZERO; 5];
+    let mut stages = [Duration::ZERO; 4];
     let mut diags = Diagnostics::new();
 
     let t = Instant::now();
@@ -59,36 +63,42 @@ fn run(sources: &SourceMap, providers: &[&str]) -> Run {
     let api = ir::lower(sources, &specs).unwrap_or_else(|d| panic!("specs do not lower:\n{}", d.render(sources)));
     stages[2] = t.elapsed();
 
-    let t = Instant::now();
     let enabled: Vec<&ir::Service> = api.services.iter().filter(|s| providers.contains(&s.provider.word())).collect();
-    let mut tokens: Vec<_> = enabled.iter().map(|s| (emit::service(s), emit::file_name(s), s.files.clone())).collect();
     let inputs: Vec<String> = api.services.iter().filter_map(|s| s.files.first().cloned()).collect();
-    tokens.push((emit::index(&api), cloud_task_apis_codegen::INDEX_FILE.to_owned(), inputs));
+
+    // Not a stage: emitting alone, and what writing the tokens without formatting would cost
+    // (rustc does not need the layout).
+    let t = Instant::now();
+    let mut tokens: Vec<_> = enabled.iter().map(|s| emit::service(s)).collect();
+    tokens.push(emit::index(&api));
+    let emit = t.elapsed();
+    let t = Instant::now();
+    let texts: Vec<String> = tokens.iter().map(ToString::to_string).collect();
+    let unformatted = emit + t.elapsed();
+    drop(black_box((texts, tokens)));
+
+    let t = Instant::now();
+    // The inputs hash is computed outside the stages (it is part of a build's reuse check).
+    let mut files: Vec<String> = enabled
+        .iter()
+        .map(|s| {
+            render::render(|| emit::service(s), &emit::file_name(s), &s.files, "").unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    let index = render::render(|| emit::index(&api), cloud_task_apis_codegen::INDEX_FILE, &inputs, "");
+    files.push(index.unwrap_or_else(|e| panic!("{e}")));
     stages[3] = t.elapsed();
 
-    // What writing the tokens without formatting would cost (rustc does not need the layout).
-    let copies: Vec<_> = tokens.iter().map(|(code, _, _)| code.clone()).collect();
-    let t = Instant::now();
-    let texts: Vec<String> = copies.iter().map(ToString::to_string).collect();
-    let unformatted = t.elapsed();
-    drop(black_box(texts));
-
-    let t = Instant::now();
-    let files: Vec<String> = tokens
-        .into_iter()
-        // The inputs hash is computed outside the stages (it is part of a build's reuse check).
-        .map(|(code, name, inputs)| render::render(code, &name, &inputs, "").unwrap_or_else(|e| panic!("{e}")))
-        .collect();
-    stages[4] = t.elapsed();
-
-    Run { stages, files, unformatted }
+    Run { stages, files, emit, unformatted }
 }
 
 /// Medians over repeated runs.
 struct Measured {
     /// Per stage.
-    stages: [Duration; 5],
-    /// Tokens to unformatted text, instead of the format stage.
+    stages: [Duration; 4],
+    /// Emitting every file once, on one thread (part of the last stage).
+    emit: Duration,
+    /// Emitting, then tokens to unformatted text, instead of the last stage.
     unformatted: Duration,
     /// The files of the first run.
     files: Vec<String>,
@@ -100,9 +110,9 @@ impl Measured {
         self.stages.iter().sum()
     }
 
-    /// The total with unformatted output instead of the format stage.
+    /// The total with unformatted output instead of the last stage.
     fn total_unformatted(&self) -> Duration {
-        self.total() - self.stages[4] + self.unformatted
+        self.total() - self.stages[3] + self.unformatted
     }
 }
 
@@ -111,26 +121,27 @@ impl Measured {
 fn measure(sources: &SourceMap, providers: &[&str], budget: Duration) -> Measured {
     let first = run(sources, providers);
     let first_total: Duration = first.stages.iter().sum();
-    let mut samples: Vec<(Duration, [Duration; 5])> = Vec::new();
+    let mut samples: Vec<(Duration, Duration, [Duration; 4])> = Vec::new();
     if first_total * 4 > budget {
         // Long runs: the first one counts (a warm-up would double the cost for little gain).
-        samples.push((first.unformatted, first.stages));
+        samples.push((first.emit, first.unformatted, first.stages));
     }
     let started = Instant::now();
     while samples.len() < 3 || (started.elapsed() < budget && samples.len() < 30) {
         let run = black_box(run(sources, providers));
-        samples.push((run.unformatted, run.stages));
+        samples.push((run.emit, run.unformatted, run.stages));
     }
     let median = |mut column: Vec<Duration>| {
         column.sort();
         column[column.len() / 2]
     };
-    let mut stages = [Duration::ZERO; 5];
+    let mut stages = [Duration::ZERO; 4];
     for (i, stage) in stages.iter_mut().enumerate() {
-        *stage = median(samples.iter().map(|s| s.1[i]).collect());
+        *stage = median(samples.iter().map(|s| s.2[i]).collect());
     }
-    let unformatted = median(samples.iter().map(|s| s.0).collect());
-    Measured { stages, unformatted, files: first.files, runs: samples.len() }
+    let emit = median(samples.iter().map(|s| s.0).collect());
+    let unformatted = median(samples.iter().map(|s| s.1).collect());
+    Measured { stages, emit, unformatted, files: first.files, runs: samples.len() }
 }
 
 fn fmt_duration(d: Duration) -> String {
@@ -144,8 +155,10 @@ fn fmt_duration(d: Duration) -> String {
     }
 }
 
-fn breakdown(stages: &[Duration; 5]) -> String {
-    STAGES.iter().zip(stages).map(|(name, d)| format!("{name} {}", fmt_duration(*d))).collect::<Vec<_>>().join(", ")
+/// The stages, then emitting alone on one thread (part of the last stage).
+fn breakdown(m: &Measured) -> String {
+    let stages = STAGES.iter().zip(&m.stages).map(|(name, d)| format!("{name} {}", fmt_duration(*d)));
+    format!("{}; emitting alone {}", stages.collect::<Vec<_>>().join(", "), fmt_duration(m.emit))
 }
 
 fn lines(files: &[String]) -> usize {
@@ -167,6 +180,10 @@ fn main() {
         reuse(profile, budget);
         return;
     }
+    if std::env::var_os("GENERATE_BENCH_THREADS_ONLY").is_some() {
+        threads(profile, budget);
+        return;
+    }
 
     // The project's specs, all providers enabled.
     let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
@@ -180,7 +197,7 @@ fn main() {
     println!(
         "project specs ({ops} operations): total {} ({}); unformatted output instead: {}; reading the files {}; {} runs; {} lines",
         fmt_duration(total),
-        breakdown(&m.stages),
+        breakdown(&m),
         fmt_duration(m.total_unformatted()),
         fmt_duration(read),
         m.runs,
@@ -193,7 +210,7 @@ fn main() {
         &format!(
             "{} ({}); unformatted output instead: {}",
             fmt_duration(total),
-            breakdown(&m.stages),
+            breakdown(&m),
             fmt_duration(m.total_unformatted())
         ),
         "",
@@ -203,7 +220,7 @@ fn main() {
     ]);
 
     // Synthetic specs.
-    let mut per_op: Vec<(usize, Duration, [Duration; 5])> = Vec::new();
+    let mut per_op: Vec<(usize, Duration, [Duration; 4])> = Vec::new();
     let mut line_rows: Vec<[String; 7]> = Vec::new();
     for n in [5_usize, 50, 500, 2000] {
         let sources = synthetic::source_map(n);
@@ -219,12 +236,12 @@ fn main() {
             "synthetic {n:>4} operations: total {:>9} = {:>8}/op ({}); unformatted output instead: {}; {} runs; {line_count} lines, {lines_per_op:.0}/op",
             fmt_duration(total),
             fmt_duration(op),
-            breakdown(&m.stages),
+            breakdown(&m),
             fmt_duration(m.total_unformatted()),
             m.runs
         );
         let (reference, ratio, target, ok) = if n == 500 {
-            let progenitor = if optimised { PROGENITOR_500_RELEASE_S } else { PROGENITOR_500_OPT0_S };
+            let progenitor = if optimised { PROGENITOR_500_RELEASE_S } else { PROGENITOR_500_ISSUE_S };
             let ratio = total.as_secs_f64() / progenitor;
             (
                 format!("progenitor {progenitor} s"),
@@ -242,7 +259,7 @@ fn main() {
                 "{} = {}/op ({}); unformatted output instead: {}",
                 fmt_duration(total),
                 fmt_duration(op),
-                breakdown(&m.stages),
+                breakdown(&m),
                 fmt_duration(m.total_unformatted())
             ),
             &reference,
@@ -303,7 +320,51 @@ fn main() {
     for cells in &line_rows {
         row(&cells.iter().map(String::as_str).collect::<Vec<_>>());
     }
+    threads(profile, budget);
     reuse(profile, budget);
+}
+
+/// Emitting and formatting the service of 500 synthetic operations on every available core
+/// (what the generator does) against on one thread, alternating, medians: what formatting the
+/// pieces of a file in parallel gains on this machine at this load.
+fn threads(profile: &str, budget: Duration) {
+    let sources = synthetic::source_map(500);
+    let mut diags = Diagnostics::new();
+    let specs = spec::load(&sources, &mut diags);
+    let api = ir::lower(&sources, &specs).unwrap_or_else(|d| panic!("specs do not lower:\n{}", d.render(&sources)));
+    let service = &api.services[0];
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let time = |threads: usize| {
+        let t = Instant::now();
+        black_box(render::format(|| emit::service(service), threads).unwrap_or_else(|e| panic!("{e}")));
+        t.elapsed()
+    };
+    let (mut one, mut all) = (Vec::new(), Vec::new());
+    let started = Instant::now();
+    while one.len() < 3 || (started.elapsed() < budget * 2 && one.len() < 15) {
+        one.push(time(1));
+        all.push(time(cores));
+    }
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (runs, one, all) = (one.len(), median(one), median(all));
+    let ratio = all.as_secs_f64() / one.as_secs_f64();
+    println!(
+        "emit+format, 500 synthetic operations: {cores} threads {} vs 1 thread {} = {ratio:.3}; {runs} runs each",
+        fmt_duration(all),
+        fmt_duration(one)
+    );
+    row(&[
+        &format!("generation, {profile}"),
+        &format!("emit+format, 500 synthetic operations, {cores} threads (every core)"),
+        &format!("{} (1 thread in the same run: {})", fmt_duration(all), fmt_duration(one)),
+        "",
+        &format!("{ratio:.3}"),
+        "",
+        "",
+    ]);
 }
 
 /// What a build script pays in all (`Config::compile_specs`: read the specs, generate or reuse,

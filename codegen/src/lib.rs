@@ -48,6 +48,7 @@ mod files;
 pub mod fingerprint;
 mod folder;
 pub mod ir;
+mod parallel;
 pub mod render;
 pub mod reuse;
 pub mod source;
@@ -129,7 +130,8 @@ pub fn generate_reusing(sources: &SourceMap, providers: &[&str], previous: &Prev
             files.push(file.clone());
             continue;
         }
-        let contents = render::render(emit::service(service), &name, &service.files, key).map_err(|e| internal(&e))?;
+        let contents =
+            render::render(|| emit::service(service), &name, &service.files, key).map_err(|e| internal(&e))?;
         files.push(GeneratedFile { name, contents });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -138,7 +140,7 @@ pub fn generate_reusing(sources: &SourceMap, providers: &[&str], previous: &Prev
         files.push(index.clone());
     } else {
         let inputs: Vec<String> = api.services.iter().filter_map(|s| s.files.first().cloned()).collect();
-        let index = render::render(emit::index(&api), INDEX_FILE, &inputs, &keys.all).map_err(|e| internal(&e))?;
+        let index = render::render(|| emit::index(&api), INDEX_FILE, &inputs, &keys.all).map_err(|e| internal(&e))?;
         files.push(GeneratedFile { name: INDEX_FILE.to_owned(), contents: index });
     }
     Ok(Output { files, warnings: sorted(diags), reused })

@@ -25,8 +25,17 @@ pub const SERVICE_FILE: &str = "service.yaml";
 pub const TYPES_FILE: &str = "types.yaml";
 
 /// Loads every file of `sources` (paths with `/` separators) and groups them into services.
-/// Returns what could be loaded; problems go to `diags`.
+/// Returns what could be loaded; problems go to `diags`. Files are parsed and decoded on the
+/// available cores; what is found, and in which order, does not depend on how many.
 pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
+    let ids: Vec<FileId> = sources.iter().map(|(id, _)| id).collect();
+    let mut decoded: Vec<Option<(Decoded, Diagnostics)>> =
+        crate::parallel::map(&ids, crate::parallel::threads(), |id| Some(decode_file(sources, *id)));
+    let mut take = |id: FileId, diags: &mut Diagnostics| {
+        let (file, found) = decoded.get_mut(id.0).and_then(Option::take)?;
+        diags.extend(found);
+        Some(file)
+    };
     let mut folders: BTreeMap<&str, Folder> = BTreeMap::new();
     for (id, file) in sources.iter() {
         let (folder, name) = file.path.rsplit_once('/').unwrap_or(("", file.path.as_str()));
@@ -40,7 +49,10 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
     let mut services = Vec::new();
     for (folder, Folder { service: service_files, types, operations: operation_files }) in folders {
         let service = match service_files.as_slice() {
-            [id] => parse(sources, *id, diags).and_then(|root| decode::service(*id, &root, diags)),
+            [id] => match take(*id, diags) {
+                Some(Decoded::Service(service)) => service.map(|service| *service),
+                _ => None,
+            },
             [] => {
                 if let Some(first) = operation_files.first().or(types.as_ref()) {
                     let at = first_content(&sources.get(*first).text);
@@ -70,11 +82,16 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
                 None
             }
         };
-        let shared =
-            types.and_then(|id| parse(sources, id, diags).and_then(|root| decode::shared_types(id, &root, diags)));
+        let shared = types.and_then(|id| match take(id, diags) {
+            Some(Decoded::Operation(shared)) => shared.map(|shared| *shared),
+            _ => None,
+        });
         let mut operations: Vec<_> = operation_files
             .iter()
-            .filter_map(|id| parse(sources, *id, diags).and_then(|root| decode::operation(*id, &root, diags)))
+            .filter_map(|id| match take(*id, diags) {
+                Some(Decoded::Operation(op)) => op.map(|op| *op),
+                _ => None,
+            })
             .collect();
         operations.sort_by(|a, b| a.operation.value.cmp(&b.operation.value));
         if let Some(shared) = &shared {
@@ -87,6 +104,30 @@ pub fn load(sources: &SourceMap, diags: &mut Diagnostics) -> Vec<ServiceSpec> {
         }
     }
     services
+}
+
+/// One file parsed and decoded as what its name says it is (`None` when it could not be).
+enum Decoded {
+    /// A `service.yaml` (boxed, as the other: they are large and of different sizes).
+    Service(Option<Box<model::ServiceDoc>>),
+    /// A `types.yaml` or an operation file.
+    Operation(Option<Box<model::OperationDoc>>),
+}
+
+/// Parses and decodes one file on its own, with the problems found in it.
+fn decode_file(sources: &SourceMap, id: FileId) -> (Decoded, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let path = &sources.get(id).path;
+    let name = path.rsplit_once('/').map_or(path.as_str(), |(_, name)| name);
+    let root = parse(sources, id, &mut diags);
+    let decoded = match name {
+        SERVICE_FILE => Decoded::Service(root.and_then(|root| decode::service(id, &root, &mut diags)).map(Box::new)),
+        TYPES_FILE => {
+            Decoded::Operation(root.and_then(|root| decode::shared_types(id, &root, &mut diags)).map(Box::new))
+        }
+        _ => Decoded::Operation(root.and_then(|root| decode::operation(id, &root, &mut diags)).map(Box::new)),
+    };
+    (decoded, diags)
 }
 
 /// The files of one folder: `service.yaml` (twice is an error), `types.yaml`, and operations.

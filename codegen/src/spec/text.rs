@@ -27,7 +27,16 @@ const BIDI_CONTROLS: &[(char, &str)] = &[
 /// Whether `c` is a bidirectional control character (see the module docs).
 #[must_use]
 pub fn is_bidi_control(c: char) -> bool {
-    BIDI_CONTROLS.iter().any(|(b, _)| *b == c)
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first byte of every bidirectional control character in UTF-8 (they are all
+/// U+2000–U+2FFF); text without it has none, which a byte search finds fast.
+const BIDI_LEAD_BYTE: u8 = 0xE2;
+
+/// Whether `text` may hold a bidirectional control character (it holds the lead byte).
+fn may_hold_bidi_control(text: &str) -> bool {
+    text.as_bytes().contains(&BIDI_LEAD_BYTE)
 }
 
 fn name(c: char) -> &'static str {
@@ -40,6 +49,10 @@ const HELP: &str = "remove it: it makes text display in another order than it is
 /// Rule: no bidirectional control character in the file's text, nor in a string or key it
 /// decodes to (escapes). One error per character written in the file, one per string for escapes.
 pub fn check_bidi_controls(file: FileId, text: &str, root: Option<&Node>, diags: &mut Diagnostics) {
+    if !may_hold_bidi_control(text) && !text.contains('\\') {
+        // Nothing written in the file, and no escape that could produce one.
+        return;
+    }
     for (at, c) in text.char_indices().filter(|(_, c)| is_bidi_control(*c)) {
         diags.push(
             Diagnostic::error(
@@ -60,7 +73,8 @@ fn escaped(text: &str, node: &Node, diags: &mut Diagnostics) {
     match &node.value {
         Value::Str(s) => {
             let written = text.get(node.span.start..node.span.end).unwrap_or_default();
-            if let Some(c) = s.chars().find(|c| is_bidi_control(*c))
+            if may_hold_bidi_control(s)
+                && let Some(c) = s.chars().find(|c| is_bidi_control(*c))
                 && !written.chars().any(is_bidi_control)
             {
                 diags.push(
@@ -110,5 +124,7 @@ mod tests {
             [("escaped bidirectional control character U+202D (LEFT-TO-RIGHT OVERRIDE)".to_owned(), 3)]
         );
         assert!(errors("a: \"\u{5d0}\u{200f}b\"\n").is_empty(), "right-to-left text and marks are fine");
+        assert!(errors("a: \"\u{2065}\u{206A}\u{2029}\u{202F}\"\n").is_empty(), "neighbours are fine");
+        assert_eq!(errors("a: \"\\u2069\"\n").len(), 1, "an escape in a file without the character");
     }
 }
