@@ -136,6 +136,8 @@ mod tests {
     fn a_request_body_has_only_the_body_parameters() {
         let request = Request { id: "w-1".into(), dry_run: Some(true), name: "n".into(), settings: None };
         assert_eq!(serde_json::to_string(&request).unwrap(), r#"{"displayName":"n"}"#);
+        // The path and query parameters are the request's, just not in its body.
+        assert_eq!((request.id.as_str(), request.dry_run), ("w-1", Some(true)));
         let request = Request { settings: Some(Settings::default()), ..request };
         assert_eq!(serde_json::to_string(&request).unwrap(), r#"{"displayName":"n","settings":{"retentionDays":0}}"#);
     }
