@@ -25,7 +25,7 @@ pub use self::enums::{IntEnum, ParseEnumError, StringEnum, parse_int_enum};
 #[doc(hidden)]
 pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
 #[doc(hidden)]
-pub use self::object::{Key, field_value, missing_field, read_field};
+pub use self::object::{Key, field_value, read_field};
 pub use self::shape::{OneOrMany, StringOrNumber};
 #[doc(hidden)]
 pub use self::time::wall_clock;
