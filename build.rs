@@ -17,7 +17,13 @@ fn main() {
         .filter(|p| std::env::var_os(format!("CARGO_FEATURE_{}", p.to_uppercase())).is_some());
     // `generated/` is what this build would write (tests/generated.rs checks it); its files are
     // taken when their recorded input hashes match, so unchanged specs cost no generation.
-    let config = cloud_task_apis_codegen::Config::new().providers(providers).reuse_from("generated");
+    // Which operations to compile (README "Compiling only some operations"); unset: all.
+    println!("cargo::rerun-if-env-changed=CLOUD_TASK_APIS_OPERATIONS");
+    let selection = std::env::var("CLOUD_TASK_APIS_OPERATIONS").unwrap_or_default();
+    let config = cloud_task_apis_codegen::Config::new()
+        .providers(providers)
+        .operations(cloud_task_apis_codegen::Selection::parse(&selection))
+        .reuse_from("generated");
     match config.compile_specs(&specs, &out_dir) {
         Ok(compiled) => {
             // Not a Cargo directive: a note in the build script's output (`cargo build -vv`).

@@ -142,7 +142,6 @@ mod tests {
     }
     crate::__private::impl_response_body!(ProbeResponse);
 
-    #[derive(Debug)]
     enum ProbeError {
         Unmodelled(crate::ServiceError),
         Request(crate::RequestError),

@@ -390,7 +390,9 @@ impl ResponseMeta {
 /// a generated operation error: an enum with one `Variant(ServiceError)` per documented code
 /// (listed as `Variant = "Code"`) and per error documented by its status alone (listed under
 /// `status` as `Variant = 404`), a `Common(CommonError)` variant when `common CommonError`
-/// follows, then `Unmodelled(ServiceError)` and `Request(RequestError)`.
+/// follows, then `Unmodelled(ServiceError)` and `Request(RequestError)`; also `Debug` (as
+/// derived). Every function is `#[inline]`: compiled where an operation is used, not for each
+/// operation of the crate.
 ///
 /// A provider error maps to the operation's variant of its code; else, without a code, to the
 /// operation's variant of its status; else to the service's common error; else `Unmodelled`.
@@ -401,6 +403,7 @@ macro_rules! __impl_operation_error {
      $(status { $($svariant:ident = $status:literal),* $(,)? })?
      $(common $common:path)?) => {
         impl $crate::__private::OperationError for $t {
+            #[inline]
             fn from_service(error: $crate::ServiceError) -> Self {
                 $(if error.code() == $code {
                     return Self::$variant(error);
@@ -414,9 +417,11 @@ macro_rules! __impl_operation_error {
                 };)?
                 Self::Unmodelled(error)
             }
+            #[inline]
             fn from_request(error: $crate::RequestError) -> Self {
                 Self::Request(error)
             }
+            #[inline]
             fn service_error(&self) -> ::core::option::Option<&$crate::ServiceError> {
                 match self {
                     $(Self::$variant(error) |)* $($(Self::$svariant(error) |)*)? Self::Unmodelled(error) => {
@@ -426,6 +431,7 @@ macro_rules! __impl_operation_error {
                     Self::Request(_) => ::core::option::Option::None,
                 }
             }
+            #[inline]
             fn request_error(&self) -> ::core::option::Option<&$crate::RequestError> {
                 match self {
                     Self::Request(error) => ::core::option::Option::Some(error),
@@ -434,6 +440,7 @@ macro_rules! __impl_operation_error {
             }
         }
         impl ::core::fmt::Display for $t {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match $crate::__private::OperationError::service_error(self) {
                     ::core::option::Option::Some(e) => ::core::fmt::Display::fmt(e, f),
@@ -444,7 +451,24 @@ macro_rules! __impl_operation_error {
                 }
             }
         }
+        impl ::core::fmt::Debug for $t {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let (variant, field): (&str, &dyn ::core::fmt::Debug) = match self {
+                    $(Self::$variant(error) => (::core::stringify!($variant), error),)*
+                    $($(Self::$svariant(error) => (::core::stringify!($svariant), error),)*)?
+                    $(Self::Common(common) => ("Common", {
+                        let common: &$common = common;
+                        common
+                    }),)?
+                    Self::Unmodelled(error) => ("Unmodelled", error),
+                    Self::Request(error) => ("Request", error),
+                };
+                f.debug_tuple(variant).field(field).finish()
+            }
+        }
         impl ::std::error::Error for $t {
+            #[inline]
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match $crate::__private::OperationError::request_error(self) {
                     ::core::option::Option::Some(e) => ::std::error::Error::source(e),
@@ -455,21 +479,25 @@ macro_rules! __impl_operation_error {
         impl $t {
             /// The provider's answer, if the provider refused the request.
             #[must_use]
+            #[inline]
             pub fn service_error(&self) -> ::core::option::Option<&$crate::ServiceError> {
                 $crate::__private::OperationError::service_error(self)
             }
             /// The failure, if the call got no usable provider answer.
             #[must_use]
+            #[inline]
             pub fn request_error(&self) -> ::core::option::Option<&$crate::RequestError> {
                 $crate::__private::OperationError::request_error(self)
             }
             /// The provider's error code, if the provider refused the request.
             #[must_use]
+            #[inline]
             pub fn code(&self) -> ::core::option::Option<&str> {
                 self.service_error().map($crate::ServiceError::code)
             }
             /// The request id of the failed call, when the provider sent one.
             #[must_use]
+            #[inline]
             pub fn request_id(&self) -> ::core::option::Option<&str> {
                 match self.service_error() {
                     ::core::option::Option::Some(e) => e.request_id(),

@@ -39,6 +39,7 @@ mod decode_fuzz;
 mod envelope;
 mod error;
 mod excerpt;
+mod items;
 mod one_pass;
 mod paginate;
 mod retry;

@@ -15,15 +15,17 @@ pub use crate::envelope::{Parsed as ParsedErrorEnvelope, parse as parse_error_en
 pub use crate::error::ResponseMeta;
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
-pub use crate::value::{Key, missing_field, wall_clock};
+pub use crate::value::{Key, field_value, read_field, wall_clock};
 pub use crate::waiter::wait;
 pub use crate::wire::{
     Envelope, Method, NamedEndpoint, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,
 };
 pub use crate::{
-    __impl_common_error as impl_common_error, __impl_deserialize as impl_deserialize, __impl_int_enum as impl_int_enum,
-    __impl_operation_error as impl_operation_error, __impl_response_body as impl_response_body,
-    __impl_string_enum as impl_string_enum,
+    __client_methods as client_methods, __example_tests as example_tests, __impl_common_error as impl_common_error,
+    __impl_deserialize as impl_deserialize, __impl_int_enum as impl_int_enum, __impl_object as impl_object,
+    __impl_operation_error as impl_operation_error, __impl_request as impl_request, __impl_response as impl_response,
+    __impl_response_body as impl_response_body, __impl_serialize as impl_serialize,
+    __impl_string_enum as impl_string_enum, __operation_items as operation_items,
 };
 pub use serde;
 
@@ -80,9 +82,11 @@ pub trait ResponseBody {
 macro_rules! __impl_response_body {
     ($t:ident) => {
         impl $crate::__private::ResponseBody for $t {
+            #[inline]
             fn meta(&self) -> &$crate::ResponseMeta {
                 &self.meta
             }
+            #[inline]
             fn meta_mut(&mut self) -> &mut $crate::ResponseMeta {
                 &mut self.meta
             }

@@ -38,7 +38,6 @@ enum CommonError {
 cloud_task_apis::__private::impl_common_error!(CommonError { Dis4200 = "DIS.4200" } status { Unavailable = 503 });
 
 /// The operation's errors: its own code and its own status-only error, then the common ones.
-#[derive(Debug)]
 enum Error {
     Dis4301(ServiceError),
     StreamNotFound(ServiceError),
@@ -107,6 +106,10 @@ async fn each_documented_error_has_its_variant_with_the_request_id() {
     // A common code, a common status-only error (an empty body), in `Common`.
     let error = answer(400, r#"{"errorCode":"DIS.4200","message":"Invalid request."}"#).await;
     assert!(matches!(&error, Error::Common(CommonError::Dis4200(_))), "{error:?}");
+    // `Debug` as derived: the variant and what it holds.
+    let Error::Common(common) = &error else { unreachable!() };
+    assert_eq!(format!("{error:?}"), format!("Common({common:?})"));
+    assert!(format!("{error:?}").starts_with("Common(Dis4200(ServiceError {"), "{error:?}");
     assert_eq!((error.code(), error.request_id()), (Some("DIS.4200"), Some("RID-1")));
     let error = answer(503, "").await;
     assert!(

@@ -55,7 +55,6 @@ cloud_task_apis::__private::impl_deserialize!(Page { things = "things", total = 
 cloud_task_apis::__private::impl_response_body!(Page);
 
 /// The error of every listing: no documented codes.
-#[derive(Debug)]
 enum ListError {
     Unmodelled(ServiceError),
     Request(RequestError),

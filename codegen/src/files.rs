@@ -14,12 +14,17 @@ use crate::spec::yaml::MAX_FILE_BYTES;
 #[must_use]
 pub struct Config {
     providers: Vec<String>,
+    selection: crate::Selection,
     reuse_from: Option<PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { providers: ["alibaba", "huawei", "tencent"].map(String::from).to_vec(), reuse_from: None }
+        Self {
+            providers: ["alibaba", "huawei", "tencent"].map(String::from).to_vec(),
+            selection: crate::Selection::all(),
+            reuse_from: None,
+        }
     }
 }
 
@@ -70,6 +75,13 @@ impl Config {
         self
     }
 
+    /// Generates only the operations `selection` names (all when it is empty; see
+    /// [`crate::selection`]).
+    pub fn operations(mut self, selection: crate::Selection) -> Self {
+        self.selection = selection;
+        self
+    }
+
     /// Takes generated files from `dir` (the committed `generated/`) when they are intact and
     /// were made from exactly the inputs of this run: the same spec files, generator and
     /// providers (see [`crate::generate_reusing`]). A missing folder means nothing to reuse.
@@ -91,7 +103,8 @@ impl Config {
             Some(dir) => Previous::read_dir(dir).map_err(|e| io_report(dir, &e))?,
             None => Previous::none(),
         };
-        let mut output = crate::generate_reusing(&sources, &providers, &previous).map_err(|mut diagnostics| {
+        let generated = crate::generate_selected(&sources, &providers, &self.selection, &previous);
+        let mut output = generated.map_err(|mut diagnostics| {
             diagnostics.extend(skipped.clone());
             diagnostics.sort();
             Report { sources: sources.clone(), diagnostics }

@@ -2,7 +2,8 @@
 //! everything a file is generated from (its *inputs*), and the hash of the file itself. Pure
 //! functions over text; [`crate::render`] writes and reads them in the file's header.
 //!
-//! A service file's inputs are the generator's identity ([`GENERATOR`]), the enabled providers
+//! A service file's inputs are the generator's identity ([`GENERATOR`], followed by the
+//! operation selection when there is one: [`crate::Selection::identity`]), the enabled providers
 //! and every spec file in the service's folder (path and text); the index's inputs are the same
 //! over every folder's key, marked as the index's (a spec set of one folder gives two keys). Files are sorted by path and every part is length-prefixed, so no two
 //! different input sets hash the same way by concatenation.

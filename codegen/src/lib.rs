@@ -51,6 +51,7 @@ pub mod ir;
 mod parallel;
 pub mod render;
 pub mod reuse;
+pub mod selection;
 pub mod source;
 pub mod spec;
 #[doc(hidden)]
@@ -59,6 +60,7 @@ pub mod synthetic;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use files::{Compiled, Config, Report, SpecFiles, compile_specs, read_specs};
 pub use reuse::Previous;
+pub use selection::Selection;
 pub use source::SourceMap;
 
 /// One generated file.
@@ -102,7 +104,21 @@ pub fn generate(sources: &SourceMap, providers: &[&str]) -> Result<Output, Diagn
 /// # Errors
 /// As [`generate`].
 pub fn generate_reusing(sources: &SourceMap, providers: &[&str], previous: &Previous) -> Result<Output, Diagnostics> {
-    let keys = fingerprint::keys(sources, providers, fingerprint::GENERATOR);
+    generate_selected(sources, providers, &Selection::all(), previous)
+}
+
+/// [`generate_reusing`] for the operations `selection` names only (see [`selection`]); the
+/// selection is part of every inputs hash. Pure: no I/O.
+///
+/// # Errors
+/// As [`generate`], and an error for each entry of `selection` that names nothing.
+pub fn generate_selected(
+    sources: &SourceMap,
+    providers: &[&str],
+    selection: &Selection,
+    previous: &Previous,
+) -> Result<Output, Diagnostics> {
+    let keys = fingerprint::keys(sources, providers, &selection.identity(fingerprint::GENERATOR));
     if let Some(files) = previous.whole_run(&keys) {
         let reused = files.iter().map(|f| f.name.clone()).collect();
         return Ok(Output { files, warnings: Diagnostics::new(), reused });
@@ -115,10 +131,11 @@ pub fn generate_reusing(sources: &SourceMap, providers: &[&str], previous: &Prev
     if diags.has_errors() {
         return Err(sorted(diags));
     }
-    let api = ir::lower(sources, &specs).map_err(|mut d| {
+    let mut api = ir::lower(sources, &specs).map_err(|mut d| {
         d.extend(diags.clone());
         sorted(d)
     })?;
+    selection.apply(&mut api, providers).map_err(sorted)?;
     let mut files = Vec::new();
     let mut reused = Vec::new();
     for service in api.services.iter().filter(|s| providers.contains(&s.provider.word())) {

@@ -202,6 +202,7 @@ impl<T: IntEnum> Visitor<'_> for IntEnumVisitor<T> {
 macro_rules! __impl_string_enum {
     ($t:ident { $first:ident = $first_value:literal $(, $variant:ident = $value:literal)* $(,)? }) => {
         impl $crate::value::StringEnum for $t {
+            #[inline]
             fn from_wire(value: &str) -> Self {
                 match value {
                     $first_value => Self::$first,
@@ -209,6 +210,7 @@ macro_rules! __impl_string_enum {
                     other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
                 }
             }
+            #[inline]
             fn as_wire(&self) -> &str {
                 match self {
                     Self::$first => $first_value,
@@ -219,12 +221,14 @@ macro_rules! __impl_string_enum {
         }
 
         impl ::core::default::Default for $t {
+            #[inline]
             fn default() -> Self {
                 Self::$first
             }
         }
 
         impl ::core::fmt::Display for $t {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(<$t as $crate::value::StringEnum>::as_wire(self))
             }
@@ -233,18 +237,22 @@ macro_rules! __impl_string_enum {
         impl ::core::str::FromStr for $t {
             type Err = ::core::convert::Infallible;
 
+            #[inline]
+
             fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
                 ::core::result::Result::Ok(<$t as $crate::value::StringEnum>::from_wire(text))
             }
         }
 
         impl ::serde::Serialize for $t {
+            #[inline]
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(<$t as $crate::value::StringEnum>::as_wire(self))
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $t {
+            #[inline]
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 deserializer.deserialize_str($crate::value::StringEnumVisitor::<$t>::new())
             }
@@ -253,6 +261,7 @@ macro_rules! __impl_string_enum {
         impl $t {
             /// Whether the value is not one of the documented values.
             #[must_use]
+            #[inline]
             pub fn is_unknown(&self) -> bool {
                 ::core::matches!(self, Self::Unknown(_))
             }
@@ -269,6 +278,7 @@ macro_rules! __impl_string_enum {
 macro_rules! __impl_int_enum {
     ($t:ident { $first:ident = $first_value:literal $(, $variant:ident = $value:literal)* $(,)? }) => {
         impl $crate::value::IntEnum for $t {
+            #[inline]
             fn from_wire(value: i64) -> Self {
                 match value {
                     $first_value => Self::$first,
@@ -276,6 +286,7 @@ macro_rules! __impl_int_enum {
                     other => Self::Unknown(other),
                 }
             }
+            #[inline]
             fn to_wire(&self) -> i64 {
                 match self {
                     Self::$first => $first_value,
@@ -286,12 +297,14 @@ macro_rules! __impl_int_enum {
         }
 
         impl ::core::default::Default for $t {
+            #[inline]
             fn default() -> Self {
                 Self::$first
             }
         }
 
         impl ::core::fmt::Display for $t {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::fmt::Display::fmt(&<$t as $crate::value::IntEnum>::to_wire(self), f)
             }
@@ -300,18 +313,22 @@ macro_rules! __impl_int_enum {
         impl ::core::str::FromStr for $t {
             type Err = $crate::value::ParseEnumError;
 
+            #[inline]
+
             fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
                 $crate::value::parse_int_enum::<$t>(text)
             }
         }
 
         impl ::serde::Serialize for $t {
+            #[inline]
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(<$t as $crate::value::IntEnum>::to_wire(self))
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for $t {
+            #[inline]
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 deserializer.deserialize_i64($crate::value::IntEnumVisitor::<$t>::new())
             }
@@ -320,6 +337,7 @@ macro_rules! __impl_int_enum {
         impl $t {
             /// Whether the value is not one of the documented values.
             #[must_use]
+            #[inline]
             pub fn is_unknown(&self) -> bool {
                 ::core::matches!(self, Self::Unknown(_))
             }

@@ -15,6 +15,7 @@
 //!
 //! Every type encodes back to the JSON shape it was decoded from.
 
+mod encode;
 mod enums;
 mod object;
 mod shape;
@@ -24,7 +25,7 @@ pub use self::enums::{IntEnum, ParseEnumError, StringEnum, parse_int_enum};
 #[doc(hidden)]
 pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
 #[doc(hidden)]
-pub use self::object::{Key, missing_field};
+pub use self::object::{Key, field_value, read_field};
 pub use self::shape::{OneOrMany, StringOrNumber};
 #[doc(hidden)]
 pub use self::time::wall_clock;

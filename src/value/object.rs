@@ -62,6 +62,37 @@ pub fn missing_field<'de, T: Deserialize<'de>, E: de::Error>(field: &'static str
     T::deserialize(MissingField(field, PhantomData))
 }
 
+/// Reads the value of key `wire` into `slot`; a second value for the same key is refused (what
+/// serde's derive does). One generic function instead of the same lines in every visitor.
+///
+/// # Errors
+/// `duplicate field`, or the value's own decoding error.
+#[inline]
+pub fn read_field<'de, T: Deserialize<'de>, A: de::MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    wire: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(<A::Error as de::Error>::duplicate_field(wire));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The value read for key `wire`, or for a key the object did not have what
+/// [`missing_field`] gives.
+///
+/// # Errors
+/// `missing field` for a field that is not an `Option`.
+#[inline]
+pub fn field_value<'de, T: Deserialize<'de>, E: de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => missing_field(wire),
+    }
+}
+
 /// A deserializer for an absent value: `None` to an `Option`, an error to anything else.
 struct MissingField<E>(&'static str, PhantomData<E>);
 
@@ -82,18 +113,32 @@ impl<'de, E: de::Error> Deserializer<'de> for MissingField<E> {
     }
 }
 
+/// The wire name of a generated field: `field = "wireName"`, or the field's own name when the
+/// wire name is the same (`field`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __wire_name {
+    ($field:ident = $wire:literal) => {
+        $wire
+    };
+    ($field:ident) => {
+        ::core::stringify!($field)
+    };
+}
+
 /// Implements `Deserialize` for a generated struct from a JSON object: each
-/// `field = "wireName"` is read from that key, and the fields listed after `;` take their
-/// `Default`.
+/// `field = "wireName"` (or `field`, when the key is the field's name) is read from that key,
+/// and the fields listed after `;` take their `Default`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __impl_deserialize {
-    ($t:ident { $($field:ident = $wire:literal),* $(,)? $(; $($skipped:ident),* $(,)?)? }) => {
+    ($t:ident { $($field:ident $(= $wire:literal)?),* $(,)? $(; $($skipped:ident),* $(,)?)? }) => {
         const _: () = {
             use $crate::__private::serde::de::MapAccess;
             struct ObjectVisitor;
             impl<'de> $crate::__private::serde::de::Visitor<'de> for ObjectVisitor {
                 type Value = $t;
+                #[inline]
                 fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     f.write_str(::core::concat!("an object (", ::core::stringify!($t), ")"))
                 }
@@ -101,13 +146,8 @@ macro_rules! __impl_deserialize {
                     $(let mut $field = ::core::option::Option::None;)*
                     while let ::core::option::Option::Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
                         match key.as_str() {
-                            $($wire => {
-                                if $field.is_some() {
-                                    return ::core::result::Result::Err(
-                                        <A::Error as $crate::__private::serde::de::Error>::duplicate_field($wire),
-                                    );
-                                }
-                                $field = ::core::option::Option::Some(map.next_value()?);
+                            $($crate::__wire_name!($field $(= $wire)?) => {
+                                $crate::__private::read_field(&mut map, &mut $field, $crate::__wire_name!($field $(= $wire)?))?;
                             })*
                             _ => {
                                 map.next_value::<$crate::__private::serde::de::IgnoredAny>()?;
@@ -115,10 +155,7 @@ macro_rules! __impl_deserialize {
                         }
                     }
                     ::core::result::Result::Ok($t {
-                        $($field: match $field {
-                            ::core::option::Option::Some(value) => value,
-                            ::core::option::Option::None => $crate::__private::missing_field($wire)?,
-                        },)*
+                        $($field: $crate::__private::field_value($field, $crate::__wire_name!($field $(= $wire)?))?,)*
                         $($($skipped: ::core::default::Default::default(),)*)?
                     })
                 }
@@ -144,7 +181,7 @@ mod tests {
             pub tags: Option<Vec<String>>,
             pub seen: u32,
         }
-        crate::__impl_deserialize!(Task { task_id = "taskId", size = "size", tags = "tags"; seen });
+        crate::__impl_deserialize!(Task { task_id = "taskId", size, tags = "tags"; seen });
     }
 
     use generated::Task;

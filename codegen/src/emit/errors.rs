@@ -9,9 +9,9 @@ use quote::quote;
 use super::{doc, docs, ident};
 use crate::ir::{ErrorVariant, Operation, Service};
 
-/// The variants, and the `Variant = "code"` and `status { Variant = 404 }` lists the runtime's
-/// macros take.
-fn parts(errors: &[ErrorVariant]) -> (Vec<TokenStream>, TokenStream) {
+/// The variants, and the `{ Variant = "code" } status { Variant = 404 }` table the runtime's
+/// macros take (`status` only when some error is documented by its status alone, or `always`).
+fn parts(errors: &[ErrorVariant], always: bool) -> (Vec<TokenStream>, TokenStream) {
     let variants = errors
         .iter()
         .map(|e| {
@@ -25,28 +25,30 @@ fn parts(errors: &[ErrorVariant]) -> (Vec<TokenStream>, TokenStream) {
     let codes = by_code.iter().map(|e| e.code.clone().unwrap_or_default());
     let status_names = by_status.iter().map(|e| ident(&e.name));
     let statuses = by_status.iter().map(|e| Literal::u16_unsuffixed(e.status));
-    let table = quote!({ #(#names = #codes),* } status { #(#status_names = #statuses),* });
+    let status = (always || !by_status.is_empty()).then(|| quote!(status { #(#status_names = #statuses),* }));
+    let table = quote!({ #(#names = #codes),* } #status);
     (variants, table)
 }
 
-/// The `Error` enum of an operation.
-pub fn error(op: &Operation) -> TokenStream {
+/// The `Error` enum of an operation, and its table for the runtime's `operation_items!`
+/// (`errors { Variant = "code" } status { Variant = 404 } common(super::CommonError)`).
+pub fn error(op: &Operation) -> (TokenStream, TokenStream) {
     let doc = doc(&format!(" Errors of `{}`.", op.wire_name));
-    let (variants, table) = parts(&op.errors);
+    let (variants, table) = parts(&op.errors, false);
     let (common_variant, common) = if op.common_errors {
         (
             quote! {
                 /// An error every operation of this service can return (see [`super::CommonError`]).
                 Common(super::CommonError),
             },
-            quote!(common super::CommonError),
+            quote!(common(super::CommonError)),
         )
     } else {
         (quote!(), quote!())
     };
-    quote! {
+    // `Debug` comes from the runtime's macro too.
+    let definition = quote! {
         #doc
-        #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
             #(#variants)*
@@ -56,8 +58,8 @@ pub fn error(op: &Operation) -> TokenStream {
             /// No provider answer: invalid parameters, credentials, transport, timeout, or an undecodable response.
             Request(crate::RequestError),
         }
-        crate::__private::impl_operation_error!(Error #table #common);
-    }
+    };
+    (definition, quote!(errors #table #common))
 }
 
 /// The service's `CommonError` enum, or nothing when its service.yaml lists no errors.
@@ -65,7 +67,7 @@ pub fn common(service: &Service) -> TokenStream {
     if service.common_errors.is_empty() {
         return quote!();
     }
-    let (variants, table) = parts(&service.common_errors);
+    let (variants, table) = parts(&service.common_errors, true);
     quote! {
         /// Errors every operation of this service can return (the `errors` of its service.yaml);
         /// each operation's `Error` holds one in its `Common` variant.

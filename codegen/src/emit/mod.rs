@@ -42,16 +42,24 @@ pub(crate) fn doc(text: &str) -> TokenStream {
             if i > 0 && !line.is_empty() && !line.starts_with(' ') {
                 shown.push(' ');
             }
-            for c in line.chars() {
-                if (c.is_control() && c != '\t') || crate::spec::text::is_bidi_control(c) {
-                    let _ = write!(shown, "\\u{{{:04X}}}", u32::from(c));
-                } else {
-                    shown.push(c);
-                }
-            }
+            shown.push_str(&doc_safe(line));
             quote!(#[doc = #shown])
         })
         .collect()
+}
+
+/// `line` with control characters (but tabs) and bidirectional controls shown as `\u{..}`
+/// escapes, as doc text must be (see [`doc`]).
+pub(crate) fn doc_safe(line: &str) -> String {
+    let mut shown = String::with_capacity(line.len());
+    for c in line.chars() {
+        if (c.is_control() && c != '\t') || crate::spec::text::is_bidi_control(c) {
+            let _ = write!(shown, "\\u{{{:04X}}}", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// One generated file: the service module.
@@ -205,19 +213,15 @@ fn service_spec(service: &Service) -> TokenStream {
 
 fn client(service: &Service) -> TokenStream {
     let title = " Client for the operations of this service; cheap to clone (clones share connections).";
+    // Per operation its module and summary; the runtime's macro writes the methods, each
+    // documented with the summary and a link to the operation's module for the rest.
     let methods = service.operations.iter().map(|op| {
         let method = ident(&op.module);
-        let module = ident(&op.module);
-        // The summary, linking to the operation's module for the rest.
         let summary: Vec<&str> = op.docs.iter().map(String::as_str).take_while(|line| !line.is_empty()).collect();
-        let method_docs = doc(&format!(" {} See [`{}`].", summary.join(" "), op.module));
-        quote! {
-            #method_docs
-            pub fn #method(&self) -> #module::Builder<crate::ClientHandle> {
-                crate::Builder::with_client(self.handle.clone())
-            }
-        }
+        let summary = doc_safe(&summary.join(" "));
+        quote!(#method #summary)
     });
+    let methods = (!service.operations.is_empty()).then(|| quote!(crate::__private::client_methods!(#(#methods),*);));
     // A service whose folder holds no operation yet has a client with no method to use the
     // connection handle; the field is still what `new` validates the configuration into.
     let unused = service.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
@@ -236,8 +240,8 @@ fn client(service: &Service) -> TokenStream {
             pub fn new(config: crate::Config) -> Result<Self, crate::ConfigError> {
                 Ok(Self { handle: crate::ClientHandle::new(&SERVICE, config)? })
             }
-            #(#methods)*
         }
+        #methods
     }
 }
 

@@ -4,36 +4,63 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::types::{enumeration, field_type, object, rename_attr, rust_type};
+use super::types::{
+    enumeration_type, enumeration_values, field_type, object_entries, object_type, rust_type, wire_entry,
+};
 use super::{doc, docs, ident};
-use crate::ir::{EmptyRule, Field, Idempotency, Method, Operation, ParamIn, RustType};
+use crate::ir::{EmptyRule, EnumKind, Field, Idempotency, Method, Operation, ParamIn, RustType};
 
-/// The module of one operation.
+/// The module of one operation: its documented types written out, then one
+/// `operation_items!` table from which the runtime writes the builder's setters, serde and the
+/// error's conversions.
 pub fn operation(op: &Operation) -> TokenStream {
     let module = ident(&op.module);
     let module_docs = docs(&op.docs);
     let request = request(op);
-    let builder = builder(op);
     let spec = operation_impl(op);
     let response = response(op);
-    let error = super::errors::error(op);
-    let types = op.types.iter().map(object);
-    let enums = op.enums.iter().map(enumeration);
+    let (error, errors_table) = super::errors::error(op);
+    let types = op.types.iter().map(object_type);
+    let enums = op.enums.iter().map(enumeration_type);
     let shared = (!op.shared.is_empty()).then(|| {
         let names = op.shared.iter().map(|n| ident(n));
         quote!(pub use super::types::{#(#names),*};)
+    });
+    let json = has_body(op).then(|| quote!(json));
+    let spec_table = spec_table(op);
+    let request_entries = request_entries(op);
+    let response_entries = op.response.iter().map(wire_entry);
+    let objects = op.types.iter().map(|t| {
+        let name = ident(&t.name);
+        let entries = object_entries(t);
+        quote!(object #name { #entries })
+    });
+    let enum_tables = op.enums.iter().map(|e| {
+        let name = ident(&e.name);
+        let values = enumeration_values(e);
+        match e.kind {
+            EnumKind::String => quote!(string_enum #name { #values }),
+            EnumKind::Integer => quote!(int_enum #name { #values }),
+        }
     });
     quote! {
         #module_docs
         pub mod #module {
             #shared
             #request
-            #builder
             #spec
             #response
             #error
             #(#types)*
             #(#enums)*
+            crate::__private::operation_items! {
+                spec(#spec_table)
+                request #json { #request_entries }
+                response { #(#response_entries),* }
+                #errors_table
+                #(#objects)*
+                #(#enum_tables)*
+            }
         }
     }
 }
@@ -43,78 +70,58 @@ fn has_body(op: &Operation) -> bool {
 }
 
 fn request(op: &Operation) -> TokenStream {
-    let body = has_body(op);
     let fields = op.request.iter().map(|f| {
         let field_docs = docs(&f.docs);
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
-        // With a JSON body, requests encode as exactly the body parameters; with the `json-calls`
-        // feature they also decode from their wire names (the command-line tool builds them so).
-        let mut parts = Vec::new();
-        if f.wire_name != f.rust_name {
-            let wire = &f.wire_name;
-            parts.push(quote!(rename = #wire));
-        }
-        if body && f.location != Some(ParamIn::Body) {
-            parts.push(quote!(skip_serializing));
-        } else if body && !f.required {
-            parts.push(quote!(skip_serializing_if = "Option::is_none"));
-        }
-        let serde = match (parts.is_empty(), body) {
-            (true, _) => quote!(),
-            (false, true) => quote!(#[serde(#(#parts),*)]),
-            (false, false) => quote!(#[cfg_attr(feature = "json-calls", serde(#(#parts),*))]),
-        };
-        quote!(#field_docs #serde pub #rust: #ty,)
+        quote!(#field_docs pub #rust: #ty,)
     });
-    let derive_serialize = if body { quote!(::serde::Serialize,) } else { quote!() };
     let summary =
         doc(&format!(" The parameters of `{}`; build one with [`Builder`], from `Builder::default()`.", op.wire_name));
     quote! {
         #summary
-        #[derive(Clone, Debug, Default, PartialEq, #derive_serialize)]
-        #[cfg_attr(feature = "json-calls", derive(::serde::Deserialize))]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct Request {
             #(#fields)*
         }
     }
 }
 
-/// The operation's name for the runtime's builder, and a setter per parameter. Required
-/// parameters are numbered in field order, as `OperationSpec::required` lists them.
-fn builder(op: &Operation) -> TokenStream {
+/// The parameters for the runtime's `impl_request!`: each `name(Type)` (the setter's argument;
+/// `name(Type, required i)` for the `i`-th required one, as `OperationSpec::required` lists
+/// them), its wire name, and with a JSON body a marker: the place of a parameter outside the
+/// body, `optional` for an optional one in it.
+fn request_entries(op: &Operation) -> TokenStream {
+    let body = has_body(op);
     let mut required_index = 0u32;
-    let setters = op.request.iter().map(|f| {
+    let entries = op.request.iter().map(|f| {
         let name = ident(&f.rust_name);
         let ty = rust_type(&f.ty);
-        // The field carries the documentation; the setter links to it instead of repeating it.
-        let setter_docs = doc(&format!(" Sets [`Request::{}`].", f.rust_name));
-        let set = if f.required {
+        let setter = if f.required {
             let index = Literal::u32_unsuffixed(required_index);
             required_index += 1;
-            quote!(self.__required(#index, |r| r.#name = value.into()))
+            quote!(#name(#ty, required #index))
         } else {
-            quote!(self.__optional(|r| r.#name = Some(value.into())))
+            quote!(#name(#ty))
         };
-        quote! {
-            #setter_docs
-            pub fn #name(self, value: impl Into<#ty>) -> Self {
-                #set
-            }
-        }
+        let wire = &f.wire_name;
+        let wire = (*wire != f.rust_name).then(|| quote!(= #wire));
+        let marker = match f.location {
+            _ if !body => quote!(),
+            Some(ParamIn::Body) if f.required => quote!(),
+            Some(ParamIn::Body) => quote!(optional),
+            Some(ParamIn::Path) => quote!(path),
+            Some(ParamIn::Header) => quote!(header),
+            Some(ParamIn::Query) | None => quote!(query),
+        };
+        quote!(#setter #wire #marker)
     });
-    let builder_docs =
-        doc(&format!(" Builds a [`Request`] for `{}`; from [`super::Client`], sends it too.", op.wire_name));
-    quote! {
-        #builder_docs
-        pub type Builder<C = ()> = crate::Builder<Request, C>;
-        impl<C> Builder<C> {
-            #(#setters)*
-        }
-    }
+    quote!(#(#entries),*)
 }
 
-fn operation_impl(op: &Operation) -> TokenStream {
+/// The `spec` section of `operation_items!`: wire name, method and path, retry safety,
+/// required parameters by wire name, statuses that are documented errors.
+fn spec_table(op: &Operation) -> TokenStream {
     let name = &op.wire_name;
     let method = ident(match op.method {
         Method::Get => "Get",
@@ -128,6 +135,19 @@ fn operation_impl(op: &Operation) -> TokenStream {
         Idempotency::Token => "Token",
         Idempotency::Unsafe => "Unsafe",
     });
+    let required = op.request.iter().filter(|f| f.required).map(|f| &f.wire_name);
+    let status_errors = (!op.status_errors.is_empty()).then(|| {
+        let statuses = op.status_errors.iter().map(|s| Literal::u16_unsuffixed(*s));
+        quote!(, status_errors(#(#statuses),*))
+    });
+    let token = op.token_field.as_ref().map(|t| {
+        let t = ident(t);
+        quote!(, token(#t))
+    });
+    quote!(#name, #method #path, retry #retry, required(#(#required),*) #status_errors #token)
+}
+
+fn operation_impl(op: &Operation) -> TokenStream {
     let mut writes: Vec<TokenStream> = op
         .request
         .iter()
@@ -160,41 +180,21 @@ fn operation_impl(op: &Operation) -> TokenStream {
     // An operation without parameters writes nothing: an unused `writer` would be a warning.
     let writer_param = if writes.is_empty() { quote!(_) } else { quote!(writer) };
     let checks: Vec<TokenStream> = op.request.iter().filter(|f| !f.constraints.is_empty()).map(validation).collect();
-    let check_binding = if checks.is_empty() { quote!(let check) } else { quote!(let mut check) };
-    let token = op.token_field.as_ref().map(|t| {
-        let t = ident(t);
-        quote! {
-            fn idempotency_token(&mut self) -> Option<&mut Option<String>> {
-                Some(&mut self.#t)
-            }
-        }
-    });
+    // An operation without constraints checks nothing: an unused `check` would be a warning.
+    let check_param = if checks.is_empty() { quote!(_) } else { quote!(check) };
     let wait = op.waiter.as_ref().map(super::lifecycle::task_status);
     let pages = op.pagination.as_ref().map(super::lifecycle::paged);
-    let required = op.request.iter().filter(|f| f.required).map(|f| &f.wire_name);
-    let status_errors = op.status_errors.iter().map(|s| Literal::u16_unsuffixed(*s));
     quote! {
-        impl crate::__private::Operation for Request {
-            type Response = Response;
-            type Error = Error;
-            const SPEC: crate::__private::OperationSpec = crate::__private::OperationSpec {
-                service: &super::SERVICE,
-                name: #name,
-                method: crate::__private::Method::#method,
-                path: #path,
-                retry: crate::__private::RetrySafety::#retry,
-                required: &[#(#required),*],
-                status_errors: &[#(#status_errors),*],
-            };
+        // What `operation_items!`'s `Operation` impl calls. `write` is inline: compiled where
+        // the operation is used, with the JSON encoding it calls, not for every operation.
+        impl Request {
+            #[inline]
             fn write(&self, #writer_param: &mut crate::__private::RequestWriter) {
                 #(#writes)*
             }
-            fn validate(&self) -> Result<(), crate::ValidationError> {
-                #check_binding = crate::__private::Validator::default();
+            fn validate(&self, #check_param: &mut crate::__private::Validator) {
                 #(#checks)*
-                check.finish()
             }
-            #token
         }
         #wait
         #pages
@@ -273,23 +273,19 @@ fn response(op: &Operation) -> TokenStream {
     let doc = docs(&doc);
     let fields = op.response.iter().map(|f| {
         let field_docs = docs(&f.docs);
-        // Responses are encoded only to show them (the command-line tool); absent is `null`.
-        let serde = rename_attr(f);
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
-        quote!(#field_docs #serde pub #rust: #ty,)
+        quote!(#field_docs pub #rust: #ty,)
     });
-    let decode = super::types::deserialize(&ident("Response"), &op.response, &quote!(; meta));
+    // Responses are encoded only to show them (the command-line tool; absent is `null`), through
+    // `operation_items!`.
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq)]
         pub struct Response {
             #(#fields)*
             /// The HTTP exchange this response came from (status, request id); not part of the body.
-            #[serde(skip)]
             pub meta: crate::ResponseMeta,
         }
-        #decode
-        crate::__private::impl_response_body!(Response);
     }
 }

@@ -61,61 +61,59 @@ pub fn field_type(field: &Field) -> TokenStream {
     if field.required { ty } else { quote!(Option<#ty>) }
 }
 
-/// `#[serde(rename = ...)]` when the wire name differs from the field's name.
-pub fn rename_attr(field: &Field) -> TokenStream {
+/// `field = "wireName"` for the runtime's serde macros, or `field` when the wire name is the
+/// field's name.
+pub fn wire_entry(field: &Field) -> TokenStream {
+    let rust = ident(&field.rust_name);
     let wire = &field.wire_name;
-    if *wire == field.rust_name { quote!() } else { quote!(#[serde(rename = #wire)]) }
+    if *wire == field.rust_name { quote!(#rust) } else { quote!(#rust = #wire) }
 }
 
-/// `#[serde(...)]` for a field: the wire name when it differs, and skipping absent optionals.
-pub fn serde_attrs(field: &Field) -> TokenStream {
-    let mut parts = Vec::new();
-    if field.wire_name != field.rust_name {
-        let wire = &field.wire_name;
-        parts.push(quote!(rename = #wire));
-    }
-    if !field.required {
-        parts.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
-    if parts.is_empty() { quote!() } else { quote!(#[serde(#(#parts),*)]) }
+/// The fields of a struct for the runtime's `impl_object!`: each with its wire name, an
+/// optional one marked `optional` (left out of the encoding when `None`).
+pub fn object_entries(def: &Struct) -> TokenStream {
+    let entries = def.fields.iter().map(|f| {
+        let entry = wire_entry(f);
+        let optional = (!f.required).then(|| quote!(optional));
+        quote!(#entry #optional)
+    });
+    quote!(#(#entries),*)
 }
 
-/// `Deserialize` for a struct through the runtime's macro (a fraction of what the derive
-/// writes): each field from its wire key, then the `rest` (`; meta` for a response).
-pub fn deserialize(name: &proc_macro2::Ident, fields: &[Field], rest: &TokenStream) -> TokenStream {
-    let names = fields.iter().map(|f| ident(&f.rust_name));
-    let wires = fields.iter().map(|f| &f.wire_name);
-    quote!(crate::__private::impl_deserialize!(#name { #(#names = #wires),* #rest });)
-}
-
-/// A struct decoded from and encoded to JSON.
-pub fn object(def: &Struct) -> TokenStream {
+/// A struct's definition (its serde comes from the runtime's macro, see [`object`]).
+pub fn object_type(def: &Struct) -> TokenStream {
     let name = ident(&def.name);
-    let decode = deserialize(&name, &def.fields, &quote!());
     let doc = docs(&def.docs);
     let fields = def.fields.iter().map(|f| {
         let field_docs = docs(&f.docs);
-        let serde = serde_attrs(f);
         let rust = ident(&f.rust_name);
         let ty = field_type(f);
-        quote! {
-            #field_docs
-            #serde
-            pub #rust: #ty,
-        }
+        quote!(#field_docs pub #rust: #ty,)
     });
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
         }
-        #decode
     }
 }
 
-/// An open enum: known values as variants, anything else kept in `Unknown`.
-pub fn enumeration(def: &Enum) -> TokenStream {
+/// A struct decoded from and encoded to JSON, through the runtime's macro (a fraction of what
+/// serde's derives write): each field under its wire key, an absent optional left out.
+pub fn object(def: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let definition = object_type(def);
+    let entries = object_entries(def);
+    quote! {
+        #definition
+        crate::__private::impl_object!(#name { #entries });
+    }
+}
+
+/// An open enum's definition: known values as variants, anything else kept in `Unknown` (its
+/// conversions come from the runtime's macro, see [`enumeration`]).
+pub fn enumeration_type(def: &Enum) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs(&def.docs);
     let variants = def.variants.iter().map(|v| {
@@ -123,15 +121,9 @@ pub fn enumeration(def: &Enum) -> TokenStream {
         let variant_docs = docs(&v.docs);
         quote!(#variant_docs #variant,)
     });
-    let names = def.variants.iter().map(|v| ident(&v.name));
-    let values = def.variants.iter().map(|v| match &v.value {
-        WireValue::Str(s) => Literal::string(s),
-        WireValue::Int(i) => Literal::i64_unsuffixed(*i),
-    });
-    let pairs = quote!(#name { #(#names = #values),* });
-    let (unknown, conversions) = match def.kind {
-        EnumKind::String => (quote!(Unknown(String)), quote!(crate::__private::impl_string_enum!(#pairs);)),
-        EnumKind::Integer => (quote!(Unknown(i64)), quote!(crate::__private::impl_int_enum!(#pairs);)),
+    let unknown = match def.kind {
+        EnumKind::String => quote!(Unknown(String)),
+        EnumKind::Integer => quote!(Unknown(i64)),
     };
     quote! {
         #doc
@@ -141,6 +133,27 @@ pub fn enumeration(def: &Enum) -> TokenStream {
             /// A value this version of the crate does not know, kept as received.
             #unknown,
         }
-        #conversions
     }
+}
+
+/// The `Variant = value` pairs of an open enum, for the runtime's enum macros.
+pub fn enumeration_values(def: &Enum) -> TokenStream {
+    let names = def.variants.iter().map(|v| ident(&v.name));
+    let values = def.variants.iter().map(|v| match &v.value {
+        WireValue::Str(s) => Literal::string(s),
+        WireValue::Int(i) => Literal::i64_unsuffixed(*i),
+    });
+    quote!(#(#names = #values),*)
+}
+
+/// An open enum: its definition and the runtime's conversions (`Display`, `FromStr`, serde).
+pub fn enumeration(def: &Enum) -> TokenStream {
+    let name = ident(&def.name);
+    let definition = enumeration_type(def);
+    let values = enumeration_values(def);
+    let conversions = match def.kind {
+        EnumKind::String => quote!(crate::__private::impl_string_enum!(#name { #values });),
+        EnumKind::Integer => quote!(crate::__private::impl_int_enum!(#name { #values });),
+    };
+    quote!(#definition #conversions)
 }

@@ -184,22 +184,25 @@ fn operation(
     });
     let mut doc = DocBuilder::default();
     doc.paragraph(&docs_safe(&op.summary.value)).prose(op.description.as_ref());
-    doc.paragraph(&format!(
-        "`{} {}` ({}); transcribed from `{}`.",
-        op.method.value.word(),
-        op.path.value,
-        op.operation.value,
-        op.seed.value
-    ));
-    doc.paragraph(match op.idempotency.value {
-        Idempotency::Read => "Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried.",
+    // Where the operation is sent and how it is retried, one paragraph.
+    let retries = match op.idempotency.value {
+        Idempotency::Read => {
+            "Retries: no side effect, so every transient failure (throttling, 5xx, timeout, broken connection) is retried."
+        }
         Idempotency::Token => {
             "Retries: after a 5xx, a timeout or a broken connection the request is sent again with the same idempotency token, so the provider does the work once."
         }
         Idempotency::Unsafe => {
             "Retries: **a retry could do the work twice** (there is no idempotency token), so the request is not sent again once it may have reached the provider (5xx, timeout, broken connection); only a throttling refusal, made before anything happened, is retried."
         }
-    });
+    };
+    doc.paragraph(&format!(
+        "`{} {}` ({}); transcribed from `{}`. {retries}",
+        op.method.value.word(),
+        op.path.value,
+        op.operation.value,
+        op.seed.value
+    ));
     if let Some(auth) = &op.authorization {
         doc.paragraph(&format!(
             "Authorization: action `{}`{}{}.",

@@ -1,0 +1,156 @@
+//! Macros that write the items every generated operation and service would otherwise spell out
+//! alike: the builder's setters, the operation's static facts, the service client's methods and
+//! the example tests. Generated code passes them only what differs (names, wire facts, summaries),
+//! so the per-operation code stays short and every item is still documented.
+
+/// A setter per parameter on the operation module's `Builder`: `name(Type)` for an optional
+/// parameter, `name(Type) required i` for the `i`-th required one (bit `i` of the builder's
+/// set parameters, in the order of `OperationSpec::required`). Each setter's doc links to the
+/// field of `Request` that documents the parameter.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __setters {
+    ($($name:ident($ty:ty) $(required $index:literal)?),* $(,)?) => {
+        impl<C> Builder<C> {
+            $(
+                #[doc = ::core::concat!("Sets [`Request::", ::core::stringify!($name), "`].")]
+                pub fn $name(self, value: impl ::core::convert::Into<$ty>) -> Self {
+                    $crate::__setters!(@set self, $name, value $(, $index)?)
+                }
+            )*
+        }
+    };
+    (@set $builder:ident, $name:ident, $value:ident, $index:literal) => {
+        $builder.__required($index, |r| r.$name = $value.into())
+    };
+    (@set $builder:ident, $name:ident, $value:ident) => {
+        $builder.__optional(|r| r.$name = ::core::option::Option::Some($value.into()))
+    };
+}
+
+/// The items of an operation module that its types need, from one table: the operation's
+/// `Operation` impl (`spec`, see `__operation_impl!`), the `Builder` alias
+/// and its setters with the request's serde ([`impl_request!`](crate::__private::impl_request)),
+/// the response's ([`impl_response!`](crate::__private::impl_response)), the error's
+/// conversions (`errors { Variant = "Code" } status { Variant = 404 } common(CommonError)`, see
+/// [`impl_operation_error!`](crate::__private::impl_operation_error)), and those of each nested
+/// `object` and open `string_enum` or `int_enum` of the module.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __operation_items {
+    (
+        spec($($spec:tt)*)
+        request $($json:ident)? { $($request:tt)* }
+        response { $($response:tt)* }
+        errors { $($errors:tt)* } $(status { $($status:tt)* })? $(common($common:path))?
+        $(object $object:ident { $($object_fields:tt)* })*
+        $(string_enum $string_enum:ident { $($string_values:tt)* })*
+        $(int_enum $int_enum:ident { $($int_values:tt)* })*
+    ) => {
+        $crate::__operation_impl!($($spec)*);
+        /// Builds a [`Request`] for this operation; from [`super::Client`], sends it too.
+        pub type Builder<C = ()> = $crate::Builder<Request, C>;
+        $crate::__impl_request!($($json)? { $($request)* });
+        $crate::__impl_response!(Response { $($response)* });
+        $crate::__impl_operation_error!(Error { $($errors)* } $(status { $($status)* })? $(common $common)?);
+        $($crate::__impl_object!($object { $($object_fields)* });)*
+        $($crate::__impl_string_enum!($string_enum { $($string_values)* });)*
+        $($crate::__impl_int_enum!($int_enum { $($int_values)* });)*
+    };
+}
+
+/// The `Operation` impl of an operation module's `Request`: its `Response` and `Error`, the
+/// static facts (wire name, method and path, retry safety, required parameters by wire name in
+/// the order of the builder's bits, HTTP statuses that are documented errors), `write` and
+/// `validate` through the request's inherent functions of those names (`validate` reporting to a
+/// `Validator`), and with `token(field)`
+/// the idempotency token field.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __operation_impl {
+    (
+        $name:literal, $method:ident $path:literal, retry $retry:ident, required($($required:literal),* $(,)?)
+        $(, status_errors($($status:literal),* $(,)?))? $(, token($token:ident))? $(,)?
+    ) => {
+        impl $crate::__private::Operation for Request {
+            type Response = Response;
+            type Error = Error;
+            const SPEC: $crate::__private::OperationSpec = $crate::__private::OperationSpec {
+                service: &super::SERVICE,
+                name: $name,
+                method: $crate::__private::Method::$method,
+                path: $path,
+                retry: $crate::__private::RetrySafety::$retry,
+                required: &[$($required),*],
+                status_errors: &[$($($status),*)?],
+            };
+            #[inline]
+            fn write(&self, writer: &mut $crate::__private::RequestWriter) {
+                Request::write(self, writer);
+            }
+            #[inline]
+            fn validate(&self) -> ::core::result::Result<(), $crate::ValidationError> {
+                let mut check = $crate::__private::Validator::default();
+                Request::validate(self, &mut check);
+                check.finish()
+            }
+            $(
+                #[inline]
+                fn idempotency_token(&mut self) -> ::core::option::Option<&mut ::core::option::Option<String>> {
+                    ::core::option::Option::Some(&mut self.$token)
+                }
+            )?
+        }
+    };
+}
+
+/// The service `Client`'s method per operation: `module "summary"` gives
+/// `fn module(&self) -> module::Builder<ClientHandle>`, documented with the summary and a link
+/// to the operation's module.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __client_methods {
+    ($($method:ident $summary:literal),* $(,)?) => {
+        impl Client {
+            $(
+                #[doc = ::core::concat!($summary, " See [`", ::core::stringify!($method), "`].")]
+                #[inline]
+                pub fn $method(&self) -> $method::Builder<$crate::ClientHandle> {
+                    $crate::Builder::with_client(self.handle.clone())
+                }
+            )*
+        }
+    };
+}
+
+/// The example tests of a service, per operation `module [success examples] [error examples]`:
+/// a success example is `"name" "body"` (the body decodes into the response and encodes back
+/// to the same JSON), an error example `"name" status "body" "Variant"` (the body decodes into
+/// that variant of the operation's error). A second test feeds malformed variants of each
+/// operation's success bodies to its response decoding.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __example_tests {
+    ($(
+        $op:ident
+        [$($name:literal $body:literal),* $(,)?]
+        [$($error_name:literal $status:literal $error_body:literal $variant:literal),* $(,)?]
+    ),* $(,)?) => {
+        #[cfg(test)]
+        mod examples {
+            #[test]
+            #[allow(unused_imports)]
+            fn documented_examples_decode() {
+                use $crate::__private::{ErrorExample as _, Example as _};
+                $(
+                    $(super::$op::Response::check_example($name, $body);)*
+                    $(super::$op::Request::check_error_example($error_name, $status, $error_body, $variant);)*
+                )*
+            }
+            #[test]
+            fn malformed_responses_do_not_panic() {
+                $($crate::__private::malformed_responses::<super::$op::Request>(&[$($body),*]);)*
+            }
+        }
+    };
+}
