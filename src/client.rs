@@ -337,8 +337,8 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
     request.write(&mut writer);
     drop(request);
     let mut decoded = None;
-    let mut first_pass = |body: &[u8]| {
-        decoded = crate::one_pass::decode::<O::Response>(spec.service, body);
+    let mut first_pass = |body: &[u8], want_request_id: bool| {
+        decoded = crate::one_pass::decode::<O::Response>(spec.service, body, want_request_id);
         decoded.is_some()
     };
     match exchange(handle, &spec, writer, &mut first_pass).await {
@@ -374,7 +374,8 @@ struct Delivered {
 
 /// Decodes a 2xx body in one pass when it is a plain success, keeping the response, and says
 /// whether it was (see [`crate::one_pass`]); when it says no, the pipeline reads the body in full.
-type FirstPass<'a> = &'a mut (dyn FnMut(&[u8]) -> bool + Send);
+/// Its second argument says whether the body's request id is wanted (no header carried one).
+type FirstPass<'a> = &'a mut (dyn FnMut(&[u8], bool) -> bool + Send);
 
 /// Fills the path, then signs, sends and retries until a 2xx answer or a final failure.
 ///
@@ -428,7 +429,7 @@ async fn retry_loop(
                     tracing::Span::current().record("request_id", id.as_str());
                 }
                 let success = (200..300).contains(&answer.status);
-                if success && first_pass(&answer.body) {
+                if success && first_pass(&answer.body, answer.request_id.is_none()) {
                     return Ok(Delivered { answer, attempts: attempt });
                 }
                 // Tencent Cloud API 3.0 reports every refusal inside a 2xx, in its envelope.
@@ -569,7 +570,7 @@ pub(crate) fn decode_body<O: Operation>(body: &[u8]) -> Result<O::Response, O::E
 /// on to the full reading.
 #[cfg(test)]
 pub(crate) fn decode_body_one_pass<O: Operation>(body: &[u8]) -> Option<O::Response> {
-    let decoded = crate::one_pass::decode::<O::Response>(O::SPEC.service, body)?;
+    let decoded = crate::one_pass::decode::<O::Response>(O::SPEC.service, body, true)?;
     Some(finish(decoded, delivered_200(body)))
 }
 

@@ -63,10 +63,16 @@ pub(crate) struct Decoded<T> {
 }
 
 /// Decodes a 2xx `body` of `service` as `T`, provided it decodes and reports no error; `None`
-/// leaves the answer to the pipeline's full reading.
-pub(crate) fn decode<T: DeserializeOwned>(service: &ServiceSpec, body: &[u8]) -> Option<Decoded<T>> {
+/// leaves the answer to the pipeline's full reading. The body's request id is read only when
+/// `want_request_id` (the response headers did not carry one).
+pub(crate) fn decode<T: DeserializeOwned>(
+    service: &ServiceSpec,
+    body: &[u8],
+    want_request_id: bool,
+) -> Option<Decoded<T>> {
     let mut taps = Taps::default();
     let id_keys: &[&'static str] = match service.envelope {
+        _ if !want_request_id => &[],
         Envelope::Alibaba => &["RequestId", "requestId"],
         Envelope::TencentApi3 => &["RequestId"],
         Envelope::Huawei | Envelope::HuaweiDis | Envelope::TencentCls => &[],
@@ -247,7 +253,7 @@ mod tests {
         service(Envelope::HuaweiDis, Some(SuccessWhen { field: "errorCode", values: &["-1", ""] }));
 
     fn run(spec: &ServiceSpec, body: &str) -> Option<(Answer, Option<String>)> {
-        decode::<Answer>(spec, body.as_bytes()).map(|d| (d.response, d.body_request_id))
+        decode::<Answer>(spec, body.as_bytes(), true).map(|d| (d.response, d.body_request_id))
     }
 
     #[test]
@@ -290,6 +296,12 @@ mod tests {
         assert!(run(&DIS, r#"{"Tasks":[],"errorCode":4301}"#).is_none());
         // The response still refuses what it cannot hold.
         assert!(run(&DIS, r#"{"errorCode":"DIS.4301"}"#).is_none());
+    }
+
+    #[test]
+    fn the_body_request_id_is_not_read_when_a_header_had_one() {
+        let decoded = decode::<Answer>(&ALIBABA, br#"{"RequestId":"R-1"}"#, false).expect("decodes");
+        assert_eq!((decoded.response.request_id.as_deref(), decoded.body_request_id), (Some("R-1"), None));
     }
 
     #[test]

@@ -45,7 +45,7 @@ const SECRET: &str = "bench-secret-0123456789abcdef";
 const TOKEN: &str = "MIIbench-iam-token-5e7f01";
 const REGION_TENCENT: &str = "ap-guangzhou";
 const USER_AGENT: &str = concat!("cloud-task-apis/", env!("CARGO_PKG_VERSION"));
-const SEQUENTIAL_CALLS: usize = 400;
+const SEQUENTIAL_CALLS: usize = 2000;
 const CALLS_PER_TASK: usize = 40;
 
 /// One provider path: an operation, a signer, and the service that answers it.
