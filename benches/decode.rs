@@ -21,92 +21,11 @@ use serde::Deserialize;
 const ENTRIES: usize = 10_000;
 const ROUNDS: usize = 31;
 
-/// Hand-written DIS response.
-#[allow(dead_code, reason = "decoded to be timed; only a few fields are read")]
-mod dis {
-    use serde::Deserialize;
+// The hand-written DIS response.
+use common::hand_dis as dis;
 
-    #[derive(Debug, Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    pub struct Response {
-        pub total_num: i32,
-        pub message: Option<String>,
-        /// `-1` (a number) on success, a string code otherwise.
-        pub error_code: serde_json::Value,
-        pub transfer_task_log_list: Option<Vec<TransferTaskLog>>,
-        pub is_stream_found: Option<serde_json::Value>,
-        pub stream_data: Option<serde_json::Value>,
-        pub stream_data_list: Option<serde_json::Value>,
-        pub transfer_task_list: Option<serde_json::Value>,
-        pub monitor_data: Option<serde_json::Value>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    pub struct TransferTaskLog {
-        pub transfer_task_id: String,
-        pub destination_type: String,
-        pub start_time: i64,
-        pub end_time: i64,
-        pub transfer_bytes: i64,
-        pub transfer_records_num: i64,
-        pub stream_id: String,
-        pub project_id: String,
-        pub transfer_file_name: String,
-        pub state: Option<i32>,
-        pub transform_records_num: Option<i64>,
-        pub num: Option<i32>,
-    }
-}
-
-/// Hand-written CLS response, times parsed.
-#[allow(dead_code, reason = "decoded to be timed; only a few fields are read")]
-mod cls {
-    use serde::{Deserialize, Deserializer};
-    use time::PrimitiveDateTime;
-    use time::format_description::BorrowedFormatItem;
-    use time::macros::format_description;
-
-    const FORMAT: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-
-    fn local<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PrimitiveDateTime, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        PrimitiveDateTime::parse(&text, FORMAT).map_err(serde::de::Error::custom)
-    }
-
-    #[derive(Debug, Deserialize)]
-    pub struct Response {
-        pub tasks: Vec<TaskInfo>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    pub struct TaskInfo {
-        pub task_id: String,
-        pub shipper_id: String,
-        pub topic_id: String,
-        #[serde(deserialize_with = "local")]
-        pub range_start: PrimitiveDateTime,
-        #[serde(deserialize_with = "local")]
-        pub range_end: PrimitiveDateTime,
-        #[serde(deserialize_with = "local")]
-        pub start_time: PrimitiveDateTime,
-        #[serde(deserialize_with = "local")]
-        pub end_time: PrimitiveDateTime,
-        pub status: TaskStatus,
-        pub message: String,
-    }
-
-    #[derive(Debug, Deserialize, PartialEq, Eq)]
-    #[serde(rename_all = "lowercase")]
-    pub enum TaskStatus {
-        Success,
-        Running,
-        Failed,
-        Wait,
-        #[serde(other)]
-        Unknown,
-    }
-}
+// The hand-written CLS response, times parsed.
+use common::hand_cls as cls;
 
 /// Hand-written CLS response, times kept as text.
 #[allow(dead_code, reason = "decoded to be timed; only a few fields are read")]

@@ -11,8 +11,10 @@ use std::time::Duration;
 use cloud_task_apis::sign::key::{HmacSha1Key, HmacSha256Key};
 use cloud_task_apis::sign::{SignableRequest, acs3, encode, huawei, rpc_v1, tc3, tencent};
 use serde::{Deserialize, Deserializer, Serialize};
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
 
+use super::common::hand_cls::Response as ShippingTasks;
+use super::common::hand_dis::Response as Logs;
 use super::{ACTION_TRAIL_JOB, KEY_ID, SECRET, SHIPPER_ID, TASK_ID, TOKEN, USER_AGENT};
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
@@ -20,12 +22,6 @@ type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 fn rfc3339<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<OffsetDateTime, D::Error> {
     let text = <&str>::deserialize(d)?;
     OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).map_err(serde::de::Error::custom)
-}
-
-fn local<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<PrimitiveDateTime, D::Error> {
-    let text = <&str>::deserialize(d)?;
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    PrimitiveDateTime::parse(text, format).map_err(serde::de::Error::custom)
 }
 
 /// `GetDeliveryHistoryJob`'s answer.
@@ -75,63 +71,6 @@ pub struct LogRequest {
 pub struct PageInfo {
     pub page_index: i32,
     pub page_total: i32,
-}
-
-/// `ShowTransferTaskLog`'s answer.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Logs {
-    pub total_num: i32,
-    pub message: Option<String>,
-    pub error_code: serde_json::Value,
-    pub transfer_task_log_list: Option<Vec<TransferTaskLog>>,
-    pub is_stream_found: Option<serde_json::Value>,
-    pub stream_data: Option<serde_json::Value>,
-    pub stream_data_list: Option<serde_json::Value>,
-    pub transfer_task_list: Option<serde_json::Value>,
-    pub monitor_data: Option<serde_json::Value>,
-}
-
-/// One log of [`Logs`].
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TransferTaskLog {
-    pub transfer_task_id: String,
-    pub destination_type: String,
-    pub start_time: i64,
-    pub end_time: i64,
-    pub transfer_bytes: i64,
-    pub transfer_records_num: i64,
-    pub stream_id: String,
-    pub project_id: String,
-    pub transfer_file_name: String,
-    pub state: Option<i32>,
-    pub transform_records_num: Option<i64>,
-    pub num: Option<i32>,
-}
-
-/// `ListShippingTasks`' answer.
-#[derive(Debug, Deserialize)]
-pub struct ShippingTasks {
-    pub tasks: Vec<ShippingTask>,
-}
-
-/// One task of [`ShippingTasks`].
-#[derive(Debug, Deserialize)]
-pub struct ShippingTask {
-    pub task_id: String,
-    pub shipper_id: String,
-    pub topic_id: String,
-    #[serde(deserialize_with = "local")]
-    pub range_start: PrimitiveDateTime,
-    #[serde(deserialize_with = "local")]
-    pub range_end: PrimitiveDateTime,
-    #[serde(deserialize_with = "local")]
-    pub start_time: PrimitiveDateTime,
-    #[serde(deserialize_with = "local")]
-    pub end_time: PrimitiveDateTime,
-    pub status: String,
-    pub message: String,
 }
 
 /// `DescribeShipperTasks`' request body.

@@ -8,6 +8,9 @@
 
 #![allow(dead_code, reason = "each benchmark uses a subset of the harness")]
 
+pub mod hand_cls;
+pub mod hand_dis;
+
 use std::time::Duration;
 
 /// The median of `values` (the upper middle one for an even count).
