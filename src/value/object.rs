@@ -81,7 +81,7 @@ pub fn read_field<'de, T: Deserialize<'de>, A: de::MapAccess<'de>>(
 }
 
 /// The value read for key `wire`, or for a key the object did not have what
-/// [`missing_field`] gives.
+/// `missing_field` gives.
 ///
 /// # Errors
 /// `missing field` for a field that is not an `Option`.

@@ -5,7 +5,7 @@
 //!
 //! Formatting is most of a generator run, so it does less than parsing and printing the whole
 //! file at once, with the same bytes as the result: a file that is one module is formatted item
-//! by item ([`items`]) on the available cores, the pieces joined in order. Whatever this does
+//! by item (`items.rs`) on the available cores, the pieces joined in order. Whatever this does
 //! not cover is formatted whole.
 //!
 //! The header is three comment lines; the file's own hash covers everything but itself:
