@@ -59,6 +59,7 @@ pub mod synthetic;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use files::{Compiled, Config, Report, SpecFiles, compile_specs, read_specs};
+pub use render::Layout;
 pub use reuse::Previous;
 pub use selection::Selection;
 pub use source::SourceMap;
@@ -68,7 +69,7 @@ pub use source::SourceMap;
 pub struct GeneratedFile {
     /// File name (no directories): `alibaba_actiontrail.rs`, or `services.rs` for the index.
     pub name: String,
-    /// Formatted Rust source.
+    /// Rust source, laid out as the run asked (see [`Layout`]).
     pub contents: String,
 }
 
@@ -104,11 +105,12 @@ pub fn generate(sources: &SourceMap, providers: &[&str]) -> Result<Output, Diagn
 /// # Errors
 /// As [`generate`].
 pub fn generate_reusing(sources: &SourceMap, providers: &[&str], previous: &Previous) -> Result<Output, Diagnostics> {
-    generate_selected(sources, providers, &Selection::all(), previous)
+    generate_selected(sources, providers, &Selection::all(), previous, Layout::Formatted)
 }
 
 /// [`generate_reusing`] for the operations `selection` names only (see [`selection`]); the
-/// selection is part of every inputs hash. Pure: no I/O.
+/// selection is part of every inputs hash. Files that are generated, not reused, are laid out
+/// as `layout` says (reused files are taken as they are). Pure: no I/O.
 ///
 /// # Errors
 /// As [`generate`], and an error for each entry of `selection` that names nothing.
@@ -117,6 +119,7 @@ pub fn generate_selected(
     providers: &[&str],
     selection: &Selection,
     previous: &Previous,
+    layout: Layout,
 ) -> Result<Output, Diagnostics> {
     let keys = fingerprint::keys(sources, providers, &selection.identity(fingerprint::GENERATOR));
     if let Some(files) = previous.whole_run(&keys) {
@@ -147,8 +150,8 @@ pub fn generate_selected(
             files.push(file.clone());
             continue;
         }
-        let contents =
-            render::render(|| emit::service(service), &name, &service.files, key).map_err(|e| internal(&e))?;
+        let contents = render::render_module(&emit::ServiceModule(service), &name, &service.files, key, layout)
+            .map_err(|e| internal(&e))?;
         files.push(GeneratedFile { name, contents });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -157,7 +160,8 @@ pub fn generate_selected(
         files.push(index.clone());
     } else {
         let inputs: Vec<String> = api.services.iter().filter_map(|s| s.files.first().cloned()).collect();
-        let index = render::render(|| emit::index(&api), INDEX_FILE, &inputs, &keys.all).map_err(|e| internal(&e))?;
+        let index =
+            render::render(|| emit::index(&api), INDEX_FILE, &inputs, &keys.all, layout).map_err(|e| internal(&e))?;
         files.push(GeneratedFile { name: INDEX_FILE.to_owned(), contents: index });
     }
     Ok(Output { files, warnings: sorted(diags), reused })

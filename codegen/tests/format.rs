@@ -1,9 +1,11 @@
-//! Formatting gives the same bytes however it is done: item by item on several threads, on
-//! one, and the whole file parsed and printed at once by `syn` and `prettyplease`.
+//! Formatting gives the same bytes however it is done: piece by piece on several threads, on
+//! one, and the whole file parsed and printed at once by `syn` and `prettyplease`; the compact
+//! layout holds the same tokens.
 
 use std::path::Path;
 
-use cloud_task_apis_codegen::{Diagnostics, SourceMap, check, emit, ir, read_specs, render, synthetic};
+use cloud_task_apis_codegen::render::Module;
+use cloud_task_apis_codegen::{Diagnostics, Layout, SourceMap, check, emit, ir, read_specs, render, synthetic};
 use proc_macro2::TokenStream;
 
 fn lowered(sources: &SourceMap) -> ir::Api {
@@ -14,20 +16,31 @@ fn lowered(sources: &SourceMap) -> ir::Api {
     ir::lower(sources, &specs).unwrap_or_else(|d| panic!("{}", d.render(sources)))
 }
 
-fn assert_formats_like_whole(name: &str, emit: impl Fn() -> TokenStream + Sync) {
-    let whole = prettyplease::unparse(&syn::parse2(emit()).expect("emitted code parses"));
+fn assert_formats_like_whole(name: &str, module: &impl Module) {
+    let whole = prettyplease::unparse(&syn::parse2(module.whole()).expect("emitted code parses"));
     for threads in [1, 2, 3, 8] {
-        let formatted = render::format(&emit, threads).expect("emitted code formats");
+        let formatted = render::format_module(module, threads).expect("emitted code formats");
         assert!(formatted == whole, "{name} with {threads} threads differs from formatting it whole");
     }
+}
+
+/// A rendered file's code (after the header), formatted.
+fn formatted_code(text: &str) -> String {
+    let code = text.splitn(5, '\n').nth(4).expect("a header and code");
+    prettyplease::unparse(&syn::parse_str(code).expect("rendered code parses"))
 }
 
 fn assert_same_bytes(sources: &SourceMap) {
     let api = lowered(sources);
     for service in &api.services {
-        assert_formats_like_whole(&service.module, || emit::service(service));
+        let module = emit::ServiceModule(service);
+        assert_formats_like_whole(&service.module, &module);
+        let [formatted, compact] = [Layout::Formatted, Layout::Compact]
+            .map(|layout| render::render_module(&module, "f.rs", &[], "", layout).expect("emitted code renders"));
+        assert!(formatted_code(&compact) == formatted_code(&formatted), "{}: compact layout", service.module);
+        let whole = prettyplease::unparse(&syn::parse2(emit::service(service)).expect("emitted code parses"));
+        assert!(formatted_code(&formatted) == whole, "{}: rendered", service.module);
     }
-    assert_formats_like_whole("index", || emit::index(&api));
 }
 
 #[test]
@@ -43,10 +56,27 @@ fn synthetic_specs_format_the_same_in_parallel_sequentially_and_whole() {
     }
 }
 
+/// A module whose only piece is not an item.
+struct Broken;
+
+impl Module for Broken {
+    fn head(&self) -> TokenStream {
+        quote::quote!(pub mod m)
+    }
+    fn pieces(&self) -> usize {
+        1
+    }
+    fn piece(&self, _: usize) -> TokenStream {
+        quote::quote!(fn)
+    }
+}
+
 #[test]
 fn code_that_does_not_parse_is_reported() {
     for threads in [1, 2] {
-        let error = render::format(|| quote::quote!(pub mod m { fn }), threads).expect_err("not a file");
+        let error = render::format_module(&Broken, threads).expect_err("not a file");
         assert!(error.contains("does not parse"), "{error}");
     }
+    let error = render::render(|| Broken.whole(), "f.rs", &[], "", Layout::Formatted).expect_err("not a file");
+    assert!(error.contains("does not parse"), "{error}");
 }

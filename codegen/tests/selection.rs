@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use cloud_task_apis_codegen::{Output, Previous, Selection, SourceMap, generate, generate_selected, read_specs};
+use cloud_task_apis_codegen::{
+    Layout, Output, Previous, Selection, SourceMap, generate, generate_selected, read_specs,
+};
 
 const ALL: [&str; 3] = ["alibaba", "huawei", "tencent"];
 
@@ -13,7 +15,7 @@ fn project_specs() -> SourceMap {
 }
 
 fn selected(sources: &SourceMap, selection: &str) -> Output {
-    generate_selected(sources, &ALL, &Selection::parse(selection), &Previous::none())
+    generate_selected(sources, &ALL, &Selection::parse(selection), &Previous::none(), Layout::Formatted)
         .unwrap_or_else(|d| panic!("{}", d.render(sources)))
 }
 
@@ -45,11 +47,16 @@ fn only_the_selected_operations_and_services_are_generated() {
 #[test]
 fn an_entry_that_names_nothing_is_an_error_listing_the_known_names() {
     let sources = project_specs();
-    let fail =
-        |selection: &str| match generate_selected(&sources, &ALL, &Selection::parse(selection), &Previous::none()) {
-            Ok(_) => panic!("{selection} was accepted"),
-            Err(diagnostics) => diagnostics.render(&sources),
-        };
+    let fail = |selection: &str| match generate_selected(
+        &sources,
+        &ALL,
+        &Selection::parse(selection),
+        &Previous::none(),
+        Layout::Formatted,
+    ) {
+        Ok(_) => panic!("{selection} was accepted"),
+        Err(diagnostics) => diagnostics.render(&sources),
+    };
     let unknown_operation = fail("huawei/dis/ShowTransferTaskLogs");
     assert!(
         unknown_operation.contains("`huawei/dis/ShowTransferTaskLogs`, which is no operation"),
@@ -64,7 +71,13 @@ fn an_entry_that_names_nothing_is_an_error_listing_the_known_names() {
         "{unknown_service}"
     );
     // A service of a provider that is not enabled is not known either.
-    let disabled = generate_selected(&sources, &["huawei"], &Selection::parse("tencent/cls"), &Previous::none());
+    let disabled = generate_selected(
+        &sources,
+        &["huawei"],
+        &Selection::parse("tencent/cls"),
+        &Previous::none(),
+        Layout::Formatted,
+    );
     assert!(disabled.is_err());
 }
 
@@ -73,18 +86,36 @@ fn files_of_another_selection_are_not_reused() {
     let sources = project_specs();
     let all = generate(&sources, &ALL).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     let previous = Previous::from_files(all.files.clone());
-    let subset = generate_selected(&sources, &ALL, &Selection::parse("huawei/dis/ShowTransferTaskLog"), &previous)
-        .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+    let subset = generate_selected(
+        &sources,
+        &ALL,
+        &Selection::parse("huawei/dis/ShowTransferTaskLog"),
+        &previous,
+        Layout::Formatted,
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     assert!(subset.reused.is_empty(), "reused {:?}", subset.reused);
     // Its own files are reused by the same selection, in another order and spelling.
     let previous = Previous::from_files(subset.files.clone());
-    let again = generate_selected(&sources, &ALL, &Selection::parse(" huawei/dis/ShowTransferTaskLog,"), &previous)
-        .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+    let again = generate_selected(
+        &sources,
+        &ALL,
+        &Selection::parse(" huawei/dis/ShowTransferTaskLog,"),
+        &previous,
+        Layout::Formatted,
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     assert_eq!(again.files, subset.files);
     assert_eq!(again.reused.len(), subset.files.len());
     // No selection: every operation, and the committed files' hashes.
     assert!(Selection::parse(" ,\n").is_all());
-    let none = generate_selected(&sources, &ALL, &Selection::parse(""), &Previous::from_files(all.files.clone()))
-        .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+    let none = generate_selected(
+        &sources,
+        &ALL,
+        &Selection::parse(""),
+        &Previous::from_files(all.files.clone()),
+        Layout::Formatted,
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     assert_eq!(none.files, all.files);
 }

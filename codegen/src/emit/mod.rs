@@ -18,6 +18,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, Envelope, Protocol, Provider, Service, Signing};
+use crate::render::{self, Module as _};
 
 /// An identifier from an IR name (always a valid identifier: see `ir::names`).
 pub(crate) fn ident(name: &str) -> Ident {
@@ -64,25 +65,39 @@ pub(crate) fn doc_safe(line: &str) -> String {
 
 /// One generated file: the service module.
 pub fn service(service: &Service) -> TokenStream {
-    let module = ident(&service.module);
-    let module_docs = docs(&service.docs);
-    let spec = service_spec(service);
-    let client = client(service);
-    let operations = service.operations.iter().map(operation::operation);
-    let examples = examples::tests(service);
-    let cli = cli::service_table(service);
-    let shared = shared_types(service);
-    let common = errors::common(service);
-    quote! {
-        #module_docs
-        pub mod #module {
-            #spec
-            #cli
-            #client
-            #common
-            #shared
-            #(#operations)*
-            #examples
+    ServiceModule(service).whole()
+}
+
+/// The service module in pieces that can be emitted apart (see [`render::Module`]): the
+/// service's own items, then one piece per operation, then the example tests.
+#[derive(Clone, Copy, Debug)]
+pub struct ServiceModule<'a>(pub &'a Service);
+
+impl render::Module for ServiceModule<'_> {
+    fn head(&self) -> TokenStream {
+        let module = ident(&self.0.module);
+        let module_docs = docs(&self.0.docs);
+        quote!(#module_docs pub mod #module)
+    }
+
+    fn pieces(&self) -> usize {
+        self.0.operations.len() + 2
+    }
+
+    fn piece(&self, index: usize) -> TokenStream {
+        let service = self.0;
+        if index == 0 {
+            let spec = service_spec(service);
+            let cli = cli::service_table(service);
+            let client = client(service);
+            let common = errors::common(service);
+            let shared = shared_types(service);
+            return quote!(#spec #cli #client #common #shared);
+        }
+        match service.operations.get(index - 1) {
+            Some(op) => operation::operation(op),
+            None if index == service.operations.len() + 1 => examples::tests(service),
+            None => TokenStream::new(),
         }
     }
 }
