@@ -24,7 +24,8 @@ use cloud_task_apis_codegen::{
 };
 
 /// The stages, in pipeline order, with the names the report uses. Emitting and formatting are
-
+/// one stage because the generator does them together: each formatting thread emits the pieces
+/// of the file it formats (token streams cannot move between threads).
 const STAGES: [&str; 4] = ["load", "check", "model", "emit+format"];
 
 /// Reference figures for 500 synthetic operations of the same shape (progenitor 0.15 as a
