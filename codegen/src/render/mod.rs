@@ -34,9 +34,9 @@ pub enum Layout {
     /// As `prettyplease` prints it, for people: what `generated/` holds.
     #[default]
     Formatted,
-    /// The tokens as they print themselves, on one line: for a build that has to generate a file
-    /// the compiler alone reads. Formatting is most of a generator run, so this is a fraction
-    /// of its cost.
+    /// The tokens as they print themselves, a line per piece of a module (see [`render_module`]):
+    /// for a build that has to generate a file the compiler alone reads. Formatting is most of
+    /// a generator run, so this is a fraction of its cost.
     Compact,
 }
 
@@ -155,17 +155,20 @@ pub fn format_module(module: &impl Module, threads: usize) -> Result<String, Str
     }
 }
 
-/// The module's tokens as they print themselves, the pieces made on up to `threads` threads.
+/// The module's tokens as they print themselves, one line per piece, the pieces made on up to
+/// `threads` threads. A piece per line keeps every other piece where it was when one changes:
+/// the compiler's incremental caches key items by line and column, so a longer line would move
+/// nothing else, while one long line would move everything after the change.
 fn compact_module(module: &impl Module, threads: usize) -> String {
     let pieces = parallel::indexed(module.pieces(), threads, || (), |(), i| module.piece(i).to_string());
     let mut code = module.head().to_string();
     code.reserve(pieces.iter().map(|p| p.len() + 1).sum::<usize>() + 5);
-    code.push_str(" {");
+    code.push_str(" {\n");
     for piece in pieces.iter().filter(|p| !p.is_empty()) {
-        code.push(' ');
         code.push_str(piece);
+        code.push('\n');
     }
-    code.push_str(" }\n");
+    code.push_str("}\n");
     code
 }
 
