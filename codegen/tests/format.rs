@@ -38,6 +38,10 @@ fn assert_same_bytes(sources: &SourceMap) {
         let [formatted, compact] = [Layout::Formatted, Layout::Compact]
             .map(|layout| render::render_module(&module, "f.rs", &[], "", layout).expect("emitted code renders"));
         assert!(formatted_code(&compact) == formatted_code(&formatted), "{}: compact layout", service.module);
+        // The module's head, a line per piece that has items, and the closing brace.
+        let lines = compact.lines().skip(4).count();
+        let pieces = (0..module.pieces()).filter(|&i| !module.piece(i).is_empty()).count();
+        assert_eq!(lines, pieces + 2, "{}: compact layout, a line per piece", service.module);
         let whole = prettyplease::unparse(&syn::parse2(emit::service(service)).expect("emitted code parses"));
         assert!(formatted_code(&formatted) == whole, "{}: rendered", service.module);
     }
