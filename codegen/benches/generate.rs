@@ -248,12 +248,9 @@ fn main() {
         let (reference, ratio, target, ok) = if n == 500 {
             let progenitor = if optimised { PROGENITOR_500_RELEASE_S } else { PROGENITOR_500_ISSUE_S };
             let ratio = total.as_secs_f64() / progenitor;
-            (
-                format!("progenitor {progenitor} s"),
-                format!("{ratio:.3}"),
-                "≤ 1/3 of progenitor",
-                met(ratio <= 1.0 / 3.0),
-            )
+            // Formatted, as `generated/` is written; the target of cold generation is the build
+            // script's, which writes compact (the last row).
+            (format!("progenitor {progenitor} s"), format!("{ratio:.3}"), "", "")
         } else {
             (String::new(), String::new(), "", "")
         };
