@@ -47,12 +47,16 @@ impl WaitPolicy {
         Self { max_wait, ..Self::default() }
     }
 
-    /// The delay after the first poll, and the largest delay the backoff grows to.
+    /// The delay after the first poll, and the largest delay the backoff grows to. A delay
+    /// under [`WaitPolicy::MIN_DELAY`] is taken as that, so a waiter never polls without a pause.
     pub fn delays(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_delay = initial;
-        self.max_delay = max.max(initial);
+        self.initial_delay = initial.max(Self::MIN_DELAY);
+        self.max_delay = max.max(self.initial_delay);
         self
     }
+
+    /// The shortest delay between polls that [`WaitPolicy::delays`] takes.
+    pub const MIN_DELAY: Duration = Duration::from_millis(1);
 
     /// The delay after poll number `poll` (from 1): exponential from the initial delay, capped,
     /// with jitter between half and all of it so many waiters do not poll in step.
@@ -172,5 +176,29 @@ where
             return Err(timed_out(last));
         }
         tokio::time::sleep(policy.delay(polls).min(policy.max_wait - elapsed)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_delays_still_pause_between_polls() {
+        let policy = WaitPolicy::new(Duration::from_secs(1)).delays(Duration::ZERO, Duration::ZERO);
+        assert_eq!((policy.initial_delay, policy.max_delay), (WaitPolicy::MIN_DELAY, WaitPolicy::MIN_DELAY));
+        for poll in 1..20 {
+            assert!(policy.delay(poll) >= WaitPolicy::MIN_DELAY / 2, "poll {poll}");
+        }
+    }
+
+    #[test]
+    fn delays_grow_to_the_largest_and_not_past_it() {
+        let policy = WaitPolicy::default().delays(Duration::from_millis(10), Duration::from_millis(35));
+        assert!(policy.delay(1) <= Duration::from_millis(10));
+        for poll in 3..40 {
+            let delay = policy.delay(poll);
+            assert!(delay >= Duration::from_micros(17_500) && delay <= Duration::from_millis(35), "{delay:?}");
+        }
     }
 }

@@ -116,6 +116,10 @@ async fn wait(matches: &ArgMatches, services: &[&'static Service]) -> Result<(),
     let arguments = arguments(description, args)?;
     let mut policy = WaitPolicy::new(seconds(args, "timeout")?.unwrap_or(Duration::from_secs(1800)));
     if let Some(interval) = seconds(args, "interval")? {
+        // No pause between polls would send requests as fast as the provider answers them.
+        if interval.is_zero() {
+            return Err("--interval: expected more than 0 seconds, got 0".to_owned());
+        }
         policy = policy.delays(interval, interval);
     }
     let connection = connect::connect(args, service, needs_project_id).await?;

@@ -145,6 +145,15 @@ fn bad_arguments_and_refusals_are_one_clear_line() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("HTTP 404 BackupService.6500") && stderr.contains("request id"), "{stderr}");
 
+    // Polling without a pause, or for a negative time, is refused before anything is sent.
+    for (flag, value) in [("--interval", "0"), ("--interval", "-1"), ("--timeout", "-1")] {
+        let option = format!("{flag}={value}");
+        let out =
+            run(&["wait", "--simulator", &option, "alibaba", "actiontrail", "GetDeliveryHistoryJob", "--JobId", "1"]);
+        assert_eq!(out.status.code(), Some(1), "{flag} {value}");
+        assert!(text(&out.stderr).starts_with(&format!("error: {flag}: expected ")), "{}", text(&out.stderr));
+    }
+
     // A missing required flag is refused by the argument parser before anything is sent.
     let out = run(&["--simulator", "tencent", "cls", "ListShippingTasks"]);
     assert_eq!(out.status.code(), Some(2));
