@@ -16,8 +16,8 @@ use crate::error::{
     ValidationError, bounded,
 };
 use crate::retry::{Failure, hint, is_retryable};
+use crate::sign::SignableRequest;
 use crate::sign::scheme::{Call, Keys, scheme};
-use crate::sign::{self, SignableRequest};
 use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
 
@@ -29,7 +29,6 @@ pub struct ClientHandle {
 
 #[derive(Debug)]
 struct Inner {
-    service: &'static ServiceSpec,
     config: Config,
     credentials: Credentials,
     signing: Signing,
@@ -37,6 +36,8 @@ struct Inner {
     keys: Keys,
     endpoint: Endpoint,
     http: reqwest::Client,
+    /// The service's request id header, parsed once.
+    request_id_header: Option<reqwest::header::HeaderName>,
 }
 
 fn provider_name(provider: Provider) -> &'static str {
@@ -87,25 +88,27 @@ impl ClientHandle {
         .build()
         .map_err(|e| ConfigError::Http(e.to_string()))?;
         let keys = scheme(signing).keys(&credentials);
-        Ok(Self { inner: Arc::new(Inner { service, config, credentials, signing, keys, endpoint, http }) })
+        let request_id_header =
+            service.request_id_header.and_then(|h| reqwest::header::HeaderName::from_bytes(h.as_bytes()).ok());
+        let inner = Inner { config, credentials, signing, keys, endpoint, http, request_id_header };
+        Ok(Self { inner: Arc::new(inner) })
     }
 
-    /// Builds and signs one attempt.
-    pub(crate) fn prepare(&self, spec: &OperationSpec, path: &str, writer: &RequestWriter) -> SignableRequest {
+    /// Builds and signs one attempt from the parameters `writer` holds and the filled `path`,
+    /// which it takes over rather than copies.
+    pub(crate) fn prepare(&self, spec: &OperationSpec, path: String, writer: RequestWriter) -> SignableRequest {
         let inner = &*self.inner;
-        // Room for what the protocol and the signer add (at most eight headers, seven
-        // parameters), so that they do not grow the lists again.
-        let mut headers = Vec::with_capacity(writer.headers.len() + 8);
-        headers.extend(writer.headers.iter().cloned());
-        let mut query = Vec::with_capacity(writer.query.len() + 8);
-        query.extend(writer.query.iter().cloned());
+        let RequestWriter { query, mut headers, body, .. } = writer;
+        // Room for what the protocol and the signer add (at most eight headers), so that they
+        // do not grow the list again; a scheme that adds parameters makes room for them itself.
+        headers.reserve(8);
         let mut req = SignableRequest {
             method: spec.method.as_str().to_owned(),
             host: inner.endpoint.authority.clone(),
-            path: path.to_owned(),
+            path,
             query,
             headers,
-            body: writer.body.clone().unwrap_or_default(),
+            body: body.unwrap_or_default(),
         };
         let call = Call {
             action: spec.name,
@@ -125,18 +128,23 @@ impl ClientHandle {
 
     /// The query string as sent, encoded as the signer signed it (RFC 3986 for Alibaba and
     /// Huawei, form encoding with `+` for a space for Tencent).
+    ///
+    /// Keys and values are encoded straight into the URL, with room for the usual case of
+    /// nothing to escape.
     fn url(&self, req: &SignableRequest) -> String {
-        let encoder = scheme(self.inner.signing).query_encoder();
-        let query = sign::encode::query_string(&req.query, encoder);
+        let push = scheme(self.inner.signing).push_query_text();
         let endpoint = &self.inner.endpoint;
+        let query: usize = req.query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
         let mut url =
-            String::with_capacity(endpoint.scheme.len() + endpoint.authority.len() + req.path.len() + query.len() + 4);
+            String::with_capacity(endpoint.scheme.len() + endpoint.authority.len() + req.path.len() + query + 3);
         for part in [endpoint.scheme, "://", &endpoint.authority, &req.path] {
             url.push_str(part);
         }
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query);
+        for (index, (key, value)) in req.query.iter().enumerate() {
+            url.push(if index == 0 { '?' } else { '&' });
+            push(&mut url, key);
+            url.push('=');
+            push(&mut url, value);
         }
         url
     }
@@ -152,9 +160,11 @@ impl ClientHandle {
         if self.inner.config.http.is_some() {
             builder = builder.timeout(self.inner.config.timeout);
         }
-        for (name, value) in &req.headers {
+        // The values move into the HTTP request as they are (a `String` becomes a header value
+        // without a copy).
+        for (name, value) in req.headers {
             if !name.eq_ignore_ascii_case("host") {
-                builder = builder.header(name.as_str(), value.as_str());
+                builder = builder.header(name.as_str(), value);
             }
         }
         if !req.body.is_empty() {
@@ -182,13 +192,14 @@ impl ClientHandle {
             };
             (failure, fail(spec, kind, what).with_source(e))
         };
-        let response = builder.send().await.map_err(|e| classify(e, ""))?;
+        let mut response = builder.send().await.map_err(|e| classify(e, ""))?;
         let status = response.status().as_u16();
-        let headers = response.headers();
+        // Kept with the answer: only a failure reads them again (for a retry hint).
+        let headers = std::mem::take(response.headers_mut());
         let request_id = self
             .inner
-            .service
             .request_id_header
+            .as_ref()
             .and_then(|h| headers.get(h)?.to_str().ok())
             .map(|id| bounded(id.to_owned(), EXCERPT_BYTES));
         if response.status().is_redirection() {
@@ -209,12 +220,6 @@ impl ClientHandle {
                 fail(spec, RequestErrorKind::Redirect, detail).with_status(status, request_id),
             ));
         }
-        // A 2xx is a refusal (to retry, maybe after a hint) only where the body can say so.
-        let service = self.inner.service;
-        let success_only = response.status().is_success()
-            && service.envelope != Envelope::TencentApi3
-            && service.success_when.is_none();
-        let retry_hint = if success_only { None } else { hint(headers) };
         // From here on the status and request id are known: every failure keeps them.
         let body = self.read_body(spec, response).await.map_err(|(failure, e)| {
             let e = match e {
@@ -223,7 +228,7 @@ impl ClientHandle {
             };
             (failure, e.with_status(status, request_id.clone()))
         })?;
-        Ok(Answer { status, request_id, retry_hint, body })
+        Ok(Answer { status, request_id, headers, body })
     }
 
     /// Reads the body chunk by chunk, refusing it as soon as it would pass the configured
@@ -245,17 +250,33 @@ impl ClientHandle {
             return Err(too_large(format!("{length} bytes (Content-Length), over")));
         }
         let capacity = response.content_length().unwrap_or(0).min(limit);
-        let mut body = bytes::BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        // A body that arrives in one chunk (the usual case) is kept as it came, without a copy;
+        // a second chunk starts a buffer that collects them all.
+        let mut first = bytes::Bytes::new();
+        let mut collected: Option<bytes::BytesMut> = None;
+        let mut size = 0_u64;
         while let Some(chunk) = response.chunk().await.map_err(|e| {
             let failure = if e.is_timeout() { Failure::Timeout } else { Failure::Transport };
             (failure, BodyError::Http(e))
         })? {
-            if (body.len() + chunk.len()) as u64 > limit {
+            size += chunk.len() as u64;
+            if size > limit {
                 return Err(too_large("larger than".to_owned()));
             }
-            body.extend_from_slice(&chunk);
+            match &mut collected {
+                _ if chunk.is_empty() => {}
+                Some(buffer) => buffer.extend_from_slice(&chunk),
+                None if first.is_empty() => first = chunk,
+                None => {
+                    let room = usize::try_from(capacity.max(size)).unwrap_or(0);
+                    let mut buffer = bytes::BytesMut::with_capacity(room);
+                    buffer.extend_from_slice(&first);
+                    buffer.extend_from_slice(&chunk);
+                    collected = Some(buffer);
+                }
+            }
         }
-        Ok(body.freeze())
+        Ok(collected.map_or(first, bytes::BytesMut::freeze))
     }
 }
 
@@ -301,11 +322,12 @@ enum BodyError {
     TooLarge(RequestError),
 }
 
-/// What one attempt got back: the facts the pipeline reads from the headers, and the body.
+/// What one attempt got back: the status, the request id its headers carried, the headers
+/// themselves (read again only on a failure, for a retry hint) and the body.
 struct Answer {
     status: u16,
     request_id: Option<String>,
-    retry_hint: Option<std::time::Duration>,
+    headers: reqwest::header::HeaderMap,
     body: bytes::Bytes,
 }
 
@@ -335,13 +357,15 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O)
     }
     let mut writer = RequestWriter::default();
     request.write(&mut writer);
-    drop(request);
+    // The first attempt takes the parameters over; a retry writes them again from the request
+    // (the same values: the idempotency token is filled in already).
+    let mut rewrite = move |writer: &mut RequestWriter| request.write(writer);
     let mut decoded = None;
     let mut first_pass = |body: &[u8], want_request_id: bool| {
         decoded = crate::one_pass::decode::<O::Response>(spec.service, body, want_request_id);
         decoded.is_some()
     };
-    match exchange(handle, &spec, writer, &mut first_pass).await {
+    match exchange(handle, &spec, writer, &mut rewrite, &mut first_pass).await {
         Ok(delivered) => match decoded {
             Some(decoded) => Ok(finish(decoded, delivered)),
             None => decode::<O>(&spec, delivered),
@@ -377,6 +401,9 @@ struct Delivered {
 /// Its second argument says whether the body's request id is wanted (no header carried one).
 type FirstPass<'a> = &'a mut (dyn FnMut(&[u8], bool) -> bool + Send);
 
+/// Writes the operation's parameters again, for a retry.
+type Rewrite<'a> = &'a mut (dyn FnMut(&mut RequestWriter) + Send);
+
 /// Fills the path, then signs, sends and retries until a 2xx answer or a final failure.
 ///
 /// Not generic: its future is compiled once and held inline by each operation's (a box here
@@ -385,6 +412,7 @@ async fn exchange(
     handle: &ClientHandle,
     spec: &OperationSpec,
     writer: RequestWriter,
+    rewrite: Rewrite<'_>,
     first_pass: FirstPass<'_>,
 ) -> Result<Delivered, Outcome> {
     let service = spec.service;
@@ -403,23 +431,36 @@ async fn exchange(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    retry_loop(handle, spec, &path, &writer, first_pass).instrument(span).await
+    retry_loop(handle, spec, (writer, path), rewrite, first_pass).instrument(span).await
 }
 
+/// Signs, sends and retries. The first attempt is built from `first` (the written parameters
+/// and the filled path), each retry from parameters written again by `rewrite`.
 async fn retry_loop(
     handle: &ClientHandle,
     spec: &OperationSpec,
-    path: &str,
-    writer: &RequestWriter,
+    first: (RequestWriter, String),
+    rewrite: Rewrite<'_>,
     first_pass: FirstPass<'_>,
 ) -> Result<Delivered, Outcome> {
     let service = spec.service;
     let policy = &handle.inner.config.retry;
     let started = Instant::now();
     let mut attempt = 0;
+    let mut first = Some(first);
     loop {
         attempt += 1;
         tracing::Span::current().record("attempt", attempt);
+        let (writer, path) = match first.take() {
+            Some(first) => first,
+            None => {
+                let mut writer = RequestWriter::default();
+                rewrite(&mut writer);
+                let project = handle.inner.config.project_id.as_deref();
+                let path = writer.fill_path(spec.path, project).map_err(|e| Outcome::Request(validation(spec, e)))?;
+                (writer, path)
+            }
+        };
         let req = handle.prepare(spec, path, writer);
         let (retryable, error, retry_hint) = match handle.attempt(spec, req).await {
             Err((failure, error)) => (is_retryable(failure, spec.retry), Outcome::Request(error), None),
@@ -438,7 +479,8 @@ async fn retry_loop(
                 if success && in_body.is_none() && refused.is_none() {
                     return Ok(Delivered { answer, attempts: attempt });
                 }
-                let Answer { status, request_id: header_id, retry_hint, body } = answer;
+                let Answer { status, request_id: header_id, headers, body } = answer;
+                let retry_hint = hint(&headers);
                 let error = match (in_body, refused) {
                     (Some(parsed), _) => Some(ServiceError::new(
                         spec.name,
@@ -576,7 +618,12 @@ pub(crate) fn decode_body_one_pass<O: Operation>(body: &[u8]) -> Option<O::Respo
 
 #[cfg(test)]
 fn delivered_200(body: &[u8]) -> Delivered {
-    let answer = Answer { status: 200, request_id: None, retry_hint: None, body: bytes::Bytes::copy_from_slice(body) };
+    let answer = Answer {
+        status: 200,
+        request_id: None,
+        headers: reqwest::header::HeaderMap::new(),
+        body: bytes::Bytes::copy_from_slice(body),
+    };
     Delivered { answer, attempts: 1 }
 }
 
