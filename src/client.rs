@@ -231,8 +231,9 @@ impl ClientHandle {
         Ok(Answer { status, request_id, headers, body })
     }
 
-    /// Reads the body chunk by chunk, refusing it as soon as it would pass the configured
-    /// limit: at most the limit plus one chunk is ever held.
+    /// Reads the body, refusing it when it would pass the configured limit: a declared length
+    /// over the limit before reading, an undeclared one as soon as it passes (at most the limit
+    /// plus one chunk is ever held).
     async fn read_body(
         &self,
         spec: &OperationSpec,
@@ -246,19 +247,25 @@ impl ClientHandle {
             );
             (Failure::Final, BodyError::TooLarge(fail(spec, RequestErrorKind::ResponseTooLarge, detail)))
         };
-        if let Some(length) = response.content_length().filter(|n| *n > limit) {
-            return Err(too_large(format!("{length} bytes (Content-Length), over")));
+        let http_failure = |e: reqwest::Error| {
+            let failure = if e.is_timeout() { Failure::Timeout } else { Failure::Transport };
+            (failure, BodyError::Http(e))
+        };
+        match response.content_length() {
+            Some(length) if length > limit => {
+                return Err(too_large(format!("{length} bytes (Content-Length), over")));
+            }
+            // The HTTP stack reads no more than the length the answer declared, within the limit.
+            Some(_) => return response.bytes().await.map_err(http_failure),
+            None => {}
         }
-        let capacity = response.content_length().unwrap_or(0).min(limit);
-        // A body that arrives in one chunk (the usual case) is kept as it came, without a copy;
-        // a second chunk starts a buffer that collects them all.
+        // Without a declared length the body is read chunk by chunk, and refused as soon as it
+        // passes the limit. One chunk is kept as it came, without a copy; a second one starts a
+        // buffer that collects them all.
         let mut first = bytes::Bytes::new();
         let mut collected: Option<bytes::BytesMut> = None;
         let mut size = 0_u64;
-        while let Some(chunk) = response.chunk().await.map_err(|e| {
-            let failure = if e.is_timeout() { Failure::Timeout } else { Failure::Transport };
-            (failure, BodyError::Http(e))
-        })? {
+        while let Some(chunk) = response.chunk().await.map_err(http_failure)? {
             size += chunk.len() as u64;
             if size > limit {
                 return Err(too_large("larger than".to_owned()));
@@ -268,8 +275,7 @@ impl ClientHandle {
                 Some(buffer) => buffer.extend_from_slice(&chunk),
                 None if first.is_empty() => first = chunk,
                 None => {
-                    let room = usize::try_from(capacity.max(size)).unwrap_or(0);
-                    let mut buffer = bytes::BytesMut::with_capacity(room);
+                    let mut buffer = bytes::BytesMut::with_capacity(usize::try_from(size).unwrap_or(0));
                     buffer.extend_from_slice(&first);
                     buffer.extend_from_slice(&chunk);
                     collected = Some(buffer);
@@ -349,9 +355,18 @@ fn nonce() -> String {
 ///
 /// # Errors
 /// The operation's error: a documented code, an unmodelled provider error, or a request failure.
-pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O) -> Result<O::Response, O::Error> {
+pub async fn send_operation<O: Operation>(handle: &ClientHandle, request: O) -> Result<O::Response, O::Error> {
+    request.validate().map_err(|e| O::Error::from_request(validation(&O::SPEC, e)))?;
+    send_valid(handle, request).await
+}
+
+/// [`send_operation`] for a request whose documented constraints were checked already (what a
+/// builder's `build` returns), so that they are not checked twice.
+///
+/// # Errors
+/// As [`send_operation`].
+pub(crate) async fn send_valid<O: Operation>(handle: &ClientHandle, mut request: O) -> Result<O::Response, O::Error> {
     let spec = O::SPEC;
-    request.validate().map_err(|e| O::Error::from_request(validation(&spec, e)))?;
     if let Some(token) = request.idempotency_token() {
         token.get_or_insert_with(|| uuid::Uuid::new_v4().to_string());
     }
@@ -431,17 +446,19 @@ async fn exchange(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    retry_loop(handle, spec, (writer, path), rewrite, first_pass).instrument(span).await
+    retry_loop(handle, spec, (writer, path), rewrite, first_pass, span.clone()).instrument(span).await
 }
 
 /// Signs, sends and retries. The first attempt is built from `first` (the written parameters
-/// and the filled path), each retry from parameters written again by `rewrite`.
+/// and the filled path), each retry from parameters written again by `rewrite`; each attempt's
+/// facts are recorded on `span` (the call's, which the loop runs in).
 async fn retry_loop(
     handle: &ClientHandle,
     spec: &OperationSpec,
     first: (RequestWriter, String),
     rewrite: Rewrite<'_>,
     first_pass: FirstPass<'_>,
+    span: tracing::Span,
 ) -> Result<Delivered, Outcome> {
     let service = spec.service;
     let policy = &handle.inner.config.retry;
@@ -450,7 +467,7 @@ async fn retry_loop(
     let mut first = Some(first);
     loop {
         attempt += 1;
-        tracing::Span::current().record("attempt", attempt);
+        span.record("attempt", attempt);
         let (writer, path) = match first.take() {
             Some(first) => first,
             None => {
@@ -465,9 +482,9 @@ async fn retry_loop(
         let (retryable, error, retry_hint) = match handle.attempt(spec, req).await {
             Err((failure, error)) => (is_retryable(failure, spec.retry), Outcome::Request(error), None),
             Ok(answer) => {
-                tracing::Span::current().record("status", answer.status);
+                span.record("status", answer.status);
                 if let Some(id) = &answer.request_id {
-                    tracing::Span::current().record("request_id", id.as_str());
+                    span.record("request_id", id.as_str());
                 }
                 let success = (200..300).contains(&answer.status);
                 if success && first_pass(&answer.body, answer.request_id.is_none()) {

@@ -101,7 +101,8 @@ impl ServiceSpec {
     /// `_endpoint` (`cls` of `cls.tencentcloudapi.com`).
     #[must_use]
     pub fn signing_name(&self) -> &'static str {
-        self.endpoint.split('.').next().unwrap_or_default()
+        let end = self.endpoint.bytes().position(|b| b == b'.').unwrap_or(self.endpoint.len());
+        self.endpoint.get(..end).unwrap_or_default()
     }
 }
 
@@ -300,6 +301,25 @@ pub(crate) fn header_value_problem(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_signing_name_is_the_first_label_of_the_host() {
+        let spec = |endpoint| ServiceSpec {
+            provider: crate::Provider::Tencent,
+            name: "cls3",
+            api_version: None,
+            protocol: Protocol::TencentApi3,
+            endpoint,
+            endpoints: &[],
+            signing: &[],
+            envelope: Envelope::TencentApi3,
+            request_id_header: None,
+            success_when: None,
+        };
+        assert_eq!(spec("cls.tencentcloudapi.com").signing_name(), "cls");
+        assert_eq!(spec("localhost").signing_name(), "localhost");
+        assert_eq!(spec(".example.com").signing_name(), "");
+    }
 
     #[test]
     fn path_values_cannot_change_the_path() {
