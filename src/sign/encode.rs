@@ -38,14 +38,14 @@ const UNRESERVED: [bool; 256] = {
 ///
 /// Text with nothing to escape (most names and values) is copied whole; otherwise the encoding
 /// is written into a stack buffer and appended a bufferful at a time, rather than a character
-/// at a time, into room made once for the whole of it.
+/// at a time.
 fn push_encoded(out: &mut String, bytes: &[u8], space_as_plus: bool) {
     if plain(bytes) {
         // Unreserved bytes are ASCII, so this is valid UTF-8.
         out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
         return;
     }
-    out.reserve(encoded_len(bytes));
+    out.reserve(bytes.len() + bytes.len() / 2);
     let mut buf = [0_u8; 192];
     let mut len = 0;
     for &byte in bytes {

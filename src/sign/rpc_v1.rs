@@ -20,7 +20,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use time::OffsetDateTime;
 
-use super::encode::{encoded_len, push_query, push_rfc3986_str};
+use super::encode::{push_query, push_rfc3986_str};
 use super::key::HmacSha1Key;
 use super::scheme::{Call, Keys, Scheme};
 use super::{SignableRequest, SigningOutput, utc_timestamp, with_slice};
@@ -110,7 +110,9 @@ fn compute(method: &str, params: &[(String, String)], key: &HmacSha1Key) -> Sign
             push_query(&mut canonical_request, sorted.iter().copied(), push_rfc3986_str);
         },
     );
-    let mut string_to_sign = String::with_capacity(method.len() + 5 + encoded_len(canonical_request.as_bytes()));
+    // Room for the canonical query with every byte escaped, so that encoding it never grows the
+    // string (counting the escapes first would cost more than the room).
+    let mut string_to_sign = String::with_capacity(method.len() + 5 + 3 * canonical_request.len());
     string_to_sign.extend(method.chars().map(|c| c.to_ascii_uppercase()));
     // `&` + RFC 3986 of `/` + `&`, then the canonical query encoded a second time.
     string_to_sign.push_str("&%2F&");
