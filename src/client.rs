@@ -8,18 +8,27 @@ use std::time::Instant;
 use time::OffsetDateTime;
 use tracing::Instrument;
 
-use crate::__private::{Operation, OperationError, ResponseBody};
+use crate::__private::{Operation, OperationError};
 use crate::config::{Config, Endpoint};
 use crate::credentials::Credentials;
 use crate::error::{
-    Cause, ConfigError, EXCERPT_BYTES, Excerpt, RequestError, RequestErrorKind, ResponseMeta, ServiceError,
-    ValidationError, bounded,
+    ConfigError, EXCERPT_BYTES, Excerpt, RequestError, RequestErrorKind, ServiceError, ValidationError, bounded,
 };
 use crate::retry::{Failure, hint, is_retryable};
 use crate::sign::SignableRequest;
 use crate::sign::scheme::{Call, Keys, scheme};
-use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
+use crate::wire::{Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
+
+mod body;
+mod decode;
+#[cfg(test)]
+mod tests;
+
+use body::BodyError;
+use decode::{decode, finish};
+#[cfg(test)]
+pub(crate) use decode::{decode_body, decode_body_one_pass};
 
 /// A configured connection to one service. Generated clients hold one; clones share it.
 #[derive(Clone, Debug)]
@@ -252,60 +261,6 @@ impl ClientHandle {
         })?;
         Ok(Answer { status, request_id, headers, body })
     }
-
-    /// Reads the body, refusing it when it would pass the configured limit: a declared length
-    /// over the limit before reading, an undeclared one as soon as it passes (at most the limit
-    /// plus one chunk is ever held).
-    async fn read_body(
-        &self,
-        spec: &OperationSpec,
-        mut response: reqwest::Response,
-    ) -> Result<bytes::Bytes, (Failure<'static>, BodyError)> {
-        let limit = self.inner.config.max_response_bytes;
-        let too_large = |size: String| {
-            let detail = format!(
-                "the response body is {size} the limit of {limit} bytes; raise it with \
-                 Config::max_response_bytes if the provider's answers are really this large"
-            );
-            (Failure::Final, BodyError::TooLarge(fail(spec, RequestErrorKind::ResponseTooLarge, detail)))
-        };
-        let http_failure = |e: reqwest::Error| {
-            let failure = if e.is_timeout() { Failure::Timeout } else { Failure::Transport };
-            (failure, BodyError::Http(e))
-        };
-        match response.content_length() {
-            Some(length) if length > limit => {
-                return Err(too_large(format!("{length} bytes (Content-Length), over")));
-            }
-            // The HTTP stack reads no more than the length the answer declared, within the limit.
-            Some(_) => return response.bytes().await.map_err(http_failure),
-            None => {}
-        }
-        // Without a declared length the body is read chunk by chunk, and refused as soon as it
-        // passes the limit. One chunk is kept as it came, without a copy; a second one starts a
-        // buffer that collects them all.
-        let mut first = bytes::Bytes::new();
-        let mut collected: Option<bytes::BytesMut> = None;
-        let mut size = 0_u64;
-        while let Some(chunk) = response.chunk().await.map_err(http_failure)? {
-            size += chunk.len() as u64;
-            if size > limit {
-                return Err(too_large("larger than".to_owned()));
-            }
-            match &mut collected {
-                _ if chunk.is_empty() => {}
-                Some(buffer) => buffer.extend_from_slice(&chunk),
-                None if first.is_empty() => first = chunk,
-                None => {
-                    let mut buffer = bytes::BytesMut::with_capacity(usize::try_from(size).unwrap_or(0));
-                    buffer.extend_from_slice(&first);
-                    buffer.extend_from_slice(&chunk);
-                    collected = Some(buffer);
-                }
-            }
-        }
-        Ok(collected.map_or(first, bytes::BytesMut::freeze))
-    }
 }
 
 /// Refuses settings that travel in headers and hold characters HTTP does not allow there, naming
@@ -342,12 +297,6 @@ fn check_header_settings(config: &Config, credentials: &Credentials) -> Result<(
         }
     }
     Ok(())
-}
-
-/// How reading a body failed: the connection, or the size limit.
-enum BodyError {
-    Http(reqwest::Error),
-    TooLarge(RequestError),
 }
 
 /// What one attempt got back: the status, the request id its headers carried, the headers
@@ -599,73 +548,6 @@ pub(crate) fn validation(spec: &OperationSpec, error: ValidationError) -> Reques
     RequestError::new(RequestErrorKind::Validation, spec.name, "request not sent").with_source(error)
 }
 
-/// The response of a one-pass decode, with the exchange's facts recorded.
-fn finish<T: ResponseBody>(decoded: crate::one_pass::Decoded<T>, delivered: Delivered) -> T {
-    let crate::one_pass::Decoded { mut response, body_request_id } = decoded;
-    let Delivered { answer: Answer { status, request_id: header_id, .. }, attempts } = delivered;
-    let request_id = header_id.or_else(|| body_request_id.map(|id| bounded(id, EXCERPT_BYTES)));
-    *response.meta_mut() = ResponseMeta { status, request_id, attempts };
-    response
-}
-
-fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -> Result<O::Response, O::Error> {
-    let Delivered { answer: Answer { status, request_id: header_id, body, .. }, attempts } = delivered;
-    let undecodable = |detail: &str| {
-        fail(spec, RequestErrorKind::UnexpectedResponse, detail).with_response(status, header_id.clone(), &body)
-    };
-    let (mut response, body_id): (O::Response, Option<String>) = match spec.service.envelope {
-        // Tencent Cloud API 3.0: the fields and the request id are inside `Response`.
-        Envelope::TencentApi3 => {
-            let (inner, id) = crate::api3::unwrap(&body)
-                .map_err(|e| O::Error::from_request(undecodable("response body did not decode").with_source(e)))?;
-            let response = serde_json::from_value(inner).map_err(|e| {
-                O::Error::from_request(undecodable("response body did not decode").with_source(Cause::of(&e)))
-            })?;
-            (response, id)
-        }
-        envelope => {
-            // A success documented without a body (DIS BatchStartTransferTask,
-            // BatchStopTransferTask) reads as an empty object; a response with required fields
-            // still fails to decode.
-            let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
-            // The decoder's message may quote a value of the body whole; only its excerpt is kept.
-            let response = serde_json::from_slice(json).map_err(|e| {
-                O::Error::from_request(undecodable("response body did not decode").with_source(Cause::of(&e)))
-            })?;
-            (response, crate::envelope::body_request_id(envelope, &body))
-        }
-    };
-    let request_id = header_id.or_else(|| body_id.map(|id| bounded(id, EXCERPT_BYTES)));
-    *response.meta_mut() = ResponseMeta { status, request_id, attempts };
-    Ok(response)
-}
-
-/// Decodes a 200 answer's `body` as a call does when the one-pass decode leaves it to the full
-/// reading (the response fuzzing tests' way in).
-#[cfg(test)]
-pub(crate) fn decode_body<O: Operation>(body: &[u8]) -> Result<O::Response, O::Error> {
-    decode::<O>(&O::SPEC, delivered_200(body))
-}
-
-/// Decodes a 200 answer's `body` in one pass as a call does first; `None` where a call would go
-/// on to the full reading.
-#[cfg(test)]
-pub(crate) fn decode_body_one_pass<O: Operation>(body: &[u8]) -> Option<O::Response> {
-    let decoded = crate::one_pass::decode::<O::Response>(O::SPEC.service, body, true)?;
-    Some(finish(decoded, delivered_200(body)))
-}
-
-#[cfg(test)]
-fn delivered_200(body: &[u8]) -> Delivered {
-    let answer = Answer {
-        status: 200,
-        request_id: None,
-        headers: reqwest::header::HeaderMap::new(),
-        body: bytes::Bytes::copy_from_slice(body),
-    };
-    Delivered { answer, attempts: 1 }
-}
-
 /// Whether the operation's failures may be retried at all (for waiters deciding to keep polling).
 pub(crate) fn transient<E: OperationError>(error: &E, safety: RetrySafety) -> bool {
     match (error.service_error(), error.request_error()) {
@@ -679,46 +561,5 @@ pub(crate) fn transient<E: OperationError>(error: &E, safety: RetrySafety) -> bo
             _ => false,
         },
         (None, None) => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    static SERVICE: ServiceSpec = ServiceSpec {
-        provider: Provider::Huawei,
-        name: "probe",
-        api_version: None,
-        protocol: Protocol::Rest,
-        endpoint: "probe.{region}.example.com",
-        endpoints: &[],
-        signing: &[Signing::HuaweiToken],
-        envelope: Envelope::Huawei,
-        request_id_header: Some("X-Request-Id"),
-        success_when: None,
-    };
-
-    fn handle(endpoint: &str) -> ClientHandle {
-        let config =
-            Config::new("r1").endpoint(endpoint).allow_http(true).credentials(Credentials::huawei_token("token"));
-        ClientHandle::new(&SERVICE, config).expect("a client")
-    }
-
-    #[test]
-    fn the_url_is_the_parsed_base_with_the_path_and_query_set() {
-        let req = SignableRequest {
-            path: "/v1/a%2Fb%20c/x".into(),
-            query: vec![("k y".into(), "v&w=é*".into()), ("empty".into(), String::new()), ("n".into(), "1".into())],
-            ..SignableRequest::default()
-        };
-        let url = handle("http://Example.com:8080").url(&req).expect("the base parses");
-        assert_eq!(url.as_str(), "http://example.com:8080/v1/a%2Fb%20c/x?k%20y=v%26w%3D%C3%A9%2A&empty=&n=1");
-        let bare = SignableRequest { path: "/".into(), ..SignableRequest::default() };
-        assert_eq!(handle("https://example.com").url(&bare).expect("parses").as_str(), "https://example.com/");
-        // A base the URL parser refuses leaves the whole URL to the HTTP client, which refuses it
-        // in turn (a request that cannot be built, never sent).
-        let text = handle("http://127.0.0.1:99999").url(&req).expect_err("port out of range");
-        assert_eq!(text, "http://127.0.0.1:99999/v1/a%2Fb%20c/x?k%20y=v%26w%3D%C3%A9%2A&empty=&n=1");
     }
 }
