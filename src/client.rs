@@ -337,7 +337,8 @@ pub async fn send_operation<O: Operation>(handle: &ClientHandle, request: O) -> 
 /// # Errors
 /// As [`send_operation`].
 pub(crate) async fn send_valid<O: Operation>(handle: &ClientHandle, mut request: O) -> Result<O::Response, O::Error> {
-    let spec = O::SPEC;
+    // A promoted constant: referred to, not copied into the call's future.
+    let spec: &'static OperationSpec = &O::SPEC;
     if let Some(token) = request.idempotency_token() {
         token.get_or_insert_with(|| uuid::Uuid::new_v4().to_string());
     }
@@ -351,10 +352,10 @@ pub(crate) async fn send_valid<O: Operation>(handle: &ClientHandle, mut request:
         decoded = crate::one_pass::decode::<O::Response>(spec.service, body, want_request_id);
         decoded.is_some()
     };
-    match exchange(handle, &spec, writer, &mut rewrite, &mut first_pass).await {
+    match exchange(handle, spec, writer, &mut rewrite, &mut first_pass).await {
         Ok(delivered) => match decoded {
             Some(decoded) => Ok(finish(decoded, delivered)),
-            None => decode::<O>(&spec, delivered),
+            None => decode::<O>(spec, delivered),
         },
         Err(Outcome::Service(error)) => Err(O::Error::from_service(error)),
         Err(Outcome::Request(error)) => Err(O::Error::from_request(error)),
