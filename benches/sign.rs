@@ -13,13 +13,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use cloud_task_apis::sign::{self, SignableRequest};
+use common::sign_requests::{NONCE, NOW, acs3_request, huawei_request, rpc_request, tc3_request, tencent_request};
 use common::{median, met, row, time};
-use time::OffsetDateTime;
-use time::macros::datetime;
-
-const NOW: OffsetDateTime = datetime!(2024-05-17 08:30:00 UTC);
-const NONCE: &str = "3c9a1d0e5b7f4a2c8e6d1f0b9a7c5e3d";
-const USER_AGENT: &str = concat!("cloud-task-apis/", env!("CARGO_PKG_VERSION"));
 /// Calls per timed batch: short (about half a millisecond), so that on a shared machine most
 /// batches run without being preempted and the median is the signer's own cost.
 const BATCH: usize = 200;
@@ -27,98 +22,6 @@ const BATCHES: usize = 301;
 
 /// A signer's name, the request it signs, and the call.
 type Case = (&'static str, SignableRequest, Box<dyn Fn(&mut SignableRequest)>);
-
-fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-}
-
-/// ActionTrail `GetDeliveryHistoryJob` as sent with ACS3 (parameters in the query).
-fn acs3_request() -> SignableRequest {
-    SignableRequest {
-        method: "POST".into(),
-        host: "actiontrail.cn-hangzhou.aliyuncs.com".into(),
-        path: "/".into(),
-        query: pairs(&[("JobId", "16602")]),
-        headers: pairs(&[
-            ("x-acs-action", "GetDeliveryHistoryJob"),
-            ("x-acs-version", "2020-07-06"),
-            ("accept", "application/json"),
-            ("user-agent", USER_AGENT),
-        ]),
-        body: Vec::new(),
-    }
-}
-
-/// The same operation as sent with the RPC V1 signature (`Action`, `Format`, `Version` in the
-/// query).
-fn rpc_request() -> SignableRequest {
-    SignableRequest {
-        query: pairs(&[
-            ("Action", "GetDeliveryHistoryJob"),
-            ("Format", "json"),
-            ("Version", "2020-07-06"),
-            ("JobId", "16602"),
-        ]),
-        headers: pairs(&[
-            ("x-acs-action", "GetDeliveryHistoryJob"),
-            ("x-acs-version", "2020-07-06"),
-            ("user-agent", USER_AGENT),
-        ]),
-        ..acs3_request()
-    }
-}
-
-/// DIS `ShowTransferTaskLog`: a POST with a JSON body.
-fn huawei_request() -> SignableRequest {
-    SignableRequest {
-        method: "POST".into(),
-        host: "dis.cn-north-4.myhuaweicloud.com".into(),
-        path: "/v1/transfertasklog/CDaRPdvKUfZrAhzTaYs".into(),
-        query: Vec::new(),
-        headers: pairs(&[
-            ("Content-Type", "application/json"),
-            ("User-Agent", USER_AGENT),
-            ("X-Project-Id", "04f1829c788037ac2fb8c01eb2b04b95"),
-        ]),
-        body: br#"{"order":"desc","sortBy":"createTimeStr","pageInfo":{"pageIndex":1,"pageTotal":10}}"#.to_vec(),
-    }
-}
-
-/// CLS `ListShippingTasks`: a GET with three query parameters, two of them times.
-fn tencent_request() -> SignableRequest {
-    SignableRequest {
-        method: "GET".into(),
-        host: "ap-guangzhou.cls.tencentyun.com".into(),
-        path: "/tasks".into(),
-        query: pairs(&[
-            ("shipper_id", "3b7bd8e0-41a6-4d35-9bd0-7a3f2c1e9d01"),
-            ("start_time", "2024-05-17 00:00:00"),
-            ("end_time", "2024-05-17 23:59:59"),
-        ]),
-        headers: pairs(&[("User-Agent", USER_AGENT)]),
-        body: Vec::new(),
-    }
-}
-
-/// CLS API 3.0 `DescribeShipperTasks`: a POST with a JSON body and the `X-TC-*` headers.
-fn tc3_request() -> SignableRequest {
-    SignableRequest {
-        method: "POST".into(),
-        host: "cls.tencentcloudapi.com".into(),
-        path: "/".into(),
-        query: Vec::new(),
-        headers: pairs(&[
-            ("Content-Type", "application/json"),
-            ("X-TC-Action", "DescribeShipperTasks"),
-            ("X-TC-Version", "2020-10-16"),
-            ("X-TC-Region", "ap-guangzhou"),
-            ("User-Agent", USER_AGENT),
-        ]),
-        body:
-            br#"{"ShipperId":"3b7bd8e0-41a6-4d35-9bd0-7a3f2c1e9d01","StartTime":1715904000000,"EndTime":1715990399000}"#
-                .to_vec(),
-    }
-}
 
 /// Median seconds per call of `f` over batches.
 fn per_call(mut f: impl FnMut()) -> f64 {

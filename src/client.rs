@@ -8,18 +8,27 @@ use std::time::Instant;
 use time::OffsetDateTime;
 use tracing::Instrument;
 
-use crate::__private::{Operation, OperationError, ResponseBody};
+use crate::__private::{Operation, OperationError};
 use crate::config::{Config, Endpoint};
 use crate::credentials::Credentials;
 use crate::error::{
-    Cause, ConfigError, EXCERPT_BYTES, Excerpt, RequestError, RequestErrorKind, ResponseMeta, ServiceError,
-    ValidationError, bounded,
+    ConfigError, EXCERPT_BYTES, Excerpt, RequestError, RequestErrorKind, ServiceError, ValidationError, bounded,
 };
 use crate::retry::{Failure, hint, is_retryable};
+use crate::sign::SignableRequest;
 use crate::sign::scheme::{Call, Keys, scheme};
-use crate::sign::{self, SignableRequest};
-use crate::wire::{Envelope, Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
+use crate::wire::{Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
+
+mod body;
+mod decode;
+#[cfg(test)]
+mod tests;
+
+use body::BodyError;
+use decode::{decode, finish};
+#[cfg(test)]
+pub(crate) use decode::{decode_body, decode_body_one_pass};
 
 /// A configured connection to one service. Generated clients hold one; clones share it.
 #[derive(Clone, Debug)]
@@ -29,7 +38,6 @@ pub struct ClientHandle {
 
 #[derive(Debug)]
 struct Inner {
-    service: &'static ServiceSpec,
     config: Config,
     credentials: Credentials,
     signing: Signing,
@@ -37,6 +45,11 @@ struct Inner {
     keys: Keys,
     endpoint: Endpoint,
     http: reqwest::Client,
+    /// The service's request id header, parsed once.
+    request_id_header: Option<reqwest::header::HeaderName>,
+    /// `scheme://authority/` parsed once (`None` when it does not parse: each request's URL is
+    /// then left to the HTTP client, which refuses it).
+    base_url: Option<reqwest::Url>,
 }
 
 fn provider_name(provider: Provider) -> &'static str {
@@ -87,25 +100,28 @@ impl ClientHandle {
         .build()
         .map_err(|e| ConfigError::Http(e.to_string()))?;
         let keys = scheme(signing).keys(&credentials);
-        Ok(Self { inner: Arc::new(Inner { service, config, credentials, signing, keys, endpoint, http }) })
+        let request_id_header =
+            service.request_id_header.and_then(|h| reqwest::header::HeaderName::from_bytes(h.as_bytes()).ok());
+        let base_url = reqwest::Url::parse(&format!("{}://{}/", endpoint.scheme, endpoint.authority)).ok();
+        let inner = Inner { config, credentials, signing, keys, endpoint, http, request_id_header, base_url };
+        Ok(Self { inner: Arc::new(inner) })
     }
 
-    /// Builds and signs one attempt.
-    pub(crate) fn prepare(&self, spec: &OperationSpec, path: &str, writer: &RequestWriter) -> SignableRequest {
+    /// Builds and signs one attempt from the parameters `writer` holds and the filled `path`,
+    /// which it takes over rather than copies.
+    pub(crate) fn prepare(&self, spec: &OperationSpec, path: String, writer: RequestWriter) -> SignableRequest {
         let inner = &*self.inner;
-        // Room for what the protocol and the signer add (at most eight headers, seven
-        // parameters), so that they do not grow the lists again.
-        let mut headers = Vec::with_capacity(writer.headers.len() + 8);
-        headers.extend(writer.headers.iter().cloned());
-        let mut query = Vec::with_capacity(writer.query.len() + 8);
-        query.extend(writer.query.iter().cloned());
+        let RequestWriter { query, mut headers, body, .. } = writer;
+        // Room for what the protocol and the signer add (at most eight headers), so that they
+        // do not grow the list again; a scheme that adds parameters makes room for them itself.
+        headers.reserve(8);
         let mut req = SignableRequest {
             method: spec.method.as_str().to_owned(),
             host: inner.endpoint.authority.clone(),
-            path: path.to_owned(),
+            path,
             query,
             headers,
-            body: writer.body.clone().unwrap_or_default(),
+            body: body.unwrap_or_default(),
         };
         let call = Call {
             action: spec.name,
@@ -123,14 +139,34 @@ impl ClientHandle {
         req
     }
 
-    /// The query string as sent, encoded as the signer signed it (RFC 3986 for Alibaba and
-    /// Huawei, form encoding with `+` for a space for Tencent).
-    fn url(&self, req: &SignableRequest) -> String {
-        let encoder = scheme(self.inner.signing).query_encoder();
-        let query = sign::encode::query_string(&req.query, encoder);
+    /// The URL as sent: the client's parsed base with the request's path and query set on it
+    /// (parsing the whole URL again for every request cost more than the rest of building the
+    /// request), or, when the base did not parse, the URL as text for the HTTP client to parse.
+    /// The query is encoded as the signer signed it (RFC 3986 for Alibaba and Huawei, form
+    /// encoding with `+` for a space for Tencent), straight from the pairs.
+    fn url(&self, req: &SignableRequest) -> Result<reqwest::Url, String> {
+        let push = scheme(self.inner.signing).push_query_text();
+        let mut query = String::new();
+        if !req.query.is_empty() {
+            // Room for the usual case of nothing to escape.
+            query.reserve(req.query.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+        }
+        for (index, (key, value)) in req.query.iter().enumerate() {
+            if index > 0 {
+                query.push('&');
+            }
+            push(&mut query, key);
+            query.push('=');
+            push(&mut query, value);
+        }
+        if let Some(base) = &self.inner.base_url {
+            let mut url = base.clone();
+            url.set_path(&req.path);
+            url.set_query((!query.is_empty()).then_some(query.as_str()));
+            return Ok(url);
+        }
         let endpoint = &self.inner.endpoint;
-        let mut url =
-            String::with_capacity(endpoint.scheme.len() + endpoint.authority.len() + req.path.len() + query.len() + 4);
+        let mut url = String::with_capacity(endpoint.scheme.len() + endpoint.authority.len() + req.path.len() + 4);
         for part in [endpoint.scheme, "://", &endpoint.authority, &req.path] {
             url.push_str(part);
         }
@@ -138,7 +174,7 @@ impl ClientHandle {
             url.push('?');
             url.push_str(&query);
         }
-        url
+        Err(url)
     }
 
     async fn attempt(
@@ -147,14 +183,19 @@ impl ClientHandle {
         req: SignableRequest,
     ) -> Result<Answer, (Failure<'static>, RequestError)> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut builder = self.inner.http.request(method, self.url(&req));
+        let mut builder = match self.url(&req) {
+            Ok(url) => self.inner.http.request(method, url),
+            Err(text) => self.inner.http.request(method, text),
+        };
         // A client built here carries the timeout already; a caller's client gets it per request.
         if self.inner.config.http.is_some() {
             builder = builder.timeout(self.inner.config.timeout);
         }
-        for (name, value) in &req.headers {
+        // The values move into the HTTP request as they are (a `String` becomes a header value
+        // without a copy).
+        for (name, value) in req.headers {
             if !name.eq_ignore_ascii_case("host") {
-                builder = builder.header(name.as_str(), value.as_str());
+                builder = builder.header(name.as_str(), value);
             }
         }
         if !req.body.is_empty() {
@@ -182,13 +223,14 @@ impl ClientHandle {
             };
             (failure, fail(spec, kind, what).with_source(e))
         };
-        let response = builder.send().await.map_err(|e| classify(e, ""))?;
+        let mut response = builder.send().await.map_err(|e| classify(e, ""))?;
         let status = response.status().as_u16();
-        let headers = response.headers();
+        // Kept with the answer: only a failure reads them again (for a retry hint).
+        let headers = std::mem::take(response.headers_mut());
         let request_id = self
             .inner
-            .service
             .request_id_header
+            .as_ref()
             .and_then(|h| headers.get(h)?.to_str().ok())
             .map(|id| bounded(id.to_owned(), EXCERPT_BYTES));
         if response.status().is_redirection() {
@@ -209,12 +251,6 @@ impl ClientHandle {
                 fail(spec, RequestErrorKind::Redirect, detail).with_status(status, request_id),
             ));
         }
-        // A 2xx is a refusal (to retry, maybe after a hint) only where the body can say so.
-        let service = self.inner.service;
-        let success_only = response.status().is_success()
-            && service.envelope != Envelope::TencentApi3
-            && service.success_when.is_none();
-        let retry_hint = if success_only { None } else { hint(headers) };
         // From here on the status and request id are known: every failure keeps them.
         let body = self.read_body(spec, response).await.map_err(|(failure, e)| {
             let e = match e {
@@ -223,39 +259,7 @@ impl ClientHandle {
             };
             (failure, e.with_status(status, request_id.clone()))
         })?;
-        Ok(Answer { status, request_id, retry_hint, body })
-    }
-
-    /// Reads the body chunk by chunk, refusing it as soon as it would pass the configured
-    /// limit: at most the limit plus one chunk is ever held.
-    async fn read_body(
-        &self,
-        spec: &OperationSpec,
-        mut response: reqwest::Response,
-    ) -> Result<bytes::Bytes, (Failure<'static>, BodyError)> {
-        let limit = self.inner.config.max_response_bytes;
-        let too_large = |size: String| {
-            let detail = format!(
-                "the response body is {size} the limit of {limit} bytes; raise it with \
-                 Config::max_response_bytes if the provider's answers are really this large"
-            );
-            (Failure::Final, BodyError::TooLarge(fail(spec, RequestErrorKind::ResponseTooLarge, detail)))
-        };
-        if let Some(length) = response.content_length().filter(|n| *n > limit) {
-            return Err(too_large(format!("{length} bytes (Content-Length), over")));
-        }
-        let capacity = response.content_length().unwrap_or(0).min(limit);
-        let mut body = bytes::BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
-        while let Some(chunk) = response.chunk().await.map_err(|e| {
-            let failure = if e.is_timeout() { Failure::Timeout } else { Failure::Transport };
-            (failure, BodyError::Http(e))
-        })? {
-            if (body.len() + chunk.len()) as u64 > limit {
-                return Err(too_large("larger than".to_owned()));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body.freeze())
+        Ok(Answer { status, request_id, headers, body })
     }
 }
 
@@ -295,17 +299,12 @@ fn check_header_settings(config: &Config, credentials: &Credentials) -> Result<(
     Ok(())
 }
 
-/// How reading a body failed: the connection, or the size limit.
-enum BodyError {
-    Http(reqwest::Error),
-    TooLarge(RequestError),
-}
-
-/// What one attempt got back: the facts the pipeline reads from the headers, and the body.
+/// What one attempt got back: the status, the request id its headers carried, the headers
+/// themselves (read again only on a failure, for a retry hint) and the body.
 struct Answer {
     status: u16,
     request_id: Option<String>,
-    retry_hint: Option<std::time::Duration>,
+    headers: reqwest::header::HeaderMap,
     body: bytes::Bytes,
 }
 
@@ -327,24 +326,36 @@ fn nonce() -> String {
 ///
 /// # Errors
 /// The operation's error: a documented code, an unmodelled provider error, or a request failure.
-pub async fn send_operation<O: Operation>(handle: &ClientHandle, mut request: O) -> Result<O::Response, O::Error> {
-    let spec = O::SPEC;
-    request.validate().map_err(|e| O::Error::from_request(validation(&spec, e)))?;
+pub async fn send_operation<O: Operation>(handle: &ClientHandle, request: O) -> Result<O::Response, O::Error> {
+    request.validate().map_err(|e| O::Error::from_request(validation(&O::SPEC, e)))?;
+    send_valid(handle, request).await
+}
+
+/// [`send_operation`] for a request whose documented constraints were checked already (what a
+/// builder's `build` returns), so that they are not checked twice.
+///
+/// # Errors
+/// As [`send_operation`].
+pub(crate) async fn send_valid<O: Operation>(handle: &ClientHandle, mut request: O) -> Result<O::Response, O::Error> {
+    // A promoted constant: referred to, not copied into the call's future.
+    let spec: &'static OperationSpec = &O::SPEC;
     if let Some(token) = request.idempotency_token() {
         token.get_or_insert_with(|| uuid::Uuid::new_v4().to_string());
     }
     let mut writer = RequestWriter::default();
     request.write(&mut writer);
-    drop(request);
+    // The first attempt takes the parameters over; a retry writes them again from the request
+    // (the same values: the idempotency token is filled in already).
+    let mut rewrite = move |writer: &mut RequestWriter| request.write(writer);
     let mut decoded = None;
     let mut first_pass = |body: &[u8], want_request_id: bool| {
         decoded = crate::one_pass::decode::<O::Response>(spec.service, body, want_request_id);
         decoded.is_some()
     };
-    match exchange(handle, &spec, writer, &mut first_pass).await {
+    match exchange(handle, spec, writer, &mut rewrite, &mut first_pass).await {
         Ok(delivered) => match decoded {
             Some(decoded) => Ok(finish(decoded, delivered)),
-            None => decode::<O>(&spec, delivered),
+            None => decode::<O>(spec, delivered),
         },
         Err(Outcome::Service(error)) => Err(O::Error::from_service(error)),
         Err(Outcome::Request(error)) => Err(O::Error::from_request(error)),
@@ -377,6 +388,9 @@ struct Delivered {
 /// Its second argument says whether the body's request id is wanted (no header carried one).
 type FirstPass<'a> = &'a mut (dyn FnMut(&[u8], bool) -> bool + Send);
 
+/// Writes the operation's parameters again, for a retry.
+type Rewrite<'a> = &'a mut (dyn FnMut(&mut RequestWriter) + Send);
+
 /// Fills the path, then signs, sends and retries until a 2xx answer or a final failure.
 ///
 /// Not generic: its future is compiled once and held inline by each operation's (a box here
@@ -385,6 +399,7 @@ async fn exchange(
     handle: &ClientHandle,
     spec: &OperationSpec,
     writer: RequestWriter,
+    rewrite: Rewrite<'_>,
     first_pass: FirstPass<'_>,
 ) -> Result<Delivered, Outcome> {
     let service = spec.service;
@@ -403,30 +418,45 @@ async fn exchange(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    retry_loop(handle, spec, &path, &writer, first_pass).instrument(span).await
+    retry_loop(handle, spec, (writer, path), rewrite, first_pass, span.clone()).instrument(span).await
 }
 
+/// Signs, sends and retries. The first attempt is built from `first` (the written parameters
+/// and the filled path), each retry from parameters written again by `rewrite`; each attempt's
+/// facts are recorded on `span` (the call's, which the loop runs in).
 async fn retry_loop(
     handle: &ClientHandle,
     spec: &OperationSpec,
-    path: &str,
-    writer: &RequestWriter,
+    first: (RequestWriter, String),
+    rewrite: Rewrite<'_>,
     first_pass: FirstPass<'_>,
+    span: tracing::Span,
 ) -> Result<Delivered, Outcome> {
     let service = spec.service;
     let policy = &handle.inner.config.retry;
     let started = Instant::now();
     let mut attempt = 0;
+    let mut first = Some(first);
     loop {
         attempt += 1;
-        tracing::Span::current().record("attempt", attempt);
+        span.record("attempt", attempt);
+        let (writer, path) = match first.take() {
+            Some(first) => first,
+            None => {
+                let mut writer = RequestWriter::default();
+                rewrite(&mut writer);
+                let project = handle.inner.config.project_id.as_deref();
+                let path = writer.fill_path(spec.path, project).map_err(|e| Outcome::Request(validation(spec, e)))?;
+                (writer, path)
+            }
+        };
         let req = handle.prepare(spec, path, writer);
         let (retryable, error, retry_hint) = match handle.attempt(spec, req).await {
             Err((failure, error)) => (is_retryable(failure, spec.retry), Outcome::Request(error), None),
             Ok(answer) => {
-                tracing::Span::current().record("status", answer.status);
+                span.record("status", answer.status);
                 if let Some(id) = &answer.request_id {
-                    tracing::Span::current().record("request_id", id.as_str());
+                    span.record("request_id", id.as_str());
                 }
                 let success = (200..300).contains(&answer.status);
                 if success && first_pass(&answer.body, answer.request_id.is_none()) {
@@ -438,7 +468,8 @@ async fn retry_loop(
                 if success && in_body.is_none() && refused.is_none() {
                     return Ok(Delivered { answer, attempts: attempt });
                 }
-                let Answer { status, request_id: header_id, retry_hint, body } = answer;
+                let Answer { status, request_id: header_id, headers, body } = answer;
+                let retry_hint = hint(&headers);
                 let error = match (in_body, refused) {
                     (Some(parsed), _) => Some(ServiceError::new(
                         spec.name,
@@ -516,68 +547,6 @@ fn fail(spec: &OperationSpec, kind: RequestErrorKind, detail: impl Into<String>)
 /// A validation failure as the request error operations return.
 pub(crate) fn validation(spec: &OperationSpec, error: ValidationError) -> RequestError {
     RequestError::new(RequestErrorKind::Validation, spec.name, "request not sent").with_source(error)
-}
-
-/// The response of a one-pass decode, with the exchange's facts recorded.
-fn finish<T: ResponseBody>(decoded: crate::one_pass::Decoded<T>, delivered: Delivered) -> T {
-    let crate::one_pass::Decoded { mut response, body_request_id } = decoded;
-    let Delivered { answer: Answer { status, request_id: header_id, .. }, attempts } = delivered;
-    let request_id = header_id.or_else(|| body_request_id.map(|id| bounded(id, EXCERPT_BYTES)));
-    *response.meta_mut() = ResponseMeta { status, request_id, attempts };
-    response
-}
-
-fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -> Result<O::Response, O::Error> {
-    let Delivered { answer: Answer { status, request_id: header_id, body, .. }, attempts } = delivered;
-    let undecodable = |detail: &str| {
-        fail(spec, RequestErrorKind::UnexpectedResponse, detail).with_response(status, header_id.clone(), &body)
-    };
-    let (mut response, body_id): (O::Response, Option<String>) = match spec.service.envelope {
-        // Tencent Cloud API 3.0: the fields and the request id are inside `Response`.
-        Envelope::TencentApi3 => {
-            let (inner, id) = crate::api3::unwrap(&body)
-                .map_err(|e| O::Error::from_request(undecodable("response body did not decode").with_source(e)))?;
-            let response = serde_json::from_value(inner).map_err(|e| {
-                O::Error::from_request(undecodable("response body did not decode").with_source(Cause::of(&e)))
-            })?;
-            (response, id)
-        }
-        envelope => {
-            // A success documented without a body (DIS BatchStartTransferTask,
-            // BatchStopTransferTask) reads as an empty object; a response with required fields
-            // still fails to decode.
-            let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
-            // The decoder's message may quote a value of the body whole; only its excerpt is kept.
-            let response = serde_json::from_slice(json).map_err(|e| {
-                O::Error::from_request(undecodable("response body did not decode").with_source(Cause::of(&e)))
-            })?;
-            (response, crate::envelope::body_request_id(envelope, &body))
-        }
-    };
-    let request_id = header_id.or_else(|| body_id.map(|id| bounded(id, EXCERPT_BYTES)));
-    *response.meta_mut() = ResponseMeta { status, request_id, attempts };
-    Ok(response)
-}
-
-/// Decodes a 200 answer's `body` as a call does when the one-pass decode leaves it to the full
-/// reading (the response fuzzing tests' way in).
-#[cfg(test)]
-pub(crate) fn decode_body<O: Operation>(body: &[u8]) -> Result<O::Response, O::Error> {
-    decode::<O>(&O::SPEC, delivered_200(body))
-}
-
-/// Decodes a 200 answer's `body` in one pass as a call does first; `None` where a call would go
-/// on to the full reading.
-#[cfg(test)]
-pub(crate) fn decode_body_one_pass<O: Operation>(body: &[u8]) -> Option<O::Response> {
-    let decoded = crate::one_pass::decode::<O::Response>(O::SPEC.service, body, true)?;
-    Some(finish(decoded, delivered_200(body)))
-}
-
-#[cfg(test)]
-fn delivered_200(body: &[u8]) -> Delivered {
-    let answer = Answer { status: 200, request_id: None, retry_hint: None, body: bytes::Bytes::copy_from_slice(body) };
-    Delivered { answer, attempts: 1 }
 }
 
 /// Whether the operation's failures may be retried at all (for waiters deciding to keep polling).

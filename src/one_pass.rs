@@ -107,7 +107,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         let refused = match taps.value(when.field) {
             None | Some(Value::Null) => false,
             Some(Value::String(text)) => !when.values.contains(&text.as_str()),
-            Some(other) => !when.values.contains(&other.to_string().as_str()),
+            Some(other) => !is_one_of(other, when.values),
         };
         if refused {
             return None;
@@ -118,6 +118,33 @@ pub(crate) fn decode<T: DeserializeOwned>(
         _ => None,
     });
     Some(Decoded { response, body_request_id })
+}
+
+/// Whether `value`'s JSON text (what `to_string` gives: a number by its digits) is one of
+/// `values`, written on the stack rather than into a new string when it is short (a number
+/// always is).
+fn is_one_of(value: &Value, values: &[&str]) -> bool {
+    let mut text = StackText { buf: [0; 48], len: 0 };
+    if std::fmt::Write::write_fmt(&mut text, format_args!("{value}")).is_ok() {
+        let written = std::str::from_utf8(&text.buf[..text.len]).unwrap_or_default();
+        return values.contains(&written);
+    }
+    values.contains(&value.to_string().as_str())
+}
+
+/// A short text written in place; writing past its room fails.
+struct StackText {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// Decodes `T` from an object read through a [`Tap`].
@@ -296,6 +323,15 @@ mod tests {
         assert!(run(&DIS, r#"{"Tasks":[],"errorCode":4301}"#).is_none());
         // The response still refuses what it cannot hold.
         assert!(run(&DIS, r#"{"errorCode":"DIS.4301"}"#).is_none());
+        // Values that are not strings compare by their JSON text, however long.
+        let values = ["-1", "true", "[1,2]"];
+        for (value, expected) in [("-1", true), ("-1.0", false), ("true", true), ("[1,2]", true), ("[1,3]", false)] {
+            let value: Value = serde_json::from_str(value).expect("JSON");
+            assert_eq!(is_one_of(&value, &values), expected, "{value}");
+        }
+        let long: Value = serde_json::from_str(&format!("[{}]", ["12345"; 20].join(","))).expect("JSON");
+        assert!(is_one_of(&long, &[long.to_string().as_str()]));
+        assert!(!is_one_of(&long, &values));
     }
 
     #[test]

@@ -175,7 +175,8 @@ pub async fn send_built<O: Operation>(
     request: Result<O, ValidationError>,
 ) -> Result<O::Response, O::Error> {
     match request {
-        Ok(request) => send(&client, request).await,
+        // `build` checked the request.
+        Ok(request) => crate::client::send_valid(&client, request).await,
         Err(error) => Err(validation_error::<O>(error)),
     }
 }

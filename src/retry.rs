@@ -121,8 +121,10 @@ pub(crate) fn is_retryable(failure: Failure<'_>, safety: RetrySafety) -> bool {
 /// A retry hint from the response headers: `Retry-After` in seconds, or Alibaba's
 /// `x-acs-retry-after` in milliseconds.
 pub(crate) fn hint(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok().filter(|n| *n > 0);
-    number("retry-after").map(Duration::from_secs).or_else(|| number("x-acs-retry-after").map(Duration::from_millis))
+    use reqwest::header::{HeaderName, RETRY_AFTER};
+    const ACS_RETRY_AFTER: HeaderName = HeaderName::from_static("x-acs-retry-after");
+    let number = |name: &HeaderName| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok().filter(|n| *n > 0);
+    number(&RETRY_AFTER).map(Duration::from_secs).or_else(|| number(&ACS_RETRY_AFTER).map(Duration::from_millis))
 }
 
 #[cfg(test)]

@@ -75,6 +75,11 @@ impl Validator {
 
     /// ASCII letters and digits only.
     pub fn alphanumeric(&mut self, field: &str, value: &str) {
+        // Byte by byte first: an ASCII-alphanumeric value (the rule's usual case) needs no
+        // decoding into characters.
+        if value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return;
+        }
         if let Some(c) = value.chars().find(|c| !c.is_ascii_alphanumeric()) {
             self.fail(field, format!("must contain letters and digits only, found {c:?}"));
         }

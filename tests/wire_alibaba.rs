@@ -720,6 +720,8 @@ async fn generated_client_token_is_identical_across_attempts() {
         assert_eq!(requests.len(), 3);
         let tokens: HashSet<String> = requests.iter().map(|r| query(r, "ClientToken")).collect();
         assert_eq!(tokens.len(), 1, "{signing:?}: one token for the whole call: {tokens:?}");
+        // Each attempt writes the parameters afresh: none is sent twice.
+        assert!(requests.iter().all(|r| query_keys(r) == query_keys(&requests[0])), "{signing:?}");
         let token = tokens.iter().next().cloned().unwrap_or_default();
         assert!(uuid::Uuid::parse_str(&token).is_ok(), "{token}");
         let (nonces, signatures): (HashSet<String>, HashSet<String>) = match signing {

@@ -30,6 +30,8 @@ enum Ending {
     Stall,
     /// Streams a chunked body that never ends.
     Endless,
+    /// Sends the documented success body chunked, in pieces with a pause between them.
+    Pieces,
 }
 
 /// A one-purpose HTTP/1.1 server: reads a request head, answers `200` with `X-Request-Id:
@@ -65,6 +67,21 @@ async fn answer(mut socket: TcpStream, ending: Ending) {
             }
             let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
             while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+        }
+        Ending::Pieces => {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: RID-pieces\r\n\
+                        Transfer-Encoding: chunked\r\n\r\n";
+            let _ = socket.write_all(head.as_bytes()).await;
+            let body = example("huawei", "cbr", "ShowOpLog", "success");
+            for piece in body.as_bytes().chunks(body.len() / 3 + 1) {
+                let _ = socket.write_all(format!("{:x}\r\n", piece.len()).as_bytes()).await;
+                let _ = socket.write_all(piece).await;
+                let _ = socket.write_all(b"\r\n").await;
+                let _ = socket.flush().await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let _ = socket.write_all(b"0\r\n\r\n").await;
+            let _ = socket.flush().await;
         }
         _ => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: RID-broken\r\n\
@@ -145,6 +162,19 @@ async fn an_endless_body_stops_at_the_configured_limit() {
     assert_eq!((request.status(), request.request_id()), (Some(200), Some("RID-broken")), "{shown}");
     assert!(shown.contains("262144 bytes"), "names the limit: {shown}");
     assert!(shown.contains("Config::max_response_bytes"), "says how to raise it: {shown}");
+}
+
+#[tokio::test]
+async fn a_body_without_a_length_arriving_in_pieces_is_read_whole() {
+    let endpoint = raw_server(Ending::Pieces).await;
+    let log = cbr::Client::new(config(&endpoint))
+        .expect("config")
+        .show_op_log()
+        .operation_log_id("op-1")
+        .send()
+        .await
+        .expect("the whole body decodes");
+    assert_eq!((log.meta.status(), log.meta.request_id()), (200, Some("RID-pieces")));
 }
 
 #[tokio::test]

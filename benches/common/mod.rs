@@ -10,6 +10,7 @@
 
 pub mod hand_cls;
 pub mod hand_dis;
+pub mod sign_requests;
 
 use std::time::Duration;
 

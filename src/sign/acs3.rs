@@ -25,8 +25,8 @@ use crate::credentials::{Credentials, Secret};
 use super::key::HmacSha256Key;
 use super::scheme::{Call, Keys, Scheme};
 use super::{
-    SignableRequest, SigningOutput, push_canonical_headers, push_hex, push_sorted_query, sha256_hex, signed_headers,
-    utc_timestamp,
+    SignableRequest, SigningOutput, canonical_capacity, push_canonical_headers, push_hex, push_sorted_query,
+    sha256_hex, signed_headers, utc_timestamp,
 };
 
 /// The algorithm name, first line of the string to sign and start of `Authorization`.
@@ -106,7 +106,7 @@ pub fn authorization(req: &SignableRequest, access_key_id: &str, access_key_secr
 /// The signature of `req` whose body hashes to `payload` (lowercase hex).
 fn compute(req: &SignableRequest, payload: &str, key: &HmacSha256Key) -> SigningOutput {
     let path = if req.path.is_empty() { "/" } else { req.path.as_str() };
-    let mut canonical_request = String::with_capacity(512);
+    let mut canonical_request = String::with_capacity(canonical_capacity(req));
     canonical_request.push_str(&req.method);
     canonical_request.push('\n');
     canonical_request.push_str(path);

@@ -69,6 +69,13 @@ fn push_encoded(out: &mut String, bytes: &[u8], space_as_plus: bool) {
     push_ascii(out, &buf[..len]);
 }
 
+/// The most bytes `bytes` takes once percent-encoded: three for each byte that is not
+/// unreserved (a space written as `+` takes one, so this is exact for RFC 3986 and a bound for
+/// form encoding).
+pub(crate) fn encoded_len(bytes: &[u8]) -> usize {
+    bytes.iter().map(|&byte| if UNRESERVED[usize::from(byte)] { 1 } else { 3 }).sum()
+}
+
 /// Whether every byte is unreserved, so that encoding would not change anything.
 fn plain(bytes: &[u8]) -> bool {
     bytes.iter().all(|&byte| UNRESERVED[usize::from(byte)])
@@ -95,7 +102,7 @@ pub(super) fn push_rfc3986(out: &mut String, bytes: &[u8]) {
 }
 
 /// [`push_rfc3986`] for text, in the shape of [`push_form`].
-pub(super) fn push_rfc3986_str(out: &mut String, s: &str) {
+pub(crate) fn push_rfc3986_str(out: &mut String, s: &str) {
     push_encoded_str(out, s, false);
 }
 
@@ -117,7 +124,7 @@ pub(super) fn push_query<'a>(
 }
 
 /// Appends `s` form-encoded (see [`form`]), without an intermediate string.
-pub(super) fn push_form(out: &mut String, s: &str) {
+pub(crate) fn push_form(out: &mut String, s: &str) {
     push_encoded_str(out, s, true);
 }
 
@@ -178,6 +185,11 @@ pub fn path_segment(s: &str) -> String {
     rfc3986(s)
 }
 
+/// Appends `s` encoded as one path segment, as [`path_segment`] returns it.
+pub(crate) fn push_path_segment(out: &mut String, s: &str) {
+    push_encoded_str(out, s, false);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +248,14 @@ mod tests {
         assert_eq!(path_segment("a b"), "a%20b");
         assert_eq!(path_segment("abc-123_x.y~z"), "abc-123_x.y~z");
         assert_eq!(path_segment("?#%"), "%3F%23%25");
+    }
+
+    #[test]
+    fn encoded_lengths_are_counted_as_the_encoder_writes() {
+        for value in ["", "abc-_.~XYZ09", "a b*~/é", "2017-10-10 00:00:00", "\u{1F600}&=+%"] {
+            assert_eq!(encoded_len(value.as_bytes()), rfc3986(value).len(), "{value}");
+            assert!(encoded_len(value.as_bytes()) >= form(value).len(), "{value}");
+        }
     }
 
     #[test]

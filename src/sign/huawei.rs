@@ -29,8 +29,8 @@ use super::scheme::{Call, Keys, Scheme};
 #[cfg(test)]
 use super::sha256_hex;
 use super::{
-    SignableRequest, SigningOutput, push_canonical_headers, push_hex, push_sha256_hex, push_sorted_query,
-    signed_headers, utc_timestamp,
+    SignableRequest, SigningOutput, canonical_capacity, push_canonical_headers, push_hex, push_sha256_hex,
+    push_sorted_query, signed_headers, utc_timestamp,
 };
 use crate::credentials::{Credentials, Secret};
 
@@ -104,7 +104,7 @@ pub fn authorization(req: &SignableRequest, access_key: &str, secret_key: &str) 
 
 /// The signature of `req` under `key`, as [`authorization`] describes it.
 fn compute(req: &SignableRequest, key: &HmacSha256Key) -> SigningOutput {
-    let mut canonical_request = String::with_capacity(512);
+    let mut canonical_request = String::with_capacity(canonical_capacity(req));
     canonical_request.push_str(&req.method);
     canonical_request.push('\n');
     push_canonical_uri(&mut canonical_request, &req.path);

@@ -104,6 +104,15 @@ fn signed_headers(canonical_request: &str) -> &str {
     canonical_request.rsplit('\n').nth(1).unwrap_or_default()
 }
 
+/// Room for the ACS3 or Huawei canonical request of `req`, so that writing it never grows the
+/// string: the path and the query as if every byte were escaped (and a `/` added), each header
+/// twice (its line and its name in the signed list), the host, and the payload hash.
+fn canonical_capacity(req: &SignableRequest) -> usize {
+    let query: usize = req.query.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2).sum();
+    let headers: usize = req.headers.iter().map(|(n, v)| 2 * n.len() + v.len() + 3).sum();
+    req.method.len() + 3 * req.path.len() + query + headers + req.host.len() + 64 + 24
+}
+
 /// Lowercase hex SHA-256 of `data`.
 fn sha256_hex(data: &[u8]) -> String {
     let mut out = String::with_capacity(64);

@@ -68,17 +68,18 @@ pub fn sign_with(
     time: OffsetDateTime,
     nonce: &str,
 ) -> SigningOutput {
-    let timestamp = utc_timestamp(time, true);
     req.query.retain(|(name, _)| !OWNED_PARAMS.contains(&name.as_str()));
     req.query.reserve(OWNED_PARAMS.len());
-    let mut push = |name: &str, value: &str| req.query.push((name.to_owned(), value.to_owned()));
-    push("AccessKeyId", access_key_id);
-    push("SignatureMethod", "HMAC-SHA1");
-    push("SignatureVersion", "1.0");
-    push("SignatureNonce", nonce);
-    push("Timestamp", &timestamp);
+    let query = &mut req.query;
+    for (name, value) in [("AccessKeyId", access_key_id), ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0")]
+    {
+        query.push((name.to_owned(), value.to_owned()));
+    }
+    query.push(("SignatureNonce".to_owned(), nonce.to_owned()));
+    // The timestamp's own string becomes the value.
+    query.push(("Timestamp".to_owned(), utc_timestamp(time, true)));
     if let Some(token) = security_token {
-        push("SecurityToken", token);
+        query.push(("SecurityToken".to_owned(), token.to_owned()));
     }
     let output = compute(&req.method, &req.query, key);
     req.query.push(("Signature".to_owned(), output.signature.clone()));
@@ -109,7 +110,9 @@ fn compute(method: &str, params: &[(String, String)], key: &HmacSha1Key) -> Sign
             push_query(&mut canonical_request, sorted.iter().copied(), push_rfc3986_str);
         },
     );
-    let mut string_to_sign = String::with_capacity(canonical_request.len() * 5 / 4 + 16);
+    // Room for the canonical query with every byte escaped, so that encoding it never grows the
+    // string (counting the escapes first would cost more than the room).
+    let mut string_to_sign = String::with_capacity(method.len() + 5 + 3 * canonical_request.len());
     string_to_sign.extend(method.chars().map(|c| c.to_ascii_uppercase()));
     // `&` + RFC 3986 of `/` + `&`, then the canonical query encoded a second time.
     string_to_sign.push_str("&%2F&");
@@ -141,6 +144,8 @@ impl Scheme for RpcV1 {
             return;
         };
         let common = [("Action", call.action), ("Format", "json"), ("Version", call.version)];
+        // Room for these and the parameters `sign_with` adds, so the list grows once at most.
+        req.query.reserve(common.len() + OWNED_PARAMS.len() + 1);
         req.query.splice(0..0, common.map(|(key, value)| (key.to_owned(), value.to_owned())));
         req.headers.push(("x-acs-action".to_owned(), call.action.to_owned()));
         req.headers.push(("x-acs-version".to_owned(), call.version.to_owned()));

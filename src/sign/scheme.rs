@@ -59,6 +59,12 @@ pub trait Scheme: Send + Sync {
         super::encode::rfc3986
     }
 
+    /// Appends a query key or value encoded as [`Self::query_encoder`] encodes it, without an
+    /// intermediate string (the client writes the URL's query with it).
+    fn push_query_text(&self) -> fn(&mut String, &str) {
+        super::encode::push_rfc3986_str
+    }
+
     /// Prepares the keys this scheme signs with from `credentials`, once per client
     /// ([`Keys::None`] for credentials it does not [accept](Self::accepts)).
     fn keys(&self, credentials: &Credentials) -> Keys;
@@ -104,6 +110,25 @@ mod tests {
         for (signing, own) in table {
             for other in [&alibaba, &huawei, &token, &tencent] {
                 assert_eq!(scheme(signing).accepts(other), std::ptr::eq(own, other), "{signing:?} with {other:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn query_text_is_appended_as_the_encoder_encodes_it() {
+        for signing in [
+            Signing::Acs3HmacSha256,
+            Signing::RpcHmacSha1,
+            Signing::HuaweiSdkHmacSha256,
+            Signing::HuaweiToken,
+            Signing::TencentQSignSha1,
+            Signing::TencentTc3HmacSha256,
+        ] {
+            let scheme = scheme(signing);
+            for text in ["plain-Text_1.~", "2017-10-10 00:00:00", "a+b*c/d&e=f", "é\u{1F600}%"] {
+                let mut out = "k=".to_owned();
+                scheme.push_query_text()(&mut out, text);
+                assert_eq!(out, format!("k={}", scheme.query_encoder()(text)), "{signing:?} {text:?}");
             }
         }
     }

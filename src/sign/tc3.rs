@@ -243,6 +243,10 @@ impl Scheme for Tc3HmacSha256 {
         form
     }
 
+    fn push_query_text(&self) -> fn(&mut String, &str) {
+        push_form
+    }
+
     fn keys(&self, credentials: &Credentials) -> Keys {
         match credentials {
             Credentials::Tencent { secret_key, .. } => Keys::Tc3(SigningKey::new(secret_key.expose())),

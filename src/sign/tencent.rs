@@ -264,6 +264,10 @@ impl Scheme for QSignSha1 {
         form
     }
 
+    fn push_query_text(&self) -> fn(&mut String, &str) {
+        push_form
+    }
+
     fn keys(&self, credentials: &Credentials) -> Keys {
         match credentials {
             Credentials::Tencent { secret_key, .. } => Keys::HmacSha1(signing_key(secret_key.expose())),

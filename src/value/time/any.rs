@@ -7,7 +7,7 @@ use ::time::OffsetDateTime;
 use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{EpochMillis, EpochSeconds, LocalDateTime, Timestamp, parse_rfc3339};
+use super::{EpochMillis, EpochSeconds, LocalDateTime, Timestamp, WireText, parse_rfc3339};
 
 /// One wire form of a time (the spec's `forms` of a `type: time` field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,7 +126,7 @@ impl<const FORMS: u32, const UTC_OFFSET_SECONDS: i32> AnyTime<FORMS, UTC_OFFSET_
             .find_map(|form| match form {
                 TimeForm::Rfc3339 => parse_rfc3339(text)
                     .ok()
-                    .map(|instant| TimeValue::Rfc3339(Timestamp { instant, text: text.to_owned() })),
+                    .map(|instant| TimeValue::Rfc3339(Timestamp { instant, text: WireText::new(text) })),
                 TimeForm::LocalDateTime => text.parse().ok().map(TimeValue::LocalDateTime),
                 TimeForm::EpochSeconds => EpochSeconds::parse_text(text).map(TimeValue::EpochSeconds),
                 TimeForm::EpochMillis => EpochMillis::parse_text(text).map(TimeValue::EpochMillis),

@@ -30,10 +30,12 @@ mod epoch;
 mod local;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use self::any::{AnyTime, TimeForm, TimeValue, time_forms};
 pub use self::epoch::{EpochMillis, EpochSeconds};
 pub use self::local::LocalDateTime;
+use self::text::WireText;
 
 /// What a [`Timestamp`] expects, used in parse and decode errors.
 const RFC3339_EXPECTED: &str = "an RFC 3339 date-time such as 2021-05-27T07:15:03Z or 2019-05-23T14:35:23.584+00:00";
@@ -166,7 +168,8 @@ fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, ParseTimeError> {
 /// An RFC 3339 instant, such as `2021-05-27T07:15:03Z` or
 /// `2019-05-23T14:35:23.584+00:00`.
 ///
-/// A value decoded from text keeps that text and encodes back to it byte for
+/// A value decoded from text keeps that text (in place, without an allocation of its own, up
+/// to nanoseconds with an offset) and encodes back to it byte for
 /// byte, whatever offset and fraction it used. A value built from an
 /// [`OffsetDateTime`] encodes in canonical form: UTC with a `Z` suffix, and a
 /// fraction only when the sub-second part is not zero.
@@ -176,7 +179,7 @@ fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, ParseTimeError> {
 #[derive(Clone)]
 pub struct Timestamp {
     instant: OffsetDateTime,
-    text: String,
+    text: WireText,
 }
 
 /// The Unix epoch: a placeholder (request builders start from it), not a documented value.
@@ -193,7 +196,7 @@ impl Timestamp {
     /// sign or a fifth digit, which [`Timestamp::from_str`] does not accept.
     #[must_use]
     pub fn new(instant: OffsetDateTime) -> Self {
-        Self { text: canonical_rfc3339(instant), instant }
+        Self { text: WireText::from_string(canonical_rfc3339(instant)), instant }
     }
 
     /// The instant, in the offset the wire text used.
@@ -205,19 +208,19 @@ impl Timestamp {
     /// The wire text.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
     /// The wire text, by value.
     #[must_use]
     pub fn into_string(self) -> String {
-        self.text
+        self.text.into_string()
     }
 
     /// Parses an owned string, keeping it as the wire text without copying.
     fn parse_owned(text: String) -> Result<Self, ParseTimeError> {
         let instant = parse_rfc3339(&text)?;
-        Ok(Self { instant, text })
+        Ok(Self { instant, text: WireText::from_string(text) })
     }
 
     /// The instant as a single integer, for comparing and hashing.
@@ -240,7 +243,7 @@ impl From<Timestamp> for OffsetDateTime {
 
 impl AsRef<str> for Timestamp {
     fn as_ref(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 }
 
@@ -249,19 +252,19 @@ impl FromStr for Timestamp {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let instant = parse_rfc3339(text)?;
-        Ok(Self { instant, text: text.to_owned() })
+        Ok(Self { instant, text: WireText::new(text) })
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.text.as_str())
     }
 }
 
 impl fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Timestamp").field(&self.text).finish()
+        f.debug_tuple("Timestamp").field(&self.text.as_str()).finish()
     }
 }
 
@@ -293,7 +296,7 @@ impl Hash for Timestamp {
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+        serializer.serialize_str(self.text.as_str())
     }
 }
 
@@ -313,7 +316,7 @@ impl Visitor<'_> for TimestampVisitor {
 
     fn visit_string<E: de::Error>(self, value: String) -> Result<Timestamp, E> {
         match parse_rfc3339(&value) {
-            Ok(instant) => Ok(Timestamp { instant, text: value }),
+            Ok(instant) => Ok(Timestamp { instant, text: WireText::from_string(value) }),
             Err(_) => Err(E::invalid_value(Unexpected::Str(&value), &self)),
         }
     }
