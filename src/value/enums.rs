@@ -371,14 +371,7 @@ mod tests {
     use generated::{JobStatus, State};
     use serde::{Deserialize, Serialize};
 
-    fn round_trip<T>(json: &str) -> T
-    where
-        T: Serialize + for<'de> Deserialize<'de>,
-    {
-        let value: T = serde_json::from_str(json).expect("decodes");
-        assert_eq!(serde_json::to_string(&value).expect("encodes"), json);
-        value
-    }
+    use crate::value::testing::round_trip;
 
     #[test]
     fn the_default_is_the_first_listed_value() {

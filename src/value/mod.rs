@@ -32,3 +32,17 @@ pub use self::time::wall_clock;
 pub use self::time::{
     AnyTime, EpochMillis, EpochSeconds, LocalDateTime, ParseTimeError, TimeForm, TimeValue, Timestamp, time_forms,
 };
+
+/// Helpers shared by the value types' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+
+    /// Decodes `json` and checks that it encodes back to the same text.
+    pub(crate) fn round_trip<T: Serialize + DeserializeOwned>(json: &str) -> T {
+        let value: T = serde_json::from_str(json).expect("decodes");
+        assert_eq!(serde_json::to_string(&value).expect("encodes"), json);
+        value
+    }
+}

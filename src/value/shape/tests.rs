@@ -9,14 +9,7 @@ struct Item {
     name: String,
 }
 
-fn round_trip<T>(json: &str) -> T
-where
-    T: Serialize + for<'de> Deserialize<'de>,
-{
-    let value: T = serde_json::from_str(json).expect("decodes");
-    assert_eq!(serde_json::to_string(&value).expect("encodes"), json);
-    value
-}
+use crate::value::testing::round_trip;
 
 #[test]
 fn one_or_many_from_object() {

@@ -6,14 +6,7 @@ use ::time::macros::datetime;
 
 type Cls = LocalDateTime<28800>;
 
-fn round_trip<T>(json: &str) -> T
-where
-    T: Serialize + for<'de> Deserialize<'de>,
-{
-    let value: T = serde_json::from_str(json).expect("decodes");
-    assert_eq!(serde_json::to_string(&value).expect("encodes"), json);
-    value
-}
+use crate::value::testing::round_trip;
 
 #[test]
 fn timestamp_with_fraction_and_offset_round_trips() {
