@@ -15,7 +15,9 @@ pub use crate::envelope::{Parsed as ParsedErrorEnvelope, parse as parse_error_en
 pub use crate::error::ResponseMeta;
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
-pub use crate::value::{Key, field_value, read_field, wall_clock};
+pub use crate::value::encode::{encode_object, write};
+pub use crate::value::object::decode_object;
+pub use crate::value::wall_clock;
 pub use crate::waiter::wait;
 pub use crate::wire::{
     Envelope, Method, NamedEndpoint, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,

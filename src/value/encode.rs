@@ -4,10 +4,166 @@
 //! [`impl_serialize!`](crate::__private::impl_serialize) writes what
 //! `#[derive(Serialize)]` with `rename` and `skip_serializing_if = "Option::is_none"` would: the
 //! fields in declaration order under their wire names, a field marked `optional` left out when
-//! it is `None`. Generated code calls it through [`impl_object!`](crate::__private::impl_object)
-//! (nested types), [`impl_response!`](crate::__private::impl_response) (responses, which also
-//! carry the HTTP facts) and [`impl_request!`](crate::__private::impl_request) (requests, whose
-//! JSON body is their body parameters), so the struct itself carries no serde attributes.
+//! it is `None`. The struct's one function hands its fields, as nested pairs of [`Always`],
+//! [`Optional`] and [`Skip`], to [`encode_object`], written once, here. Generated code calls it
+//! through [`impl_object!`](crate::__private::impl_object) (nested types),
+//! [`impl_response!`](crate::__private::impl_response) (responses, which also carry the HTTP
+//! facts) and [`impl_request!`](crate::__private::impl_request) (requests, whose JSON body is
+//! their body parameters), so the struct itself carries no serde attributes.
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// One field of a generated struct, to encode: [`Always`], [`Optional`] or [`Skip`].
+pub trait EncodeField {
+    /// 1 when the field is written, 0 when it is left out.
+    fn count(&self) -> usize;
+
+    /// Writes the field, unless it is left out.
+    ///
+    /// # Errors
+    /// The serializer's.
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error>;
+}
+
+/// The fields of a generated struct, to encode in order: nested pairs ending in `()`.
+pub trait EncodeFields {
+    /// How many fields are written.
+    fn count(&self) -> usize;
+
+    /// Writes them in order.
+    ///
+    /// # Errors
+    /// The serializer's.
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error>;
+}
+
+impl EncodeFields for () {
+    #[inline]
+    fn count(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, _: &mut S) -> Result<(), S::Error> {
+        Ok(())
+    }
+}
+
+impl<H: EncodeField, T: EncodeFields> EncodeFields for (H, T) {
+    #[inline]
+    fn count(&self) -> usize {
+        self.0.count() + self.1.count()
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        self.0.write(state)?;
+        self.1.write(state)
+    }
+}
+
+/// A field always written, under its wire name.
+#[derive(Debug)]
+pub struct Always<'a, T>(&'static str, &'a T);
+
+/// An `Option` field, left out when `None`.
+#[derive(Debug)]
+pub struct Optional<'a, T>(&'static str, &'a Option<T>);
+
+/// A request parameter that is not in the body: never written.
+#[derive(Debug)]
+pub struct Skip;
+
+impl<T: Serialize> EncodeField for Always<'_, T> {
+    #[inline]
+    fn count(&self) -> usize {
+        1
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        state.serialize_field(self.0, self.1)
+    }
+}
+
+impl<T: Serialize> EncodeField for Optional<'_, T> {
+    #[inline]
+    fn count(&self) -> usize {
+        usize::from(self.1.is_some())
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        match self.1 {
+            Some(value) => state.serialize_field(self.0, value),
+            None => Ok(()),
+        }
+    }
+}
+
+impl EncodeField for Skip {
+    #[inline]
+    fn count(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, _: &mut S) -> Result<(), S::Error> {
+        Ok(())
+    }
+}
+
+/// A field without a marker: always written under `wire`. Its module of the same name holds
+/// the other markers' functions, so that generated code names a field's encoding as
+/// `write` or `write::marker`.
+#[inline]
+pub fn write<'a, T>(wire: &'static str, value: &'a T) -> Always<'a, T> {
+    Always(wire, value)
+}
+
+/// The encoding of a field by the marker after it in a generated field list.
+pub mod write {
+    use super::{Optional, Skip};
+
+    /// `optional`: an `Option` left out when `None`.
+    #[inline]
+    pub fn optional<'a, T>(wire: &'static str, value: &'a Option<T>) -> Optional<'a, T> {
+        Optional(wire, value)
+    }
+
+    /// `path`: a path parameter, not in the body.
+    #[inline]
+    pub fn path<T>(_: &'static str, _: &T) -> Skip {
+        Skip
+    }
+
+    /// `query`: a query parameter, not in the body.
+    #[inline]
+    pub fn query<T>(_: &'static str, _: &T) -> Skip {
+        Skip
+    }
+
+    /// `header`: a header parameter, not in the body.
+    #[inline]
+    pub fn header<T>(_: &'static str, _: &T) -> Skip {
+        Skip
+    }
+}
+
+/// Encodes a generated struct named `name` as an object of `fields`.
+///
+/// # Errors
+/// The serializer's.
+#[inline]
+pub fn encode_object<S: Serializer, F: EncodeFields>(
+    serializer: S,
+    name: &'static str,
+    fields: F,
+) -> Result<S::Ok, S::Error> {
+    let mut state = serializer.serialize_struct(name, fields.count())?;
+    fields.write(&mut state)?;
+    state.end()
+}
 
 /// Implements `Serialize` for a generated struct: each `field = "wireName" markers` in order.
 /// Markers: none (always written), `optional` (an `Option`, left out when `None`), or the place
@@ -21,29 +177,16 @@ macro_rules! __impl_serialize {
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
-                use $crate::__private::serde::ser::SerializeStruct as _;
-                let len = 0 $(+ $crate::__impl_serialize!(@count &self.$field $(, $marker)*))*;
-                #[allow(unused_mut)] // a struct without fields writes none
-                let mut state = serializer.serialize_struct(::core::stringify!($t), len)?;
-                $($crate::__impl_serialize!(
-                    @write state, &self.$field, $crate::__wire_name!($field $(= $wire)?) $(, $marker)*
-                );)*
-                state.end()
+                $crate::__private::encode_object(
+                    serializer,
+                    ::core::stringify!($t),
+                    $crate::__nest!($({
+                        $crate::__private::write $(::$marker)* ($crate::__wire_name!($field $(= $wire)?), &self.$field)
+                    })*),
+                )
             }
         }
     };
-    (@count $value:expr) => { 1 };
-    (@count $value:expr, optional) => { usize::from(::core::option::Option::is_some($value)) };
-    (@count $value:expr, $place:ident) => { 0 };
-    (@write $state:ident, $value:expr, $wire:expr) => {
-        $state.serialize_field($wire, $value)?;
-    };
-    (@write $state:ident, $value:expr, $wire:expr, optional) => {
-        if let ::core::option::Option::Some(value) = $value {
-            $state.serialize_field($wire, value)?;
-        }
-    };
-    (@write $state:ident, $value:expr, $wire:expr, $place:ident) => {};
 }
 
 /// Implements `Deserialize` and `Serialize` for a generated nested type: each
@@ -118,9 +261,24 @@ mod tests {
             pub meta: crate::ResponseMeta,
         }
         crate::__impl_response!(Response { id, size });
+
+        /// More fields than one step of `__nest!` takes, so both of its arms run.
+        #[derive(Debug, Default, PartialEq)]
+        pub struct Wide {
+            pub f1: u8,
+            pub f2: Option<u8>,
+            pub f3: u8,
+            pub f4: u8,
+            pub f5: u8,
+            pub f6: Option<String>,
+            pub f7: u8,
+            pub f8: u8,
+            pub f9: Vec<u8>,
+        }
+        crate::__impl_object!(Wide { f1 = "a", f2 = "b" optional, f3, f4, f5, f6 optional, f7, f8 = "h", f9 });
     }
 
-    use generated::{Request, Response, Settings};
+    use generated::{Request, Response, Settings, Wide};
 
     #[test]
     fn optional_fields_are_left_out_when_none_and_others_keep_their_order() {
@@ -130,6 +288,22 @@ mod tests {
         assert_eq!(serde_json::to_string(&empty).unwrap(), r#"{"retentionDays":0}"#);
         let back: Settings = serde_json::from_str(r#"{"labels":["a"],"retentionDays":3}"#).unwrap();
         assert_eq!(back, settings);
+    }
+
+    #[test]
+    fn every_field_of_a_wide_struct_keeps_its_place_and_wire_name() {
+        let wide = Wide { f1: 1, f2: None, f3: 3, f4: 4, f5: 5, f6: Some("six".into()), f7: 7, f8: 8, f9: vec![9] };
+        let json = r#"{"a":1,"f3":3,"f4":4,"f5":5,"f6":"six","f7":7,"h":8,"f9":[9]}"#;
+        assert_eq!(serde_json::to_string(&wide).unwrap(), json);
+        assert_eq!(serde_json::from_str::<Wide>(json).unwrap(), wide);
+        let shuffled: Wide =
+            serde_json::from_str(r#"{"f9":[9],"h":8,"b":2,"f7":7,"f6":null,"f5":5,"f4":4,"f3":3,"a":1}"#).unwrap();
+        assert_eq!(shuffled, Wide { f2: Some(2), f6: None, ..wide });
+        let error =
+            serde_json::from_str::<Wide>(r#"{"a":1,"f3":3,"f4":4,"f5":5,"f7":7,"f9":[]}"#).unwrap_err().to_string();
+        assert!(error.starts_with("missing field `h`"), "{error}");
+        let error = serde_json::from_str::<Wide>(r#"{"h":1,"h":2}"#).unwrap_err().to_string();
+        assert!(error.starts_with("duplicate field `h`"), "{error}");
     }
 
     #[test]

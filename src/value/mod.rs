@@ -15,9 +15,9 @@
 //!
 //! Every type encodes back to the JSON shape it was decoded from.
 
-mod encode;
+pub(crate) mod encode;
 mod enums;
-mod object;
+pub(crate) mod object;
 mod shape;
 mod time;
 
@@ -25,7 +25,7 @@ pub use self::enums::{IntEnum, ParseEnumError, StringEnum, parse_int_enum};
 #[doc(hidden)]
 pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
 #[doc(hidden)]
-pub use self::object::{Key, field_value, read_field};
+pub use self::object::Key;
 pub use self::shape::{OneOrMany, StringOrNumber};
 #[doc(hidden)]
 pub use self::time::wall_clock;

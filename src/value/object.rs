@@ -4,15 +4,17 @@
 //! The derive writes, per struct, a field enum with its own visitor, a sequence visitor and a
 //! map visitor: about 230 lines that every build type-checks and borrow-checks, for every
 //! response and nested type. Responses only ever arrive as JSON objects, so
-//! [`impl_deserialize!`](crate::__private::impl_deserialize) writes the map visitor alone
-//! (about a fifth of the code) with the derive's behaviour: unknown keys ignored, a repeated
-//! key refused, a missing `Option` field `None`, any other missing field an error naming it.
+//! [`impl_deserialize!`](crate::__private::impl_deserialize) writes one short function per
+//! struct: it hands the field values' types, as nested pairs (see [`nest!`](crate::__nest)), and
+//! their wire names to [`decode_object`], whose map visitor is written once, here. The behaviour
+//! is the derive's: unknown keys ignored, a repeated key refused, a missing `Option` field `None`,
+//! any other missing field an error naming it.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 /// An object key: borrowed from the input where it can be, owned where it had escapes.
 #[derive(Debug)]
@@ -58,17 +60,14 @@ impl<'de> Deserialize<'de> for Key<'de> {
 ///
 /// # Errors
 /// `missing field` for a field that is not an `Option`.
-pub fn missing_field<'de, T: Deserialize<'de>, E: de::Error>(field: &'static str) -> Result<T, E> {
+fn missing_field<'de, T: Deserialize<'de>, E: de::Error>(field: &'static str) -> Result<T, E> {
     T::deserialize(MissingField(field, PhantomData))
 }
 
 /// Reads the value of key `wire` into `slot`; a second value for the same key is refused (what
-/// serde's derive does). One generic function instead of the same lines in every visitor.
-///
-/// # Errors
-/// `duplicate field`, or the value's own decoding error.
+/// serde's derive does).
 #[inline]
-pub fn read_field<'de, T: Deserialize<'de>, A: de::MapAccess<'de>>(
+fn read_field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<T>,
     wire: &'static str,
@@ -82,15 +81,114 @@ pub fn read_field<'de, T: Deserialize<'de>, A: de::MapAccess<'de>>(
 
 /// The value read for key `wire`, or for a key the object did not have what
 /// `missing_field` gives.
-///
-/// # Errors
-/// `missing field` for a field that is not an `Option`.
 #[inline]
-pub fn field_value<'de, T: Deserialize<'de>, E: de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
+fn field_value<'de, T: Deserialize<'de>, E: de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
     match slot {
         Some(value) => Ok(value),
         None => missing_field(wire),
     }
+}
+
+/// The values of an object's fields in declaration order, as nested pairs ending in `()`
+/// (`(first, (second, ()))`): what a generated struct's `Deserialize` asks [`decode_object`] for.
+pub trait DecodeFields<'de>: Sized {
+    /// A slot per field, `None` until its key is read.
+    type Slots: Default;
+
+    /// Reads the value of field `index`, whose wire name is `wires[index]`.
+    ///
+    /// # Errors
+    /// `duplicate field`, or the value's own decoding error.
+    fn read<A: MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+        wires: &[&'static str],
+    ) -> Result<(), A::Error>;
+
+    /// The values, once every key is read.
+    ///
+    /// # Errors
+    /// `missing field`, naming the first absent field that is not an `Option`.
+    fn finish<E: de::Error>(slots: Self::Slots, wires: &[&'static str]) -> Result<Self, E>;
+}
+
+impl<'de> DecodeFields<'de> for () {
+    type Slots = ();
+
+    #[inline]
+    fn read<A: MapAccess<'de>>(_: &mut (), _: usize, _: &mut A, _: &[&'static str]) -> Result<(), A::Error> {
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: de::Error>((): (), _: &[&'static str]) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+impl<'de, H: Deserialize<'de>, T: DecodeFields<'de>> DecodeFields<'de> for (H, T) {
+    type Slots = (Option<H>, T::Slots);
+
+    #[inline]
+    fn read<A: MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+        wires: &[&'static str],
+    ) -> Result<(), A::Error> {
+        match index.checked_sub(1) {
+            None => read_field(map, &mut slots.0, wires[0]),
+            Some(rest) => T::read(&mut slots.1, rest, map, &wires[1..]),
+        }
+    }
+
+    #[inline]
+    fn finish<E: de::Error>(slots: Self::Slots, wires: &[&'static str]) -> Result<Self, E> {
+        Ok((field_value(slots.0, wires[0])?, T::finish(slots.1, &wires[1..])?))
+    }
+}
+
+/// The map visitor of every generated struct: fields found by their wire names.
+struct ObjectVisitor<F> {
+    expecting: &'static str,
+    wires: &'static [&'static str],
+    fields: PhantomData<F>,
+}
+
+impl<'de, F: DecodeFields<'de>> Visitor<'de> for ObjectVisitor<F> {
+    type Value = F;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<F, A::Error> {
+        let mut slots = F::Slots::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match self.wires.iter().position(|wire| *wire == key.as_str()) {
+                Some(index) => F::read(&mut slots, index, &mut map, self.wires)?,
+                None => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        F::finish(slots, self.wires)
+    }
+}
+
+/// Decodes a JSON object into its fields' values, `wires` naming their keys in the same order;
+/// `expecting` completes "invalid type: …, expected" for anything but an object.
+///
+/// # Errors
+/// What serde's derive gives: not an object, a repeated key, a missing field, a bad value.
+#[inline]
+pub fn decode_object<'de, D: Deserializer<'de>, F: DecodeFields<'de>>(
+    deserializer: D,
+    expecting: &'static str,
+    wires: &'static [&'static str],
+) -> Result<F, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor { expecting, wires, fields: PhantomData })
 }
 
 /// A deserializer for an absent value: `None` to an `Option`, an error to anything else.
@@ -126,6 +224,25 @@ macro_rules! __wire_name {
     };
 }
 
+/// Nests its token trees as pairs ending in `()`: `__nest!(a b c)` is `(a, (b, (c, ())))`, a
+/// pattern or an expression. Generated structs list their fields so, for [`decode_object`] and
+/// [`encode_object`](crate::__private::encode_object): the pairs' types tell the runtime's
+/// generic code each field's type, whatever the number of fields. Four at a time, so that a
+/// struct of up to about 480 fields stays within the default recursion limit.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __nest {
+    () => {
+        ()
+    };
+    ($a:tt $b:tt $c:tt $d:tt $($rest:tt)+) => {
+        ($a, ($b, ($c, ($d, $crate::__nest!($($rest)+)))))
+    };
+    ($head:tt $($rest:tt)*) => {
+        ($head, $crate::__nest!($($rest)*))
+    };
+}
+
 /// Implements `Deserialize` for a generated struct from a JSON object: each
 /// `field = "wireName"` (or `field`, when the key is the field's name) is read from that key,
 /// and the fields listed after `;` take their `Default`.
@@ -133,41 +250,18 @@ macro_rules! __wire_name {
 #[doc(hidden)]
 macro_rules! __impl_deserialize {
     ($t:ident { $($field:ident $(= $wire:literal)?),* $(,)? $(; $($skipped:ident),* $(,)?)? }) => {
-        const _: () = {
-            use $crate::__private::serde::de::MapAccess;
-            struct ObjectVisitor;
-            impl<'de> $crate::__private::serde::de::Visitor<'de> for ObjectVisitor {
-                type Value = $t;
-                #[inline]
-                fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.write_str(::core::concat!("an object (", ::core::stringify!($t), ")"))
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$t, A::Error> {
-                    $(let mut $field = ::core::option::Option::None;)*
-                    while let ::core::option::Option::Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
-                        match key.as_str() {
-                            $($crate::__wire_name!($field $(= $wire)?) => {
-                                $crate::__private::read_field(&mut map, &mut $field, $crate::__wire_name!($field $(= $wire)?))?;
-                            })*
-                            _ => {
-                                map.next_value::<$crate::__private::serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    ::core::result::Result::Ok($t {
-                        $($field: $crate::__private::field_value($field, $crate::__wire_name!($field $(= $wire)?))?,)*
-                        $($($skipped: ::core::default::Default::default(),)*)?
-                    })
-                }
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $t {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                let $crate::__nest!($($field)*) = $crate::__private::decode_object(
+                    deserializer,
+                    ::core::concat!("an object (", ::core::stringify!($t), ")"),
+                    &[$($crate::__wire_name!($field $(= $wire)?)),*],
+                )?;
+                ::core::result::Result::Ok($t { $($field,)* $($($skipped: ::core::default::Default::default(),)*)? })
             }
-            impl<'de> $crate::__private::serde::Deserialize<'de> for $t {
-                fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                    deserializer: D,
-                ) -> ::core::result::Result<Self, D::Error> {
-                    deserializer.deserialize_map(ObjectVisitor)
-                }
-            }
-        };
+        }
     };
 }
 
