@@ -38,20 +38,18 @@ impl<R: Default, C> Builder<R, C> {
 }
 
 impl<R: Operation, C> Builder<R, C> {
-    /// Sets a required parameter (bit `index` of `R::SPEC.required`) with `set`. For the
-    /// generated setters; the underscores keep it apart from any parameter's setter.
+    /// The request, to set required parameter `index` (bit `index` of `R::SPEC.required`) on.
+    /// For the generated setters; the underscores keep it apart from any parameter's setter.
     #[doc(hidden)]
-    pub fn __required(mut self, index: u32, set: impl FnOnce(&mut R)) -> Self {
-        set(&mut self.request);
+    pub fn __required(&mut self, index: u32) -> &mut R {
         self.required_set |= 1 << index;
-        self
+        &mut self.request
     }
 
-    /// Sets an optional parameter with `set`. For the generated setters.
+    /// The request, to set an optional parameter on. For the generated setters.
     #[doc(hidden)]
-    pub fn __optional(mut self, set: impl FnOnce(&mut R)) -> Self {
-        set(&mut self.request);
-        self
+    pub fn __optional(&mut self) -> &mut R {
+        &mut self.request
     }
 
     /// Checks required parameters and constraints and returns the request.
@@ -63,7 +61,7 @@ impl<R: Operation, C> Builder<R, C> {
         if let Some(missing) = (0..required.len()).find(|&i| self.required_set & (1 << i) == 0) {
             return Err(ValidationError::missing(required[missing]));
         }
-        self.request.validate()?;
+        crate::__private::validate(&self.request)?;
         Ok(self.request)
     }
 }
@@ -119,7 +117,7 @@ impl<R: Operation> Builder<R, ClientHandle> {
 mod tests {
     use super::Builder;
     use crate::__private::{
-        Envelope, Method, Operation, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec,
+        Envelope, Method, Operation, OperationSpec, Parameters, Protocol, RequestWriter, RetrySafety, ServiceSpec,
     };
 
     static SERVICE: ServiceSpec = ServiceSpec {
@@ -167,36 +165,38 @@ mod tests {
             required: &["Name", "Tag"],
             status_errors: &[],
         };
+    }
+
+    impl Parameters for Probe {
         fn write(&self, _: &mut RequestWriter) {}
-        fn validate(&self) -> Result<(), crate::ValidationError> {
-            let mut check = crate::__private::Validator::default();
+        fn validate(&self, check: &mut crate::__private::Validator) {
             check.length("Name", &self.name, Some(2), None);
-            check.finish()
         }
     }
 
     #[test]
     fn the_first_required_parameter_not_set_is_named() {
-        let missing = Builder::<Probe>::default().__optional(|r| r.size = Some(3)).build().expect_err("two missing");
+        let mut builder = Builder::<Probe>::default();
+        builder.__optional().size = Some(3);
+        let missing = builder.clone().build().expect_err("two missing");
         assert_eq!(missing.to_string(), "invalid request: `Name` is required but was not set");
-        let missing = Builder::<Probe>::default().__required(0, |r| r.name = "ab".into()).build().expect_err("Tag");
+        builder.__required(0).name = "ab".into();
+        let missing = builder.build().expect_err("Tag");
         assert_eq!(missing.to_string(), "invalid request: `Tag` is required but was not set");
     }
 
     #[test]
     fn a_complete_request_is_validated_and_returned() {
-        let built = Builder::<Probe>::default()
-            .__required(1, |r| r.tag = "t".into())
-            .__required(0, |r| r.name = "ab".into())
-            .__optional(|r| r.size = Some(3))
-            .build()
-            .expect("complete");
+        let mut builder = Builder::<Probe>::default();
+        builder.__required(1).tag = "t".into();
+        builder.__required(0).name = "ab".into();
+        builder.__optional().size = Some(3);
+        let built = builder.build().expect("complete");
         assert_eq!((built.name.as_str(), built.size, built.tag.as_str()), ("ab", Some(3), "t"));
-        let invalid = Builder::<Probe>::default()
-            .__required(0, |r| r.name = "a".into())
-            .__required(1, |r| r.tag = "t".into())
-            .build()
-            .expect_err("too short");
+        let mut builder = Builder::<Probe>::default();
+        builder.__required(0).name = "a".into();
+        builder.__required(1).tag = "t".into();
+        let invalid = builder.build().expect_err("too short");
         assert!(invalid.to_string().contains("`Name` must have length at least 2"), "{invalid}");
     }
 

@@ -327,7 +327,7 @@ fn nonce() -> String {
 /// # Errors
 /// The operation's error: a documented code, an unmodelled provider error, or a request failure.
 pub async fn send_operation<O: Operation>(handle: &ClientHandle, request: O) -> Result<O::Response, O::Error> {
-    request.validate().map_err(|e| O::Error::from_request(validation(&O::SPEC, e)))?;
+    crate::__private::validate(&request).map_err(|e| O::Error::from_request(validation(&O::SPEC, e)))?;
     send_valid(handle, request).await
 }
 

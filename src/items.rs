@@ -14,17 +14,18 @@ macro_rules! __setters {
         impl<C> Builder<C> {
             $(
                 #[doc = ::core::concat!("Sets [`Request::", ::core::stringify!($name), "`].")]
-                pub fn $name(self, value: impl ::core::convert::Into<$ty>) -> Self {
-                    $crate::__setters!(@set self, $name, value $(, $index)?)
+                pub fn $name(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+                    $crate::__setters!(@set self, $name, value $(, $index)?);
+                    self
                 }
             )*
         }
     };
     (@set $builder:ident, $name:ident, $value:ident, $index:literal) => {
-        $builder.__required($index, |r| r.$name = $value.into())
+        $builder.__required($index).$name = $value.into()
     };
     (@set $builder:ident, $name:ident, $value:ident) => {
-        $builder.__optional(|r| r.$name = ::core::option::Option::Some($value.into()))
+        $builder.__optional().$name = ::core::option::Option::Some($value.into())
     };
 }
 
@@ -84,16 +85,6 @@ macro_rules! __operation_impl {
                 required: &[$($required),*],
                 status_errors: &[$($($status),*)?],
             };
-            #[inline]
-            fn write(&self, writer: &mut $crate::__private::RequestWriter) {
-                Request::write(self, writer);
-            }
-            #[inline]
-            fn validate(&self) -> ::core::result::Result<(), $crate::ValidationError> {
-                let mut check = $crate::__private::Validator::default();
-                Request::validate(self, &mut check);
-                check.finish()
-            }
             $(
                 #[inline]
                 fn idempotency_token(&mut self) -> ::core::option::Option<&mut ::core::option::Option<String>> {

@@ -16,7 +16,7 @@ pub use crate::error::ResponseMeta;
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
 pub use crate::value::encode::{encode_object, write};
-pub use crate::value::object::decode_object;
+pub use crate::value::object::{ObjectKeys, decode_object, unread_field};
 pub use crate::value::wall_clock;
 pub use crate::waiter::wait;
 pub use crate::wire::{
@@ -37,21 +37,33 @@ pub use serde;
 /// generated from.
 pub const SPEC_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
 
+/// The parameters of a request: how they go on the wire and the rules they must keep. The
+/// generated code writes this impl from the spec's parameters and constraints.
+pub trait Parameters {
+    /// Writes the parameters.
+    fn write(&self, writer: &mut RequestWriter);
+    /// Reports every documented constraint the values break to `check`.
+    fn validate(&self, check: &mut Validator);
+}
+
+/// Checks the documented constraints of `request`.
+///
+/// # Errors
+/// Every broken rule.
+pub(crate) fn validate<R: Parameters>(request: &R) -> Result<(), ValidationError> {
+    let mut check = Validator::default();
+    request.validate(&mut check);
+    check.finish()
+}
+
 /// A request of one operation.
-pub trait Operation: Send + Sized + 'static {
+pub trait Operation: Parameters + Send + Sized + 'static {
     /// Its success response.
     type Response: DeserializeOwned + ResponseBody + Send + std::fmt::Debug;
     /// Its error.
     type Error: OperationError + Send;
     /// Static facts of the operation.
     const SPEC: OperationSpec;
-    /// Writes the parameters.
-    fn write(&self, writer: &mut RequestWriter);
-    /// Checks documented constraints.
-    ///
-    /// # Errors
-    /// Every broken rule.
-    fn validate(&self) -> Result<(), ValidationError>;
     /// The idempotency token field, for operations that have one.
     fn idempotency_token(&mut self) -> Option<&mut Option<String>> {
         None

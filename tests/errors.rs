@@ -7,8 +7,8 @@
 mod common;
 
 use cloud_task_apis::__private::{
-    Envelope, Method, Operation, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,
-    Validator,
+    Envelope, Method, Operation, OperationSpec, Parameters, Protocol, RequestWriter, RetrySafety, ServiceSpec,
+    SuccessWhen, Validator,
 };
 use cloud_task_apis::{
     ClientHandle, Config, Credentials, Provider, RequestError, RequestErrorKind, ResponseMeta, ServiceError, Signing,
@@ -71,10 +71,11 @@ impl Operation for ShowStream {
         required: &[],
         status_errors: &[404, 503],
     };
+}
+
+impl Parameters for ShowStream {
     fn write(&self, _writer: &mut RequestWriter) {}
-    fn validate(&self) -> Result<(), ValidationError> {
-        Validator::default().finish()
-    }
+    fn validate(&self, _check: &mut Validator) {}
 }
 
 /// The error of one call answered with `status` and `body`.

@@ -10,8 +10,8 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use cloud_task_apis::__private::{
-    Cursor, Method, Operation, OperationSpec, PageStyle, Paged, Protocol, RequestWriter, RetrySafety, ServiceSpec,
-    Validator,
+    Cursor, Method, Operation, OperationSpec, PageStyle, Paged, Parameters, Protocol, RequestWriter, RetrySafety,
+    ServiceSpec, Validator,
 };
 use cloud_task_apis::{
     ClientHandle, Config, Credentials, Paginator, Provider, RequestError, RequestErrorKind, ResponseMeta, ServiceError,
@@ -82,6 +82,8 @@ macro_rules! listing {
                 required: &[],
                 status_errors: &[],
             };
+        }
+        impl Parameters for $name {
             fn write(&self, writer: &mut RequestWriter) {
                 match &self.position {
                     Some(Cursor::Number(n)) => writer.query($position, n),
@@ -90,9 +92,7 @@ macro_rules! listing {
                 }
                 writer.optional_query($size, self.size.as_ref());
             }
-            fn validate(&self) -> Result<(), ValidationError> {
-                Validator::default().finish()
-            }
+            fn validate(&self, _check: &mut Validator) {}
         }
         impl Paged for $name {
             type Item = Thing;

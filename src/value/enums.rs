@@ -61,7 +61,7 @@ pub trait IntEnum: Sized {
 }
 
 /// The last path segment of `T`'s name, for messages.
-fn short_type_name<T>() -> &'static str {
+pub(crate) fn short_type_name<T>() -> &'static str {
     let full = std::any::type_name::<T>();
     let base = full.split('<').next().unwrap_or(full);
     base.rsplit("::").next().unwrap_or(base)

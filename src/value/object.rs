@@ -5,7 +5,7 @@
 //! map visitor: about 230 lines that every build type-checks and borrow-checks, for every
 //! response and nested type. Responses only ever arrive as JSON objects, so
 //! [`impl_deserialize!`](crate::__private::impl_deserialize) writes one short function per
-//! struct: it hands the field values' types, as nested pairs (see [`nest!`](crate::__nest)), and
+//! struct: it hands the slots of its fields' values, as nested pairs (see [`nest!`](crate::__nest)), and
 //! their wire names to [`decode_object`], whose map visitor is written once, here. The behaviour
 //! is the derive's: unknown keys ignored, a repeated key refused, a missing `Option` field `None`,
 //! any other missing field an error naming it.
@@ -15,6 +15,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+use super::enums::short_type_name;
 
 /// An object key: borrowed from the input where it can be, owned where it had escapes.
 #[derive(Debug)]
@@ -64,131 +66,115 @@ fn missing_field<'de, T: Deserialize<'de>, E: de::Error>(field: &'static str) ->
     T::deserialize(MissingField(field, PhantomData))
 }
 
-/// Reads the value of key `wire` into `slot`; a second value for the same key is refused (what
-/// serde's derive does).
-#[inline]
-fn read_field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    wire: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(<A::Error as de::Error>::duplicate_field(wire));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// The value read for key `wire`, or for a key the object did not have what
-/// `missing_field` gives.
-#[inline]
-fn field_value<'de, T: Deserialize<'de>, E: de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
-    match slot {
-        Some(value) => Ok(value),
-        None => missing_field(wire),
-    }
-}
-
-/// The values of an object's fields in declaration order, as nested pairs ending in `()`
-/// (`(first, (second, ()))`): what a generated struct's `Deserialize` asks [`decode_object`] for.
-pub trait DecodeFields<'de>: Sized {
-    /// A slot per field, `None` until its key is read.
-    type Slots: Default;
-
-    /// Reads the value of field `index`, whose wire name is `wires[index]`.
+/// The slots of an object's fields in declaration order, as nested pairs ending in `()`
+/// (`(Option<First>, (Option<Second>, ()))`): what a generated struct's `Deserialize` asks
+/// [`decode_object`] for, and then takes its fields' values from.
+pub trait FieldSlots<'de>: Default {
+    /// Reads the value of `key` into the slot of the field whose wire name it is, `wires` naming
+    /// the fields in order; `false` when it is none of them (the value is then still to read). A
+    /// second value for the same key is refused (what serde's derive does).
     ///
     /// # Errors
     /// `duplicate field`, or the value's own decoding error.
-    fn read<A: MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-        wires: &[&'static str],
-    ) -> Result<(), A::Error>;
+    fn read<A: MapAccess<'de>>(&mut self, key: &str, wires: &[&'static str], map: &mut A) -> Result<bool, A::Error>;
 
-    /// The values, once every key is read.
+    /// Fills the slots of the fields the object did not have, `wires` naming them in order:
+    /// `None` for an `Option` field (what serde's derive does), else an error.
     ///
     /// # Errors
     /// `missing field`, naming the first absent field that is not an `Option`.
-    fn finish<E: de::Error>(slots: Self::Slots, wires: &[&'static str]) -> Result<Self, E>;
+    fn fill_missing<E: de::Error>(&mut self, wires: &[&'static str]) -> Result<(), E>;
 }
 
-impl<'de> DecodeFields<'de> for () {
-    type Slots = ();
-
+impl<'de> FieldSlots<'de> for () {
     #[inline]
-    fn read<A: MapAccess<'de>>(_: &mut (), _: usize, _: &mut A, _: &[&'static str]) -> Result<(), A::Error> {
-        Ok(())
+    fn read<A: MapAccess<'de>>(&mut self, _: &str, _: &[&'static str], _: &mut A) -> Result<bool, A::Error> {
+        Ok(false)
     }
 
     #[inline]
-    fn finish<E: de::Error>((): (), _: &[&'static str]) -> Result<(), E> {
+    fn fill_missing<E: de::Error>(&mut self, _: &[&'static str]) -> Result<(), E> {
         Ok(())
     }
 }
 
-impl<'de, H: Deserialize<'de>, T: DecodeFields<'de>> DecodeFields<'de> for (H, T) {
-    type Slots = (Option<H>, T::Slots);
-
+impl<'de, H: Deserialize<'de>, T: FieldSlots<'de>> FieldSlots<'de> for (Option<H>, T) {
     #[inline]
-    fn read<A: MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        map: &mut A,
-        wires: &[&'static str],
-    ) -> Result<(), A::Error> {
-        match index.checked_sub(1) {
-            None => read_field(map, &mut slots.0, wires[0]),
-            Some(rest) => T::read(&mut slots.1, rest, map, &wires[1..]),
+    fn read<A: MapAccess<'de>>(&mut self, key: &str, wires: &[&'static str], map: &mut A) -> Result<bool, A::Error> {
+        match wires.split_first() {
+            Some((wire, _)) if *wire == key => {
+                if self.0.is_some() {
+                    return Err(<A::Error as de::Error>::duplicate_field(wire));
+                }
+                self.0 = Some(map.next_value()?);
+                Ok(true)
+            }
+            Some((_, rest)) => self.1.read(key, rest, map),
+            None => Ok(false),
         }
     }
 
     #[inline]
-    fn finish<E: de::Error>(slots: Self::Slots, wires: &[&'static str]) -> Result<Self, E> {
-        Ok((field_value(slots.0, wires[0])?, T::finish(slots.1, &wires[1..])?))
+    fn fill_missing<E: de::Error>(&mut self, wires: &[&'static str]) -> Result<(), E> {
+        let Some((wire, rest)) = wires.split_first() else { return Ok(()) };
+        if self.0.is_none() {
+            self.0 = Some(missing_field(wire)?);
+        }
+        self.1.fill_missing(rest)
     }
 }
 
-/// The map visitor of every generated struct: fields found by their wire names.
-struct ObjectVisitor<F> {
-    expecting: &'static str,
-    wires: &'static [&'static str],
-    fields: PhantomData<F>,
+/// The keys of a generated struct's fields: what [`decode_object`] looks for. Constants of the
+/// type rather than arguments, so that the optimised decoder compares keys with known text.
+pub trait ObjectKeys {
+    /// The wire names of the fields, in order.
+    const WIRES: &'static [&'static str];
 }
 
-impl<'de, F: DecodeFields<'de>> Visitor<'de> for ObjectVisitor<F> {
-    type Value = F;
+/// The map visitor of every generated struct `T`, filling slots `S`.
+struct ObjectVisitor<T, S>(PhantomData<(T, S)>);
+
+impl<'de, T: ObjectKeys, S: FieldSlots<'de>> Visitor<'de> for ObjectVisitor<T, S> {
+    type Value = S;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.expecting)
+        write!(f, "an object ({})", short_type_name::<T>())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<F, A::Error> {
-        let mut slots = F::Slots::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S, A::Error> {
+        let mut slots = S::default();
+        let mut read = 0;
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            match self.wires.iter().position(|wire| *wire == key.as_str()) {
-                Some(index) => F::read(&mut slots, index, &mut map, self.wires)?,
-                None => {
-                    map.next_value::<de::IgnoredAny>()?;
-                }
+            if slots.read(key.as_str(), T::WIRES, &mut map)? {
+                read += 1;
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
             }
         }
-        F::finish(slots, self.wires)
+        // A repeated key is refused, so every field was read when as many keys were.
+        if read < T::WIRES.len() {
+            slots.fill_missing(T::WIRES)?;
+        }
+        Ok(slots)
     }
 }
 
-/// Decodes a JSON object into its fields' values, `wires` naming their keys in the same order;
-/// `expecting` completes "invalid type: …, expected" for anything but an object.
+/// Decodes a JSON object into the slots of the fields of `T`, in the order of
+/// [`ObjectKeys::WIRES`]. Every slot of the result is `Some`.
 ///
 /// # Errors
 /// What serde's derive gives: not an object, a repeated key, a missing field, a bad value.
 #[inline]
-pub fn decode_object<'de, D: Deserializer<'de>, F: DecodeFields<'de>>(
+pub fn decode_object<'de, T: ObjectKeys, D: Deserializer<'de>, S: FieldSlots<'de>>(
     deserializer: D,
-    expecting: &'static str,
-    wires: &'static [&'static str],
-) -> Result<F, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor { expecting, wires, fields: PhantomData })
+) -> Result<S, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor::<T, S>(PhantomData))
+}
+
+/// The error for a slot that [`decode_object`] left empty, which it never does.
+#[must_use]
+pub fn unread_field<E: de::Error>() -> E {
+    E::custom("a field of the object was not read")
 }
 
 /// A deserializer for an absent value: `None` to an `Option`, an error to anything else.
@@ -224,16 +210,32 @@ macro_rules! __wire_name {
     };
 }
 
-/// Nests its token trees as pairs ending in `()`: `__nest!(a b c)` is `(a, (b, (c, ())))`, a
-/// pattern or an expression. Generated structs list their fields so, for [`decode_object`] and
-/// [`encode_object`](crate::__private::encode_object): the pairs' types tell the runtime's
-/// generic code each field's type, whatever the number of fields. Four at a time, so that a
-/// struct of up to about 480 fields stays within the default recursion limit.
+/// Nests its token trees as pairs ending in `()`: `__nest!(a b c)` is `(a, (b, (c, ())))`, and
+/// `__nest!(@some a b)` the pattern `(Some(a), (Some(b), ()))`. Generated structs list their
+/// fields so, for [`decode_object`] and [`encode_object`](crate::__private::encode_object): the
+/// pairs' types tell the runtime's generic code each field's type, whatever the number of
+/// fields. Four at a time, so that a struct of up to about 480 fields stays within the default
+/// recursion limit.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __nest {
-    () => {
+    ($(@$some:ident)?) => {
         ()
+    };
+    (@some $a:ident $b:ident $c:ident $d:ident $($rest:ident)+) => {
+        (
+            ::core::option::Option::Some($a),
+            (
+                ::core::option::Option::Some($b),
+                (
+                    ::core::option::Option::Some($c),
+                    (::core::option::Option::Some($d), $crate::__nest!(@some $($rest)+)),
+                ),
+            ),
+        )
+    };
+    (@some $head:ident $($rest:ident)*) => {
+        (::core::option::Option::Some($head), $crate::__nest!(@some $($rest)*))
     };
     ($a:tt $b:tt $c:tt $d:tt $($rest:tt)+) => {
         ($a, ($b, ($c, ($d, $crate::__nest!($($rest)+)))))
@@ -250,15 +252,18 @@ macro_rules! __nest {
 #[doc(hidden)]
 macro_rules! __impl_deserialize {
     ($t:ident { $($field:ident $(= $wire:literal)?),* $(,)? $(; $($skipped:ident),* $(,)?)? }) => {
+        impl $crate::__private::ObjectKeys for $t {
+            const WIRES: &'static [&'static str] = &[$($crate::__wire_name!($field $(= $wire)?)),*];
+        }
         impl<'de> $crate::__private::serde::Deserialize<'de> for $t {
+            #[allow(irrefutable_let_patterns)] // a struct without fields
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                let $crate::__nest!($($field)*) = $crate::__private::decode_object(
-                    deserializer,
-                    ::core::concat!("an object (", ::core::stringify!($t), ")"),
-                    &[$($crate::__wire_name!($field $(= $wire)?)),*],
-                )?;
+                let $crate::__nest!(@some $($field)*) = $crate::__private::decode_object::<Self, D, _>(deserializer)?
+                else {
+                    return ::core::result::Result::Err($crate::__private::unread_field());
+                };
                 ::core::result::Result::Ok($t { $($field,)* $($($skipped: ::core::default::Default::default(),)*)? })
             }
         }

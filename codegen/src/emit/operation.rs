@@ -185,9 +185,9 @@ fn operation_impl(op: &Operation) -> TokenStream {
     let wait = op.waiter.as_ref().map(super::lifecycle::task_status);
     let pages = op.pagination.as_ref().map(super::lifecycle::paged);
     quote! {
-        // What `operation_items!`'s `Operation` impl calls. `write` is inline: compiled where
-        // the operation is used, with the JSON encoding it calls, not for every operation.
-        impl Request {
+        // `write` is inline: compiled where the operation is used, with the JSON encoding it
+        // calls, not for every operation.
+        impl crate::__private::Parameters for Request {
             #[inline]
             fn write(&self, #writer_param: &mut crate::__private::RequestWriter) {
                 #(#writes)*
