@@ -12,7 +12,6 @@ use cloud_task_apis::__private::{
 };
 use cloud_task_apis::{
     ClientHandle, Config, Credentials, Provider, RequestError, RequestErrorKind, ResponseMeta, ServiceError, Signing,
-    ValidationError,
 };
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -15,7 +15,7 @@ use cloud_task_apis::__private::{
 };
 use cloud_task_apis::{
     ClientHandle, Config, Credentials, Paginator, Provider, RequestError, RequestErrorKind, ResponseMeta, ServiceError,
-    Signing, ValidationError,
+    Signing,
 };
 use futures_util::StreamExt;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
