@@ -62,10 +62,9 @@ macro_rules! __operation_items {
 
 /// The `Operation` impl of an operation module's `Request`: its `Response` and `Error`, the
 /// static facts (wire name, method and path, retry safety, required parameters by wire name in
-/// the order of the builder's bits, HTTP statuses that are documented errors), `write` and
-/// `validate` through the request's inherent functions of those names (`validate` reporting to a
-/// `Validator`), and with `token(field)`
-/// the idempotency token field.
+/// the order of the builder's bits, HTTP statuses that are documented errors), and with
+/// `token(field)` the idempotency token field. The generated code writes the request's
+/// `Parameters` impl (`write` and `validate`) itself.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __operation_impl {

@@ -16,7 +16,7 @@ pub use crate::error::ResponseMeta;
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::validate::Validator;
 pub use crate::value::encode::{encode_object, write};
-pub use crate::value::object::{ObjectKeys, decode_object, unread_field};
+pub use crate::value::object::{Chunks, ObjectKeys, decode_object, unread_field};
 pub use crate::value::wall_clock;
 pub use crate::waiter::wait;
 pub use crate::wire::{

@@ -1,6 +1,7 @@
 //! What `check` accepts builds and calls the URL it checked: valid but odd specs (keyword and
 //! punctuation names, texts with CR, tabs, control characters, Markdown and HTML, quotes and
-//! comment markers, empty lists, every type in every place it may go, paths with many segments)
+//! comment markers, empty lists, every type in every place it may go, paths with many segments,
+//! and structs of the most fields `check` allows)
 //! are generated from a fixed seed, must pass `check` without errors, and their generated code
 //! is compiled inside the client crate with warnings denied.
 //!
@@ -347,6 +348,36 @@ fn service_yaml(index: usize, text: &str, rpc: bool) -> String {
     )
 }
 
+/// A service whose one operation has the most fields `check` accepts everywhere (256): body
+/// parameters, response fields and the fields of a type, so the widest structs build too.
+fn widest_specs() -> Vec<(String, String)> {
+    let fields = |indent: &str, extra: &str| -> String {
+        (0..256)
+            .map(|i| {
+                format!(
+                    "{indent}- {{ name: f{i:03}, {extra}type: string, required: false, description: Field {i}. }}\n"
+                )
+            })
+            .collect()
+    };
+    let service = "format: 1\nservice: widest\ntitle: Widest.\ndescription: The widest structs.\nprovider: huawei\n\
+                   protocol: rest\nsigning: [huawei_sdk_hmac_sha256, huawei_token]\nerror_envelope: huawei\n\
+                   request_id_header: X-Request-Id\nendpoint: \"widest.{region}.example.com\"\n";
+    let operation = format!(
+        "format: 1\noperation: UpdateWide\nseed: fixture.txt\nsummary: Updates a wide thing.\n\
+         http: {{ method: POST, path: /wide }}\nidempotency: unsafe\nrequest:\n  params:\n{params}\
+         response:\n  fields:\n{response}    - {{ name: wide, type: Wide, required: false, description: Wide. }}\n\
+         types:\n  - name: Wide\n    description: The widest type.\n    fields:\n{wide}examples: []\n",
+        params = fields("    ", "in: body, "),
+        response = fields("    ", "").lines().take(255).map(|l| format!("{l}\n")).collect::<String>(),
+        wide = fields("      ", ""),
+    );
+    vec![
+        ("huawei/widest/service.yaml".to_owned(), service.to_owned()),
+        ("huawei/widest/UpdateWide.yaml".to_owned(), operation),
+    ]
+}
+
 /// The spec files of `count` odd services, from `seed`: (relative path, text).
 fn odd_specs(count: usize, seed: u64) -> Vec<(String, String)> {
     let mut runner = TestRunner::new(Config { rng_seed: RngSeed::Fixed(seed), ..Config::default() });
@@ -372,7 +403,8 @@ fn env_number(name: &str, default: u64) -> u64 {
 #[test]
 fn odd_but_valid_specs_pass_check_and_their_code_builds_without_warnings() {
     let count = usize::try_from(env_number("ODD_SPECS", SERVICES as u64)).unwrap_or(SERVICES);
-    let files = odd_specs(count, env_number("ODD_SPECS_SEED", 0x0dd5_9ec5));
+    let mut files = odd_specs(count, env_number("ODD_SPECS_SEED", 0x0dd5_9ec5));
+    files.extend(widest_specs());
     let scratch = std::env::temp_dir().join("cloud-task-apis-odd-specs");
     let specs = scratch.join("specs");
     if specs.exists() {

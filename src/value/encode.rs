@@ -13,6 +13,8 @@
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use super::object::Chunks;
+
 /// One field of a generated struct, to encode: [`Always`], [`Optional`] or [`Skip`].
 pub trait EncodeField {
     /// 1 when the field is written, 0 when it is left out.
@@ -50,6 +52,19 @@ impl EncodeFields for () {
 }
 
 impl<H: EncodeField, T: EncodeFields> EncodeFields for (H, T) {
+    #[inline]
+    fn count(&self) -> usize {
+        self.0.count() + self.1.count()
+    }
+
+    #[inline]
+    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        self.0.write(state)?;
+        self.1.write(state)
+    }
+}
+
+impl<C: EncodeFields, T: EncodeFields> EncodeFields for Chunks<C, T> {
     #[inline]
     fn count(&self) -> usize {
         self.0.count() + self.1.count()
@@ -276,9 +291,55 @@ mod tests {
             pub f9: Vec<u8>,
         }
         crate::__impl_object!(Wide { f1 = "a", f2 = "b" optional, f3, f4, f5, f6 optional, f7, f8 = "h", f9 });
+
+        /// Three chunks of fields: 16, 16 and a list of 8.
+        #[derive(Debug, Default, PartialEq)]
+        pub struct Widest {
+            pub f00: Option<u8>,
+            pub f01: u8,
+            pub f02: u8,
+            pub f03: Option<u8>,
+            pub f04: u8,
+            pub f05: u8,
+            pub f06: Option<u8>,
+            pub f07: u8,
+            pub f08: u8,
+            pub f09: Option<u8>,
+            pub f10: u8,
+            pub f11: u8,
+            pub f12: Option<u8>,
+            pub f13: u8,
+            pub f14: u8,
+            pub f15: Option<u8>,
+            pub f16: u8,
+            pub f17: u8,
+            pub f18: Option<u8>,
+            pub f19: u8,
+            pub f20: u8,
+            pub f21: Option<u8>,
+            pub f22: u8,
+            pub f23: u8,
+            pub f24: Option<u8>,
+            pub f25: u8,
+            pub f26: u8,
+            pub f27: Option<u8>,
+            pub f28: u8,
+            pub f29: u8,
+            pub f30: Option<u8>,
+            pub f31: u8,
+            pub f32: u8,
+            pub f33: Option<u8>,
+            pub f34: u8,
+            pub f35: u8,
+            pub f36: Option<u8>,
+            pub f37: u8,
+            pub f38: u8,
+            pub f39: Option<u8>,
+        }
+        crate::__impl_object!(Widest { f00 optional, f01, f02, f03 optional, f04, f05, f06 optional, f07, f08, f09 optional, f10, f11, f12 optional, f13, f14, f15 optional, f16, f17, f18 optional, f19, f20, f21 optional, f22, f23, f24 optional, f25, f26, f27 optional, f28, f29, f30 optional, f31, f32, f33 optional, f34, f35, f36 optional, f37, f38, f39 optional });
     }
 
-    use generated::{Request, Response, Settings, Wide};
+    use generated::{Request, Response, Settings, Wide, Widest};
 
     #[test]
     fn optional_fields_are_left_out_when_none_and_others_keep_their_order() {
@@ -304,6 +365,22 @@ mod tests {
         assert!(error.starts_with("missing field `h`"), "{error}");
         let error = serde_json::from_str::<Wide>(r#"{"h":1,"h":2}"#).unwrap_err().to_string();
         assert!(error.starts_with("duplicate field `h`"), "{error}");
+    }
+
+    #[test]
+    fn fields_beyond_the_first_chunks_keep_their_place() {
+        // Every third field is an `Option`, left out when `None`.
+        let widest = Widest { f00: Some(1), f17: 17, f35: 35, f39: Some(39), ..Widest::default() };
+        let json = serde_json::to_string(&widest).unwrap();
+        assert!(json.starts_with(r#"{"f00":1,"f01":0,"f02":0,"f04":0,"#), "{json}");
+        assert!(json.contains(r#","f16":0,"f17":17,"f19":0,"#), "{json}");
+        assert!(json.ends_with(r#","f35":35,"f37":0,"f38":0,"f39":39}"#), "{json}");
+        assert_eq!(serde_json::from_str::<Widest>(&json).unwrap(), widest);
+        let error = serde_json::from_str::<Widest>(&json.replace(r#","f38":0"#, "")).unwrap_err().to_string();
+        assert!(error.starts_with("missing field `f38`"), "{error}");
+        let repeated = json.replace(r#""f39":39"#, r#""f39":39,"f20":1"#);
+        let error = serde_json::from_str::<Widest>(&repeated).unwrap_err().to_string();
+        assert!(error.starts_with("duplicate field `f20`"), "{error}");
     }
 
     #[test]

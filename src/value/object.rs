@@ -70,6 +70,9 @@ fn missing_field<'de, T: Deserialize<'de>, E: de::Error>(field: &'static str) ->
 /// (`(Option<First>, (Option<Second>, ()))`): what a generated struct's `Deserialize` asks
 /// [`decode_object`] for, and then takes its fields' values from.
 pub trait FieldSlots<'de>: Default {
+    /// How many fields the slots are for.
+    const LEN: usize;
+
     /// Reads the value of `key` into the slot of the field whose wire name it is, `wires` naming
     /// the fields in order; `false` when it is none of them (the value is then still to read). A
     /// second value for the same key is refused (what serde's derive does).
@@ -87,6 +90,8 @@ pub trait FieldSlots<'de>: Default {
 }
 
 impl<'de> FieldSlots<'de> for () {
+    const LEN: usize = 0;
+
     #[inline]
     fn read<A: MapAccess<'de>>(&mut self, _: &str, _: &[&'static str], _: &mut A) -> Result<bool, A::Error> {
         Ok(false)
@@ -99,6 +104,8 @@ impl<'de> FieldSlots<'de> for () {
 }
 
 impl<'de, H: Deserialize<'de>, T: FieldSlots<'de>> FieldSlots<'de> for (Option<H>, T) {
+    const LEN: usize = 1 + T::LEN;
+
     #[inline]
     fn read<A: MapAccess<'de>>(&mut self, key: &str, wires: &[&'static str], map: &mut A) -> Result<bool, A::Error> {
         match wires.split_first() {
@@ -120,6 +127,33 @@ impl<'de, H: Deserialize<'de>, T: FieldSlots<'de>> FieldSlots<'de> for (Option<H
         if self.0.is_none() {
             self.0 = Some(missing_field(wire)?);
         }
+        self.1.fill_missing(rest)
+    }
+}
+
+/// A list of field lists: a chunk of up to 16 fields (`C`, a list of pairs), then the rest
+/// (`T`, more chunks or a last list). [`__nest!`](crate::__nest) chunks the fields of a wide
+/// struct so that the types stay about as deep as 16 plus the number of chunks: the compiler
+/// bounds how deep it follows a type (128 by default, in every crate that decodes the struct).
+#[derive(Debug, Default)]
+pub struct Chunks<C, T>(pub C, pub T);
+
+impl<'de, C: FieldSlots<'de>, T: FieldSlots<'de>> FieldSlots<'de> for Chunks<C, T> {
+    const LEN: usize = C::LEN + T::LEN;
+
+    #[inline]
+    fn read<A: MapAccess<'de>>(&mut self, key: &str, wires: &[&'static str], map: &mut A) -> Result<bool, A::Error> {
+        let Some((first, rest)) = wires.split_at_checked(C::LEN) else { return Ok(false) };
+        if self.0.read(key, first, map)? {
+            return Ok(true);
+        }
+        self.1.read(key, rest, map)
+    }
+
+    #[inline]
+    fn fill_missing<E: de::Error>(&mut self, wires: &[&'static str]) -> Result<(), E> {
+        let Some((first, rest)) = wires.split_at_checked(C::LEN) else { return Ok(()) };
+        self.0.fill_missing(first)?;
         self.1.fill_missing(rest)
     }
 }
@@ -211,37 +245,60 @@ macro_rules! __wire_name {
 }
 
 /// Nests its token trees as pairs ending in `()`: `__nest!(a b c)` is `(a, (b, (c, ())))`, and
-/// `__nest!(@some a b)` the pattern `(Some(a), (Some(b), ()))`. Generated structs list their
-/// fields so, for [`decode_object`] and [`encode_object`](crate::__private::encode_object): the
-/// pairs' types tell the runtime's generic code each field's type, whatever the number of
-/// fields. Four at a time, so that a struct of up to about 480 fields stays within the default
-/// recursion limit.
+/// `__nest!(@some a b)` the pattern `(Some(a), (Some(b), ()))`. More than 16 go in
+/// [`Chunks`] of 16: `Chunks(list of the first 16, __nest!(the rest))`. Generated structs list
+/// their fields so, for [`decode_object`] and [`encode_object`](crate::__private::encode_object):
+/// the types tell the runtime's generic code each field's type, whatever the number of fields
+/// (`check` allows up to 256). A list nests four at a time, to expand in fewer steps.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __nest {
-    ($(@$some:ident)?) => {
+    (@some $a0:ident $a1:ident $a2:ident $a3:ident $a4:ident $a5:ident $a6:ident $a7:ident $a8:ident
+     $a9:ident $a10:ident $a11:ident $a12:ident $a13:ident $a14:ident $a15:ident $($rest:ident)+) => {
+        $crate::__private::Chunks(
+            $crate::__nest!(@some_list $a0 $a1 $a2 $a3 $a4 $a5 $a6 $a7 $a8 $a9 $a10 $a11 $a12 $a13 $a14 $a15),
+            $crate::__nest!(@some $($rest)+),
+        )
+    };
+    (@some $($items:ident)*) => {
+        $crate::__nest!(@some_list $($items)*)
+    };
+    (@some_list) => {
         ()
     };
-    (@some $a:ident $b:ident $c:ident $d:ident $($rest:ident)+) => {
+    (@some_list $a:ident $b:ident $c:ident $d:ident $($rest:ident)+) => {
         (
             ::core::option::Option::Some($a),
             (
                 ::core::option::Option::Some($b),
                 (
                     ::core::option::Option::Some($c),
-                    (::core::option::Option::Some($d), $crate::__nest!(@some $($rest)+)),
+                    (::core::option::Option::Some($d), $crate::__nest!(@some_list $($rest)+)),
                 ),
             ),
         )
     };
-    (@some $head:ident $($rest:ident)*) => {
-        (::core::option::Option::Some($head), $crate::__nest!(@some $($rest)*))
+    (@some_list $head:ident $($rest:ident)*) => {
+        (::core::option::Option::Some($head), $crate::__nest!(@some_list $($rest)*))
     };
-    ($a:tt $b:tt $c:tt $d:tt $($rest:tt)+) => {
-        ($a, ($b, ($c, ($d, $crate::__nest!($($rest)+)))))
+    (@list) => {
+        ()
     };
-    ($head:tt $($rest:tt)*) => {
-        ($head, $crate::__nest!($($rest)*))
+    (@list $a:tt $b:tt $c:tt $d:tt $($rest:tt)+) => {
+        ($a, ($b, ($c, ($d, $crate::__nest!(@list $($rest)+)))))
+    };
+    (@list $head:tt $($rest:tt)*) => {
+        ($head, $crate::__nest!(@list $($rest)*))
+    };
+    ($a0:tt $a1:tt $a2:tt $a3:tt $a4:tt $a5:tt $a6:tt $a7:tt $a8:tt
+     $a9:tt $a10:tt $a11:tt $a12:tt $a13:tt $a14:tt $a15:tt $($rest:tt)+) => {
+        $crate::__private::Chunks(
+            $crate::__nest!(@list $a0 $a1 $a2 $a3 $a4 $a5 $a6 $a7 $a8 $a9 $a10 $a11 $a12 $a13 $a14 $a15),
+            $crate::__nest!($($rest)+),
+        )
+    };
+    ($($items:tt)*) => {
+        $crate::__nest!(@list $($items)*)
     };
 }
 

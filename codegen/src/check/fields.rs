@@ -14,6 +14,8 @@ use crate::spec::yaml::{ScalarKey, Value};
 pub fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
     check_unique_names(op.params.iter().map(|p| &p.name), "parameter", diags);
     check_unique_names(op.response.iter().map(|f| &f.name), "response field", diags);
+    check_field_count(&op.params, "request parameters", diags);
+    check_field_count(&op.response, "response fields", diags);
     check_shared_conflicts(op, diags);
     let all_resolved = check_definitions(spec, op, diags);
     check_errors(spec, op, diags);
@@ -44,6 +46,7 @@ fn check_definitions(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnost
     check_unique_names(types.iter().map(|t| &t.name).chain(enums.iter().map(|e| &e.name)), "type", diags);
     for t in types {
         check_unique_names(t.fields.iter().map(|f| &f.name), "field", diags);
+        check_field_count(&t.fields, &format!("fields in `{}`", t.name.value), diags);
     }
     let mut all_resolved = true;
     let mut local_time = None;
@@ -227,6 +230,22 @@ fn check_unique_names<'a>(names: impl Iterator<Item = &'a Spanned<String>>, what
                     .help("names must be unique in their scope; remove or rename one"),
             );
         }
+    }
+}
+
+/// Most fields one generated struct may have. Its serde code hands the fields to the runtime as
+/// nested pairs, which a macro nests four at a time: 256 fields stay well inside the compiler's
+/// default recursion limit of 128 macro levels.
+const MAX_FIELDS: usize = 256;
+
+/// Rule: at most [`MAX_FIELDS`] request parameters, response fields or fields of one type.
+fn check_field_count(fields: &[Field], what: &str, diags: &mut Diagnostics) {
+    if let Some(f) = fields.get(MAX_FIELDS) {
+        diags.push(
+            Diagnostic::error(f.name.span, format!("more than {MAX_FIELDS} {what}"))
+                .label(format!("number {}", MAX_FIELDS + 1))
+                .help("one generated struct holds at most 256; group the rest in a nested `type`, or keep them as one `json` field"),
+        );
     }
 }
 
