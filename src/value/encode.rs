@@ -13,21 +13,9 @@
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::object::Chunks;
-
-/// One field of a generated struct, to encode: [`Always`], [`Optional`] or [`Skip`].
-pub trait EncodeField {
-    /// 1 when the field is written, 0 when it is left out.
-    fn count(&self) -> usize;
-
-    /// Writes the field, unless it is left out.
-    ///
-    /// # Errors
-    /// The serializer's.
-    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error>;
-}
-
-/// The fields of a generated struct, to encode in order: nested pairs ending in `()`.
+/// Fields of a generated struct, to encode in order: one field ([`Always`], [`Optional`] or
+/// [`Skip`]), or nested pairs of them ending in `()`, a wide struct's first pair holding a
+/// chunk of 16 (see [`__nest!`](crate::__nest)).
 pub trait EncodeFields {
     /// How many fields are written.
     fn count(&self) -> usize;
@@ -51,20 +39,7 @@ impl EncodeFields for () {
     }
 }
 
-impl<H: EncodeField, T: EncodeFields> EncodeFields for (H, T) {
-    #[inline]
-    fn count(&self) -> usize {
-        self.0.count() + self.1.count()
-    }
-
-    #[inline]
-    fn write<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
-        self.0.write(state)?;
-        self.1.write(state)
-    }
-}
-
-impl<C: EncodeFields, T: EncodeFields> EncodeFields for Chunks<C, T> {
+impl<H: EncodeFields, T: EncodeFields> EncodeFields for (H, T) {
     #[inline]
     fn count(&self) -> usize {
         self.0.count() + self.1.count()
@@ -89,7 +64,7 @@ pub struct Optional<'a, T>(&'static str, &'a Option<T>);
 #[derive(Debug)]
 pub struct Skip;
 
-impl<T: Serialize> EncodeField for Always<'_, T> {
+impl<T: Serialize> EncodeFields for Always<'_, T> {
     #[inline]
     fn count(&self) -> usize {
         1
@@ -101,7 +76,7 @@ impl<T: Serialize> EncodeField for Always<'_, T> {
     }
 }
 
-impl<T: Serialize> EncodeField for Optional<'_, T> {
+impl<T: Serialize> EncodeFields for Optional<'_, T> {
     #[inline]
     fn count(&self) -> usize {
         usize::from(self.1.is_some())
@@ -116,7 +91,7 @@ impl<T: Serialize> EncodeField for Optional<'_, T> {
     }
 }
 
-impl EncodeField for Skip {
+impl EncodeFields for Skip {
     #[inline]
     fn count(&self) -> usize {
         0

@@ -131,10 +131,11 @@ impl<'de, H: Deserialize<'de>, T: FieldSlots<'de>> FieldSlots<'de> for (Option<H
     }
 }
 
-/// A list of field lists: a chunk of up to 16 fields (`C`, a list of pairs), then the rest
-/// (`T`, more chunks or a last list). [`__nest!`](crate::__nest) chunks the fields of a wide
-/// struct so that the types stay about as deep as 16 plus the number of chunks: the compiler
-/// bounds how deep it follows a type (128 by default, in every crate that decodes the struct).
+/// A wide struct's slots: a chunk of 16 (`C`, a list of slots), then the rest (`T`, more chunks
+/// or a last list). [`__nest!`](crate::__nest) chunks the fields of a wide struct so that the
+/// types stay about as deep as 16 plus the number of chunks: the compiler bounds how deep it
+/// follows a type (128 by default, in every crate that decodes the struct). (Encoding needs no
+/// such type: its chunks are plain pairs, whose head is a list instead of one field.)
 #[derive(Debug, Default)]
 pub struct Chunks<C, T>(pub C, pub T);
 
@@ -245,11 +246,12 @@ macro_rules! __wire_name {
 }
 
 /// Nests its token trees as pairs ending in `()`: `__nest!(a b c)` is `(a, (b, (c, ())))`, and
-/// `__nest!(@some a b)` the pattern `(Some(a), (Some(b), ()))`. More than 16 go in
-/// [`Chunks`] of 16: `Chunks(list of the first 16, __nest!(the rest))`. Generated structs list
-/// their fields so, for [`decode_object`] and [`encode_object`](crate::__private::encode_object):
-/// the types tell the runtime's generic code each field's type, whatever the number of fields
-/// (`check` allows up to 256). A list nests four at a time, to expand in fewer steps.
+/// `__nest!(@some a b)` the pattern `(Some(a), (Some(b), ()))`. More than 16 go in chunks of 16:
+/// `(list of the first 16, __nest!(the rest))`, and for patterns [`Chunks`]`(..)` of the same.
+/// Generated structs list their fields so, for [`decode_object`] and
+/// [`encode_object`](crate::__private::encode_object): the types tell the runtime's generic
+/// code each field's type, whatever the number of fields (`check` allows up to 256). A list
+/// nests four at a time, to expand in fewer steps.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __nest {
@@ -292,7 +294,7 @@ macro_rules! __nest {
     };
     ($a0:tt $a1:tt $a2:tt $a3:tt $a4:tt $a5:tt $a6:tt $a7:tt $a8:tt
      $a9:tt $a10:tt $a11:tt $a12:tt $a13:tt $a14:tt $a15:tt $($rest:tt)+) => {
-        $crate::__private::Chunks(
+        (
             $crate::__nest!(@list $a0 $a1 $a2 $a3 $a4 $a5 $a6 $a7 $a8 $a9 $a10 $a11 $a12 $a13 $a14 $a15),
             $crate::__nest!($($rest)+),
         )
