@@ -24,8 +24,7 @@ mod time;
 pub use self::enums::{IntEnum, ParseEnumError, StringEnum, parse_int_enum};
 #[doc(hidden)]
 pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
-#[doc(hidden)]
-pub use self::object::Key;
+pub(crate) use self::object::Key;
 pub use self::shape::{OneOrMany, StringOrNumber};
 #[doc(hidden)]
 pub use self::time::wall_clock;
