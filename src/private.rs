@@ -12,11 +12,11 @@ pub use crate::client::send_operation as send;
 #[cfg(test)]
 pub use crate::decode_fuzz::malformed_responses;
 pub use crate::envelope::{Parsed as ParsedErrorEnvelope, parse as parse_error_envelope};
-pub use crate::error::ResponseMeta;
 use crate::error::{RequestError, ServiceError, ValidationError};
+pub use crate::error::ResponseMeta;
 pub use crate::validate::Validator;
 pub use crate::value::encode::{encode_object, write};
-pub use crate::value::object::{Chunks, ObjectKeys, decode_object, unread_field};
+pub use crate::value::object::{Chunks, ObjectKeys, decode_object};
 pub use crate::value::wall_clock;
 pub use crate::waiter::wait;
 pub use crate::wire::{

@@ -5,8 +5,9 @@
 //! map visitor: about 230 lines that every build type-checks and borrow-checks, for every
 //! response and nested type. Responses only ever arrive as JSON objects, so
 //! [`impl_deserialize!`](crate::__private::impl_deserialize) writes one short function per
-//! struct: it hands the slots of its fields' values, as nested pairs (see [`nest!`](crate::__nest)), and
-//! their wire names to [`decode_object`], whose map visitor is written once, here. The behaviour
+//! struct: it binds its fields' values, as nested pairs (see [`nest!`](crate::__nest)), with one
+//! irrefutable pattern from [`decode_object`], whose map visitor, written once here, reads them
+//! by the type's wire names ([`ObjectKeys`]) into slots ([`FieldSlots`]). The behaviour
 //! is the derive's: unknown keys ignored, a repeated key refused, a missing `Option` field `None`,
 //! any other missing field an error naming it.
 
@@ -67,8 +68,8 @@ fn missing_field<'de, T: Deserialize<'de>, E: de::Error>(field: &'static str) ->
 }
 
 /// The slots of an object's fields in declaration order, as nested pairs ending in `()`
-/// (`(Option<First>, (Option<Second>, ()))`): what a generated struct's `Deserialize` asks
-/// [`decode_object`] for, and then takes its fields' values from.
+/// (`(Option<First>, (Option<Second>, ()))`): what [`decode_object`] reads the values of a
+/// generated struct's fields into ([`FieldValues::Slots`]).
 pub trait FieldSlots<'de>: Default {
     /// How many fields the slots are for.
     const LEN: usize;
@@ -159,6 +160,45 @@ impl<'de, C: FieldSlots<'de>, T: FieldSlots<'de>> FieldSlots<'de> for Chunks<C, 
     }
 }
 
+/// The values of an object's fields in declaration order, as nested pairs ending in `()`
+/// (`(First, (Second, ()))`, or [`Chunks`] of them): what a generated struct's `Deserialize`
+/// binds with one irrefutable pattern. [`decode_object`] reads them into their
+/// [`Slots`](FieldValues::Slots) and takes them out here.
+pub trait FieldValues<'de>: Sized {
+    /// The slots these values are read into, one `Option` per field.
+    type Slots: FieldSlots<'de>;
+
+    /// The values of filled slots; `None` if one was left empty.
+    fn from_slots(slots: Self::Slots) -> Option<Self>;
+}
+
+impl<'de> FieldValues<'de> for () {
+    type Slots = ();
+
+    #[inline]
+    fn from_slots((): ()) -> Option<Self> {
+        Some(())
+    }
+}
+
+impl<'de, H: Deserialize<'de>, T: FieldValues<'de>> FieldValues<'de> for (H, T) {
+    type Slots = (Option<H>, T::Slots);
+
+    #[inline]
+    fn from_slots((head, tail): Self::Slots) -> Option<Self> {
+        Some((head?, T::from_slots(tail)?))
+    }
+}
+
+impl<'de, C: FieldValues<'de>, T: FieldValues<'de>> FieldValues<'de> for Chunks<C, T> {
+    type Slots = Chunks<C::Slots, T::Slots>;
+
+    #[inline]
+    fn from_slots(Chunks(chunk, rest): Self::Slots) -> Option<Self> {
+        Some(Chunks(C::from_slots(chunk)?, T::from_slots(rest)?))
+    }
+}
+
 /// The keys of a generated struct's fields: what [`decode_object`] looks for. Constants of the
 /// type rather than arguments, so that the optimised decoder compares keys with known text.
 pub trait ObjectKeys {
@@ -194,22 +234,18 @@ impl<'de, T: ObjectKeys, S: FieldSlots<'de>> Visitor<'de> for ObjectVisitor<T, S
     }
 }
 
-/// Decodes a JSON object into the slots of the fields of `T`, in the order of
-/// [`ObjectKeys::WIRES`]. Every slot of the result is `Some`.
+/// Decodes a JSON object into the values of the fields of `T`, in the order of
+/// [`ObjectKeys::WIRES`].
 ///
 /// # Errors
 /// What serde's derive gives: not an object, a repeated key, a missing field, a bad value.
 #[inline]
-pub fn decode_object<'de, T: ObjectKeys, D: Deserializer<'de>, S: FieldSlots<'de>>(
+pub fn decode_object<'de, T: ObjectKeys, D: Deserializer<'de>, V: FieldValues<'de>>(
     deserializer: D,
-) -> Result<S, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor::<T, S>(PhantomData))
-}
-
-/// The error for a slot that [`decode_object`] left empty, which it never does.
-#[must_use]
-pub fn unread_field<E: de::Error>() -> E {
-    E::custom("a field of the object was not read")
+) -> Result<V, D::Error> {
+    let slots = deserializer.deserialize_map(ObjectVisitor::<T, V::Slots>(PhantomData))?;
+    // The visitor fills every slot or fails, so this error is never returned.
+    V::from_slots(slots).ok_or_else(|| <D::Error as de::Error>::custom("a field of the object was not read"))
 }
 
 /// A deserializer for an absent value: `None` to an `Option`, an error to anything else.
@@ -245,9 +281,9 @@ macro_rules! __wire_name {
     };
 }
 
-/// Nests its token trees as pairs ending in `()`: `__nest!(a b c)` is `(a, (b, (c, ())))`, and
-/// `__nest!(@some a b)` the pattern `(Some(a), (Some(b), ()))`. More than 16 go in chunks of 16:
-/// `(list of the first 16, __nest!(the rest))`, and for patterns [`Chunks`]`(..)` of the same.
+/// Nests its token trees as pairs ending in `()`: `__nest!(a b c)` is `(a, (b, (c, ())))`.
+/// More than 16 go in chunks of 16: `(list of the first 16, __nest!(the rest))`, and with
+/// `@chunks` (the pattern of [`FieldValues`]) [`Chunks`]`(..)` of the same.
 /// Generated structs list their fields so, for [`decode_object`] and
 /// [`encode_object`](crate::__private::encode_object): the types tell the runtime's generic
 /// code each field's type, whatever the number of fields (`check` allows up to 256). A list
@@ -255,33 +291,15 @@ macro_rules! __wire_name {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __nest {
-    (@some $a0:ident $a1:ident $a2:ident $a3:ident $a4:ident $a5:ident $a6:ident $a7:ident $a8:ident
+    (@chunks $a0:ident $a1:ident $a2:ident $a3:ident $a4:ident $a5:ident $a6:ident $a7:ident $a8:ident
      $a9:ident $a10:ident $a11:ident $a12:ident $a13:ident $a14:ident $a15:ident $($rest:ident)+) => {
         $crate::__private::Chunks(
-            $crate::__nest!(@some_list $a0 $a1 $a2 $a3 $a4 $a5 $a6 $a7 $a8 $a9 $a10 $a11 $a12 $a13 $a14 $a15),
-            $crate::__nest!(@some $($rest)+),
+            $crate::__nest!(@list $a0 $a1 $a2 $a3 $a4 $a5 $a6 $a7 $a8 $a9 $a10 $a11 $a12 $a13 $a14 $a15),
+            $crate::__nest!(@chunks $($rest)+),
         )
     };
-    (@some $($items:ident)*) => {
-        $crate::__nest!(@some_list $($items)*)
-    };
-    (@some_list) => {
-        ()
-    };
-    (@some_list $a:ident $b:ident $c:ident $d:ident $($rest:ident)+) => {
-        (
-            ::core::option::Option::Some($a),
-            (
-                ::core::option::Option::Some($b),
-                (
-                    ::core::option::Option::Some($c),
-                    (::core::option::Option::Some($d), $crate::__nest!(@some_list $($rest)+)),
-                ),
-            ),
-        )
-    };
-    (@some_list $head:ident $($rest:ident)*) => {
-        (::core::option::Option::Some($head), $crate::__nest!(@some_list $($rest)*))
+    (@chunks $($items:ident)*) => {
+        $crate::__nest!(@list $($items)*)
     };
     (@list) => {
         ()
@@ -315,14 +333,10 @@ macro_rules! __impl_deserialize {
             const WIRES: &'static [&'static str] = &[$($crate::__wire_name!($field $(= $wire)?)),*];
         }
         impl<'de> $crate::__private::serde::Deserialize<'de> for $t {
-            #[allow(irrefutable_let_patterns)] // a struct without fields
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                let $crate::__nest!(@some $($field)*) = $crate::__private::decode_object::<Self, D, _>(deserializer)?
-                else {
-                    return ::core::result::Result::Err($crate::__private::unread_field());
-                };
+                let $crate::__nest!(@chunks $($field)*) = $crate::__private::decode_object::<Self, D, _>(deserializer)?;
                 ::core::result::Result::Ok($t { $($field,)* $($($skipped: ::core::default::Default::default(),)*)? })
             }
         }
