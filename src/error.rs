@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::__private::OperationError;
 use crate::excerpt::OneLine;
 pub(crate) use crate::excerpt::{Cause, EXCERPT_BYTES, Excerpt, MESSAGE_BYTES, bounded, snippet};
 
@@ -386,6 +387,36 @@ impl ResponseMeta {
     }
 }
 
+/// `Display` of a generated operation error: its provider error, else its request failure.
+/// Written once here, so that each operation's `Display` is one call.
+///
+/// # Errors
+/// The formatter's.
+pub fn display_operation_error<E: OperationError>(error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match (error.service_error(), error.request_error()) {
+        (Some(e), _) => fmt::Display::fmt(e, f),
+        (None, Some(e)) => fmt::Display::fmt(e, f),
+        (None, None) => f.write_str("unknown error"),
+    }
+}
+
+/// `std::error::Error::source` of a generated operation error: the cause of its request
+/// failure (a provider error has none).
+#[must_use]
+pub fn operation_error_source<E: OperationError>(error: &E) -> Option<&(dyn std::error::Error + 'static)> {
+    error.request_error().and_then(std::error::Error::source)
+}
+
+/// The request id of a generated operation error, from its provider error or its request
+/// failure.
+#[must_use]
+pub fn operation_error_request_id<E: OperationError>(error: &E) -> Option<&str> {
+    match error.service_error() {
+        Some(e) => e.request_id(),
+        None => error.request_error().and_then(RequestError::request_id),
+    }
+}
+
 /// Implements the runtime's `OperationError`, `Display`, `std::error::Error` and accessors for
 /// a generated operation error: an enum with one `Variant(ServiceError)` per documented code
 /// (listed as `Variant = "Code"`) and per error documented by its status alone (listed under
@@ -442,13 +473,7 @@ macro_rules! __impl_operation_error {
         impl ::core::fmt::Display for $t {
             #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                match $crate::__private::OperationError::service_error(self) {
-                    ::core::option::Option::Some(e) => ::core::fmt::Display::fmt(e, f),
-                    ::core::option::Option::None => match $crate::__private::OperationError::request_error(self) {
-                        ::core::option::Option::Some(e) => ::core::fmt::Display::fmt(e, f),
-                        ::core::option::Option::None => f.write_str("unknown error"),
-                    },
-                }
+                $crate::__private::display_operation_error(self, f)
             }
         }
         impl ::core::fmt::Debug for $t {
@@ -470,10 +495,7 @@ macro_rules! __impl_operation_error {
         impl ::std::error::Error for $t {
             #[inline]
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match $crate::__private::OperationError::request_error(self) {
-                    ::core::option::Option::Some(e) => ::std::error::Error::source(e),
-                    ::core::option::Option::None => ::core::option::Option::None,
-                }
+                $crate::__private::operation_error_source(self)
             }
         }
         impl $t {
@@ -499,10 +521,7 @@ macro_rules! __impl_operation_error {
             #[must_use]
             #[inline]
             pub fn request_id(&self) -> ::core::option::Option<&str> {
-                match self.service_error() {
-                    ::core::option::Option::Some(e) => e.request_id(),
-                    ::core::option::Option::None => self.request_error().and_then($crate::RequestError::request_id),
-                }
+                $crate::__private::operation_error_request_id(self)
             }
         }
     };
