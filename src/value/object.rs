@@ -168,7 +168,9 @@ pub trait FieldValues<'de>: Sized {
     /// The slots these values are read into, one `Option` per field.
     type Slots: FieldSlots<'de>;
 
-    /// The values of filled slots; `None` if one was left empty.
+    /// The values of filled slots; `None` if one was left empty. The implementations are
+    /// `#[inline(always)]`: inlined whole, the nested pairs' moves vanish (with plain `#[inline]`
+    /// the decode benchmark ran about 40 more instructions per entry).
     fn from_slots(slots: Self::Slots) -> Option<Self>;
 }
 
@@ -184,7 +186,7 @@ impl<'de> FieldValues<'de> for () {
 impl<'de, H: Deserialize<'de>, T: FieldValues<'de>> FieldValues<'de> for (H, T) {
     type Slots = (Option<H>, T::Slots);
 
-    #[inline]
+    #[inline(always)]
     fn from_slots((head, tail): Self::Slots) -> Option<Self> {
         Some((head?, T::from_slots(tail)?))
     }
@@ -193,7 +195,7 @@ impl<'de, H: Deserialize<'de>, T: FieldValues<'de>> FieldValues<'de> for (H, T) 
 impl<'de, C: FieldValues<'de>, T: FieldValues<'de>> FieldValues<'de> for Chunks<C, T> {
     type Slots = Chunks<C::Slots, T::Slots>;
 
-    #[inline]
+    #[inline(always)]
     fn from_slots(Chunks(chunk, rest): Self::Slots) -> Option<Self> {
         Some(Chunks(C::from_slots(chunk)?, T::from_slots(rest)?))
     }
