@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use super::enums::short_type_name;
 
@@ -74,13 +74,13 @@ pub trait FieldSlots<'de>: Default {
     /// How many fields the slots are for.
     const LEN: usize;
 
-    /// Reads the value of `key` into the slot of the field whose wire name it is, `wires` naming
-    /// the fields in order; `false` when it is none of them (the value is then still to read). A
-    /// second value for the same key is refused (what serde's derive does).
+    /// Reads the next value of `map` into the slot of field `index` (in declaration order);
+    /// `false` when that slot is already filled, a repeated key, or there is no such field (the
+    /// value is then still to read).
     ///
     /// # Errors
-    /// `duplicate field`, or the value's own decoding error.
-    fn read<A: MapAccess<'de>>(&mut self, key: &str, wires: &[&'static str], map: &mut A) -> Result<bool, A::Error>;
+    /// The value's own decoding error.
+    fn read<A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<bool, A::Error>;
 
     /// Fills the slots of the fields the object did not have, `wires` naming them in order:
     /// `None` for an `Option` field (what serde's derive does), else an error.
@@ -94,7 +94,7 @@ impl<'de> FieldSlots<'de> for () {
     const LEN: usize = 0;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(&mut self, _: &str, _: &[&'static str], _: &mut A) -> Result<bool, A::Error> {
+    fn read<A: MapAccess<'de>>(&mut self, _: usize, _: &mut A) -> Result<bool, A::Error> {
         Ok(false)
     }
 
@@ -108,18 +108,15 @@ impl<'de, H: Deserialize<'de>, T: FieldSlots<'de>> FieldSlots<'de> for (Option<H
     const LEN: usize = 1 + T::LEN;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(&mut self, key: &str, wires: &[&'static str], map: &mut A) -> Result<bool, A::Error> {
-        match wires.split_first() {
-            Some((wire, _)) if *wire == key => {
-                if self.0.is_some() {
-                    return Err(<A::Error as de::Error>::duplicate_field(wire));
-                }
-                self.0 = Some(map.next_value()?);
-                Ok(true)
-            }
-            Some((_, rest)) => self.1.read(key, rest, map),
-            None => Ok(false),
+    fn read<A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<bool, A::Error> {
+        if index > 0 {
+            return self.1.read(index - 1, map);
         }
+        if self.0.is_some() {
+            return Ok(false);
+        }
+        self.0 = Some(map.next_value()?);
+        Ok(true)
     }
 
     #[inline]
@@ -144,12 +141,11 @@ impl<'de, C: FieldSlots<'de>, T: FieldSlots<'de>> FieldSlots<'de> for Chunks<C, 
     const LEN: usize = C::LEN + T::LEN;
 
     #[inline]
-    fn read<A: MapAccess<'de>>(&mut self, key: &str, wires: &[&'static str], map: &mut A) -> Result<bool, A::Error> {
-        let Some((first, rest)) = wires.split_at_checked(C::LEN) else { return Ok(false) };
-        if self.0.read(key, first, map)? {
-            return Ok(true);
+    fn read<A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<bool, A::Error> {
+        match index.checked_sub(C::LEN) {
+            None => self.0.read(index, map),
+            Some(rest) => self.1.read(rest, map),
         }
-        self.1.read(key, rest, map)
     }
 
     #[inline]
@@ -208,6 +204,33 @@ pub trait ObjectKeys {
     const WIRES: &'static [&'static str];
 }
 
+/// Reads an object key as the index of the field of `T` whose wire name it is (`None`: no field
+/// of `T`), matching the text as it goes by, as serde's derived field visitors do: no key is
+/// kept, and an escaped key is not copied into a `String`.
+struct FieldIndex<T>(PhantomData<T>);
+
+impl<'de, T: ObjectKeys> DeserializeSeed<'de> for FieldIndex<T> {
+    type Value = Option<usize>;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, T: ObjectKeys> Visitor<'de> for FieldIndex<T> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    #[inline]
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(T::WIRES.iter().position(|wire| *wire == key))
+    }
+}
+
 /// The map visitor of every generated struct `T`, filling slots `S`.
 struct ObjectVisitor<T, S>(PhantomData<(T, S)>);
 
@@ -221,12 +244,16 @@ impl<'de, T: ObjectKeys, S: FieldSlots<'de>> Visitor<'de> for ObjectVisitor<T, S
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S, A::Error> {
         let mut slots = S::default();
         let mut read = 0;
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if slots.read(key.as_str(), T::WIRES, &mut map)? {
-                read += 1;
-            } else {
+        while let Some(index) = map.next_key_seed(FieldIndex::<T>(PhantomData))? {
+            let Some(index) = index else {
                 map.next_value::<de::IgnoredAny>()?;
+                continue;
+            };
+            if !slots.read(index, &mut map)? {
+                let wire = T::WIRES.get(index).copied().unwrap_or_default();
+                return Err(de::Error::duplicate_field(wire));
             }
+            read += 1;
         }
         // A repeated key is refused, so every field was read when as many keys were.
         if read < T::WIRES.len() {
