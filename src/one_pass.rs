@@ -15,12 +15,50 @@
 use std::marker::PhantomData;
 
 use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StringDeserializer};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use std::borrow::Cow;
+use std::fmt;
 
-use crate::value::Key;
 use crate::wire::{Envelope, ServiceSpec};
+
+/// An object key: borrowed from the input where it can be, owned where it had escapes.
+#[derive(Debug)]
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Key<'de> {
+    /// The key's text.
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key itself, borrowed from the input where it was.
+    fn into_cow(self) -> Cow<'de, str> {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
 
 /// The most keys a pass watches: two spellings of the request id and the success field.
 const WATCHED: usize = 3;
@@ -164,7 +202,7 @@ impl<'de, T: de::Deserialize<'de>> DeserializeSeed<'de> for Tapped<'_, T> {
 impl<'de, T: de::Deserialize<'de>> Visitor<'de> for Tapped<'_, T> {
     type Value = T;
 
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
     }
 
@@ -181,7 +219,7 @@ struct Enveloped<'t, T> {
 impl<'de, T: de::Deserialize<'de>> Visitor<'de> for Enveloped<'_, T> {
     type Value = T;
 
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object with a `Response` object")
     }
 

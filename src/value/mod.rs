@@ -24,7 +24,6 @@ mod time;
 pub use self::enums::{IntEnum, ParseEnumError, StringEnum, parse_int_enum};
 #[doc(hidden)]
 pub use self::enums::{IntEnumVisitor, StringEnumVisitor};
-pub(crate) use self::object::Key;
 pub use self::shape::{OneOrMany, StringOrNumber};
 #[doc(hidden)]
 pub use self::time::wall_clock;

@@ -11,52 +11,12 @@
 //! is the derive's: unknown keys ignored, a repeated key refused, a missing `Option` field `None`,
 //! any other missing field an error naming it.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use super::enums::short_type_name;
-
-/// An object key: borrowed from the input where it can be, owned where it had escapes.
-#[derive(Debug)]
-pub struct Key<'de>(Cow<'de, str>);
-
-impl<'de> Key<'de> {
-    /// The key's text.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The key itself, borrowed from the input where it was.
-    pub(crate) fn into_cow(self) -> Cow<'de, str> {
-        self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(key)))
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key)))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
 
 /// The value of a field the object did not have: `None` for an `Option`, otherwise the
 /// error naming the field (what serde's derive does).
