@@ -20,7 +20,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use time::OffsetDateTime;
 
-use super::encode::{push_query, push_rfc3986_str};
+use super::encode::{push_query, push_rfc3986_str, push_rfc3986_twice};
 use super::key::HmacSha1Key;
 use super::scheme::{Call, Keys, Scheme};
 use super::{SignableRequest, SigningOutput, utc_timestamp, with_slice};
@@ -100,7 +100,7 @@ pub fn signature(method: &str, params: &[(String, String)], access_key_secret: &
 fn compute(method: &str, params: &[(String, String)], key: &HmacSha1Key) -> SigningOutput {
     let signed = params.iter().filter(|(key, _)| key != "Signature").map(|(k, v)| (k.as_str(), v.as_str()));
     let mut canonical_request = String::with_capacity(512);
-    with_slice(
+    let string_to_sign = with_slice(
         signed,
         || ("", ""),
         |sorted| {
@@ -108,15 +108,25 @@ fn compute(method: &str, params: &[(String, String)], key: &HmacSha1Key) -> Sign
             // stable result.
             sorted.sort_unstable();
             push_query(&mut canonical_request, sorted.iter().copied(), push_rfc3986_str);
+            // Room for the canonical query encoded again (at most three bytes for each of its
+            // bytes), so that writing it never grows the string.
+            let mut string_to_sign = String::with_capacity(method.len() + 5 + 3 * canonical_request.len());
+            string_to_sign.extend(method.chars().map(|c| c.to_ascii_uppercase()));
+            // `&` + RFC 3986 of `/` + `&`, then the canonical query encoded a second time,
+            // written from the pairs rather than by encoding the query again: `=` is `%3D`,
+            // `&` is `%26` and each escape `%XX` is `%25XX`.
+            string_to_sign.push_str("&%2F&");
+            for (index, (key, value)) in sorted.iter().enumerate() {
+                if index > 0 {
+                    string_to_sign.push_str("%26");
+                }
+                push_rfc3986_twice(&mut string_to_sign, key);
+                string_to_sign.push_str("%3D");
+                push_rfc3986_twice(&mut string_to_sign, value);
+            }
+            string_to_sign
         },
     );
-    // Room for the canonical query with every byte escaped, so that encoding it never grows the
-    // string (counting the escapes first would cost more than the room).
-    let mut string_to_sign = String::with_capacity(method.len() + 5 + 3 * canonical_request.len());
-    string_to_sign.extend(method.chars().map(|c| c.to_ascii_uppercase()));
-    // `&` + RFC 3986 of `/` + `&`, then the canonical query encoded a second time.
-    string_to_sign.push_str("&%2F&");
-    push_rfc3986_str(&mut string_to_sign, &canonical_request);
     let signature = STANDARD.encode(key.mac(string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
 }
