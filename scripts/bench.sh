@@ -5,7 +5,8 @@
 #      optimised (`cargo bench`): codegen/benches/generate.rs;
 #   2. runtime against baselines in the same run: benches/calls.rs (generated client against a
 #      hand-written reqwest client on a loopback server), benches/decode.rs (generated types
-#      against hand-written serde structs), benches/sign.rs (each signer);
+#      against hand-written serde structs), benches/sign.rs (each signer), benches/validate.rs
+#      (building and checking a request with patterns, against the same checks by hand);
 #   3. build cost for a user, timed here: crate-only clean builds (`cargo clean -p
 #      cloud-task-apis`, then `cargo build` with dependencies already built) and rebuilds after
 #      editing one spec, for the project's specs and for 500 and 2,000 synthetic operations, with
@@ -227,6 +228,7 @@ if part runtime; then
   bench -p cloud-task-apis --bench calls
   bench -p cloud-task-apis --bench decode
   bench -p cloud-task-apis --bench sign
+  bench -p cloud-task-apis --bench validate
 fi
 
 # 3. Build cost.
