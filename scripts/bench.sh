@@ -27,9 +27,9 @@
 #
 # BENCH_PARTS selects parts (default: "generation runtime build").
 #
-# About 17 minutes on 2 cores once dependencies are built (the progenitor baseline about 7 of
-# them); the first run also builds them (in release for the benchmarks, in dev for the
-# build-cost copies and the progenitor copy), about 10 minutes more.
+# About 30 minutes on 2 cores once dependencies are built (the calls benchmark about 14 of them,
+# the progenitor baseline about 7); the first run also builds them (in release for the
+# benchmarks, in dev for the build-cost copies and the progenitor copy), about 10 minutes more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never

@@ -13,7 +13,8 @@
 //! receives, and must send the same method, path, query keys, header names and body.
 //!
 //! `CALLS_BENCH_PATHS=acs3,tc3` limits the paths (names as in the output); `CALLS_BENCH_ROUNDS`
-//! sets the rounds (default 21; 0 only checks the requests); `CALLS_BENCH_PROFILE=<path>` (or `hand:<path>`) only makes
+//! sets the rounds (default 201, enough for the medians to settle: with 21 the ratios moved by
+//! ±10% from run to run; 0 only checks the requests); `CALLS_BENCH_PROFILE=<path>` (or `hand:<path>`) only makes
 //! rounds of 1,280 calls of that path's generated (hand-written) client, 32 at a time, for
 //! `perf` or `valgrind`; with
 //! `CALLS_BENCH_SERVER` holding the addresses a separate `CALLS_BENCH_SERVE=1` process printed,
@@ -314,7 +315,7 @@ fn main() {
     let chosen = std::env::var("CALLS_BENCH_PATHS").ok();
     let paths: Vec<Path> =
         PATHS.into_iter().filter(|p| chosen.as_deref().is_none_or(|c| c.split(',').any(|n| n == p.name()))).collect();
-    let rounds: usize = std::env::var("CALLS_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(21);
+    let rounds: usize = std::env::var("CALLS_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(201);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
     if std::env::var_os("CALLS_BENCH_PROFILE").is_none() {
         check_requests(&rt, &paths);
