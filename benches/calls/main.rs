@@ -13,8 +13,8 @@
 //! receives, and must send the same method, path, query keys, header names and body.
 //!
 //! `CALLS_BENCH_PATHS=acs3,tc3` limits the paths (names as in the output); `CALLS_BENCH_ROUNDS`
-//! sets the rounds (default 201, enough for the medians to settle: with 21 the ratios moved by
-//! ±10% from run to run; 0 only checks the requests); `CALLS_BENCH_PROFILE=<path>` (or `hand:<path>`) only makes
+//! sets the rounds (default 201: a row's ratio then moves by about ±5% from run to run, against
+//! ±10% with 21; 0 only checks the requests); `CALLS_BENCH_PROFILE=<path>` (or `hand:<path>`) only makes
 //! rounds of 1,280 calls of that path's generated (hand-written) client, 32 at a time, for
 //! `perf` or `valgrind`; with
 //! `CALLS_BENCH_SERVER` holding the addresses a separate `CALLS_BENCH_SERVE=1` process printed,
