@@ -60,7 +60,9 @@ pub fn sign(
     service: &str,
     now: OffsetDateTime,
 ) -> SigningOutput {
-    sign_with(req, secret_id, &SigningKey::new(secret_key), token, service, now)
+    // Derived for this request alone: no cache to lock or fill.
+    let secret = SigningKey::secret_key(secret_key);
+    sign_keyed(req, secret_id, token, service, now, |_, date_text| derive(&secret, date_text, service))
 }
 
 /// [`sign`] with a [`SigningKey`] kept across requests: what the client does, keeping the key for
@@ -73,6 +75,19 @@ pub fn sign_with(
     service: &str,
     now: OffsetDateTime,
 ) -> SigningOutput {
+    sign_keyed(req, secret_id, token, service, now, |date, date_text| key.signing_key(date, date_text, service))
+}
+
+/// Sets the headers, signs with the signing key `signing_key` gives for the UTC date of `now`
+/// (as a date and as `YYYY-MM-DD`), and sets `Authorization`.
+fn sign_keyed(
+    req: &mut SignableRequest,
+    secret_id: &str,
+    token: Option<&str>,
+    service: &str,
+    now: OffsetDateTime,
+    signing_key: impl FnOnce(Date, &str) -> HmacSha256Key,
+) -> SigningOutput {
     // Room for the headers set here, so the list grows once at most.
     req.headers.reserve(3);
     let mut timestamp = ShortText::new();
@@ -82,7 +97,7 @@ pub fn sign_with(
         req.set_header("X-TC-Token", token.to_owned());
     }
     let date = utc_date(now);
-    let output = compute(req, service, key, now.unix_timestamp(), date);
+    let output = compute(req, service, signing_key, now.unix_timestamp(), date);
     req.set_header("Authorization", authorization(secret_id, date, service, &output.signature));
     output
 }
@@ -93,7 +108,8 @@ pub fn sign_with(
 pub fn signature(req: &SignableRequest, service: &str, secret_key: &str) -> Option<SigningOutput> {
     let timestamp: i64 = req.header("x-tc-timestamp")?.trim().parse().ok()?;
     let at = OffsetDateTime::from_unix_timestamp(timestamp).ok()?;
-    Some(compute(req, service, &SigningKey::new(secret_key), timestamp, utc_date(at)))
+    let secret = SigningKey::secret_key(secret_key);
+    Some(compute(req, service, |_, date_text| derive(&secret, date_text, service), timestamp, utc_date(at)))
 }
 
 /// A SecretKey prepared for signing: the HMAC key `"TC3" + SecretKey`, and the signing key last
@@ -121,7 +137,12 @@ impl SigningKey {
     /// Prepares `secret_key` (the Tencent Cloud SecretKey).
     #[must_use]
     pub fn new(secret_key: &str) -> Self {
-        Self { secret: HmacSha256Key::from_parts(&[b"TC3", secret_key.as_bytes()]), derived: Mutex::new(None) }
+        Self { secret: Self::secret_key(secret_key), derived: Mutex::new(None) }
+    }
+
+    /// The HMAC key `"TC3" + SecretKey` that step 3 starts from.
+    fn secret_key(secret_key: &str) -> HmacSha256Key {
+        HmacSha256Key::from_parts(&[b"TC3", secret_key.as_bytes()])
     }
 
     /// The signing key for `service` on `date`, whose `YYYY-MM-DD` form is `date_text`: the
@@ -133,12 +154,18 @@ impl SigningKey {
         if let Some(cached) = derived.as_ref().filter(|d| d.date == date && d.service == service) {
             return cached.key.clone();
         }
-        let secret_date = self.secret.mac(date_text.as_bytes());
-        let secret_service = hmac_sha256(&secret_date, service.as_bytes());
-        let key = HmacSha256Key::new(&hmac_sha256(&secret_service, b"tc3_request"));
+        let key = derive(&self.secret, date_text, service);
         *derived = Some(Derived { date, service: service.to_owned(), key: key.clone() });
         key
     }
+}
+
+/// Step 3: the signing key for `service` on the `YYYY-MM-DD` date `date_text`, from the HMAC key
+/// `"TC3" + SecretKey`.
+fn derive(secret: &HmacSha256Key, date_text: &str, service: &str) -> HmacSha256Key {
+    let secret_date = secret.mac(date_text.as_bytes());
+    let secret_service = hmac_sha256(&secret_date, service.as_bytes());
+    HmacSha256Key::new(&hmac_sha256(&secret_service, b"tc3_request"))
 }
 
 impl fmt::Debug for SigningKey {
@@ -185,7 +212,14 @@ fn push_iso_date(out: &mut String, date: Date) {
 }
 
 /// Steps 1 to 4 for `req` at `timestamp` (whose UTC date is `date`).
-fn compute(req: &SignableRequest, service: &str, key: &SigningKey, timestamp: i64, date: Date) -> SigningOutput {
+/// `signing_key` gives the signing key for `date` (and its `YYYY-MM-DD` form).
+fn compute(
+    req: &SignableRequest,
+    service: &str,
+    signing_key: impl FnOnce(Date, &str) -> HmacSha256Key,
+    timestamp: i64,
+    date: Date,
+) -> SigningOutput {
     let content_type = req.header("content-type").unwrap_or_default();
     let host = req.header("host").unwrap_or(&req.host);
     let mut canonical_request = String::with_capacity(256);
@@ -222,7 +256,7 @@ fn compute(req: &SignableRequest, service: &str, key: &SigningKey, timestamp: i6
     push_hex(&mut string_to_sign, &Sha256::digest(canonical_request.as_bytes()));
 
     let date_text = string_to_sign.get(date_start..date_end).unwrap_or_default();
-    let signing_key = key.signing_key(date, date_text, service);
+    let signing_key = signing_key(date, date_text);
     let mut signature = String::with_capacity(64);
     push_hex(&mut signature, &signing_key.mac(string_to_sign.as_bytes()));
     SigningOutput { canonical_request, string_to_sign, signature }
