@@ -1,20 +1,101 @@
 //! Checks of documented parameter constraints, run before anything is sent.
 
 use std::cell::RefCell;
+use std::ops::{Bound, RangeBounds};
 
 use regex_lite::Regex;
 
 use crate::error::{ValidationError, Violation};
+use crate::value::OneOrMany;
 
 /// Collects broken rules of one request.
 #[derive(Debug, Default)]
 pub struct Validator {
     violations: Vec<Violation>,
+    /// The path of the nested value being checked (`settings.`, `tasks[0].`), which the names
+    /// of its broken rules start with; empty at the request's own parameters.
+    prefix: String,
+}
+
+/// A generated type whose fields carry documented constraints, or hold such a type: a request
+/// that holds one checks it too, naming each broken rule by its path from the request's
+/// parameter, in wire names (`settings.retentionDays`, `tasks[0].id`).
+pub trait Validate {
+    /// Checks this value, reached through `field` (at `index` of a list).
+    fn validate_in(&self, field: &str, index: Option<usize>, check: &mut Validator);
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_in(&self, field: &str, index: Option<usize>, check: &mut Validator) {
+        if let Some(value) = self {
+            value.validate_in(field, index, check);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_in(&self, field: &str, _: Option<usize>, check: &mut Validator) {
+        for (index, item) in self.iter().enumerate() {
+            item.validate_in(field, Some(index), check);
+        }
+    }
+}
+
+impl<T: Validate> Validate for OneOrMany<T> {
+    fn validate_in(&self, field: &str, index: Option<usize>, check: &mut Validator) {
+        match self {
+            Self::One(value) => value.validate_in(field, index, check),
+            Self::Many(items) => items.validate_in(field, index, check),
+        }
+    }
 }
 
 impl Validator {
     fn fail(&mut self, field: &str, rule: String) {
-        self.violations.push(Violation { field: field.to_owned(), rule });
+        let field = if self.prefix.is_empty() { field.to_owned() } else { format!("{}{field}", self.prefix) };
+        self.violations.push(Violation { field, rule });
+    }
+
+    /// Starts checking the fields of the value of `field` (at `index` of a list); returns what
+    /// [`leave`](Self::leave) takes back.
+    pub fn enter(&mut self, field: &str, index: Option<usize>) -> usize {
+        let outer = self.prefix.len();
+        self.prefix.push_str(field);
+        if let Some(index) = index {
+            self.prefix.push('[');
+            self.prefix.push_str(&index.to_string());
+            self.prefix.push(']');
+        }
+        self.prefix.push('.');
+        outer
+    }
+
+    /// Ends checking a nested value: back to the path before [`enter`](Self::enter).
+    pub fn leave(&mut self, outer: usize) {
+        self.prefix.truncate(outer);
+    }
+
+    /// The fields of a nested value (every item of a list, a set `Option`).
+    pub fn nested<V: Validate + ?Sized>(&mut self, field: &str, value: &V) {
+        value.validate_in(field, None, self);
+    }
+
+    /// Length in characters within `bounds` (inclusive ends), for a nested type's field.
+    pub fn length_in(&mut self, field: &str, value: &str, bounds: impl RangeBounds<u64>) {
+        let (min, max) = inclusive(&bounds);
+        self.length(field, value, min, max);
+    }
+
+    /// Number of items of a list within `bounds` (inclusive ends), for a nested type's field.
+    pub fn items_in<T, L: AsRef<[T]> + ?Sized>(&mut self, field: &str, list: &L, bounds: impl RangeBounds<u64>) {
+        let (min, max) = inclusive(&bounds);
+        self.count(field, list.as_ref().len(), min, max);
+    }
+
+    /// Integer value within `bounds` (inclusive ends), for a nested type's field.
+    pub fn range_in<V: Copy + Into<i64>>(&mut self, field: &str, value: &V, bounds: impl RangeBounds<i64>) {
+        let (min, max) = inclusive(&bounds);
+        self.range(field, (*value).into(), min, max);
     }
 
     /// Not empty (a required string whose spec does not allow an empty value).
@@ -105,6 +186,15 @@ impl Validator {
     }
 }
 
+/// The ends of `bounds`, which the generated code writes inclusive (`1..=64`, `..=64`, `1..`).
+fn inclusive<T: Copy>(bounds: &impl RangeBounds<T>) -> (Option<T>, Option<T>) {
+    let end = |bound: Bound<&T>| match bound {
+        Bound::Included(value) | Bound::Excluded(value) => Some(*value),
+        Bound::Unbounded => None,
+    };
+    (end(bounds.start_bound()), end(bounds.end_bound()))
+}
+
 thread_local! {
     /// The patterns this thread has compiled (`None`: it did not compile). The generated code's
     /// patterns are literals, so the list stays as short as the specs' list of them, and each
@@ -136,6 +226,60 @@ fn matches_whole(pattern: &'static str, value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod generated {
+        #[derive(Debug, Default)]
+        pub struct Step {
+            pub id: String,
+            pub note: Option<String>,
+            pub tags: Option<Vec<String>>,
+        }
+        crate::__impl_object!(Step { id [length_in(2..=4) alphanumeric()], note optional [ascii()], tags optional [items_in(..=1)] });
+
+        #[derive(Debug, Default)]
+        pub struct Plan {
+            pub days: Option<i32>,
+            pub first: Step,
+            pub steps: Vec<Step>,
+            pub more: Option<crate::value::OneOrMany<Step>>,
+        }
+        crate::__impl_object!(Plan { days optional [range_in(1..)], first [nested()], steps [nested()], more optional [nested()] });
+    }
+
+    #[test]
+    fn nested_values_are_checked_and_named_by_their_path() {
+        use generated::{Plan, Step};
+        let step = |id: &str| Step { id: id.to_owned(), ..Step::default() };
+        let plan = Plan {
+            days: Some(0),
+            first: Step { note: Some("é".to_owned()), tags: Some(vec![String::new(); 2]), ..step("ab") },
+            steps: vec![step("ok1"), step("x"), step("a-b")],
+            more: Some(crate::value::OneOrMany::One(step("toolong"))),
+        };
+        let mut v = Validator::default();
+        v.not_empty("name", "");
+        v.nested("plan", &Some(plan));
+        v.not_empty("after", "");
+        let fields: Vec<String> =
+            v.finish().expect_err("broken").violations().iter().map(|x| x.field.clone()).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "plan.days",
+                "plan.first.note",
+                "plan.first.tags",
+                "plan.steps[1].id",
+                "plan.steps[2].id",
+                "plan.more.id",
+                "after"
+            ]
+        );
+        let mut v = Validator::default();
+        v.nested("plan", &None::<Plan>);
+        v.nested("plan", &Plan { first: step("ab"), ..Plan::default() });
+        assert!(v.finish().is_ok(), "unset values are not checked");
+    }
 
     #[test]
     fn violations_name_the_field_and_the_rule() {

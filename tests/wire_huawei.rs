@@ -6,7 +6,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use cloud_task_apis::huawei::cbr::types::{BackupStatus, CheckpointParam, CheckpointStatus, ResourceType, VaultBackup};
+use cloud_task_apis::huawei::cbr::types::{
+    BackupStatus, CheckpointParam, CheckpointStatus, Resource, ResourceType, VaultBackup,
+};
 use cloud_task_apis::huawei::cbr::{self, create_checkpoint, show_op_log};
 use cloud_task_apis::huawei::dis::batch_start_transfer_task::{self, StartAction};
 use cloud_task_apis::huawei::dis::batch_stop_transfer_task::{self, StopAction};
@@ -608,6 +610,45 @@ async fn cbr_create_checkpoint_with_aksk() {
     assert_eq!(resource.extra_info, None);
     assert_eq!(checkpoint.extra_info.as_ref().and_then(|e| e.retention_duration), Some(-1));
     assert_eq!(created.meta.request_id(), Some("HW-RID-CP"));
+}
+
+#[tokio::test]
+async fn cbr_create_checkpoint_checks_the_rules_inside_its_body_before_sending() {
+    let server = MockServer::start().await;
+    serve_checkpoints(&server, json(200, &example("huawei", "cbr", "CreateCheckpoint", "success"))).await;
+    let client = cbr_client(config(&server));
+    let mut checkpoint = vault_backup();
+    let parameters = checkpoint.parameters.as_mut().expect("parameters");
+    parameters.name = Some("nightly backup!".to_owned());
+    parameters.retention_duration_days = Some(40_000);
+    parameters.resource_details = Some(vec![
+        Resource { id: RESOURCE_ID.to_owned(), name: Some("ok".to_owned()), ..Resource::default() },
+        Resource { id: RESOURCE_ID.to_owned(), name: Some("n".repeat(256)), ..Resource::default() },
+    ]);
+
+    let error = client.create_checkpoint().checkpoint(checkpoint).send().await.expect_err("invalid");
+
+    let create_checkpoint::Error::Request(e) = &error else { panic!("{error:?}") };
+    assert_eq!(e.kind(), RequestErrorKind::Validation);
+    let violations = e.validation().expect("violations").violations();
+    let fields: Vec<&str> = violations.iter().map(|v| v.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "checkpoint.parameters.name",
+            "checkpoint.parameters.resource_details[1].name",
+            "checkpoint.parameters.retention_duration_days",
+        ]
+    );
+    assert!(violations[0].rule.contains("must match the pattern"), "{}", violations[0].rule);
+    assert!(violations[1].rule.contains("0 to 255, got 256"), "{}", violations[1].rule);
+    assert!(violations[2].rule.contains("-1..=36500, got 40000"), "{}", violations[2].rule);
+    assert!(error.to_string().contains("`checkpoint.parameters.name`"), "{error}");
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+
+    // Unset optional values are not checked, and valid ones pass.
+    let sent = client.create_checkpoint().checkpoint(vault_backup()).send().await;
+    assert!(sent.is_ok(), "{sent:?}");
 }
 
 #[tokio::test]

@@ -259,6 +259,19 @@ async fn negative_numbers_are_values_that_reach_the_request() {
 }
 
 #[test]
+fn a_rule_broken_inside_a_json_argument_is_named_by_its_path() {
+    let checkpoint = r#"{"vault_id":"v-1","parameters":{"retention_duration_days":40000}}"#;
+    let out = run(&["--simulator", "huawei", "cbr", "CreateCheckpoint", "--checkpoint", checkpoint]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("CreateCheckpoint: request not sent: invalid request:"), "{stderr}");
+    assert!(
+        stderr.contains("`checkpoint.parameters.retention_duration_days` must be in -1..=36500, got 40000"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_negative_offset_gets_the_validators_range_error_naming_the_field() {
     let out = run(&["--simulator", "huawei", "cbr", "ListBackups", "--offset", "-1"]);
     assert_eq!(out.status.code(), Some(1));

@@ -189,6 +189,38 @@ macro_rules! __impl_object {
         $crate::__impl_deserialize!($t { $($field $(= $wire)?),* });
         $crate::__impl_serialize!($t { $($field $(= $wire)? $($marker)?),* });
     };
+    // Fields with checks, `field [rule(args) ...]`: also `Validate`, each rule a call of the
+    // `Validator` method of that name with the wire name, the value and the arguments (an
+    // `optional` field's rules only when it is set).
+    ($t:ident { $($field:ident $(= $wire:literal)? $($marker:ident)? $([$($rule:ident($($arg:expr),*))*])?),* $(,)? }) => {
+        $crate::__impl_object!($t { $($field $(= $wire)? $($marker)?),* });
+        impl $crate::__private::Validate for $t {
+            fn validate_in(&self, field: &str, index: ::core::option::Option<usize>, check: &mut $crate::__private::Validator) {
+                let outer = check.enter(field, index);
+                $($crate::__check_field!(
+                    check, self.$field, $crate::__wire_name!($field $(= $wire)?), $($marker)?; $($($rule($($arg),*))*)?
+                );)*
+                check.leave(outer);
+            }
+        }
+    };
+}
+
+/// The checks of one field of a generated struct (see [`__impl_object!`](crate::__impl_object)):
+/// each `rule(args)` a call of that `Validator` method with the wire name, the value and the
+/// arguments; for an `optional` field only when it is set.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __check_field {
+    ($check:ident, $value:expr, $wire:expr, $($marker:ident)?;) => {};
+    ($check:ident, $value:expr, $wire:expr, optional; $($rule:ident($($arg:expr),*))*) => {
+        if let ::core::option::Option::Some(value) = &$value {
+            $($check.$rule($wire, value $(, $arg)*);)*
+        }
+    };
+    ($check:ident, $value:expr, $wire:expr, ; $($rule:ident($($arg:expr),*))*) => {
+        $($check.$rule($wire, &$value $(, $arg)*);)*
+    };
 }
 
 /// Implements `Deserialize`, `Serialize` and [`ResponseBody`](crate::__private::ResponseBody)

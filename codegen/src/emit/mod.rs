@@ -5,6 +5,7 @@
 //! signing, retries, validation rules) lives in the runtime, reached through
 //! `crate::__private`, so changing it never needs regeneration.
 
+mod checks;
 mod cli;
 mod errors;
 mod examples;
@@ -95,7 +96,7 @@ impl render::Module for ServiceModule<'_> {
             return quote!(#spec #cli #client #common #shared);
         }
         match service.operations.get(index - 1) {
-            Some(op) => operation::operation(op),
+            Some(op) => operation::operation(service, op),
             None if index == service.operations.len() + 1 => examples::tests(service),
             None => TokenStream::new(),
         }
@@ -108,7 +109,8 @@ fn shared_types(service: &Service) -> TokenStream {
     if service.types.is_empty() && service.enums.is_empty() {
         return quote!();
     }
-    let types = service.types.iter().map(types::object);
+    let checked = checks::Checked::shared(service);
+    let types = service.types.iter().map(|t| types::object(t, &checked));
     let enums = service.enums.iter().map(types::enumeration);
     quote! {
         /// Types and enums shared by the operations of this service; each operation that names

@@ -4,20 +4,22 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::checks::Checked;
 use super::types::{
     enumeration_type, enumeration_values, field_type, object_entries, object_type, rust_type, wire_entry,
 };
 use super::{doc, docs, ident};
-use crate::ir::{EmptyRule, EnumKind, Field, Idempotency, Method, Operation, ParamIn, RustType};
+use crate::ir::{EmptyRule, EnumKind, Field, Idempotency, Method, Operation, ParamIn, RustType, Service};
 
 /// The module of one operation: its documented types written out, then one
 /// `operation_items!` table from which the runtime writes the builder's setters, serde and the
 /// error's conversions.
-pub fn operation(op: &Operation) -> TokenStream {
+pub fn operation(service: &Service, op: &Operation) -> TokenStream {
+    let checked = Checked::operation(service, op);
     let module = ident(&op.module);
     let module_docs = docs(&op.docs);
     let request = request(op);
-    let spec = operation_impl(op);
+    let spec = operation_impl(op, &checked);
     let response = response(op);
     let (error, errors_table) = super::errors::error(op);
     let types = op.types.iter().map(object_type);
@@ -32,7 +34,7 @@ pub fn operation(op: &Operation) -> TokenStream {
     let response_entries = op.response.iter().map(wire_entry);
     let objects = op.types.iter().map(|t| {
         let name = ident(&t.name);
-        let entries = object_entries(t);
+        let entries = object_entries(t, &checked);
         quote!(object #name { #entries })
     });
     let enum_tables = op.enums.iter().map(|e| {
@@ -147,7 +149,7 @@ fn spec_table(op: &Operation) -> TokenStream {
     quote!(#name, #method #path, retry #retry, required(#(#required),*) #status_errors #token)
 }
 
-fn operation_impl(op: &Operation) -> TokenStream {
+fn operation_impl(op: &Operation, checked: &Checked) -> TokenStream {
     let mut writes: Vec<TokenStream> = op
         .request
         .iter()
@@ -179,7 +181,15 @@ fn operation_impl(op: &Operation) -> TokenStream {
     writes.extend(has_body(op).then(|| quote!(writer.json_body(self);)));
     // An operation without parameters writes nothing: an unused `writer` would be a warning.
     let writer_param = if writes.is_empty() { quote!(_) } else { quote!(writer) };
-    let checks: Vec<TokenStream> = op.request.iter().filter(|f| !f.constraints.is_empty()).map(validation).collect();
+    let mut checks: Vec<TokenStream> =
+        op.request.iter().filter(|f| !f.constraints.is_empty()).map(validation).collect();
+    // A parameter holding a checked struct is checked through it (a set `Option`, every item
+    // of a list).
+    checks.extend(op.request.iter().filter(|f| checked.holds_checked(&f.ty)).map(|f| {
+        let wire = &f.wire_name;
+        let rust = ident(&f.rust_name);
+        quote!(check.nested(#wire, &self.#rust);)
+    }));
     // An operation without constraints checks nothing: an unused `check` would be a warning.
     let check_param = if checks.is_empty() { quote!(_) } else { quote!(check) };
     let wait = op.waiter.as_ref().map(super::lifecycle::task_status);

@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::checks::Checked;
 use super::{const_int, docs, ident};
 use crate::ir::{Enum, EnumKind, Field, RustType, Struct, TimeForm, WireValue};
 
@@ -70,12 +71,15 @@ pub fn wire_entry(field: &Field) -> TokenStream {
 }
 
 /// The fields of a struct for the runtime's `impl_object!`: each with its wire name, an
-/// optional one marked `optional` (left out of the encoding when `None`).
-pub fn object_entries(def: &Struct) -> TokenStream {
+/// optional one marked `optional` (left out of the encoding when `None`), and for a struct
+/// that `checked` says requests check, each field's rules (see [`Checked::field_rules`]).
+pub fn object_entries(def: &Struct, checked: &Checked) -> TokenStream {
+    let with_rules = checked.is_checked(&def.name);
     let entries = def.fields.iter().map(|f| {
         let entry = wire_entry(f);
         let optional = (!f.required).then(|| quote!(optional));
-        quote!(#entry #optional)
+        let rules = with_rules.then(|| checked.field_rules(f));
+        quote!(#entry #optional #rules)
     });
     quote!(#(#entries),*)
 }
@@ -101,10 +105,10 @@ pub fn object_type(def: &Struct) -> TokenStream {
 
 /// A struct decoded from and encoded to JSON, through the runtime's macro (a fraction of what
 /// serde's derives write): each field under its wire key, an absent optional left out.
-pub fn object(def: &Struct) -> TokenStream {
+pub fn object(def: &Struct, checked: &Checked) -> TokenStream {
     let name = ident(&def.name);
     let definition = object_type(def);
-    let entries = object_entries(def);
+    let entries = object_entries(def, checked);
     quote! {
         #definition
         crate::__private::impl_object!(#name { #entries });
