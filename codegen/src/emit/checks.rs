@@ -40,13 +40,15 @@ impl Checked {
     }
 
     /// The checks of `op`'s own types: those that need checks and that its request can hold.
+    ///
+    /// Every shared type this scope is asked about is one the operation's request can hold (a
+    /// parameter's type, or a field's of one of its own types that the request holds), so that
+    /// it needs checks decides (and no other operation is read: emitting every operation stays
+    /// linear in their number).
     #[must_use]
     pub fn operation(service: &Service, op: &Operation) -> Self {
-        // Whether a shared type needs checks, not whether a request holds it: the operation's
-        // types are checked when what they hold needs it.
-        let shared_needing = needing_checks(&service.types, |_| false);
-        let needing = needing_checks(&op.types, |name| shared_needing.contains(name));
-        let shared = Self::shared(service).shared;
+        let shared = needing_checks(&service.types, |_| false);
+        let needing = needing_checks(&op.types, |name| shared.contains(name));
         let reachable = reachable(&op.types, &service.types, &op.request).0;
         let local = needing.intersection(&reachable).cloned().collect();
         let local_names = op.types.iter().map(|t| t.name.clone()).collect();
