@@ -170,7 +170,7 @@ mod tests {
     impl Parameters for Probe {
         fn write(&self, _: &mut RequestWriter) {}
         fn validate(&self, check: &mut crate::__private::Validator) {
-            check.length("Name", &self.name, Some(2), None);
+            check.length_in("Name", &self.name, 2..);
         }
     }
 

@@ -80,19 +80,19 @@ impl Validator {
         value.validate_in(field, None, self);
     }
 
-    /// Length in characters within `bounds` (inclusive ends), for a nested type's field.
+    /// Length in characters within `bounds` (inclusive ends).
     pub fn length_in(&mut self, field: &str, value: &str, bounds: impl RangeBounds<u64>) {
         let (min, max) = inclusive(&bounds);
         self.length(field, value, min, max);
     }
 
-    /// Number of items of a list within `bounds` (inclusive ends), for a nested type's field.
+    /// Number of items of a list within `bounds` (inclusive ends).
     pub fn items_in<T, L: AsRef<[T]> + ?Sized>(&mut self, field: &str, list: &L, bounds: impl RangeBounds<u64>) {
         let (min, max) = inclusive(&bounds);
         self.count(field, list.as_ref().len(), min, max);
     }
 
-    /// Integer value within `bounds` (inclusive ends), for a nested type's field.
+    /// Integer value within `bounds` (inclusive ends).
     pub fn range_in<V: Copy + Into<i64>>(&mut self, field: &str, value: &V, bounds: impl RangeBounds<i64>) {
         let (min, max) = inclusive(&bounds);
         self.range(field, (*value).into(), min, max);
@@ -119,13 +119,13 @@ impl Validator {
     }
 
     /// Length in characters within `min..=max`.
-    pub fn length(&mut self, field: &str, value: &str, min: Option<u64>, max: Option<u64>) {
+    fn length(&mut self, field: &str, value: &str, min: Option<u64>, max: Option<u64>) {
         let len = value.chars().count() as u64;
         self.count_rule(field, len, min, max, "length");
     }
 
     /// Number of items within `min..=max`.
-    pub fn count(&mut self, field: &str, len: usize, min: Option<u64>, max: Option<u64>) {
+    fn count(&mut self, field: &str, len: usize, min: Option<u64>, max: Option<u64>) {
         self.count_rule(field, len as u64, min, max, "item count");
     }
 
@@ -143,7 +143,7 @@ impl Validator {
     }
 
     /// Value within `min..=max`.
-    pub fn range(&mut self, field: &str, value: i64, min: Option<i64>, max: Option<i64>) {
+    fn range(&mut self, field: &str, value: i64, min: Option<i64>, max: Option<i64>) {
         if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
             let lo = min.map_or(String::new(), |m| m.to_string());
             let hi = max.map_or(String::new(), |m| m.to_string());

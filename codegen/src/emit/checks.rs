@@ -9,9 +9,10 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
+use super::ident;
 use crate::ir::{Constraints, EmptyRule, Field, Operation, RustType, Service, Struct};
 
 /// The checked structs of one scope: a service's shared types, or one operation's own types
@@ -71,7 +72,10 @@ impl Checked {
     /// nothing.
     #[must_use]
     pub fn field_rules(&self, field: &Field) -> TokenStream {
-        let mut rules = constraint_rules(&field.constraints, &field.ty);
+        let mut rules: Vec<TokenStream> = rules(&field.constraints, &field.ty)
+            .into_iter()
+            .map(|Rule { method, argument }| quote!(#method(#argument)))
+            .collect();
         if self.holds_checked(&field.ty) {
             rules.push(quote!(nested()));
         }
@@ -79,33 +83,55 @@ impl Checked {
     }
 }
 
-/// The `Validator` calls, without field and value, for a nested field's constraints.
-fn constraint_rules(c: &Constraints, ty: &RustType) -> Vec<TokenStream> {
+/// One check of a constrained value: the `Validator` method, and its argument after the
+/// field's wire name and the value, if it takes one.
+#[derive(Debug)]
+pub struct Rule {
+    /// The method (`length_in`, `pattern`, ...).
+    pub method: Ident,
+    /// Its last argument (`1..=64`, a pattern), or nothing.
+    pub argument: Option<TokenStream>,
+}
+
+impl Rule {
+    /// The call of this check on `value` (a reference) of the field `wire`.
+    #[must_use]
+    pub fn call(&self, wire: &str, value: &TokenStream) -> TokenStream {
+        let method = &self.method;
+        match &self.argument {
+            Some(argument) => quote!(check.#method(#wire, #value, #argument);),
+            None => quote!(check.#method(#wire, #value);),
+        }
+    }
+}
+
+/// The checks of a value of type `ty` with constraints `c`, in the order they run (a request's
+/// parameters and nested types' fields alike).
+#[must_use]
+pub fn rules(c: &Constraints, ty: &RustType) -> Vec<Rule> {
+    let rule = |method: &str, argument: Option<TokenStream>| Rule { method: ident(method), argument };
     let mut rules = Vec::new();
     match c.empty {
         EmptyRule::Allowed => {}
-        EmptyRule::NotEmpty => rules.push(quote!(not_empty())),
-        EmptyRule::NotBlank => rules.push(quote!(not_blank())),
+        EmptyRule::NotEmpty => rules.push(rule("not_empty", None)),
+        EmptyRule::NotBlank => rules.push(rule("not_blank", None)),
     }
     let lengths = bounds(c.min_length.map(Literal::u64_unsuffixed), c.max_length.map(Literal::u64_unsuffixed));
     if let Some(lengths) = lengths {
-        rules.push(if matches!(ty, RustType::Vec(_) | RustType::OneOrMany(_)) {
-            quote!(items_in(#lengths))
-        } else {
-            quote!(length_in(#lengths))
-        });
+        let is_list = matches!(ty, RustType::Vec(_) | RustType::OneOrMany(_));
+        rules.push(rule(if is_list { "items_in" } else { "length_in" }, Some(lengths)));
     }
     if let Some(values) = bounds(c.minimum.map(Literal::i64_unsuffixed), c.maximum.map(Literal::i64_unsuffixed)) {
-        rules.push(quote!(range_in(#values)));
+        rules.push(rule("range_in", Some(values)));
     }
     if c.ascii {
-        rules.push(quote!(ascii()));
+        rules.push(rule("ascii", None));
     }
     if c.alphanumeric {
-        rules.push(quote!(alphanumeric()));
+        rules.push(rule("alphanumeric", None));
     }
     if let Some(pattern) = &c.pattern {
-        rules.push(quote!(pattern(#pattern)));
+        rules.push(rule("pattern", Some(quote!(#pattern))));
     }
     rules
 }

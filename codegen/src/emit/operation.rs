@@ -9,7 +9,7 @@ use super::types::{
     enumeration_type, enumeration_values, field_type, object_entries, object_type, rust_type, wire_entry,
 };
 use super::{doc, docs, ident};
-use crate::ir::{EmptyRule, EnumKind, Field, Idempotency, Method, Operation, ParamIn, RustType, Service};
+use crate::ir::{EnumKind, Field, Idempotency, Method, Operation, ParamIn, Service};
 
 /// The module of one operation: its documented types written out, then one
 /// `operation_items!` table from which the runtime writes the builder's setters, serde and the
@@ -211,64 +211,17 @@ fn operation_impl(op: &Operation, checked: &Checked) -> TokenStream {
     }
 }
 
+/// The checks of one constrained request parameter (an optional one's when it is set).
 fn validation(f: &Field) -> TokenStream {
-    let wire = &f.wire_name;
     let rust = ident(&f.rust_name);
-    let c = &f.constraints;
-    let is_list = matches!(f.ty, RustType::Vec(_) | RustType::OneOrMany(_));
-    let optional_len = |v: Option<u64>| match v {
-        Some(v) => {
-            let v = Literal::u64_unsuffixed(v);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    };
-    let optional_bound = |v: Option<i64>| match v {
-        Some(v) => {
-            let v = Literal::i64_unsuffixed(v);
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    };
-    // A required field is checked in place; an optional one through `value` when it is set.
-    let (place, reference, copied) = if f.required {
-        (quote!(self.#rust), quote!(&self.#rust), quote!(self.#rust))
-    } else {
-        (quote!(value), quote!(value), quote!(*value))
-    };
-    let mut out = TokenStream::new();
-    match c.empty {
-        EmptyRule::Allowed => {}
-        EmptyRule::NotEmpty => out.extend(quote!(check.not_empty(#wire, #reference);)),
-        EmptyRule::NotBlank => out.extend(quote!(check.not_blank(#wire, #reference);)),
-    }
-    if c.min_length.is_some() || c.max_length.is_some() {
-        let (lo, hi) = (optional_len(c.min_length), optional_len(c.max_length));
-        out.extend(if is_list {
-            quote!(check.count(#wire, #place.len(), #lo, #hi);)
-        } else {
-            quote!(check.length(#wire, #reference, #lo, #hi);)
-        });
-    }
-    if c.minimum.is_some() || c.maximum.is_some() {
-        let (lo, hi) = (optional_bound(c.minimum), optional_bound(c.maximum));
-        out.extend(quote!(check.range(#wire, i64::from(#copied), #lo, #hi);));
-    }
-    if c.ascii {
-        out.extend(quote!(check.ascii(#wire, #reference);));
-    }
-    if c.alphanumeric {
-        out.extend(quote!(check.alphanumeric(#wire, #reference);));
-    }
-    if let Some(pattern) = &c.pattern {
-        out.extend(quote!(check.pattern(#wire, #reference, #pattern);));
-    }
+    let value = if f.required { quote!(&self.#rust) } else { quote!(value) };
+    let calls = super::checks::rules(&f.constraints, &f.ty).into_iter().map(|rule| rule.call(&f.wire_name, &value));
     if f.required {
-        out
+        quote!(#(#calls)*)
     } else {
         quote! {
             if let Some(value) = &self.#rust {
-                #out
+                #(#calls)*
             }
         }
     }
