@@ -186,13 +186,46 @@ impl Validator {
     }
 }
 
-/// The ends of `bounds`, which the generated code writes inclusive (`1..=64`, `..=64`, `1..`).
-fn inclusive<T: Copy>(bounds: &impl RangeBounds<T>) -> (Option<T>, Option<T>) {
-    let end = |bound: Bound<&T>| match bound {
-        Bound::Included(value) | Bound::Excluded(value) => Some(*value),
+/// An integer type of constraint bounds: an excluded end is the inclusive one next to it.
+trait BoundValue: Copy {
+    /// The next value up (at the type's end, itself).
+    fn up(self) -> Self;
+    /// The next value down (at the type's end, itself).
+    fn down(self) -> Self;
+}
+
+impl BoundValue for u64 {
+    fn up(self) -> Self {
+        self.saturating_add(1)
+    }
+    fn down(self) -> Self {
+        self.saturating_sub(1)
+    }
+}
+
+impl BoundValue for i64 {
+    fn up(self) -> Self {
+        self.saturating_add(1)
+    }
+    fn down(self) -> Self {
+        self.saturating_sub(1)
+    }
+}
+
+/// The inclusive ends of `bounds` (the generated code writes `1..=64`, `..=64`, `1..`; an
+/// excluded end, `1..64`, is the value next to it).
+fn inclusive<T: BoundValue>(bounds: &impl RangeBounds<T>) -> (Option<T>, Option<T>) {
+    let start = match bounds.start_bound() {
+        Bound::Included(value) => Some(*value),
+        Bound::Excluded(value) => Some(value.up()),
         Bound::Unbounded => None,
     };
-    (end(bounds.start_bound()), end(bounds.end_bound()))
+    let end = match bounds.end_bound() {
+        Bound::Included(value) => Some(*value),
+        Bound::Excluded(value) => Some(value.down()),
+        Bound::Unbounded => None,
+    };
+    (start, end)
 }
 
 thread_local! {
@@ -244,6 +277,19 @@ mod tests {
             pub more: Option<crate::value::OneOrMany<Step>>,
         }
         crate::__impl_object!(Plan { days optional [range_in(1..)], first [nested()], steps [nested()], more optional [nested()] });
+    }
+
+    #[test]
+    fn bounds_are_inclusive_and_an_excluded_end_is_the_value_next_to_it() {
+        let mut v = Validator::default();
+        v.length_in("a", "abcd", 1..4);
+        v.length_in("b", "abcd", 1..=4);
+        v.range_in("c", &10_i32, ..10);
+        v.range_in("d", &10_i64, 10..);
+        v.items_in("e", &[1, 2], ..=1);
+        let fields: Vec<String> =
+            v.finish().expect_err("broken").violations().iter().map(|x| x.field.clone()).collect();
+        assert_eq!(fields, ["a", "c", "e"]);
     }
 
     #[test]
