@@ -198,6 +198,11 @@ impl ClientHandle {
                 builder = builder.header(name.as_str(), value);
             }
         }
+        // A token prepared as its header once per client goes as it is: no copy, no check.
+        if let Keys::Token(token) = &self.inner.keys {
+            let (name, value) = token.header();
+            builder = builder.header(name, value);
+        }
         if !req.body.is_empty() {
             builder = builder.body(req.body);
         } else if matches!(spec.method, Method::Post | Method::Put) {

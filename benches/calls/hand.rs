@@ -239,7 +239,7 @@ impl Client {
     /// `ShowTransferTaskLog` with an IAM token.
     pub async fn huawei_token(&self, host: &str) -> Result<Logs> {
         let mut req = Self::dis_request(host)?;
-        header(&mut req, "X-Auth-Token", TOKEN);
+        header(&mut req, "X-Auth-Token", &TOKEN);
         Ok(serde_json::from_slice(&self.send(host, req, encode::rfc3986).await?)?)
     }
 

@@ -18,7 +18,8 @@
 //! rounds of 1,280 calls of that path's generated (hand-written) client, 32 at a time, for
 //! `perf` or `valgrind`; with
 //! `CALLS_BENCH_SERVER` holding the addresses a separate `CALLS_BENCH_SERVE=1` process printed,
-//! the client process is measured alone.
+//! the client process is measured alone. `CALLS_BENCH_TOKEN_BYTES=6000` gives the token path a
+//! token of that length instead of 25 bytes.
 
 mod cpu;
 mod hand;
@@ -28,7 +29,7 @@ mod server;
 mod common;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use cloud_task_apis::alibaba::actiontrail;
@@ -43,7 +44,15 @@ const SHIPPER_ID: &str = "53d355bc-9814-43b4-b10a-4be50405095f";
 const ACTION_TRAIL_JOB: i64 = 16602;
 const KEY_ID: &str = "bench-key-id-0123456789";
 const SECRET: &str = "bench-secret-0123456789abcdef";
-const TOKEN: &str = "MIIbench-iam-token-5e7f01";
+/// The IAM token both clients send: 25 bytes, or `CALLS_BENCH_TOKEN_BYTES` bytes (a real token
+/// is several kilobytes).
+static TOKEN: LazyLock<String> = LazyLock::new(|| {
+    let short = "MIIbench-iam-token-5e7f01";
+    match std::env::var("CALLS_BENCH_TOKEN_BYTES").ok().and_then(|n| n.parse::<usize>().ok()) {
+        Some(bytes) => short.chars().cycle().take(bytes).collect(),
+        None => short.to_owned(),
+    }
+});
 const REGION_TENCENT: &str = "ap-guangzhou";
 const USER_AGENT: &str = concat!("cloud-task-apis/", env!("CARGO_PKG_VERSION"));
 const SEQUENTIAL_CALLS: usize = 2000;
@@ -129,7 +138,7 @@ impl Clients {
                 .expect("a client"),
             aksk: dis::Client::new(config("cn-north-4", dis_addr, Credentials::huawei(KEY_ID, SECRET)))
                 .expect("a client"),
-            token: dis::Client::new(config("cn-north-4", dis_addr, Credentials::huawei_token(TOKEN)))
+            token: dis::Client::new(config("cn-north-4", dis_addr, Credentials::huawei_token(TOKEN.as_str())))
                 .expect("a client"),
             qsign: cls::Client::new(config(REGION_TENCENT, cls_addr, tencent())).expect("a client"),
             tc3: cls3::Client::new(config(REGION_TENCENT, cls3_addr, tencent())).expect("a client"),

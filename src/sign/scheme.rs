@@ -37,7 +37,7 @@ pub struct Call<'a> {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Keys {
-    /// Nothing to prepare (token authentication, or credentials the scheme does not accept).
+    /// Nothing prepared (credentials the scheme does not accept, or a token HTTP cannot carry).
     None,
     /// An HMAC-SHA256 key (Alibaba ACS3: the AccessKey secret; Huawei: the SK).
     HmacSha256(HmacSha256Key),
@@ -46,6 +46,8 @@ pub enum Keys {
     HmacSha1(HmacSha1Key),
     /// The Tencent Cloud API 3.0 key with its cache of derived daily keys.
     Tc3(tc3::SigningKey),
+    /// The Huawei IAM token as its header, sent by the client as it is (nothing is signed).
+    Token(super::huawei_token::TokenHeader),
 }
 
 /// A signing scheme as the client uses it.
