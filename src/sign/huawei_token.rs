@@ -10,8 +10,8 @@ use super::SignableRequest;
 use super::scheme::{Call, Keys, Scheme};
 use crate::credentials::Credentials;
 
-/// The header the token travels in.
-const HEADER: &str = "X-Auth-Token";
+/// The header the token travels in (`X-Auth-Token`; header names are case-insensitive).
+const HEADER: &str = "x-auth-token";
 
 /// The [`Scheme`] of token calls: JSON content type, user agent and `X-Auth-Token`.
 #[derive(Debug)]
@@ -60,7 +60,7 @@ impl TokenHeader {
 
     /// The header's name and value, as sent.
     pub(crate) fn header(&self) -> (HeaderName, HeaderValue) {
-        (HeaderName::from_static("x-auth-token"), self.0.clone())
+        (HeaderName::from_static(HEADER), self.0.clone())
     }
 }
 
