@@ -3,6 +3,7 @@
 //! adds only a setter per parameter.
 
 use std::future::Future;
+use std::mem::ManuallyDrop;
 
 use crate::__private::{Operation, Paged, TaskStatus};
 use crate::client::ClientHandle;
@@ -39,17 +40,18 @@ impl<R: Default, C> Builder<R, C> {
 
 impl<R: Operation, C> Builder<R, C> {
     /// The request, to set required parameter `index` (bit `index` of `R::SPEC.required`) on.
-    /// For the generated setters; the underscores keep it apart from any parameter's setter.
+    /// For the generated setters, which hold the builder in `ManuallyDrop` (see `__setters!`);
+    /// the underscores keep it apart from any parameter's setter.
     #[doc(hidden)]
-    pub fn __required(&mut self, index: u32) -> &mut R {
-        self.required_set |= 1 << index;
-        &mut self.request
+    pub fn __required(this: &mut ManuallyDrop<Self>, index: u32) -> &mut R {
+        this.required_set |= 1 << index;
+        &mut this.request
     }
 
     /// The request, to set an optional parameter on. For the generated setters.
     #[doc(hidden)]
-    pub fn __optional(&mut self) -> &mut R {
-        &mut self.request
+    pub fn __optional(this: &mut ManuallyDrop<Self>) -> &mut R {
+        &mut this.request
     }
 
     /// Checks required parameters and constraints and returns the request.
@@ -174,30 +176,45 @@ mod tests {
         }
     }
 
+    /// `Probe` with the setters the generated code gets from `__setters!`.
+    mod probe {
+        pub type Request = super::Probe;
+        pub type Builder<C = ()> = crate::Builder<Request, C>;
+        crate::__setters!(name(String) required 0, size(i64), tag(String) required 1);
+    }
+
+    /// A value whose conversion into a parameter panics.
+    struct Exploding;
+
+    impl From<Exploding> for String {
+        fn from(_: Exploding) -> Self {
+            panic!("the conversion fails")
+        }
+    }
+
     #[test]
     fn the_first_required_parameter_not_set_is_named() {
-        let mut builder = Builder::<Probe>::default();
-        builder.__optional().size = Some(3);
+        let builder = probe::Builder::default().size(3);
         let missing = builder.clone().build().expect_err("two missing");
         assert_eq!(missing.to_string(), "invalid request: `Name` is required but was not set");
-        builder.__required(0).name = "ab".into();
-        let missing = builder.build().expect_err("Tag");
+        let missing = builder.name("ab").build().expect_err("Tag");
         assert_eq!(missing.to_string(), "invalid request: `Tag` is required but was not set");
     }
 
     #[test]
     fn a_complete_request_is_validated_and_returned() {
-        let mut builder = Builder::<Probe>::default();
-        builder.__required(1).tag = "t".into();
-        builder.__required(0).name = "ab".into();
-        builder.__optional().size = Some(3);
-        let built = builder.build().expect("complete");
+        let built = probe::Builder::default().tag("t").name("ab").size(3).build().expect("complete");
         assert_eq!((built.name.as_str(), built.size, built.tag.as_str()), ("ab", Some(3), "t"));
-        let mut builder = Builder::<Probe>::default();
-        builder.__required(0).name = "a".into();
-        builder.__required(1).tag = "t".into();
-        let invalid = builder.build().expect_err("too short");
+        let invalid = probe::Builder::default().name("a").tag("t").build().expect_err("too short");
         assert!(invalid.to_string().contains("`Name` must have length at least 2"), "{invalid}");
+    }
+
+    #[test]
+    fn a_conversion_that_panics_unwinds_through_a_setter() {
+        let builder = probe::Builder::default().name("ab");
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.tag(Exploding)));
+        let message = caught.expect_err("the panic reaches the caller");
+        assert_eq!(message.downcast_ref::<&str>(), Some(&"the conversion fails"));
     }
 
     #[test]
