@@ -14,7 +14,7 @@ pub use crate::decode_fuzz::malformed_responses;
 pub use crate::envelope::{Parsed as ParsedErrorEnvelope, parse as parse_error_envelope};
 use crate::error::{RequestError, ServiceError, ValidationError};
 pub use crate::error::{ResponseMeta, display_operation_error, operation_error_request_id, operation_error_source};
-pub use crate::validate::{Validate, Validator};
+pub use crate::validate::{Bounds, Validate, Validator};
 pub use crate::value::encode::{encode_object, write};
 pub use crate::value::object::{Chunks, ObjectKeys, decode_object};
 pub use crate::value::wall_clock;

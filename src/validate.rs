@@ -1,7 +1,7 @@
 //! Checks of documented parameter constraints, run before anything is sent.
 
 use std::cell::RefCell;
-use std::ops::{Bound, RangeBounds};
+use std::ops::{RangeFrom, RangeInclusive, RangeToInclusive};
 
 use regex_lite::Regex;
 
@@ -80,21 +80,21 @@ impl Validator {
         value.validate_in(field, None, self);
     }
 
-    /// Length in characters within `bounds` (inclusive ends).
-    pub fn length_in(&mut self, field: &str, value: &str, bounds: impl RangeBounds<u64>) {
-        let (min, max) = inclusive(&bounds);
+    /// Length in characters within `bounds`.
+    pub fn length_in(&mut self, field: &str, value: &str, bounds: impl Bounds<u64>) {
+        let (min, max) = bounds.ends();
         self.length(field, value, min, max);
     }
 
-    /// Number of items of a list within `bounds` (inclusive ends).
-    pub fn items_in<T, L: AsRef<[T]> + ?Sized>(&mut self, field: &str, list: &L, bounds: impl RangeBounds<u64>) {
-        let (min, max) = inclusive(&bounds);
+    /// Number of items of a list within `bounds`.
+    pub fn items_in<T, L: AsRef<[T]> + ?Sized>(&mut self, field: &str, list: &L, bounds: impl Bounds<u64>) {
+        let (min, max) = bounds.ends();
         self.count(field, list.as_ref().len(), min, max);
     }
 
-    /// Integer value within `bounds` (inclusive ends).
-    pub fn range_in<V: Copy + Into<i64>>(&mut self, field: &str, value: &V, bounds: impl RangeBounds<i64>) {
-        let (min, max) = inclusive(&bounds);
+    /// Integer value within `bounds`.
+    pub fn range_in<V: Copy + Into<i64>>(&mut self, field: &str, value: &V, bounds: impl Bounds<i64>) {
+        let (min, max) = bounds.ends();
         self.range(field, (*value).into(), min, max);
     }
 
@@ -186,46 +186,31 @@ impl Validator {
     }
 }
 
-/// An integer type of constraint bounds: an excluded end is the inclusive one next to it.
-trait BoundValue: Copy {
-    /// The next value up (at the type's end, itself).
-    fn up(self) -> Self;
-    /// The next value down (at the type's end, itself).
-    fn down(self) -> Self;
+/// The bounds of a constraint, both ends included, in the three forms the generated code
+/// writes: `1..=64`, `..=64` and `1..`. A range with an excluded end (`1..64`, `..0`) is not
+/// one of them, so a bound is never shifted to a neighbouring value (and `..0`, which no
+/// length meets, cannot pass for "at most 0").
+pub trait Bounds<T> {
+    /// The lowest and the highest value allowed (`None`: no bound on that side).
+    fn ends(&self) -> (Option<T>, Option<T>);
 }
 
-impl BoundValue for u64 {
-    fn up(self) -> Self {
-        self.saturating_add(1)
-    }
-    fn down(self) -> Self {
-        self.saturating_sub(1)
-    }
-}
-
-impl BoundValue for i64 {
-    fn up(self) -> Self {
-        self.saturating_add(1)
-    }
-    fn down(self) -> Self {
-        self.saturating_sub(1)
+impl<T: Copy> Bounds<T> for RangeInclusive<T> {
+    fn ends(&self) -> (Option<T>, Option<T>) {
+        (Some(*self.start()), Some(*self.end()))
     }
 }
 
-/// The inclusive ends of `bounds` (the generated code writes `1..=64`, `..=64`, `1..`; an
-/// excluded end, `1..64`, is the value next to it).
-fn inclusive<T: BoundValue>(bounds: &impl RangeBounds<T>) -> (Option<T>, Option<T>) {
-    let start = match bounds.start_bound() {
-        Bound::Included(value) => Some(*value),
-        Bound::Excluded(value) => Some(value.up()),
-        Bound::Unbounded => None,
-    };
-    let end = match bounds.end_bound() {
-        Bound::Included(value) => Some(*value),
-        Bound::Excluded(value) => Some(value.down()),
-        Bound::Unbounded => None,
-    };
-    (start, end)
+impl<T: Copy> Bounds<T> for RangeToInclusive<T> {
+    fn ends(&self) -> (Option<T>, Option<T>) {
+        (None, Some(self.end))
+    }
+}
+
+impl<T: Copy> Bounds<T> for RangeFrom<T> {
+    fn ends(&self) -> (Option<T>, Option<T>) {
+        (Some(self.start), None)
+    }
 }
 
 thread_local! {
@@ -280,16 +265,18 @@ mod tests {
     }
 
     #[test]
-    fn bounds_are_inclusive_and_an_excluded_end_is_the_value_next_to_it() {
+    fn bounds_include_both_ends() {
         let mut v = Validator::default();
-        v.length_in("a", "abcd", 1..4);
+        v.length_in("a", "abcd", 1..=3);
         v.length_in("b", "abcd", 1..=4);
-        v.range_in("c", &10_i32, ..10);
+        v.range_in("c", &10_i32, ..=9);
         v.range_in("d", &10_i64, 10..);
-        v.items_in("e", &[1, 2], ..=1);
+        v.range_in("e", &9_i64, 10..);
+        v.items_in("f", &[1, 2], ..=1);
+        v.items_in("g", &[1, 2], 2..=2);
         let fields: Vec<String> =
             v.finish().expect_err("broken").violations().iter().map(|x| x.field.clone()).collect();
-        assert_eq!(fields, ["a", "c", "e"]);
+        assert_eq!(fields, ["a", "c", "e", "f"]);
     }
 
     #[test]
