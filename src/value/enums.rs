@@ -244,16 +244,16 @@ macro_rules! __impl_string_enum {
             }
         }
 
-        impl ::serde::Serialize for $t {
+        impl $crate::__private::serde::Serialize for $t {
             #[inline]
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(<$t as $crate::value::StringEnum>::as_wire(self))
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $t {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $t {
             #[inline]
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 deserializer.deserialize_str($crate::value::StringEnumVisitor::<$t>::new())
             }
         }
@@ -320,16 +320,16 @@ macro_rules! __impl_int_enum {
             }
         }
 
-        impl ::serde::Serialize for $t {
+        impl $crate::__private::serde::Serialize for $t {
             #[inline]
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(<$t as $crate::value::IntEnum>::to_wire(self))
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $t {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $t {
             #[inline]
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 deserializer.deserialize_i64($crate::value::IntEnumVisitor::<$t>::new())
             }
         }
