@@ -8,12 +8,11 @@
 #          generator from a quarter of the specs, dealt out in turn) and a crate holding the
 #          service's client with its 500 methods and re-exporting the operations (`facade`).
 #
-# Generated code reaches the runtime through `crate::` paths; each shard re-exports the runtime
-# at its root (`pub use cloud_task_apis::*`) so those paths resolve there. Two things of the
-# runtime cannot work from another crate and are changed in the split copy only: the setters,
-# inherent methods of the runtime's `Builder<Request, C>`, become methods of the operation's
-# `Request` (the same number of items and bodies), and `Builder::with_client` becomes public
-# for the facade's client methods.
+# Generated code reaches the runtime through `crate::` paths; each shard re-exports the crate
+# (runtime and the synthetic service's shared items) at its root (`pub use cloud_task_apis::*`)
+# so those paths resolve there. Each operation's `Builder` is a type of its module, so its
+# setters compile in the shard, and the facade's client methods build one through the runtime's
+# hidden `Builder::with_client`.
 #
 # Three rounds, taking turns: a clean build of each (`cargo clean -p` of its crates, then
 # `cargo build`, dependencies built before), then a rebuild after appending a word to the
@@ -35,29 +34,6 @@ copy_tree() {
   mkdir -p "$1"
   tar -C "$ROOT" --exclude=./target --exclude=./benches/progenitor/target --exclude=./.git -cf - . | tar -C "$1" -xf -
   sed -i "s/^version = \"\([0-9.]*\)\"$/version = \"\1-$2\"/" "$1/Cargo.toml"
-}
-
-# In the split copy's runtime: setters on `Request`, `with_client` public (above).
-patch_runtime() {
-  python3 - "$1" <<'PY'
-import sys
-root = sys.argv[1]
-def patch(path, pairs):
-    text = open(path).read()
-    for old, new in pairs:
-        if old not in text:
-            sys.exit(f"split-prototype: {path} no longer has {old!r}; update the script")
-        text = text.replace(old, new)
-    open(path, "w").write(text)
-patch(f"{root}/src/items.rs", [
-    ("        impl<C> Builder<C> {\n            $(\n                #[doc = ::core::concat!(\"Sets [`Request::\"",
-     "        impl Request {\n            $(\n                #[doc = ::core::concat!(\"Sets [`Request::\""),
-    ("Builder::__required(&mut $builder, $index).$name = $value.into()", "$builder.$name = $value.into()"),
-    ("Builder::__optional(&mut $builder).$name = ::core::option::Option::Some($value.into())",
-     "$builder.$name = ::core::option::Option::Some($value.into())"),
-])
-patch(f"{root}/src/builder.rs", [("pub(crate) fn with_client", "pub fn with_client")])
-PY
 }
 
 # The facade: the service's client, its 500 methods, and the operations re-exported.
@@ -97,7 +73,6 @@ cp -r "$specs" "$WORK/mono/specs"
 
 split=$WORK/split
 copy_tree "$split" split
-patch_runtime "$split"
 rm -rf "$split/specs"
 mkdir -p "$split/specs/huawei/synthetic"
 cp "$service/service.yaml" "$split/specs/huawei/synthetic/"

@@ -22,6 +22,10 @@
 //! have their own variants, other provider errors carry code, message, status and request id
 //! ([`ServiceError`]), and everything else is a [`RequestError`] of a named kind.
 //!
+//! The runtime all services share (configuration, signing, the request pipeline, errors,
+//! waiters and paging) is the crate `cloud-task-apis-runtime`, re-exported here in full; users
+//! depend on this crate only.
+//!
 //! The crate `cloud-task-apis-simulator` is an in-process stand-in for the providers, served
 //! from the same specs, for tests and offline work (`cargo run -p cloud-task-apis-simulator
 //! --example demo` shows it); `cloud-task-apis-cli` is the command-line tool over every
@@ -29,65 +33,55 @@
 
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
-mod api3;
-mod builder;
-mod client;
-mod config;
-mod credentials;
-#[cfg(test)]
-mod decode_fuzz;
-mod envelope;
-mod error;
-mod excerpt;
-mod items;
-mod one_pass;
-mod paginate;
-mod retry;
-pub mod sign;
-mod validate;
-pub mod value;
-mod waiter;
-mod wire;
+pub use cloud_task_apis_runtime::*;
 
+/// The one door from generated code into the runtime (the runtime's own, see
+/// `cloud_task_apis_runtime::__private`), with what only this crate knows: the specs it was
+/// generated from and its services' tables. Not public API.
 #[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
+pub mod __private {
+    pub use cloud_task_apis_runtime::__private::*;
 
-pub use builder::Builder;
-pub use client::ClientHandle;
-pub use config::{Config, DEFAULT_MAX_RESPONSE_BYTES};
-pub use credentials::{Credentials, Secret};
-pub use error::{ConfigError, RequestError, RequestErrorKind, ResponseMeta, ServiceError, ValidationError, Violation};
-pub use paginate::Paginator;
-pub use retry::RetryPolicy;
-pub use waiter::{TaskProgress, TaskState, WaitError, WaitPolicy};
+    /// Every spec file the generated code was built from, as `(path, text)` (paths relative to
+    /// the crate, `specs/<provider>/<service>/<file>.yaml`). The simulator serves them by default
+    /// and the command-line tool describes operations from them, so both read exactly what the
+    /// client was generated from.
+    pub const SPEC_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
 
-/// A cloud provider.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Provider {
-    /// Alibaba Cloud.
-    Alibaba,
-    /// Huawei Cloud.
-    Huawei,
-    /// Tencent Cloud.
-    Tencent,
-}
+    /// Operations callable by name with JSON arguments: the runtime's table types and calls,
+    /// and the tables of this crate's services.
+    #[cfg(feature = "json-calls")]
+    pub mod calls {
+        pub use cloud_task_apis_runtime::__private::calls::*;
 
-/// A request signing scheme.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Signing {
-    /// Alibaba ACS3-HMAC-SHA256 (the official SDK's default).
-    Acs3HmacSha256,
-    /// Alibaba RPC V1 signature (HMAC-SHA1 in the query).
-    RpcHmacSha1,
-    /// Huawei SDK-HMAC-SHA256 with AK/SK.
-    HuaweiSdkHmacSha256,
-    /// Huawei IAM token in `X-Auth-Token`.
-    HuaweiToken,
-    /// Tencent CLS legacy `q-sign-algorithm=sha1`.
-    TencentQSignSha1,
-    /// Tencent Cloud API 3.0 `TC3-HMAC-SHA256`.
-    TencentTc3HmacSha256,
+        /// Every enabled service.
+        #[must_use]
+        pub fn services() -> Vec<&'static Service> {
+            crate::services::json_call_services()
+        }
+
+        #[cfg(test)]
+        mod tests {
+            use super::services;
+
+            #[test]
+            fn paged_and_waited_operations_come_from_the_specs() {
+                let entries: Vec<(&str, bool, bool)> = services()
+                    .iter()
+                    .flat_map(|s| s.operations)
+                    .map(|o| (o.name, o.pages.is_some(), o.wait.is_some()))
+                    .collect();
+                for (name, paged, waited) in [
+                    ("ShowTransferTaskLog", true, false),
+                    ("GetDeliveryHistoryJob", false, true),
+                    ("ShowOpLog", false, true),
+                    ("CreateDeliveryHistoryJob", false, false),
+                ] {
+                    assert!(entries.contains(&(name, paged, waited)), "{name}: {entries:?}");
+                }
+            }
+        }
+    }
 }
 
 // The generated services (see `generated/` for the same code as reviewed). Generated code must

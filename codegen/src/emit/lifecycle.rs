@@ -47,7 +47,8 @@ impl Read {
     }
 }
 
-/// `impl TaskStatus for Response`: the declared running, succeeded and failed states.
+/// `impl TaskStatus for Response`: the declared running, succeeded and failed states; and the
+/// builder's `wait_until_done`.
 pub fn task_status(w: &Waiter) -> TokenStream {
     let status = Read::new(&quote!(self), &w.status);
     let state = status.option();
@@ -86,6 +87,7 @@ pub fn task_status(w: &Waiter) -> TokenStream {
                 #progress
             }
         }
+        crate::__private::builder_wait!();
     }
 }
 
@@ -134,7 +136,7 @@ fn convert(steps: &[Step], name: &str) -> TokenStream {
 }
 
 /// `impl Paged for Request`: the style, where the page size, position, items, total and next
-/// token or marker live.
+/// token or marker live; and the builder's `paginate`.
 pub fn paged(p: &Pagination) -> TokenStream {
     let item = match p.items.last().map(|s| &s.ty) {
         Some(RustType::Vec(item) | RustType::OneOrMany(item)) => super::types::rust_type(item),
@@ -207,6 +209,7 @@ pub fn paged(p: &Pagination) -> TokenStream {
             #total
             #extra
         }
+        crate::__private::builder_paginate!();
     }
 }
 

@@ -2,8 +2,8 @@
 //! the per-service tables the generator emits, and the typed calls every table entry goes
 //! through: one call, every page of a paged operation (the runtime's paginator), or polling until
 //! a task ends (the runtime's waiter). The command-line tool (`cloud-task-apis-cli`) is built from
-//! these tables; the parameters of each operation come from the specs (`SPEC_FILES`), not from
-//! here.
+//! these tables (listed by `cloud-task-apis`); the parameters of each operation come from the
+//! specs (`SPEC_FILES`), not from here.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -126,12 +126,6 @@ pub struct Service {
     pub operations: &'static [Operation],
 }
 
-/// Every enabled service.
-#[must_use]
-pub fn services() -> Vec<&'static Service> {
-    crate::services::json_call_services()
-}
-
 /// The table entry of operation `R` (generated tables list one per operation).
 #[must_use]
 pub const fn operation<R>() -> Operation
@@ -242,28 +236,6 @@ where
                 WaitError::Call(_) => None,
             };
             Err(WaitFailure { message, last: last.and_then(|mut r| encode(&mut *r).ok()).map(|(json, _)| json) })
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paged_and_waited_operations_come_from_the_specs() {
-        let entries: Vec<(&str, bool, bool)> = services()
-            .iter()
-            .flat_map(|s| s.operations)
-            .map(|o| (o.name, o.pages.is_some(), o.wait.is_some()))
-            .collect();
-        for (name, paged, waited) in [
-            ("ShowTransferTaskLog", true, false),
-            ("GetDeliveryHistoryJob", false, true),
-            ("ShowOpLog", false, true),
-            ("CreateDeliveryHistoryJob", false, false),
-        ] {
-            assert!(entries.contains(&(name, paged, waited)), "{name}: {entries:?}");
         }
     }
 }

@@ -29,15 +29,104 @@ macro_rules! __setters {
         }
     };
     (@set $builder:ident, $name:ident, $value:ident, $index:literal) => {
-        Builder::__required(&mut $builder, $index).$name = $value.into()
+        $crate::Builder::__required(&mut $builder.0, $index).$name = $value.into()
     };
     (@set $builder:ident, $name:ident, $value:ident) => {
-        Builder::__optional(&mut $builder).$name = ::core::option::Option::Some($value.into())
+        $crate::Builder::__optional(&mut $builder.0).$name = ::core::option::Option::Some($value.into())
+    };
+}
+
+/// The operation module's `Builder`: the runtime's [`Builder`](crate::Builder) of its `Request`
+/// wrapped in a type of the module, so that the setters (`__setters!`) can be its own methods
+/// wherever the generated code is compiled. It has `build`, and from a client `send`; an
+/// operation with a waiter adds `wait_until_done` (`__builder_wait!`), a paged one `paginate`
+/// (`__builder_paginate!`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __builder {
+    () => {
+        /// Builds a [`Request`] for this operation; from the service's `Client`, sends it too.
+        ///
+        /// Required parameters start unset: [`build`](Self::build) and `send` fail with an error
+        /// naming the first one not set.
+        #[derive(Clone, Debug)]
+        #[must_use]
+        pub struct Builder<C = ()>(#[doc(hidden)] pub $crate::Builder<Request, C>);
+        impl ::core::default::Default for Builder {
+            fn default() -> Self {
+                Self(::core::default::Default::default())
+            }
+        }
+        impl<C> Builder<C> {
+            /// Checks required parameters and constraints and returns the request.
+            ///
+            /// # Errors
+            /// The first required parameter not set, or every documented constraint the values
+            /// break.
+            #[inline]
+            pub fn build(self) -> ::core::result::Result<Request, $crate::ValidationError> {
+                self.0.build()
+            }
+        }
+        impl Builder<$crate::ClientHandle> {
+            /// Sends the request, retrying where that is safe.
+            ///
+            /// # Errors
+            /// A documented error code as its own variant of [`Error`], any other provider error
+            /// as `Error::Unmodelled`, and everything else (invalid parameters, credentials,
+            /// transport, timeouts, undecodable responses) as `Error::Request`.
+            #[inline]
+            pub fn send(self) -> impl ::core::future::Future<Output = ::core::result::Result<Response, Error>> + Send {
+                self.0.send()
+            }
+        }
+    };
+}
+
+/// `Builder::wait_until_done` of an operation whose spec declares a waiter.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __builder_wait {
+    () => {
+        impl Builder<$crate::ClientHandle> {
+            /// Polls the operation until the task it reports succeeds or fails, or until the
+            /// policy's time runs out; `observe` sees every polled response.
+            ///
+            /// # Errors
+            /// [`WaitError::Failed`]($crate::WaitError::Failed) with the last response when the
+            /// task failed, [`WaitError::TimedOut`]($crate::WaitError::TimedOut) with the last
+            /// response when time ran out, and [`WaitError::Call`]($crate::WaitError::Call)
+            /// when a poll failed in a way retries could not fix.
+            pub async fn wait_until_done(
+                self,
+                policy: $crate::WaitPolicy,
+                observe: impl ::core::ops::FnMut(&$crate::TaskProgress<'_, Response>),
+            ) -> ::core::result::Result<Response, $crate::WaitError<Response, Error>> {
+                self.0.wait_until_done(policy, observe).await
+            }
+        }
+    };
+}
+
+/// `Builder::paginate` of an operation whose spec declares pagination.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __builder_paginate {
+    () => {
+        impl Builder<$crate::ClientHandle> {
+            /// Fetches every page, one request per page, in the style the spec's `pagination`
+            /// declares (page number, offset, marker or token), starting where this builder
+            /// points (its page number, offset, marker or token, else the first page) with the
+            /// page size set on this builder (else the provider's).
+            pub fn paginate(self) -> $crate::Paginator<Request> {
+                self.0.paginate()
+            }
+        }
     };
 }
 
 /// The items of an operation module that its types need, from one table: the operation's
-/// `Operation` impl (`spec`, see `__operation_impl!`), the `Builder` alias
+/// `Operation` impl (`spec`, see `__operation_impl!`), the `Builder` (`__builder!`)
 /// and its setters with the request's serde ([`impl_request!`](crate::__private::impl_request)),
 /// the response's ([`impl_response!`](crate::__private::impl_response)), the error's
 /// conversions (`errors { Variant = "Code" } status { Variant = 404 } common(CommonError)`, see
@@ -56,8 +145,7 @@ macro_rules! __operation_items {
         $(int_enum $int_enum:ident { $($int_values:tt)* })*
     ) => {
         $crate::__operation_impl!($($spec)*);
-        /// Builds a [`Request`] for this operation; from [`super::Client`], sends it too.
-        pub type Builder<C = ()> = $crate::Builder<Request, C>;
+        $crate::__builder!();
         $crate::__impl_request!($($json)? { $($request)* });
         $crate::__impl_response!(Response { $($response)* });
         $crate::__impl_operation_error!(Error { $($errors)* } $(status { $($status)* })? $(common $common)?);
@@ -113,7 +201,7 @@ macro_rules! __client_methods {
                 #[doc = ::core::concat!($summary, " See [`", ::core::stringify!($method), "`].")]
                 #[inline]
                 pub fn $method(&self) -> $method::Builder<$crate::ClientHandle> {
-                    $crate::Builder::with_client(self.handle.clone())
+                    $method::Builder($crate::Builder::with_client(self.handle.clone()))
                 }
             )*
         }

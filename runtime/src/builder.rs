@@ -1,9 +1,8 @@
 //! The one builder type behind every operation's `Builder`: a request under construction,
-//! which parameters the caller has set, and (from a client) where to send it. Generated code
-//! adds only a setter per parameter.
+//! which parameters the caller has set, and (from a client) where to send it. Each operation's
+//! `Builder` wraps one and adds a setter per parameter (`__builder!`, `__setters!`).
 
 use std::future::Future;
-use std::mem::ManuallyDrop;
 
 use crate::__private::{Operation, Paged, TaskStatus};
 use crate::client::ClientHandle;
@@ -12,7 +11,8 @@ use crate::paginate::Paginator;
 use crate::waiter::{TaskProgress, WaitError, WaitPolicy};
 
 /// Builds the request of operation `R`; when it comes from a service client (`C` is
-/// [`ClientHandle`]) it also sends it. Each operation module names it `Builder`.
+/// [`ClientHandle`]) it also sends it. Each operation module's `Builder` wraps one, with the
+/// operation's setters and these methods.
 ///
 /// Required parameters start unset: [`build`](Self::build) and `send` fail with an error
 /// naming the first one not set.
@@ -32,25 +32,25 @@ impl<R: Default> Default for Builder<R, ()> {
 }
 
 impl<R: Default, C> Builder<R, C> {
-    /// A builder with nothing set, sending through `client`.
-    pub(crate) fn with_client(client: C) -> Self {
+    /// A builder with nothing set, sending through `client`. For the generated clients.
+    #[doc(hidden)]
+    pub fn with_client(client: C) -> Self {
         Self { client, request: R::default(), required_set: 0 }
     }
 }
 
 impl<R: Operation, C> Builder<R, C> {
     /// The request, to set required parameter `index` (bit `index` of `R::SPEC.required`) on.
-    /// For the generated setters, which hold the builder in `ManuallyDrop` (see `__setters!`);
-    /// the underscores keep it apart from any parameter's setter.
+    /// For the generated setters, which hold the builder in `ManuallyDrop` (see `__setters!`).
     #[doc(hidden)]
-    pub fn __required(this: &mut ManuallyDrop<Self>, index: u32) -> &mut R {
+    pub fn __required(this: &mut Self, index: u32) -> &mut R {
         this.required_set |= 1 << index;
         &mut this.request
     }
 
     /// The request, to set an optional parameter on. For the generated setters.
     #[doc(hidden)]
-    pub fn __optional(this: &mut ManuallyDrop<Self>) -> &mut R {
+    pub fn __optional(this: &mut Self) -> &mut R {
         &mut this.request
     }
 
@@ -176,10 +176,14 @@ mod tests {
         }
     }
 
-    /// `Probe` with the setters the generated code gets from `__setters!`.
+    /// `Probe` with the builder and setters the generated code gets from `__builder!` and
+    /// `__setters!` (the tests send nothing, so `send` and the types it names go unused).
+    #[allow(dead_code)]
     mod probe {
         pub type Request = super::Probe;
-        pub type Builder<C = ()> = crate::Builder<Request, C>;
+        pub type Response = super::ProbeResponse;
+        pub type Error = super::ProbeError;
+        crate::__builder!();
         crate::__setters!(name(String) required 0, size(i64), tag(String) required 1);
     }
 

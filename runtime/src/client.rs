@@ -27,7 +27,7 @@ mod tests;
 
 use body::BodyError;
 use decode::{decode, finish};
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 pub(crate) use decode::{decode_body, decode_body_one_pass};
 
 /// A configured connection to one service. Generated clients hold one; clones share it.

@@ -49,20 +49,20 @@ pub(super) fn decode<O: Operation>(spec: &OperationSpec, delivered: Delivered) -
 
 /// Decodes a 200 answer's `body` as a call does when the one-pass decode leaves it to the full
 /// reading (the response fuzzing tests' way in).
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 pub(crate) fn decode_body<O: Operation>(body: &[u8]) -> Result<O::Response, O::Error> {
     decode::<O>(&O::SPEC, delivered_200(body))
 }
 
 /// Decodes a 200 answer's `body` in one pass as a call does first; `None` where a call would go
 /// on to the full reading.
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 pub(crate) fn decode_body_one_pass<O: Operation>(body: &[u8]) -> Option<O::Response> {
     let decoded = crate::one_pass::decode::<O::Response>(O::SPEC.service, body, true)?;
     Some(finish(decoded, delivered_200(body)))
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 fn delivered_200(body: &[u8]) -> Delivered {
     let answer = Answer {
         status: 200,

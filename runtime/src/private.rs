@@ -1,7 +1,7 @@
 //! The one door from generated code into the runtime. Not public API: names here may change
 //! in any release. Generated code reaches everything through `crate::__private::…`.
 
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 #[path = "calls.rs"]
 pub mod calls;
 pub use crate::client::send_operation as send;
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 pub use crate::decode_fuzz::malformed_responses;
 pub use crate::envelope::{Parsed as ParsedErrorEnvelope, parse as parse_error_envelope};
 use crate::error::{RequestError, ServiceError, ValidationError};
@@ -23,19 +23,13 @@ pub use crate::wire::{
     Envelope, Method, NamedEndpoint, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec, SuccessWhen,
 };
 pub use crate::{
-    __client_methods as client_methods, __example_tests as example_tests, __impl_common_error as impl_common_error,
-    __impl_deserialize as impl_deserialize, __impl_int_enum as impl_int_enum, __impl_object as impl_object,
-    __impl_operation_error as impl_operation_error, __impl_request as impl_request, __impl_response as impl_response,
-    __impl_response_body as impl_response_body, __impl_serialize as impl_serialize,
-    __impl_string_enum as impl_string_enum, __operation_items as operation_items,
+    __builder_paginate as builder_paginate, __builder_wait as builder_wait, __client_methods as client_methods,
+    __example_tests as example_tests, __impl_common_error as impl_common_error, __impl_deserialize as impl_deserialize,
+    __impl_int_enum as impl_int_enum, __impl_object as impl_object, __impl_operation_error as impl_operation_error,
+    __impl_request as impl_request, __impl_response as impl_response, __impl_response_body as impl_response_body,
+    __impl_serialize as impl_serialize, __impl_string_enum as impl_string_enum, __operation_items as operation_items,
 };
 pub use serde;
-
-/// Every spec file the generated code was built from, as `(path, text)` (paths relative to the
-/// crate, `specs/<provider>/<service>/<file>.yaml`). The simulator serves them by default and the
-/// command-line tool describes operations from them, so both read exactly what the client was
-/// generated from.
-pub const SPEC_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
 
 /// The parameters of a request: how they go on the wire and the rules they must keep. The
 /// generated code writes this impl from the spec's parameters and constraints.
@@ -201,7 +195,7 @@ pub fn validation_error<O: Operation>(error: ValidationError) -> O::Error {
 }
 
 /// A response type checked against its documented examples (generated example tests).
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 pub trait Example: DeserializeOwned + Serialize {
     /// Asserts that `body` decodes into this type and encodes back to the same JSON (up to key
     /// order, with a `null` member the same as an absent one).
@@ -215,11 +209,11 @@ pub trait Example: DeserializeOwned + Serialize {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 impl<R: DeserializeOwned + Serialize> Example for R {}
 
 /// A request type whose operation is checked against its documented error examples.
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 pub trait ErrorExample: Operation {
     /// Asserts that `body` decodes, as the runtime decodes an error response, into the
     /// operation error's variant named `variant`.
@@ -233,10 +227,10 @@ pub trait ErrorExample: Operation {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 impl<O: Operation> ErrorExample for O {}
 
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 fn example_round_trip<R: DeserializeOwned + Serialize>(body: &str) -> Result<(), String> {
     let original: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("example is not JSON: {e}"))?;
     let decoded: R = serde_json::from_str(body).map_err(|e| format!("example does not decode: {e}"))?;
@@ -248,7 +242,7 @@ fn example_round_trip<R: DeserializeOwned + Serialize>(body: &str) -> Result<(),
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
     match value {
         serde_json::Value::Object(map) => {
@@ -259,7 +253,7 @@ fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "example-tests"))]
 fn decode_example_error<O: Operation>(status: u16, body: &str) -> O::Error {
     match crate::client::service_error(&O::SPEC, status, None, body.as_bytes()) {
         Some(error) => O::Error::from_service(error),
