@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cloud_task_apis_codegen::{
-    Config, Diagnostics, Layout, SourceMap, check, emit, ir, read_specs, render, spec, synthetic,
+    Config, Diagnostics, Layout, Part, SourceMap, check, emit, ir, read_specs, render, spec, synthetic,
 };
 
 /// The stages, in pipeline order, with the names the report uses. Emitting and formatting are
@@ -77,12 +77,18 @@ fn run(sources: &SourceMap, providers: &[&str]) -> Run {
 
     let enabled: Vec<&ir::Service> = api.services.iter().filter(|s| providers.contains(&s.provider.word())).collect();
     let inputs: Vec<String> = api.services.iter().filter_map(|s| s.files.first().cloned()).collect();
+    let all: Vec<&ir::Service> = api.services.iter().collect();
+    // Every crate's module of every enabled service it has items of.
+    let modules: Vec<(&ir::Service, Part)> = Part::all()
+        .into_iter()
+        .flat_map(|part| enabled.iter().filter(move |s| emit::has_items(s, part)).map(move |&s| (s, part)))
+        .collect();
 
     // Not a stage: emitting alone, and what writing the tokens without formatting would cost
     // (rustc does not need the layout).
     let t = Instant::now();
-    let mut tokens: Vec<_> = enabled.iter().map(|s| emit::service(s)).collect();
-    tokens.push(emit::index(&api));
+    let mut tokens: Vec<_> = modules.iter().map(|&(s, part)| emit::service(s, part)).collect();
+    tokens.extend(Part::all().into_iter().map(|part| emit::index(&all, part)));
     let emit = t.elapsed();
     let t = Instant::now();
     let texts: Vec<String> = tokens.iter().map(ToString::to_string).collect();
@@ -91,17 +97,19 @@ fn run(sources: &SourceMap, providers: &[&str]) -> Run {
 
     let t = Instant::now();
     // The inputs hash is computed outside the stages (it is part of a build's reuse check).
-    let mut files: Vec<String> = enabled
+    let mut files: Vec<String> = modules
         .iter()
-        .map(|s| {
-            let (name, layout) = (emit::file_name(s), Layout::Formatted);
-            render::render_module(&emit::ServiceModule(s), &name, &s.files, "", layout)
+        .map(|&(s, part)| {
+            let (name, layout) = (format!("{}{}", part.folder(), emit::file_name(s)), Layout::Formatted);
+            render::render_module(&emit::ServiceModule::new(s, part), &name, &s.files, "", layout)
                 .unwrap_or_else(|e| panic!("{e}"))
         })
         .collect();
-    let index =
-        render::render(|| emit::index(&api), cloud_task_apis_codegen::INDEX_FILE, &inputs, "", Layout::Formatted);
-    files.push(index.unwrap_or_else(|e| panic!("{e}")));
+    for part in Part::all() {
+        let name = format!("{}{}", part.folder(), cloud_task_apis_codegen::INDEX_FILE);
+        let index = render::render(|| emit::index(&all, part), &name, &inputs, "", Layout::Formatted);
+        files.push(index.unwrap_or_else(|e| panic!("{e}")));
+    }
     stages[3] = t.elapsed();
 
     Run { stages, files, emit, unformatted }
@@ -355,8 +363,10 @@ fn threads(profile: &str, budget: Duration) {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let time = |threads: usize| {
         let t = Instant::now();
-        let module = emit::ServiceModule(service);
-        black_box(render::format_module(&module, threads).unwrap_or_else(|e| panic!("{e}")));
+        for part in Part::all() {
+            let module = emit::ServiceModule::new(service, part);
+            black_box(render::format_module(&module, threads).unwrap_or_else(|e| panic!("{e}")));
+        }
         t.elapsed()
     };
     let (mut one, mut all) = (Vec::new(), Vec::new());

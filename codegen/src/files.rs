@@ -17,6 +17,7 @@ pub struct Config {
     selection: crate::Selection,
     reuse_from: Option<PathBuf>,
     layout: crate::Layout,
+    parts: Vec<crate::Part>,
 }
 
 impl Default for Config {
@@ -26,6 +27,7 @@ impl Default for Config {
             selection: crate::Selection::all(),
             reuse_from: None,
             layout: crate::Layout::Formatted,
+            parts: crate::Part::all(),
         }
     }
 }
@@ -101,8 +103,15 @@ impl Config {
         self
     }
 
+    /// Generates only the files of crate `part` (a build script's own; all crates unless told).
+    pub fn part(mut self, part: crate::Part) -> Self {
+        self.parts = vec![part];
+        self
+    }
+
     /// Reads every `*.yaml` under `spec_dir`, generates, and writes the files into `out_dir`
-    /// (only those whose content changed, so unchanged output does not trigger recompiles).
+    /// (only those whose content changed, so unchanged output does not trigger recompiles),
+    /// each crate's in its folder ([`crate::Part::folder`]).
     ///
     /// # Errors
     /// A [`Report`] of every problem in the specs, or of the file that could not be read or
@@ -114,7 +123,8 @@ impl Config {
             Some(dir) => Previous::read_dir(dir).map_err(|e| io_report(dir, &e))?,
             None => Previous::none(),
         };
-        let generated = crate::generate_selected(&sources, &providers, &self.selection, &previous, self.layout);
+        let generated =
+            crate::generate_selected(&sources, &providers, &self.selection, &previous, self.layout, &self.parts);
         let mut output = generated.map_err(|mut diagnostics| {
             diagnostics.extend(skipped.clone());
             diagnostics.sort();
@@ -243,6 +253,9 @@ fn line_breaks_to_lf(bytes: &[u8]) -> Vec<u8> {
 fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
         return Ok(false);
+    }
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
     }
     std::fs::write(path, contents)?;
     Ok(true)

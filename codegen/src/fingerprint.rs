@@ -3,10 +3,12 @@
 //! functions over text; [`crate::render`] writes and reads them in the file's header.
 //!
 //! A service file's inputs are the generator's identity ([`GENERATOR`], followed by the
-//! operation selection when there is one: [`crate::Selection::identity`]), the enabled providers
-//! and every spec file in the service's folder (path and text); the index's inputs are the same
-//! over every folder's key, marked as the index's (a spec set of one folder gives two keys). Files are sorted by path and every part is length-prefixed, so no two
-//! different input sets hash the same way by concatenation.
+//! operation selection when there is one: [`crate::Selection::identity`], and the crate the
+//! file is for: [`crate::part`]), the enabled providers and the spec files in the service's
+//! folder that crate reads (path and text); the index's inputs are the same over every folder's
+//! key, marked as the index's (a spec set of one folder gives two keys). Files are sorted by
+//! path and every part is length-prefixed, so no two different input sets hash the same way by
+//! concatenation.
 //!
 //! Why the generator's own source rather than its version number: any edit of the generator
 //! (even one that forgets a version bump) changes its output's key, so a file made by another
@@ -19,6 +21,7 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use crate::SourceMap;
+use crate::part::Part;
 
 /// The generator's identity: SHA-256 of its source files, embedded by its build script.
 pub const GENERATOR: &str = env!("CODEGEN_SOURCE_SHA256");
@@ -30,7 +33,8 @@ const CONTENTS_DOMAIN: &[u8] = b"cloud-task-apis-codegen contents 1";
 /// The inputs hashes of one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keys {
-    /// Per spec folder (one service each), by folder path (`specs/huawei/dis`).
+    /// Per spec folder (one service each) the crate has a file for, by folder path
+    /// (`specs/huawei/dis`).
     pub folders: BTreeMap<String, String>,
     /// Of every folder's key: the key of the index, which lists every service.
     pub all: String,
@@ -51,17 +55,24 @@ pub fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
-/// The inputs hashes of every service folder in `sources` and of all of them, for a generator
-/// identified by `generator` run with `providers` enabled.
+/// The inputs hashes of the files crate `part` has for the service folders in `sources` (the
+/// files it reads of each, see [`Part::reads`]) and of its index, for a generator identified by
+/// `generator` run with `providers` enabled. The crate is part of the identity.
 #[must_use]
-pub fn keys(sources: &SourceMap, providers: &[&str], generator: &str) -> Keys {
+pub fn keys(sources: &SourceMap, providers: &[&str], generator: &str, part: Part) -> Keys {
+    let generator = format!("{generator}\ncrate: {}", part.crate_name());
+    let generator = generator.as_str();
     let mut by_folder: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for (_, file) in sources.iter() {
         by_folder.entry(folder(&file.path)).or_default().push((&file.path, &file.text));
     }
+    by_folder.retain(|_, files| part.writes_service(files.iter().map(|(path, _)| *path)));
     let folders: BTreeMap<String, String> = by_folder
         .iter()
-        .map(|(name, files)| ((*name).to_owned(), inputs(Kind::Service, generator, providers, files.iter().copied())))
+        .map(|(name, files)| {
+            let read = files.iter().copied().filter(|(path, _)| part.reads(path));
+            ((*name).to_owned(), inputs(Kind::Service, generator, providers, read))
+        })
         .collect();
     // Every file is in exactly one folder key, so the folder keys stand for all the files and
     // the specs are hashed once.
@@ -182,24 +193,47 @@ mod tests {
     fn keys_group_files_by_folder() {
         let sources =
             map(&[("specs/h/dis/service.yaml", "a"), ("specs/h/dis/Op.yaml", "b"), ("specs/t/cls/service.yaml", "c")]);
-        let keys = keys(&sources, &["h", "t"], "g");
+        let keys = keys(&sources, &["h", "t"], "g", Part::Client);
         assert_eq!(keys.folders.keys().collect::<Vec<_>>(), ["specs/h/dis", "specs/t/cls"]);
         assert_eq!(
             keys.folders["specs/h/dis"],
-            inputs(Kind::Service, "g", &["h", "t"], [("specs/h/dis/service.yaml", "a"), ("specs/h/dis/Op.yaml", "b")])
+            inputs(
+                Kind::Service,
+                "g\ncrate: cloud_task_apis",
+                &["h", "t"],
+                [("specs/h/dis/service.yaml", "a"), ("specs/h/dis/Op.yaml", "b")]
+            )
         );
         // A change in one folder changes its key and the index's, not the other folder's.
         let changed = super::keys(
             &map(&[("specs/h/dis/service.yaml", "a"), ("specs/h/dis/Op.yaml", "B"), ("specs/t/cls/service.yaml", "c")]),
             &["h", "t"],
             "g",
+            Part::Client,
         );
         assert_ne!(changed.folders["specs/h/dis"], keys.folders["specs/h/dis"]);
         assert_eq!(changed.folders["specs/t/cls"], keys.folders["specs/t/cls"]);
         assert_ne!(changed.all, keys.all);
         // One folder: the index still has a key of its own.
-        let one = super::keys(&map(&[("specs/h/dis/service.yaml", "a")]), &["h"], "g");
+        let one = super::keys(&map(&[("specs/h/dis/service.yaml", "a")]), &["h"], "g", Part::Client);
         assert_ne!(one.all, one.folders["specs/h/dis"]);
+    }
+
+    #[test]
+    fn a_crate_keys_only_the_files_it_reads() {
+        let sources = map(&[("specs/h/dis/service.yaml", "a"), ("specs/h/dis/Op.yaml", "b")]);
+        let changed = map(&[("specs/h/dis/service.yaml", "a"), ("specs/h/dis/Op.yaml", "B")]);
+        let shared = keys(&sources, &["h"], "g", Part::Shared);
+        assert_eq!(
+            shared.folders,
+            keys(&changed, &["h"], "g", Part::Shared).folders,
+            "no operation in the shared crate"
+        );
+        let holder = Part::Operations(crate::part::operation_crate("Op.yaml"));
+        let other = Part::Operations((crate::part::operation_crate("Op.yaml") + 1) % crate::part::OPERATION_CRATES);
+        assert_ne!(keys(&sources, &["h"], "g", holder).folders, keys(&changed, &["h"], "g", holder).folders);
+        assert!(keys(&sources, &["h"], "g", other).folders.is_empty(), "no file where no operation is held");
+        assert_ne!(shared.all, keys(&sources, &["h"], "g", Part::Client).all, "the crate is part of the identity");
     }
 
     #[test]

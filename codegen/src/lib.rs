@@ -41,6 +41,7 @@
 // A diagnostic is built once per problem in a spec; boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
+pub mod build_script;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
@@ -49,6 +50,7 @@ pub mod fingerprint;
 mod folder;
 pub mod ir;
 mod parallel;
+pub mod part;
 pub mod render;
 pub mod reuse;
 pub mod selection;
@@ -59,6 +61,7 @@ pub mod synthetic;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use files::{Compiled, Config, Report, SpecFiles, compile_specs, read_specs};
+pub use part::Part;
 pub use render::Layout;
 pub use reuse::Previous;
 pub use selection::Selection;
@@ -67,7 +70,8 @@ pub use source::SourceMap;
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
-    /// File name (no directories): `alibaba_actiontrail.rs`, or `services.rs` for the index.
+    /// File name, after its crate's folder ([`Part::folder`]): `alibaba_actiontrail.rs`,
+    /// `ops-2/alibaba_actiontrail.rs`, or `services.rs` (`ops-2/services.rs`) for an index.
     pub name: String,
     /// Rust source, laid out as the run asked (see [`Layout`]).
     pub contents: String,
@@ -76,7 +80,8 @@ pub struct GeneratedFile {
 /// What [`generate`] produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
-    /// One file per service, sorted by name, then the index `services.rs`.
+    /// Per crate ([`Part::all`] order): one file per service it has items of, sorted by name,
+    /// then its index `services.rs`.
     pub files: Vec<GeneratedFile>,
     /// Warnings about valid but suspicious specs (none when every file was reused: the specs
     /// were not even loaded).
@@ -88,8 +93,9 @@ pub struct Output {
 /// Name of the index file that includes the service files.
 pub const INDEX_FILE: &str = "services.rs";
 
-/// Runs all stages over the spec files in `sources`, generating code for the services of the
-/// providers in `providers` (all specs are checked either way). Pure: no I/O.
+/// Runs all stages over the spec files in `sources`, generating the files of every crate
+/// ([`Part::all`]) for the services of the providers in `providers` (all specs are checked
+/// either way). Pure: no I/O.
 ///
 /// # Errors
 /// All problems found in the stage that failed (and warnings found before it).
@@ -105,12 +111,14 @@ pub fn generate(sources: &SourceMap, providers: &[&str]) -> Result<Output, Diagn
 /// # Errors
 /// As [`generate`].
 pub fn generate_reusing(sources: &SourceMap, providers: &[&str], previous: &Previous) -> Result<Output, Diagnostics> {
-    generate_selected(sources, providers, &Selection::all(), previous, Layout::Formatted)
+    generate_selected(sources, providers, &Selection::all(), previous, Layout::Formatted, &Part::all())
 }
 
-/// [`generate_reusing`] for the operations `selection` names only (see [`selection`]); the
-/// selection is part of every inputs hash. Files that are generated, not reused, are laid out
-/// as `layout` says (reused files are taken as they are). Pure: no I/O.
+/// [`generate_reusing`] for the crates `parts` only (a build script generates its own crate's)
+/// and the operations `selection` names only (see [`selection`]; the selection is part of
+/// every inputs hash). Files that are generated, not reused, are laid out as `layout` says
+/// (reused files are taken as they are). File names start with their crate's folder
+/// ([`Part::folder`]). Pure: no I/O.
 ///
 /// # Errors
 /// As [`generate`], and an error for each entry of `selection` that names nothing.
@@ -120,9 +128,15 @@ pub fn generate_selected(
     selection: &Selection,
     previous: &Previous,
     layout: Layout,
+    parts: &[Part],
 ) -> Result<Output, Diagnostics> {
-    let keys = fingerprint::keys(sources, providers, &selection.identity(fingerprint::GENERATOR));
-    if let Some(files) = previous.whole_run(&keys) {
+    let identity = selection.identity(fingerprint::GENERATOR);
+    let keys: Vec<(Part, fingerprint::Keys)> =
+        parts.iter().map(|&part| (part, fingerprint::keys(sources, providers, &identity, part))).collect();
+    let whole: Option<Vec<Vec<GeneratedFile>>> =
+        keys.iter().map(|(part, keys)| previous.whole_run(keys, &index_name(*part))).collect();
+    if let Some(files) = whole {
+        let files: Vec<GeneratedFile> = files.into_iter().flatten().collect();
         let reused = files.iter().map(|f| f.name.clone()).collect();
         return Ok(Output { files, warnings: Diagnostics::new(), reused });
     }
@@ -141,30 +155,45 @@ pub fn generate_selected(
     selection.apply(&mut api, providers).map_err(sorted)?;
     let mut files = Vec::new();
     let mut reused = Vec::new();
-    for service in api.services.iter().filter(|s| providers.contains(&s.provider.word())) {
-        let name = emit::file_name(service);
-        let folder = service.files.first().map_or("", |f| fingerprint::folder(f));
-        let key = keys.folders.get(folder).map_or("", String::as_str);
-        if let Some(file) = previous.get(key, &name) {
-            reused.push(name);
-            files.push(file.clone());
-            continue;
+    for (part, keys) in &keys {
+        let part = *part;
+        // The index lists the services of every provider (each provider's module is behind its
+        // feature); files are written for the enabled providers'.
+        let services: Vec<&ir::Service> = api.services.iter().filter(|s| emit::has_items(s, part)).collect();
+        let mut part_files = Vec::new();
+        for service in services.iter().filter(|s| providers.contains(&s.provider.word())) {
+            let name = format!("{}{}", part.folder(), emit::file_name(service));
+            let folder = service.files.first().map_or("", |f| fingerprint::folder(f));
+            let key = keys.folders.get(folder).map_or("", String::as_str);
+            if let Some(file) = previous.get(key, &name) {
+                reused.push(name);
+                part_files.push(file.clone());
+                continue;
+            }
+            let inputs: Vec<String> = service.files.iter().filter(|f| part.reads(f)).cloned().collect();
+            let module = emit::ServiceModule::new(service, part);
+            let contents = render::render_module(&module, &name, &inputs, key, layout).map_err(|e| internal(&e))?;
+            part_files.push(GeneratedFile { name, contents });
         }
-        let contents = render::render_module(&emit::ServiceModule(service), &name, &service.files, key, layout)
-            .map_err(|e| internal(&e))?;
-        files.push(GeneratedFile { name, contents });
-    }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    if let Some(index) = previous.get(&keys.all, INDEX_FILE) {
-        reused.push(INDEX_FILE.to_owned());
-        files.push(index.clone());
-    } else {
-        let inputs: Vec<String> = api.services.iter().filter_map(|s| s.files.first().cloned()).collect();
-        let index =
-            render::render(|| emit::index(&api), INDEX_FILE, &inputs, &keys.all, layout).map_err(|e| internal(&e))?;
-        files.push(GeneratedFile { name: INDEX_FILE.to_owned(), contents: index });
+        part_files.sort_by(|a, b| a.name.cmp(&b.name));
+        files.extend(part_files);
+        let index = index_name(part);
+        if let Some(file) = previous.get(&keys.all, &index) {
+            reused.push(index);
+            files.push(file.clone());
+        } else {
+            let inputs: Vec<String> = services.iter().filter_map(|s| s.files.first().cloned()).collect();
+            let contents = render::render(|| emit::index(&services, part), &index, &inputs, &keys.all, layout)
+                .map_err(|e| internal(&e))?;
+            files.push(GeneratedFile { name: index, contents });
+        }
     }
     Ok(Output { files, warnings: sorted(diags), reused })
+}
+
+/// The name of crate `part`'s index file.
+fn index_name(part: Part) -> String {
+    format!("{}{INDEX_FILE}", part.folder())
 }
 
 fn sorted(mut diags: Diagnostics) -> Diagnostics {

@@ -35,27 +35,14 @@ impl Previous {
         Self { by_inputs }
     }
 
-    /// The intact `*.rs` files directly in `dir`; none when `dir` does not exist.
+    /// The intact `*.rs` files in `dir` and in its folders one level down (the crates' folders,
+    /// [`crate::Part::folder`]), named by their path below `dir`; none when `dir` does not exist.
     ///
     /// # Errors
     /// When `dir` exists but it or a file in it cannot be read.
     pub fn read_dir(dir: &Path) -> io::Result<Self> {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Self::none()),
-            Err(e) => return Err(e),
-        };
         let mut files = Vec::new();
-        for entry in entries {
-            let path = entry?.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-            if path.extension().is_none_or(|e| e != "rs") || !path.is_file() {
-                continue;
-            }
-            // A file that is not UTF-8 cannot be a generated file; it is not offered.
-            let Ok(contents) = std::fs::read_to_string(&path) else { continue };
-            files.push(GeneratedFile { name: name.to_owned(), contents });
-        }
+        read_rs_files(dir, "", &mut files)?;
         Ok(Self::from_files(files))
     }
 
@@ -76,19 +63,45 @@ impl Previous {
         self.by_inputs.get(inputs).filter(|file| file.name == name)
     }
 
-    /// Every file of a run with these `keys`, service files sorted by name and then the index,
-    /// when each one is here: then the specs need not even be loaded. `None` when any is missing.
-    pub(crate) fn whole_run(&self, keys: &Keys) -> Option<Vec<GeneratedFile>> {
+    /// Every file of a crate's run with these `keys`, service files sorted by name and then the
+    /// index (named `index`), when each one is here: then the specs need not even be loaded.
+    /// `None` when any is missing.
+    pub(crate) fn whole_run(&self, keys: &Keys, index: &str) -> Option<Vec<GeneratedFile>> {
         let mut files = Vec::with_capacity(keys.folders.len() + 1);
         for inputs in keys.folders.values() {
             let file = self.by_inputs.get(inputs)?;
-            if file.name == crate::INDEX_FILE {
+            if file.name == index {
                 return None;
             }
             files.push(file.clone());
         }
         files.sort_by(|a, b| a.name.cmp(&b.name));
-        files.push(self.get(&keys.all, crate::INDEX_FILE)?.clone());
+        files.push(self.get(&keys.all, index)?.clone());
         Some(files)
     }
+}
+
+/// Adds the `*.rs` files of `dir` to `files`, named `prefix` and their file name, and those of
+/// its folders when `prefix` is empty (one level down). A missing `dir` adds nothing.
+fn read_rs_files(dir: &Path, prefix: &str, files: &mut Vec<GeneratedFile>) -> io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        if prefix.is_empty() && path.is_dir() {
+            read_rs_files(&path, &format!("{name}/"), files)?;
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") || !path.is_file() {
+            continue;
+        }
+        // A file that is not UTF-8 cannot be a generated file; it is not offered.
+        let Ok(contents) = std::fs::read_to_string(&path) else { continue };
+        files.push(GeneratedFile { name: format!("{prefix}{name}"), contents });
+    }
+    Ok(())
 }

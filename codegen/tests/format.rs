@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use cloud_task_apis_codegen::render::Module;
-use cloud_task_apis_codegen::{Diagnostics, Layout, SourceMap, check, emit, ir, read_specs, render, synthetic};
+use cloud_task_apis_codegen::{Diagnostics, Layout, Part, SourceMap, check, emit, ir, read_specs, render, synthetic};
 use proc_macro2::TokenStream;
 
 fn lowered(sources: &SourceMap) -> ir::Api {
@@ -32,8 +32,11 @@ fn formatted_code(text: &str) -> String {
 
 fn assert_same_bytes(sources: &SourceMap) {
     let api = lowered(sources);
-    for service in &api.services {
-        let module = emit::ServiceModule(service);
+    for (service, part) in api.services.iter().flat_map(|s| Part::all().into_iter().map(move |p| (s, p))) {
+        if !emit::has_items(service, part) {
+            continue;
+        }
+        let module = emit::ServiceModule::new(service, part);
         assert_formats_like_whole(&service.module, &module);
         let [formatted, compact] = [Layout::Formatted, Layout::Compact]
             .map(|layout| render::render_module(&module, "f.rs", &[], "", layout).expect("emitted code renders"));
@@ -42,7 +45,7 @@ fn assert_same_bytes(sources: &SourceMap) {
         let lines = compact.lines().skip(4).count();
         let pieces = (0..module.pieces()).filter(|&i| !module.piece(i).is_empty()).count();
         assert_eq!(lines, pieces + 2, "{}: compact layout, a line per piece", service.module);
-        let whole = prettyplease::unparse(&syn::parse2(emit::service(service)).expect("emitted code parses"));
+        let whole = prettyplease::unparse(&syn::parse2(emit::service(service, part)).expect("emitted code parses"));
         assert!(formatted_code(&formatted) == whole, "{}: rendered", service.module);
     }
 }

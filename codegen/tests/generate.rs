@@ -1,5 +1,6 @@
 //! Per-feature snapshots of generated code: each fixture under `fixtures/valid/` is one
-//! operation (named for the feature it exercises) next to the shared `service.yaml`.
+//! operation (named for the feature it exercises) next to the shared `service.yaml`. A snapshot
+//! holds the service's file of every crate that has one, as `generated/` would.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always` and `git diff`).
 
 use std::path::Path;
@@ -15,8 +16,15 @@ fn generate_fixture(path: &Path) -> String {
     sources.add(format!("specs/fixture/{name}"), std::fs::read_to_string(path).expect("fixture"));
     let output = generate(&sources, &["huawei"]).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     assert!(output.warnings.is_empty(), "{}", output.warnings.render(&sources));
-    let code = output.files.into_iter().find(|f| f.name == "huawei_fixture.rs").expect("service file").contents;
-    without_hash_line(&code)
+    service_files(output)
+}
+
+/// The service's files of every crate that has one (shared, operations', client's), in that
+/// order, each without its hash line.
+fn service_files(output: cloud_task_apis_codegen::Output) -> String {
+    let files: Vec<_> = output.files.into_iter().filter(|f| f.name.ends_with("huawei_fixture.rs")).collect();
+    assert!(files.iter().any(|f| f.name == "huawei_fixture.rs"), "the client's file");
+    files.iter().map(|f| without_hash_line(&f.contents)).collect()
 }
 
 /// The code without the header's hash line, which changes with every edit of the generator:
@@ -39,7 +47,7 @@ fn valid_fixtures() {
 }
 
 /// Fixtures of whole service folders (`fixtures/services/NAME/`: service.yaml, types.yaml and
-/// operations), one snapshot of the service's generated file each.
+/// operations), one snapshot of the service's generated files each.
 #[test]
 fn service_fixtures() {
     insta::glob!("fixtures/services/*/service.yaml", |path| {
@@ -54,8 +62,7 @@ fn service_fixtures() {
         }
         let output = generate(&sources, &["huawei"]).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
         assert!(output.warnings.is_empty(), "{}", output.warnings.render(&sources));
-        let code = output.files.into_iter().find(|f| f.name == "huawei_fixture.rs").expect("service file").contents;
-        let code = without_hash_line(&code);
+        let code = service_files(output);
         syn::parse_file(&code).expect("generated code parses");
         let name = folder.file_name().expect("folder name").to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("service_{name}"), code);

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use cloud_task_apis_codegen::{
-    Layout, Output, Previous, Selection, SourceMap, generate, generate_selected, read_specs,
+    Layout, Output, Part, Previous, Selection, SourceMap, generate, generate_selected, part::operation_crate,
+    read_specs,
 };
 
 const ALL: [&str; 3] = ["alibaba", "huawei", "tencent"];
@@ -15,7 +16,7 @@ fn project_specs() -> SourceMap {
 }
 
 fn selected(sources: &SourceMap, selection: &str) -> Output {
-    generate_selected(sources, &ALL, &Selection::parse(selection), &Previous::none(), Layout::Formatted)
+    generate_selected(sources, &ALL, &Selection::parse(selection), &Previous::none(), Layout::Formatted, &Part::all())
         .unwrap_or_else(|d| panic!("{}", d.render(sources)))
 }
 
@@ -31,10 +32,19 @@ fn names(output: &Output) -> Vec<&str> {
 fn only_the_selected_operations_and_services_are_generated() {
     let sources = project_specs();
     let output = selected(&sources, "huawei/dis/ShowTransferTaskLog, tencent/cls");
-    assert_eq!(names(&output), ["huawei_dis.rs", "tencent_cls.rs", "services.rs"]);
-    let dis = file(&output, "huawei_dis.rs");
+    let client: Vec<&str> = names(&output).into_iter().filter(|n| !n.contains('/')).collect();
+    assert_eq!(client, ["huawei_dis.rs", "tencent_cls.rs", "services.rs"]);
+    let holder = Part::Operations(operation_crate("ShowTransferTaskLog.yaml")).folder();
+    let dis = file(&output, &format!("{holder}huawei_dis.rs"));
     assert!(dis.contains("pub mod show_transfer_task_log {"), "{dis}");
-    assert!(!dis.contains("pub mod list_transfer_tasks {"), "an operation not selected was generated");
+    for generated in &output.files {
+        assert!(
+            !generated.contents.contains("pub mod list_transfer_tasks {"),
+            "{}: an operation not selected",
+            generated.name
+        );
+    }
+    assert!(!file(&output, "huawei_dis.rs").contains("list_transfer_tasks"), "re-exported though not selected");
     let index = file(&output, "services.rs");
     assert!(index.contains("huawei_dis.rs") && !index.contains("huawei_cbr.rs"), "{index}");
     // A whole service is the same code as without a selection, under another inputs hash.
@@ -53,6 +63,7 @@ fn an_entry_that_names_nothing_is_an_error_listing_the_known_names() {
         &Selection::parse(selection),
         &Previous::none(),
         Layout::Formatted,
+        &Part::all(),
     ) {
         Ok(_) => panic!("{selection} was accepted"),
         Err(diagnostics) => diagnostics.render(&sources),
@@ -77,6 +88,7 @@ fn an_entry_that_names_nothing_is_an_error_listing_the_known_names() {
         &Selection::parse("tencent/cls"),
         &Previous::none(),
         Layout::Formatted,
+        &Part::all(),
     );
     assert!(disabled.is_err());
 }
@@ -92,6 +104,7 @@ fn files_of_another_selection_are_not_reused() {
         &Selection::parse("huawei/dis/ShowTransferTaskLog"),
         &previous,
         Layout::Formatted,
+        &Part::all(),
     )
     .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     assert!(subset.reused.is_empty(), "reused {:?}", subset.reused);
@@ -103,6 +116,7 @@ fn files_of_another_selection_are_not_reused() {
         &Selection::parse(" huawei/dis/ShowTransferTaskLog,"),
         &previous,
         Layout::Formatted,
+        &Part::all(),
     )
     .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     assert_eq!(again.files, subset.files);
@@ -115,6 +129,7 @@ fn files_of_another_selection_are_not_reused() {
         &Selection::parse(""),
         &Previous::from_files(all.files.clone()),
         Layout::Formatted,
+        &Part::all(),
     )
     .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
     assert_eq!(none.files, all.files);

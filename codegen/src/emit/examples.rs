@@ -8,14 +8,14 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::ir::Service;
+use crate::ir::Operation;
 
-/// The example tests of a service, or nothing if it has no operations.
-pub fn tests(service: &Service) -> TokenStream {
-    if service.operations.is_empty() {
+/// The example tests of the operations a crate holds of a service, or nothing if it holds none.
+pub fn tests(operations: &[&Operation]) -> TokenStream {
+    if operations.is_empty() {
         return quote!();
     }
-    let operations = service.operations.iter().map(|op| {
+    let operations = operations.iter().map(|op| {
         let module = ident(&op.module);
         let name = |ex: &crate::ir::Example| format!("{} {}", op.wire_name, ex.name);
         let successes = op.examples.iter().filter(|ex| ex.error_variant.is_none()).map(|ex| {

@@ -18,7 +18,8 @@ use std::fmt::Write as _;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Envelope, Protocol, Provider, Service, Signing};
+use crate::ir::{Envelope, Operation, Protocol, Provider, Service, Signing};
+use crate::part::Part;
 use crate::render::{self, Module as _};
 
 /// An identifier from an IR name (always a valid identifier: see `ir::names`).
@@ -64,40 +65,113 @@ pub(crate) fn doc_safe(line: &str) -> String {
     shown
 }
 
-/// One generated file: the service module.
-pub fn service(service: &Service) -> TokenStream {
-    ServiceModule(service).whole()
+/// One generated file: the service module of crate `part`.
+pub fn service(service: &Service, part: Part) -> TokenStream {
+    ServiceModule::new(service, part).whole()
 }
 
-/// The service module in pieces that can be emitted apart (see [`render::Module`]): the
-/// service's own items, then one piece per operation, then the example tests.
-#[derive(Clone, Copy, Debug)]
-pub struct ServiceModule<'a>(pub &'a Service);
+/// Whether crate `part` has a module for `service`: the shared and client crates always, an
+/// operations crate when it holds one of the service's operations.
+#[must_use]
+pub fn has_items(service: &Service, part: Part) -> bool {
+    match part {
+        Part::Shared | Part::Client => true,
+        Part::Operations(_) => service.operations.iter().any(|op| part.holds(op)),
+    }
+}
+
+/// The service module of one crate ([`Part`]) in pieces that can be emitted apart (see
+/// [`render::Module`]): the service's own items in that crate, then one piece per operation
+/// it holds, then their example tests.
+#[derive(Clone, Debug)]
+pub struct ServiceModule<'a> {
+    service: &'a Service,
+    part: Part,
+    /// The operations this crate's module holds.
+    held: Vec<&'a Operation>,
+}
+
+impl<'a> ServiceModule<'a> {
+    /// The module of `service` in crate `part`.
+    #[must_use]
+    pub fn new(service: &'a Service, part: Part) -> Self {
+        let held = service.operations.iter().filter(|op| part.holds(op)).collect();
+        Self { service, part, held }
+    }
+
+    /// The path of this service's module in crate `part` (`::cloud_task_apis_shared::huawei::dis`).
+    fn path_in(&self, part: Part) -> TokenStream {
+        let krate = ident(&part.crate_name());
+        let provider = ident(self.service.provider.word());
+        let module = ident(&self.service.module);
+        quote!(::#krate::#provider::#module)
+    }
+
+    /// The service's own items in this crate: in the shared crate its wire facts, common errors
+    /// and shared types; in an operations crate the imports of those its operations name; in the
+    /// client crate the client, the command-line tool's table and the re-exports of the
+    /// service's types and operations.
+    fn own_items(&self) -> TokenStream {
+        let service = self.service;
+        let shared = self.path_in(Part::Shared);
+        match self.part {
+            Part::Shared => {
+                let spec = service_spec(service);
+                let common = errors::common(service);
+                let types = shared_types(service);
+                quote!(#spec #common #types)
+            }
+            Part::Operations(_) => {
+                let common = self.held.iter().any(|op| op.common_errors).then(|| quote!(use #shared::CommonError;));
+                let types = self.held.iter().any(|op| !op.shared.is_empty()).then(|| quote!(use #shared::types;));
+                quote!(use #shared::SERVICE; #common #types)
+            }
+            Part::Client => {
+                let common = (!service.common_errors.is_empty()).then(|| quote!(pub use #shared::CommonError;));
+                let types =
+                    (!service.types.is_empty() || !service.enums.is_empty()).then(|| quote!(pub use #shared::types;));
+                let operations = (0..crate::part::OPERATION_CRATES).map(Part::Operations).filter_map(|part| {
+                    let modules: Vec<_> =
+                        service.operations.iter().filter(|op| part.holds(op)).map(|op| ident(&op.module)).collect();
+                    let path = self.path_in(part);
+                    (!modules.is_empty()).then(|| quote!(pub use #path::{#(#modules),*};))
+                });
+                let cli = cli::service_table(service);
+                let client = client(service);
+                quote!(use #shared::SERVICE; #common #types #(#operations)* #cli #client)
+            }
+        }
+    }
+}
 
 impl render::Module for ServiceModule<'_> {
     fn head(&self) -> TokenStream {
-        let module = ident(&self.0.module);
-        let module_docs = docs(&self.0.docs);
+        let module = ident(&self.service.module);
+        let module_docs = match self.part {
+            Part::Client => docs(&self.service.docs),
+            Part::Shared | Part::Operations(_) => {
+                let path = format!(
+                    " The items of `cloud_task_apis::{}::{}` this crate compiles.",
+                    self.service.provider.word(),
+                    self.service.module
+                );
+                doc(&path)
+            }
+        };
         quote!(#module_docs pub mod #module)
     }
 
     fn pieces(&self) -> usize {
-        self.0.operations.len() + 2
+        self.held.len() + 2
     }
 
     fn piece(&self, index: usize) -> TokenStream {
-        let service = self.0;
         if index == 0 {
-            let spec = service_spec(service);
-            let cli = cli::service_table(service);
-            let client = client(service);
-            let common = errors::common(service);
-            let shared = shared_types(service);
-            return quote!(#spec #cli #client #common #shared);
+            return self.own_items();
         }
-        match service.operations.get(index - 1) {
-            Some(op) => operation::operation(service, op),
-            None if index == service.operations.len() + 1 => examples::tests(service),
+        match self.held.get(index - 1) {
+            Some(op) => operation::operation(self.service, op),
+            None if index == self.held.len() + 1 => examples::tests(&self.held),
             None => TokenStream::new(),
         }
     }
@@ -122,10 +196,10 @@ fn shared_types(service: &Service) -> TokenStream {
     }
 }
 
-/// The index: one module per provider, each enabled by its cargo feature, including the
-/// service files.
-pub fn index(api: &Api) -> TokenStream {
-    let mut providers: Vec<Provider> = api.services.iter().map(|s| s.provider).collect();
+/// The index of crate `part`: one module per provider, each enabled by its cargo feature,
+/// including the files of `services` (in the client crate, with the command-line tool's lists).
+pub fn index(services: &[&Service], part: Part) -> TokenStream {
+    let mut providers: Vec<Provider> = services.iter().map(|s| s.provider).collect();
     providers.dedup();
     let modules = providers.iter().map(|&provider| {
         let name = provider.word();
@@ -135,10 +209,10 @@ pub fn index(api: &Api) -> TokenStream {
             Provider::Huawei => " Huawei Cloud services.",
             Provider::Tencent => " Tencent Cloud services.",
         };
-        let services: Vec<&Service> = api.services.iter().filter(|s| s.provider == provider).collect();
-        let cli = cli::provider_list(&services);
+        let services: Vec<&Service> = services.iter().copied().filter(|s| s.provider == provider).collect();
+        let cli = (part == Part::Client).then(|| cli::provider_list(&services));
         let includes = services.iter().map(|s| {
-            let file = format!("/{}", file_name(s));
+            let file = format!("/{}{}", part.folder(), file_name(s));
             quote!(include!(concat!(env!("OUT_DIR"), #file));)
         });
         quote! {
@@ -151,7 +225,7 @@ pub fn index(api: &Api) -> TokenStream {
         }
     });
     let modules: Vec<TokenStream> = modules.collect();
-    let cli = cli::index_list(&providers);
+    let cli = (part == Part::Client).then(|| cli::index_list(&providers));
     quote!(#(#modules)* #cli)
 }
 
@@ -213,7 +287,8 @@ fn service_spec(service: &Service) -> TokenStream {
     };
     quote! {
         /// Wire facts of this service, from its `service.yaml`.
-        pub(crate) static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
+        #[doc(hidden)]
+        pub static SERVICE: crate::__private::ServiceSpec = crate::__private::ServiceSpec {
             provider: crate::Provider::#provider,
             name: #name,
             api_version: #api_version,

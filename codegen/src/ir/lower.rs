@@ -35,7 +35,8 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
         .operations
         .iter()
         .map(|op| {
-            let lowered = operation(spec, op, offset.unwrap_or(0), &common_errors, diags);
+            let file = sources.get(op.file).path.clone();
+            let lowered = operation(spec, op, file, offset.unwrap_or(0), &common_errors, diags);
             if let Err(d) = methods.claim(&lowered.module, &op.operation.value, op.operation.span) {
                 diags.push(d);
             }
@@ -159,6 +160,7 @@ fn definitions(ctx: &Ctx<'_>, diags: &mut Diagnostics) -> (Vec<Struct>, Vec<Enum
 fn operation(
     spec: &ServiceSpec,
     op: &model::OperationDoc,
+    file: String,
     offset: i32,
     common: &[ErrorVariant],
     diags: &mut Diagnostics,
@@ -216,6 +218,7 @@ fn operation(
         ));
     }
     Operation {
+        file,
         wire_name: op.operation.value.clone(),
         module: names::snake(&op.operation.value),
         docs: doc.build(),

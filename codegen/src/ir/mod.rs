@@ -108,6 +108,8 @@ pub struct Operation {
     pub waiter: Option<Waiter>,
     /// Page-numbered listing.
     pub pagination: Option<Pagination>,
+    /// The path of its spec file, as read (its crate: [`crate::part`]).
+    pub file: String,
 }
 
 /// A struct field or request parameter.

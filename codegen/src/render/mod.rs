@@ -270,8 +270,9 @@ mod tests {
             let mut diags = crate::Diagnostics::new();
             let specs = crate::spec::load(&sources, &mut diags);
             let api = crate::ir::lower(&sources, &specs).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
-            for service in &api.services {
-                let module = crate::emit::ServiceModule(service);
+            let parts = crate::Part::all();
+            for (service, part) in api.services.iter().flat_map(|s| parts.iter().map(move |&p| (s, p))) {
+                let module = crate::emit::ServiceModule::new(service, part);
                 let mut head = module.head();
                 head.extend([TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::new()))]);
                 assert!(format_tokens(head).is_some_and(|h| h.ends_with("{}\n")));
