@@ -7,11 +7,13 @@
 #      hand-written reqwest client on a loopback server), benches/decode.rs (generated types
 #      against hand-written serde structs), benches/sign.rs (each signer), benches/validate.rs
 #      (building and checking a request with patterns, against the same checks by hand);
-#   3. build cost for a user, timed here: crate-only clean builds (`cargo clean -p
-#      cloud-task-apis`, then `cargo build` with dependencies already built) and rebuilds after
+#   3. build cost for a user, timed here: crate-only clean builds (`cargo clean -p` of the six
+#      crates made from the specs, `cloud-task-apis` and the five it re-exports, then `cargo
+#      build` with dependencies, the runtime among them, already built) and rebuilds after
 #      editing one spec, for the project's specs and for 500 and 2,000 synthetic operations, with
-#      the CPU time and peak memory of the crate's `rustc` (a RUSTC_WRAPPER runs it under
-#      `/usr/bin/time`), and a build selecting two of the 500 (CLOUD_TASK_APIS_OPERATIONS).
+#      the CPU time (summed) and peak memory (the largest) of those crates' `rustc` (a
+#      RUSTC_WRAPPER runs each under `/usr/bin/time`), and a build selecting two of the 500
+#      (CLOUD_TASK_APIS_OPERATIONS).
 #      The baseline of the 500-operation rows is measured the same way in the same run:
 #      progenitor 0.15 in build-script mode (benches/progenitor/, its own workspace) on an
 #      OpenAPI document of the same 500 operations (`codegen/examples/synthetic_openapi.rs`),
@@ -85,9 +87,9 @@ copy_tree() {
   suffix_version "$1"
 }
 
-# The wrapper that runs the measured crate's rustc (crate name $RUSTC_PEAK_CRATE, default
-# cloud_task_apis) under /usr/bin/time: wall and CPU seconds and peak memory (KB) appended to
-# $RUSTC_PEAK_FILE; other crates run as they are.
+# The wrapper that runs the measured crates' rustc (crate names in $RUSTC_PEAK_CRATES, separated
+# by spaces) under /usr/bin/time: wall and CPU seconds and peak memory (KB) appended to
+# $RUSTC_PEAK_FILE, a line per rustc; other crates (and build scripts) run as they are.
 WRAPPER=$WORK/rustc-wrapper.sh
 cat >"$WRAPPER" <<'WRAP'
 #!/usr/bin/env bash
@@ -95,7 +97,7 @@ rustc=$1
 shift
 prev=
 for a in "$@"; do
-  if [ "$prev" = "--crate-name" ] && [ "$a" = "${RUSTC_PEAK_CRATE:-cloud_task_apis}" ] && [ -n "${RUSTC_PEAK_FILE:-}" ]; then
+  if [ "$prev" = "--crate-name" ] && [[ " ${RUSTC_PEAK_CRATES:-} " == *" $a "* ]] && [ -n "${RUSTC_PEAK_FILE:-}" ]; then
     exec /usr/bin/time -f "%e %U %S %M" -a -o "$RUSTC_PEAK_FILE" "$rustc" "$@"
   fi
   prev=$a
@@ -104,13 +106,15 @@ exec "$rustc" "$@"
 WRAP
 chmod +x "$WRAPPER"
 PEAK=$WORK/rustc-peak.txt
-# CPU seconds (user + system) and peak memory (GB) of the crate's rustc in the last timed build.
+# CPU seconds (user + system) of the measured crates' rustc in the last timed build, summed, and
+# the peak memory (GB) of the largest.
 rustc_cpu() { awk '{ c += $2 + $3 } END { printf "%.1f", c }' "$PEAK"; }
 rustc_peak() { awk '{ if ($4 > m) m = $4 } END { printf "%.2f", m / 1048576 }' "$PEAK"; }
 
-# The package measured by timed_build and cleaned by clean_crate: $BENCH_PACKAGE, default the
-# project's crate.
-package() { printf '%s' "${BENCH_PACKAGE:-cloud-task-apis}"; }
+# The packages measured by timed_build and cleaned by clean_crate: $BENCH_PACKAGES, default the
+# crates made from the specs (the one users depend on and the five it re-exports; the runtime
+# is a dependency built before, as progenitor's client crate is for its baseline).
+packages() { printf '%s' "${BENCH_PACKAGES:-cloud-task-apis cloud-task-apis-shared cloud-task-apis-ops-0 cloud-task-apis-ops-1 cloud-task-apis-ops-2 cloud-task-apis-ops-3}"; }
 
 # Runs `cargo build ARGS` in directory $1 with the benchmark target dir; prints the seconds it
 # took, and warns loudly when something other than the measured package was compiled
@@ -118,10 +122,10 @@ package() { printf '%s' "${BENCH_PACKAGE:-cloud-task-apis}"; }
 timed_build() {
   local dir=$1
   shift
-  local log=$WORK/build.log start end pkg
-  pkg=$(package)
+  local log=$WORK/build.log start end pkgs
+  pkgs=$(packages)
   local -a vars=("CARGO_TARGET_DIR=$TARGET" "RUSTC_WRAPPER=$WRAPPER" "RUSTC_PEAK_FILE=$PEAK")
-  vars+=("RUSTC_PEAK_CRATE=${pkg//-/_}")
+  vars+=("RUSTC_PEAK_CRATES=${pkgs//-/_}")
   if [ -n "${NO_INCREMENTAL:-}" ]; then vars+=(CARGO_INCREMENTAL=0); fi
   vars+=("CLOUD_TASK_APIS_OPERATIONS=${CLOUD_TASK_APIS_OPERATIONS:-}")
   : >"$PEAK"
@@ -136,7 +140,7 @@ timed_build() {
     say "warning: the build waited for a lock; its time includes the wait"
   fi
   local others
-  others=$(grep -E '^\s*Compiling ' "$log" | grep -v "Compiling $pkg v" || true)
+  others=$(grep -E '^\s*Compiling ' "$log" | grep -vE "Compiling ($(printf '%s' "$pkgs" | tr ' ' '|')) v" || true)
   if [ -n "$others" ]; then
     say "warning: the timed build also compiled: $others"
   fi
@@ -153,7 +157,10 @@ warm() {
 }
 
 clean_crate() {
-  (cd "$1" && CARGO_TARGET_DIR=$TARGET RUSTC_WRAPPER=$WRAPPER cargo clean -p "$(package)") >>"$LOG" 2>&1
+  local -a specs=()
+  local pkg
+  for pkg in $(packages); do specs+=(-p "$pkg"); done
+  (cd "$1" && CARGO_TARGET_DIR=$TARGET RUSTC_WRAPPER=$WRAPPER cargo clean "${specs[@]}") >>"$LOG" 2>&1
 }
 
 # Changes the summary of one operation spec (what an edit of the docs does to a build); each
@@ -202,15 +209,15 @@ progenitor_baseline() {
   # Dependencies are warmed up on a document of one operation, then the crate is built from
   # scratch on the 500.
   (cd "$ROOT" && cargo run -q -p cloud-task-apis-codegen --example synthetic_openapi -- 1 "$pg/openapi.json") >>"$LOG" 2>&1
-  BENCH_PACKAGE=progenitor-baseline warm "$pg"
+  BENCH_PACKAGES=progenitor-baseline warm "$pg"
   (cd "$ROOT" && cargo run -q -p cloud-task-apis-codegen --example synthetic_openapi -- 500 "$pg/openapi.json") >>"$LOG" 2>&1
   # Its build script times itself once per clean build, so three clean builds give three
   # samples, and the median is the baseline (one sample moved by up to 28% between runs).
   local t round
   local -a gens=()
   for round in 1 2 3; do
-    BENCH_PACKAGE=progenitor-baseline clean_crate "$pg"
-    t=$(BENCH_PACKAGE=progenitor-baseline timed_build "$pg")
+    BENCH_PACKAGES=progenitor-baseline clean_crate "$pg"
+    t=$(BENCH_PACKAGES=progenitor-baseline timed_build "$pg")
     gens+=("$(cat "$(find "$TARGET/debug/build" -path '*progenitor-baseline*' -name generation-seconds.txt \
       -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)")")
     say "   clean build $round: $t s (rustc $(rustc_cpu) s CPU, peak $(rustc_peak) GB; generation ${gens[-1]} s)"
@@ -275,8 +282,8 @@ if part build; then
   # its own copy's clean build, with only progenitor's builds between.)
   pg_t=() pg_c=() pg_p=() our_t=() our_c=() our_p=()
   for round in 1 2 3; do
-    BENCH_PACKAGE=progenitor-baseline clean_crate "$pg"
-    pg_t+=("$(BENCH_PACKAGE=progenitor-baseline timed_build "$pg")") pg_c+=("$(rustc_cpu)") pg_p+=("$(rustc_peak)")
+    BENCH_PACKAGES=progenitor-baseline clean_crate "$pg"
+    pg_t+=("$(BENCH_PACKAGES=progenitor-baseline timed_build "$pg")") pg_c+=("$(rustc_cpu)") pg_p+=("$(rustc_peak)")
     clean_crate "$synthetic"
     our_t+=("$(timed_build "$synthetic")") our_c+=("$(rustc_cpu)") our_p+=("$(rustc_peak)")
     say "   round $round, clean build: progenitor ${pg_t[-1]} s (rustc ${pg_c[-1]} s CPU, peak ${pg_p[-1]} GB), ours ${our_t[-1]} s (rustc ${our_c[-1]} s CPU, peak ${our_p[-1]} GB)"
@@ -284,7 +291,7 @@ if part build; then
   pg_r=() our_r=()
   for round in 1 2 3; do
     edit_openapi "$pg/openapi.json"
-    pg_r+=("$(BENCH_PACKAGE=progenitor-baseline timed_build "$pg")")
+    pg_r+=("$(BENCH_PACKAGES=progenitor-baseline timed_build "$pg")")
     edit_spec "$synthetic/specs/huawei/synthetic/UpdateWidget0250.yaml"
     our_r+=("$(timed_build "$synthetic")")
     say "   round $round, rebuild after editing one operation: progenitor ${pg_r[-1]} s, ours ${our_r[-1]} s"
@@ -302,7 +309,7 @@ if part build; then
     "$t s (rustc: $(median "${our_c[@]}") s CPU)" "progenitor $pg_clean s (same run, taking turns)" "$ratio_t" \
     "≤ 1/3 of progenitor" "$(at_most "$ratio_t" 0.333)"
   p=$(median "${our_p[@]}") ratio_p=$(paired_ratio "${our_p[@]}" -- "${pg_p[@]}")
-  row "$area" "peak memory of that clean build (the crate's rustc; median of 3)" "$p GB" "progenitor $pg_peak GB (same run)" \
+  row "$area" "peak memory of that clean build (the largest of the six crates' rustc; median of 3)" "$p GB" "progenitor $pg_peak GB (same run)" \
     "$ratio_p" "≤ 1/3 of progenitor" "$(at_most "$ratio_p" 0.333)"
   t=$(median "${our_r[@]}") ratio_r=$(paired_ratio "${our_r[@]}" -- "${pg_r[@]}")
   row "$area" "rebuild after editing one spec, 500 synthetic operations (median of 3)" "$t s" \
