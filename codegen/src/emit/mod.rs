@@ -130,12 +130,13 @@ impl<'a> ServiceModule<'a> {
                 let common = (!service.common_errors.is_empty()).then(|| quote!(pub use #shared::CommonError;));
                 let types =
                     (!service.types.is_empty() || !service.enums.is_empty()).then(|| quote!(pub use #shared::types;));
-                let operations = (0..crate::part::OPERATION_CRATES).map(Part::Operations).filter_map(|part| {
-                    let modules: Vec<_> =
-                        service.operations.iter().filter(|op| part.holds(op)).map(|op| ident(&op.module)).collect();
-                    let path = self.path_in(part);
-                    (!modules.is_empty()).then(|| quote!(pub use #path::{#(#modules),*};))
-                });
+                // Each operations crate's module of the service holds only operation modules (and
+                // private imports), so a glob re-exports exactly its operations.
+                let operations = (0..crate::part::OPERATION_CRATES)
+                    .map(Part::Operations)
+                    .filter(|&part| has_items(service, part))
+                    .map(|part| self.path_in(part))
+                    .map(|path| quote!(pub use #path::*;));
                 let cli = cli::service_table(service);
                 let client = client(service);
                 quote!(use #shared::SERVICE; #common #types #(#operations)* #cli #client)
