@@ -119,9 +119,10 @@ impl Config {
     pub fn compile_specs(&self, spec_dir: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> Result<Compiled, Report> {
         let SpecFiles { sources, inputs, warnings: skipped } = read_specs(spec_dir.as_ref())?;
         let providers: Vec<&str> = self.providers.iter().map(String::as_str).collect();
-        let previous = match &self.reuse_from {
-            Some(dir) => Previous::read_dir(dir).map_err(|e| io_report(dir, &e))?,
-            None => Previous::none(),
+        let previous = match (&self.reuse_from, self.parts.as_slice()) {
+            (Some(dir), [part]) => Previous::read_part(dir, *part).map_err(|e| io_report(dir, &e))?,
+            (Some(dir), _) => Previous::read_dir(dir).map_err(|e| io_report(dir, &e))?,
+            (None, _) => Previous::none(),
         };
         let generated =
             crate::generate_selected(&sources, &providers, &self.selection, &previous, self.layout, &self.parts);

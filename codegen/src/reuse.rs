@@ -42,7 +42,20 @@ impl Previous {
     /// When `dir` exists but it or a file in it cannot be read.
     pub fn read_dir(dir: &Path) -> io::Result<Self> {
         let mut files = Vec::new();
-        read_rs_files(dir, "", &mut files)?;
+        read_rs_files(dir, "", true, &mut files)?;
+        Ok(Self::from_files(files))
+    }
+
+    /// The intact `*.rs` files of crate `part` in `dir` (those in its folder,
+    /// [`crate::Part::folder`]), named as [`Previous::read_dir`] names them: what a build
+    /// script of that crate can reuse, without reading the other crates' files.
+    ///
+    /// # Errors
+    /// As [`Previous::read_dir`].
+    pub fn read_part(dir: &Path, part: crate::Part) -> io::Result<Self> {
+        let folder = part.folder();
+        let mut files = Vec::new();
+        read_rs_files(&dir.join(&folder), &folder, false, &mut files)?;
         Ok(Self::from_files(files))
     }
 
@@ -81,9 +94,10 @@ impl Previous {
     }
 }
 
-/// Adds the `*.rs` files of `dir` to `files`, named `prefix` and their file name, and those of
-/// its folders when `prefix` is empty (one level down). A missing `dir` adds nothing.
-fn read_rs_files(dir: &Path, prefix: &str, files: &mut Vec<GeneratedFile>) -> io::Result<()> {
+/// Adds the `*.rs` files of `dir` to `files`, named `prefix` and their file name, and with
+/// `folders` those of its folders (one level down, named by folder). A missing `dir` adds
+/// nothing.
+fn read_rs_files(dir: &Path, prefix: &str, folders: bool, files: &mut Vec<GeneratedFile>) -> io::Result<()> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -92,8 +106,8 @@ fn read_rs_files(dir: &Path, prefix: &str, files: &mut Vec<GeneratedFile>) -> io
     for entry in entries {
         let path = entry?.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-        if prefix.is_empty() && path.is_dir() {
-            read_rs_files(&path, &format!("{name}/"), files)?;
+        if folders && path.is_dir() {
+            read_rs_files(&path, &format!("{prefix}{name}/"), false, files)?;
             continue;
         }
         if path.extension().is_none_or(|e| e != "rs") || !path.is_file() {
