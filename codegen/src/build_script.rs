@@ -51,6 +51,7 @@ fn try_run(part: Part, workspace: &str) -> Result<(), String> {
         .operations(Selection::parse(&selection))
         .part(part)
         .reuse_from("generated")
+        .share_generated(shared_folder(&out_dir))
         .layout(Layout::Compact)
         .compile_specs(&specs, &out_dir)
         .map_err(|report| report.to_string())?;
@@ -65,6 +66,13 @@ fn try_run(part: Part, workspace: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The folder the generated crates' build scripts share ([`Config::share_generated`]): beside
+/// the crates' own build folders (`OUT_DIR` is `<target>/<profile>/build/<crate>-<hash>/out`).
+fn shared_folder(out_dir: &str) -> PathBuf {
+    let build = Path::new(out_dir).ancestors().nth(2).unwrap_or(Path::new(out_dir));
+    build.join("cloud-task-apis-generated")
 }
 
 /// Writes `embedded_specs.rs`: every spec file as `(path, text)`.

@@ -16,6 +16,7 @@ pub struct Config {
     providers: Vec<String>,
     selection: crate::Selection,
     reuse_from: Option<PathBuf>,
+    share: Option<PathBuf>,
     layout: crate::Layout,
     parts: Vec<crate::Part>,
 }
@@ -26,6 +27,7 @@ impl Default for Config {
             providers: ["alibaba", "huawei", "tencent"].map(String::from).to_vec(),
             selection: crate::Selection::all(),
             reuse_from: None,
+            share: None,
             layout: crate::Layout::Formatted,
             parts: crate::Part::all(),
         }
@@ -103,6 +105,16 @@ impl Config {
         self
     }
 
+    /// A folder shared by the build scripts of every generated crate: a run that has to
+    /// generate generates every crate's files and writes them there too, and a run takes its
+    /// crate's files from there as from [`Config::reuse_from`]. So a build generates the specs
+    /// once, not once per crate (the build scripts of one build may run at the same time; each
+    /// file is written whole, by a rename).
+    pub fn share_generated(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.share = Some(dir.into());
+        self
+    }
+
     /// Generates only the files of crate `part` (a build script's own; all crates unless told).
     pub fn part(mut self, part: crate::Part) -> Self {
         self.parts = vec![part];
@@ -119,14 +131,13 @@ impl Config {
     pub fn compile_specs(&self, spec_dir: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> Result<Compiled, Report> {
         let SpecFiles { sources, inputs, warnings: skipped } = read_specs(spec_dir.as_ref())?;
         let providers: Vec<&str> = self.providers.iter().map(String::as_str).collect();
-        let previous = match (&self.reuse_from, self.parts.as_slice()) {
-            (Some(dir), [part]) => Previous::read_part(dir, *part).map_err(|e| io_report(dir, &e))?,
-            (Some(dir), _) => Previous::read_dir(dir).map_err(|e| io_report(dir, &e))?,
-            (None, _) => Previous::none(),
+        let own = self.previous(&self.parts)?;
+        let output = match crate::reuse_whole(&sources, &providers, &self.selection, &own, &self.parts) {
+            Some(output) => Ok(output),
+            None if self.share.is_some() => self.generate_shared(&sources, &providers),
+            None => crate::generate_selected(&sources, &providers, &self.selection, &own, self.layout, &self.parts),
         };
-        let generated =
-            crate::generate_selected(&sources, &providers, &self.selection, &previous, self.layout, &self.parts);
-        let mut output = generated.map_err(|mut diagnostics| {
+        let mut output = output.map_err(|mut diagnostics| {
             diagnostics.extend(skipped.clone());
             diagnostics.sort();
             Report { sources: sources.clone(), diagnostics }
@@ -142,6 +153,41 @@ impl Config {
         }
         let warnings = if output.warnings.is_empty() { String::new() } else { output.warnings.render(&sources) };
         Ok(Compiled { inputs, written, reused: output.reused, warnings })
+    }
+}
+
+impl Config {
+    /// The earlier files the crates `parts` can take: from [`Config::share_generated`] and
+    /// [`Config::reuse_from`], only the crate's own when there is one. A committed file wins
+    /// over a shared one made from the same inputs (the shared one may be laid out compact).
+    fn previous(&self, parts: &[crate::Part]) -> Result<Previous, Report> {
+        let mut previous = Previous::none();
+        for dir in self.share.iter().chain(&self.reuse_from) {
+            let found = match parts {
+                [part] => Previous::read_part(dir, *part),
+                _ => Previous::read_dir(dir),
+            };
+            previous.extend(found.map_err(|e| io_report(dir, &e))?);
+        }
+        Ok(previous)
+    }
+
+    /// Generates every crate's files (taking what it can from the earlier ones), writes them
+    /// all to the shared folder, and returns this run's crates' files.
+    fn generate_shared(&self, sources: &SourceMap, providers: &[&str]) -> Result<crate::Output, Diagnostics> {
+        let all = crate::Part::all();
+        let previous = self.previous(&all).map_err(|report| report.diagnostics)?;
+        let mut output = crate::generate_selected(sources, providers, &self.selection, &previous, self.layout, &all)?;
+        if let Some(share) = &self.share {
+            for file in &output.files {
+                let path = share.join(&file.name);
+                write_whole(&path, &file.contents).map_err(|e| io_report(&path, &e).diagnostics)?;
+            }
+        }
+        let own = |name: &str| self.parts.iter().any(|part| crate::Part::of_file(name) == Some(*part));
+        output.files.retain(|f| own(&f.name));
+        output.reused.retain(|name| own(name));
+        Ok(output)
     }
 }
 
@@ -260,6 +306,20 @@ fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
     }
     std::fs::write(path, contents)?;
     Ok(true)
+}
+
+/// Writes `contents` to `path` unless it holds them already, through a file of its own renamed
+/// over it, so that a reader never sees a half-written file (another build script may read it).
+fn write_whole(path: &Path, contents: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    let folder = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, contents)?;
+    std::fs::rename(&temporary, path)
 }
 
 fn io_report(path: &Path, error: &std::io::Error) -> Report {

@@ -130,16 +130,12 @@ pub fn generate_selected(
     layout: Layout,
     parts: &[Part],
 ) -> Result<Output, Diagnostics> {
+    if let Some(output) = reuse_whole(sources, providers, selection, previous, parts) {
+        return Ok(output);
+    }
     let identity = selection.identity(fingerprint::GENERATOR);
     let keys: Vec<(Part, fingerprint::Keys)> =
         parts.iter().map(|&part| (part, fingerprint::keys(sources, providers, &identity, part))).collect();
-    let whole: Option<Vec<Vec<GeneratedFile>>> =
-        keys.iter().map(|(part, keys)| previous.whole_run(keys, &index_name(*part))).collect();
-    if let Some(files) = whole {
-        let files: Vec<GeneratedFile> = files.into_iter().flatten().collect();
-        let reused = files.iter().map(|f| f.name.clone()).collect();
-        return Ok(Output { files, warnings: Diagnostics::new(), reused });
-    }
     let mut diags = Diagnostics::new();
     let specs = spec::load(sources, &mut diags);
     // Files that failed to load are left out of `specs`; the rules still run over the others,
@@ -189,6 +185,26 @@ pub fn generate_selected(
         }
     }
     Ok(Output { files, warnings: sorted(diags), reused })
+}
+
+/// Every file of the crates `parts` taken from `previous`, when each one is there with the
+/// inputs hash of its inputs now (see [`generate_selected`]); `None` when any is missing. The
+/// specs are hashed, not loaded.
+pub fn reuse_whole(
+    sources: &SourceMap,
+    providers: &[&str],
+    selection: &Selection,
+    previous: &Previous,
+    parts: &[Part],
+) -> Option<Output> {
+    let identity = selection.identity(fingerprint::GENERATOR);
+    let files: Vec<Vec<GeneratedFile>> = parts
+        .iter()
+        .map(|&part| previous.whole_run(&fingerprint::keys(sources, providers, &identity, part), &index_name(part)))
+        .collect::<Option<_>>()?;
+    let files: Vec<GeneratedFile> = files.into_iter().flatten().collect();
+    let reused = files.iter().map(|f| f.name.clone()).collect();
+    Some(Output { files, warnings: Diagnostics::new(), reused })
 }
 
 /// The name of crate `part`'s index file.

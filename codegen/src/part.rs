@@ -56,6 +56,15 @@ impl Part {
         }
     }
 
+    /// The crate a generated file named `name` (with its folder, as [`Part::folder`]) is of.
+    #[must_use]
+    pub fn of_file(name: &str) -> Option<Self> {
+        Self::all().into_iter().find(|part| match part.folder().as_str() {
+            "" => !name.contains('/'),
+            folder => name.strip_prefix(folder).is_some_and(|rest| !rest.contains('/')),
+        })
+    }
+
     /// Whether this crate's code is made from the spec file at `path`: every crate's from the
     /// service files, the client's from all, an operations crate's from its operations'.
     #[must_use]

@@ -59,6 +59,12 @@ impl Previous {
         Ok(Self::from_files(files))
     }
 
+    /// Adds the files of `other` (a file of `other` replaces one of `self` with the same inputs
+    /// hash; both are intact and made from the same inputs).
+    pub fn extend(&mut self, other: Self) {
+        self.by_inputs.extend(other.by_inputs);
+    }
+
     /// How many intact files there are.
     #[must_use]
     pub fn len(&self) -> usize {

@@ -149,3 +149,25 @@ fn config_reuses_a_folder_of_generated_files() {
     let none = Config::new().reuse_from(committed.join("missing")).compile_specs(specs, &out).expect("valid specs");
     assert!(none.reused.is_empty());
 }
+
+#[test]
+fn the_first_crate_to_generate_generates_for_every_crate() {
+    let specs = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs"));
+    let share = scratch("share");
+    let out = scratch("share-out");
+    let first = Config::new().part(Part::Shared).share_generated(&share).compile_specs(specs, &out).expect("valid");
+    assert!(first.reused.is_empty(), "{:?}", first.reused);
+    assert!(share.join("services.rs").is_file() && share.join("ops-1/services.rs").is_file(), "every crate's files");
+    for part in Part::all().into_iter().skip(1) {
+        let next = Config::new().part(part).share_generated(&share).compile_specs(specs, &out).expect("valid");
+        assert!(!next.reused.is_empty() && next.written.iter().all(|p| next.reused.iter().any(|r| p.ends_with(r))));
+        let fresh = Config::new().part(part).compile_specs(specs, scratch("share-fresh")).expect("valid");
+        assert_eq!(fresh.written.len(), next.written.len(), "{part:?}: the same files as generating it alone");
+    }
+    // A file of the shared folder edited by hand is not taken.
+    let client = share.join("huawei_dis.rs");
+    let text = std::fs::read_to_string(&client).expect("written") + "// edited\n";
+    std::fs::write(&client, text).expect("writable");
+    let again = Config::new().part(Part::Client).share_generated(&share).compile_specs(specs, &out).expect("valid");
+    assert!(!again.reused.contains(&"huawei_dis.rs".to_owned()), "{:?}", again.reused);
+}
