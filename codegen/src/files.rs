@@ -129,13 +129,31 @@ impl Config {
     /// A [`Report`] of every problem in the specs, or of the file that could not be read or
     /// written.
     pub fn compile_specs(&self, spec_dir: impl AsRef<Path>, out_dir: impl AsRef<Path>) -> Result<Compiled, Report> {
-        let SpecFiles { sources, inputs, warnings: skipped } = read_specs(spec_dir.as_ref())?;
         let providers: Vec<&str> = self.providers.iter().map(String::as_str).collect();
         let own = self.previous(&self.parts)?;
-        let output = match crate::reuse_whole(&sources, &providers, &self.selection, &own, &self.parts) {
-            Some(output) => Ok(output),
-            None if self.share.is_some() => self.generate_shared(&sources, &providers),
-            None => crate::generate_selected(&sources, &providers, &self.selection, &own, self.layout, &self.parts),
+        // First only the files these crates read (their inputs hashes need no others), in the
+        // hope that every file can be reused; all of them when something has to be generated.
+        let reads = |path: &str| self.parts.iter().any(|part| part.reads(path));
+        let probe = read_specs_where(spec_dir.as_ref(), &reads)?;
+        let reused = crate::reuse_whole(&probe.sources, &providers, &self.selection, &own, &self.parts);
+        let (SpecFiles { sources, inputs, warnings: skipped, .. }, output) = match reused {
+            Some(output) => (probe, Ok(output)),
+            None => {
+                let files = if probe.complete { probe } else { read_specs(spec_dir.as_ref())? };
+                let output = if self.share.is_some() {
+                    self.generate_shared(&files.sources, &providers)
+                } else {
+                    crate::generate_selected(
+                        &files.sources,
+                        &providers,
+                        &self.selection,
+                        &own,
+                        self.layout,
+                        &self.parts,
+                    )
+                };
+                (files, output)
+            }
         };
         let mut output = output.map_err(|mut diagnostics| {
             diagnostics.extend(skipped.clone());
@@ -209,6 +227,8 @@ pub struct SpecFiles {
     /// Entries left out (links that leave the folder or loop, FIFOs and other special files),
     /// one warning each naming the path and why.
     pub warnings: Diagnostics,
+    /// Whether every file's text was read (a build script first reads only its crate's files).
+    complete: bool,
 }
 
 /// Reads every regular `*.yaml` file under `dir`, sorted by path, never leaving `dir` and
@@ -220,7 +240,14 @@ pub struct SpecFiles {
 /// A report naming the folder or file that could not be read, every file that is not UTF-8
 /// (at the line and column of its first bad byte), or that there are no spec files.
 pub fn read_specs(dir: &Path) -> Result<SpecFiles, Report> {
+    read_specs_where(dir, &|_| true)
+}
+
+/// [`read_specs`], reading only the files whose display path `read` accepts: the others are
+/// listed with no text ([`SpecFiles::complete`] is then false).
+fn read_specs_where(dir: &Path, read: &dyn Fn(&str) -> bool) -> Result<SpecFiles, Report> {
     let found = crate::folder::find_yaml(dir).map_err(|(path, e)| io_report(&path, &e))?;
+    let mut complete = true;
     let mut warnings = Diagnostics::new();
     for skipped in &found.skipped {
         warnings.push(
@@ -231,6 +258,11 @@ pub fn read_specs(dir: &Path) -> Result<SpecFiles, Report> {
     let mut sources = SourceMap::new();
     let mut errors = Diagnostics::new();
     for path in &found.files {
+        if !read(&display(path)) {
+            sources.add(display(path), String::new());
+            complete = false;
+            continue;
+        }
         let bytes = read_at_most(path, MAX_FILE_BYTES + 1).map_err(|e| io_report(path, &e))?;
         if bytes.len() > MAX_FILE_BYTES {
             errors.push(
@@ -241,7 +273,7 @@ pub fn read_specs(dir: &Path) -> Result<SpecFiles, Report> {
         }
         // Line breaks to LF before decoding (both are ASCII, so no UTF-8 sequence changes): YAML
         // reads a lone CR as a line break too, so lines and columns then agree with the parser.
-        let bytes = line_breaks_to_lf(&bytes);
+        let bytes = line_breaks_to_lf(bytes);
         match String::from_utf8(bytes) {
             Ok(text) => {
                 sources.add(display(path), text);
@@ -268,7 +300,7 @@ pub fn read_specs(dir: &Path) -> Result<SpecFiles, Report> {
         errors.sort();
         return Err(Report { sources, diagnostics: errors });
     }
-    Ok(SpecFiles { sources, inputs: found.files, warnings })
+    Ok(SpecFiles { sources, inputs: found.files, warnings, complete })
 }
 
 /// `/` separators on every platform; an absolute path keeps its single leading `/`.
@@ -285,7 +317,11 @@ fn read_at_most(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
 }
 
 /// CR LF and a lone CR become LF.
-fn line_breaks_to_lf(bytes: &[u8]) -> Vec<u8> {
+fn line_breaks_to_lf(bytes: Vec<u8>) -> Vec<u8> {
+    // Most files have no CR: they are taken as they are.
+    if !bytes.contains(&b'\r') {
+        return bytes;
+    }
     let mut out = Vec::with_capacity(bytes.len());
     for (i, &b) in bytes.iter().enumerate() {
         match b {

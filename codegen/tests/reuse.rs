@@ -171,3 +171,44 @@ fn the_first_crate_to_generate_generates_for_every_crate() {
     let again = Config::new().part(Part::Client).share_generated(&share).compile_specs(specs, &out).expect("valid");
     assert!(!again.reused.contains(&"huawei_dis.rs".to_owned()), "{:?}", again.reused);
 }
+
+/// Copies the folder `from` into `to`, subfolders included.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("scratch folder");
+    for entry in std::fs::read_dir(from).expect("readable folder") {
+        let entry = entry.expect("readable entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copied");
+        }
+    }
+}
+
+#[test]
+fn an_operations_crate_with_reusable_files_reads_only_its_own_specs() {
+    let specs = scratch("own-specs");
+    copy_folder(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs")), &specs);
+    let committed = scratch("own-committed");
+    Config::new().compile_specs(&specs, &committed).expect("valid specs");
+    // A spec file of another operations crate becomes unreadable (not UTF-8): a crate that
+    // reads it would report it.
+    let sources = read_specs(&specs).unwrap_or_else(|r| panic!("{r}")).sources;
+    let mut paths: Vec<&str> = sources
+        .iter()
+        .map(|(_, f)| f.path.as_str())
+        .filter(|p| !p.ends_with("service.yaml") && !p.ends_with("types.yaml"))
+        .collect();
+    paths.sort();
+    let own = operation_crate(paths[0]);
+    let other = paths.iter().find(|p| operation_crate(p) != own).expect("operations in two crates");
+    std::fs::write(other, b"name: \xff\n").expect("writable");
+    let reused =
+        Config::new().part(Part::Operations(own)).reuse_from(&committed).compile_specs(&specs, scratch("own-out"));
+    let reused = reused.unwrap_or_else(|r| panic!("{r}"));
+    assert!(!reused.reused.is_empty() && reused.written.iter().all(|p| reused.reused.iter().any(|r| p.ends_with(r))));
+    let client = Config::new().part(Part::Client).reuse_from(&committed).compile_specs(&specs, scratch("own-client"));
+    let report = client.expect_err("the client crate reads every spec file").to_string();
+    assert!(report.contains(other.rsplit('/').next().expect("a file name")), "{report}");
+}
