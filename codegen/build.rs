@@ -1,10 +1,10 @@
-//! Embeds the generator's identity, `CODEGEN_SOURCE_SHA256`: a SHA-256 over the generator's own
+//! Embeds the generator's identity, `CODEGEN_SOURCE_HASH`: an XXH3-128 over the generator's own
 //! source files (`src/**`, paths and text). Generated files record it among their inputs, so a
 //! build never reuses a file made by another version of the generator (see `src/fingerprint.rs`).
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3Default;
 
 fn main() {
     // A folder path makes Cargo rerun this script when anything under it changes.
@@ -15,7 +15,7 @@ fn main() {
         std::process::exit(1);
     }
     files.sort();
-    let mut hasher = Sha256::new();
+    let mut hasher = Xxh3Default::new();
     for path in &files {
         let Ok(text) = std::fs::read_to_string(path) else {
             eprintln!("error: cannot read {} to fingerprint the generator", path.display());
@@ -24,12 +24,12 @@ fn main() {
         // `/` separators and `\n` line ends, so a Windows checkout fingerprints the same.
         let name = path.to_string_lossy().replace('\\', "/");
         for part in [name.as_bytes(), text.replace("\r\n", "\n").as_bytes()] {
-            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(&(part.len() as u64).to_le_bytes());
             hasher.update(part);
         }
     }
-    let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    println!("cargo::rustc-env=CODEGEN_SOURCE_SHA256={hex}");
+    let hex = format!("{:032x}", hasher.digest128());
+    println!("cargo::rustc-env=CODEGEN_SOURCE_HASH={hex}");
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

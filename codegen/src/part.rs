@@ -6,8 +6,6 @@
 //! An operation's crate comes from its spec file's name alone, so adding or removing an operation
 //! changes no other operation's crate (and no other generated file).
 
-use sha2::{Digest, Sha256};
-
 use crate::ir::Operation;
 
 /// How many crates deal out the operations.
@@ -98,8 +96,8 @@ impl Part {
 #[must_use]
 pub fn operation_crate(path: &str) -> usize {
     let name = path.rsplit_once('/').map_or(path, |(_, name)| name);
-    let digest = Sha256::digest(name.as_bytes());
-    usize::from(digest[0]) % OPERATION_CRATES
+    let digest = xxhash_rust::xxh3::xxh3_64(name.as_bytes());
+    usize::try_from(digest % OPERATION_CRATES as u64).unwrap_or_default()
 }
 
 /// Whether the file at `path` describes the service (`service.yaml`, `types.yaml`), not one
