@@ -17,7 +17,7 @@ mod values;
 pub use service::parse_offset;
 
 use crate::diagnostic::Diagnostics;
-use crate::spec::model::ServiceSpec;
+use crate::spec::model::{OperationDoc, ServiceSpec};
 
 /// Runs every rule over every service.
 pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
@@ -32,15 +32,27 @@ pub fn check(services: &[ServiceSpec], diags: &mut Diagnostics) {
             values::check_examples(spec, shared, diags);
             fields::warn_missing_definition_docs(shared, diags);
         }
-        for op in &spec.operations {
-            fields::check_operation(spec, op, diags);
-            paths::check_path_segments(op, diags);
-            paths::check_content_type(op, diags);
-            protocol::check_tencent_api3_operation(spec, op, diags);
-            values::check_examples(spec, op, diags);
-            lifecycle::check_waiter(op, diags);
-            lifecycle::check_pagination(op, diags);
-            fields::warn_missing_docs(op, diags);
+        // Each operation's rules read only the service and the operation, so operations are
+        // checked on every core; their findings are taken in order.
+        let found = crate::parallel::map(&spec.operations, crate::parallel::threads(), |op| {
+            let mut found = Diagnostics::new();
+            check_operation(spec, op, &mut found);
+            found
+        });
+        for found in found {
+            diags.extend(found);
         }
     }
+}
+
+/// The rules of one operation.
+fn check_operation(spec: &ServiceSpec, op: &OperationDoc, diags: &mut Diagnostics) {
+    fields::check_operation(spec, op, diags);
+    paths::check_path_segments(op, diags);
+    paths::check_content_type(op, diags);
+    protocol::check_tencent_api3_operation(spec, op, diags);
+    values::check_examples(spec, op, diags);
+    lifecycle::check_waiter(op, diags);
+    lifecycle::check_pagination(op, diags);
+    fields::warn_missing_docs(op, diags);
 }

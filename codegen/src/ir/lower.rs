@@ -31,12 +31,19 @@ fn service(sources: &SourceMap, spec: &ServiceSpec, diags: &mut Diagnostics) -> 
     let offset = s.time_zone.as_ref().and_then(|tz| parse_offset(&tz.value));
     let mut methods = Scope::new("client method").reserve("new").reserve("config");
     let common_errors = error_variants(&s.errors, &[], diags);
+    // Operations are lowered independently, on every core (a large service is most of a cold
+    // generation's model stage); their diagnostics and method names are then taken in order.
+    let lowered = crate::parallel::map(&spec.operations, crate::parallel::threads(), |op| {
+        let mut found = Diagnostics::new();
+        let file = sources.get(op.file).path.clone();
+        (operation(spec, op, file, offset.unwrap_or(0), &common_errors, &mut found), found)
+    });
     let operations = spec
         .operations
         .iter()
-        .map(|op| {
-            let file = sources.get(op.file).path.clone();
-            let lowered = operation(spec, op, file, offset.unwrap_or(0), &common_errors, diags);
+        .zip(lowered)
+        .map(|(op, (lowered, found))| {
+            diags.extend(found);
             if let Err(d) = methods.claim(&lowered.module, &op.operation.value, op.operation.span) {
                 diags.push(d);
             }
