@@ -234,7 +234,8 @@ progenitor_baseline() {
   say "   generation in its build script, median of 3: $pg_gen s"
 }
 
-if part build; then
+# The generation rows compare with its generation time, the build rows with its builds.
+if part build || part generation; then
   progenitor_baseline
   export BENCH_PROGENITOR_GENERATION_S=$pg_gen
 fi

@@ -473,7 +473,7 @@ fn reuse(profile: &str, budget: Duration) {
     );
     row(&[
         &format!("generation, {profile}"),
-        "build script in all (read, reuse or generate, write), 500 synthetic operations, unchanged specs",
+        "the six generated crates' build scripts in all (read, reuse or generate, write), 500 synthetic operations, unchanged specs",
         &format!("{} (nothing reusable, same run: {}, ratio {ratio:.3})", fmt_duration(warm), fmt_duration(compact)),
         &progenitor_name,
         &format!("{vs_progenitor:.3}"),
@@ -482,7 +482,7 @@ fn reuse(profile: &str, budget: Duration) {
     ]);
     row(&[
         &format!("generation, {profile}"),
-        "build script in all, 500 synthetic operations, nothing reusable (files written compact, as `build.rs` writes them)",
+        "the six generated crates' build scripts in all, 500 synthetic operations, nothing reusable (files written compact, as `build.rs` writes them)",
         &format!(
             "{} (formatted instead, same run: {}, ratio {cold_vs_formatted:.3})",
             fmt_duration(compact),
