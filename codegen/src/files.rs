@@ -108,8 +108,9 @@ impl Config {
     /// A folder shared by the build scripts of every generated crate: a run that has to
     /// generate generates every crate's files and writes them there too, and a run takes its
     /// crate's files from there as from [`Config::reuse_from`]. So a build generates the specs
-    /// once, not once per crate (the build scripts of one build may run at the same time; each
-    /// file is written whole, by a rename).
+    /// once, not once per crate: the build scripts of one build may run at the same time, so a
+    /// run that has to generate first takes the folder's lock (`.lock`) and, once it has it,
+    /// looks again for files written meanwhile; each file is written whole, by a rename.
     pub fn share_generated(mut self, dir: impl Into<PathBuf>) -> Self {
         self.share = Some(dir.into());
         self
@@ -193,6 +194,9 @@ impl Config {
     /// Generates every crate's files (taking what it can from the earlier ones), writes them
     /// all to the shared folder, and returns this run's crates' files.
     fn generate_shared(&self, sources: &SourceMap, providers: &[&str]) -> Result<crate::Output, Diagnostics> {
+        // Cargo starts the build scripts side by side: one generates while the others wait for
+        // it and then find its files, instead of each generating them all.
+        let _turn = self.share.as_deref().and_then(take_turn);
         let all = crate::Part::all();
         let previous = self.previous(&all).map_err(|report| report.diagnostics)?;
         let mut output = crate::generate_selected(sources, providers, &self.selection, &previous, self.layout, &all)?;
@@ -346,6 +350,17 @@ fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
 
 /// Writes `contents` to `path` unless it holds them already, through a file of its own renamed
 /// over it, so that a reader never sees a half-written file (another build script may read it).
+/// Waits for the exclusive lock of the shared folder `share` and holds it until the returned
+/// file is dropped (or the process ends, however it ends). `None` where the folder or its lock
+/// cannot be had (a read-only or lockless file system): the caller then generates on its own,
+/// as it would without a shared folder.
+fn take_turn(share: &Path) -> Option<std::fs::File> {
+    std::fs::create_dir_all(share).ok()?;
+    let lock = std::fs::File::options().create(true).truncate(false).write(true).open(share.join(".lock")).ok()?;
+    lock.lock().ok()?;
+    Some(lock)
+}
+
 fn write_whole(path: &Path, contents: &str) -> std::io::Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
         return Ok(());

@@ -212,3 +212,29 @@ fn an_operations_crate_with_reusable_files_reads_only_its_own_specs() {
     let report = client.expect_err("the client crate reads every spec file").to_string();
     assert!(report.contains(other.rsplit('/').next().expect("a file name")), "{report}");
 }
+
+#[test]
+fn build_scripts_running_at_the_same_time_generate_once() {
+    let specs = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs"));
+    let share = scratch("together");
+    let start = std::sync::Barrier::new(2);
+    let runs: Vec<_> = std::thread::scope(|scope| {
+        let run = |part: Part, out: &'static str| {
+            let (share, start) = (&share, &start);
+            scope.spawn(move || {
+                start.wait();
+                Config::new().part(part).share_generated(share).compile_specs(specs, scratch(out)).expect("valid")
+            })
+        };
+        let first = run(Part::Client, "together-client");
+        let second = run(Part::Shared, "together-shared");
+        [first, second].map(|t| t.join().expect("no panic")).into()
+    });
+    let generated = runs.iter().filter(|run| run.reused.is_empty()).count();
+    assert_eq!(
+        generated,
+        1,
+        "one run generates, the other takes its files: {:?}",
+        runs.iter().map(|r| &r.reused).collect::<Vec<_>>()
+    );
+}
