@@ -348,8 +348,6 @@ fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
     Ok(true)
 }
 
-/// Writes `contents` to `path` unless it holds them already, through a file of its own renamed
-/// over it, so that a reader never sees a half-written file (another build script may read it).
 /// Waits for the exclusive lock of the shared folder `share` and holds it until the returned
 /// file is dropped (or the process ends, however it ends). `None` where the folder or its lock
 /// cannot be had (a read-only or lockless file system): the caller then generates on its own,
@@ -361,6 +359,8 @@ fn take_turn(share: &Path) -> Option<std::fs::File> {
     Some(lock)
 }
 
+/// Writes `contents` to `path` unless it holds them already, through a file of its own renamed
+/// over it, so that a reader never sees a half-written file (another build script may read it).
 fn write_whole(path: &Path, contents: &str) -> std::io::Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
         return Ok(());
