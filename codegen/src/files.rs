@@ -203,7 +203,7 @@ impl Config {
         if let Some(share) = &self.share {
             for file in &output.files {
                 let path = share.join(&file.name);
-                write_whole(&path, &file.contents).map_err(|e| io_report(&path, &e).diagnostics)?;
+                write_if_changed(&path, &file.contents).map_err(|e| io_report(&path, &e).diagnostics)?;
             }
         }
         let own = |name: &str| self.parts.iter().any(|part| crate::Part::of_file(name) == Some(*part));
@@ -337,17 +337,6 @@ fn line_breaks_to_lf(bytes: Vec<u8>) -> Vec<u8> {
     out
 }
 
-fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
-        return Ok(false);
-    }
-    if let Some(folder) = path.parent() {
-        std::fs::create_dir_all(folder)?;
-    }
-    std::fs::write(path, contents)?;
-    Ok(true)
-}
-
 /// Waits for the exclusive lock of the shared folder `share` and holds it until the returned
 /// file is dropped (or the process ends, however it ends). `None` where the folder or its lock
 /// cannot be had (a read-only or lockless file system): the caller then generates on its own,
@@ -359,18 +348,20 @@ fn take_turn(share: &Path) -> Option<std::fs::File> {
     Some(lock)
 }
 
-/// Writes `contents` to `path` unless it holds them already, through a file of its own renamed
-/// over it, so that a reader never sees a half-written file (another build script may read it).
-fn write_whole(path: &Path, contents: &str) -> std::io::Result<()> {
+/// Writes `contents` to `path` unless it holds them already (so that unchanged output does not
+/// trigger recompiles), through a file of its own renamed over it, so that a reader never sees
+/// a half-written file (another build script may read it); whether it wrote.
+fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
-        return Ok(());
+        return Ok(false);
     }
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&temporary, contents)?;
-    std::fs::rename(&temporary, path)
+    std::fs::rename(&temporary, path)?;
+    Ok(true)
 }
 
 fn io_report(path: &Path, error: &std::io::Error) -> Report {

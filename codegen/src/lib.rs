@@ -62,6 +62,8 @@ pub mod synthetic;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use files::{Compiled, Config, Report, SpecFiles, compile_specs, read_specs};
 pub use part::Part;
+
+use fingerprint::Keys;
 pub use render::Layout;
 pub use reuse::Previous;
 pub use selection::Selection;
@@ -130,12 +132,10 @@ pub fn generate_selected(
     layout: Layout,
     parts: &[Part],
 ) -> Result<Output, Diagnostics> {
-    if let Some(output) = reuse_whole(sources, providers, selection, previous, parts) {
+    let keys = part_keys(sources, providers, selection, parts);
+    if let Some(output) = reuse_keyed(&keys, previous) {
         return Ok(output);
     }
-    let identity = selection.identity(fingerprint::GENERATOR);
-    let keys: Vec<(Part, fingerprint::Keys)> =
-        parts.iter().map(|&part| (part, fingerprint::keys(sources, providers, &identity, part))).collect();
     let mut diags = Diagnostics::new();
     let specs = spec::load(sources, &mut diags);
     // Files that failed to load are left out of `specs`; the rules still run over the others,
@@ -197,11 +197,19 @@ pub fn reuse_whole(
     previous: &Previous,
     parts: &[Part],
 ) -> Option<Output> {
+    reuse_keyed(&part_keys(sources, providers, selection, parts), previous)
+}
+
+/// The inputs hashes of the files of each crate of `parts`.
+fn part_keys(sources: &SourceMap, providers: &[&str], selection: &Selection, parts: &[Part]) -> Vec<(Part, Keys)> {
     let identity = selection.identity(fingerprint::GENERATOR);
-    let files: Vec<Vec<GeneratedFile>> = parts
-        .iter()
-        .map(|&part| previous.whole_run(&fingerprint::keys(sources, providers, &identity, part), &index_name(part)))
-        .collect::<Option<_>>()?;
+    parts.iter().map(|&part| (part, fingerprint::keys(sources, providers, &identity, part))).collect()
+}
+
+/// [`reuse_whole`] with the crates' inputs hashes already made.
+fn reuse_keyed(keys: &[(Part, Keys)], previous: &Previous) -> Option<Output> {
+    let files: Vec<Vec<GeneratedFile>> =
+        keys.iter().map(|(part, keys)| previous.whole_run(keys, &index_name(*part))).collect::<Option<_>>()?;
     let files: Vec<GeneratedFile> = files.into_iter().flatten().collect();
     let reused = files.iter().map(|f| f.name.clone()).collect();
     Some(Output { files, warnings: Diagnostics::new(), reused })
