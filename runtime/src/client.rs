@@ -3,32 +3,29 @@
 //! decode or classify the error, and retry where it is safe.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use time::OffsetDateTime;
-use tracing::Instrument;
 
 use crate::__private::{Operation, OperationError};
 use crate::config::{Config, Endpoint};
 use crate::credentials::Credentials;
-use crate::error::{
-    ConfigError, EXCERPT_BYTES, Excerpt, RequestError, RequestErrorKind, ServiceError, ValidationError, bounded,
-};
-use crate::retry::{Failure, hint, is_retryable};
+use crate::error::{ConfigError, Excerpt, RequestError, RequestErrorKind, ServiceError, ValidationError};
+use crate::retry::{Failure, is_retryable};
 use crate::sign::SignableRequest;
 use crate::sign::scheme::{Call, Keys, scheme};
-use crate::wire::{Method, OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
+use crate::wire::{OperationSpec, Protocol, RequestWriter, RetrySafety, ServiceSpec};
 use crate::{Provider, Signing};
 
 mod body;
 mod decode;
+mod exchange;
 #[cfg(test)]
 mod tests;
 
-use body::BodyError;
 use decode::{decode, finish};
 #[cfg(any(test, feature = "example-tests"))]
 pub(crate) use decode::{decode_body, decode_body_one_pass};
+use exchange::{Exchange, Settled};
 
 /// A configured connection to one service. Generated clients hold one; clones share it.
 #[derive(Clone, Debug)]
@@ -176,96 +173,6 @@ impl ClientHandle {
         }
         Err(url)
     }
-
-    async fn attempt(
-        &self,
-        spec: &OperationSpec,
-        req: SignableRequest,
-    ) -> Result<Answer, (Failure<'static>, RequestError)> {
-        let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut builder = match self.url(&req) {
-            Ok(url) => self.inner.http.request(method, url),
-            Err(text) => self.inner.http.request(method, text),
-        };
-        // A client built here carries the timeout already; a caller's client gets it per request.
-        if self.inner.config.http.is_some() {
-            builder = builder.timeout(self.inner.config.timeout);
-        }
-        // The values move into the HTTP request as they are (a `String` becomes a header value
-        // without a copy).
-        for (name, value) in req.headers {
-            if !name.eq_ignore_ascii_case("host") {
-                builder = builder.header(name.as_str(), value);
-            }
-        }
-        // A token prepared as its header once per client goes as it is: no copy, no check.
-        if let Keys::Token(token) = &self.inner.keys {
-            let (name, value) = token.header();
-            builder = builder.header(name, value);
-        }
-        if !req.body.is_empty() {
-            builder = builder.body(req.body);
-        } else if matches!(spec.method, Method::Post | Method::Put) {
-            // A method that carries content says it has none, as every official SDK does on a
-            // body-less POST (some gateways answer 411 Length Required without it). Set by the
-            // transport, so no signer signs it.
-            builder = builder.header(reqwest::header::CONTENT_LENGTH, "0");
-        }
-        let classify = |mut e: reqwest::Error, reading: &str| {
-            // reqwest's message quotes the URL; its query can hold credentials (RPC V1 sends
-            // SecurityToken and Signature there), so only scheme, host and path are kept.
-            if let Some(url) = e.url_mut() {
-                url.set_query(None);
-            }
-            let (failure, kind, what) = if e.is_builder() {
-                // Nothing was sent; the same values would fail again.
-                let what = "cannot build the HTTP request (the URL or a header is not valid HTTP)";
-                (Failure::Unsendable, RequestErrorKind::Config, what.to_owned())
-            } else if e.is_timeout() {
-                (Failure::Timeout, RequestErrorKind::Timeout, format!("timed out{reading}"))
-            } else {
-                (Failure::Transport, RequestErrorKind::Transport, format!("transport failure{reading}"))
-            };
-            (failure, fail(spec, kind, what).with_source(e))
-        };
-        let mut response = builder.send().await.map_err(|e| classify(e, ""))?;
-        let status = response.status().as_u16();
-        // Kept with the answer: only a failure reads them again (for a retry hint).
-        let headers = std::mem::take(response.headers_mut());
-        let request_id = self
-            .inner
-            .request_id_header
-            .as_ref()
-            .and_then(|h| headers.get(h)?.to_str().ok())
-            .map(|id| bounded(id.to_owned(), EXCERPT_BYTES));
-        if response.status().is_redirection() {
-            // The body is not read: whatever the redirecting server says is not the answer.
-            let location = headers.get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()));
-            let detail = match location {
-                Some(location) => format!(
-                    "the endpoint answered with a redirect to {}, which signed requests never follow (check the \
-                     region or Config::endpoint)",
-                    Excerpt(&location)
-                ),
-                None => "the endpoint answered with a redirect, which signed requests never follow (check the region \
-                         or Config::endpoint)"
-                    .to_owned(),
-            };
-            return Err((
-                Failure::Final,
-                fail(spec, RequestErrorKind::Redirect, detail).with_status(status, request_id),
-            ));
-        }
-        // From here on the status and request id are known: every failure keeps them.
-        let body = self.read_body(spec, response).await.map_err(|(failure, e)| {
-            let e = match e {
-                BodyError::Http(e) => classify(e, " while reading the response body").1,
-                BodyError::TooLarge(e) => e,
-            };
-            (failure, e.with_status(status, request_id.clone()))
-        })?;
-        Ok(Answer { status, request_id, headers, body })
-    }
 }
 
 /// Refuses settings that travel in headers and hold characters HTTP does not allow there, naming
@@ -326,44 +233,83 @@ fn nonce() -> String {
 }
 
 /// Sends one operation: the whole pipeline, with retries. Only validation, writing and decoding
-/// depend on the operation; the exchange itself is one non-generic future, so each operation
-/// adds little code to a build.
+/// depend on the operation; each attempt's exchange is non-generic code, so each operation adds
+/// little code to a build. The request is validated when this is called; the future owns a
+/// clone of the handle (a reference count).
 ///
 /// # Errors
 /// The operation's error: a documented code, an unmodelled provider error, or a request failure.
-pub async fn send_operation<O: Operation>(handle: &ClientHandle, request: O) -> Result<O::Response, O::Error> {
-    crate::__private::validate(&request).map_err(|e| O::Error::from_request(validation(&O::SPEC, e)))?;
-    send_valid(handle, request).await
+pub fn send_operation<O: Operation>(
+    handle: &ClientHandle,
+    request: O,
+) -> impl Future<Output = Result<O::Response, O::Error>> + Send + use<O> {
+    let checked = crate::__private::validate(&request).map(|()| request);
+    send_checked(handle.clone(), checked)
 }
 
-/// [`send_operation`] for a request whose documented constraints were checked already (what a
-/// builder's `build` returns), so that they are not checked twice.
+/// Sends a request whose documented constraints were checked already (what a builder's
+/// `build` returns, so that they are not checked twice), or returns the failure of that check
+/// as the operation's error.
+///
+/// Only this loop is compiled per operation; each attempt's work is the non-generic
+/// [`Exchange`]'s. Nothing of the operation's is held across an await but the request, so the
+/// future stays small (see [`exchange`]).
 ///
 /// # Errors
 /// As [`send_operation`].
-pub(crate) async fn send_valid<O: Operation>(handle: &ClientHandle, mut request: O) -> Result<O::Response, O::Error> {
-    // A promoted constant: referred to, not copied into the call's future.
-    let spec: &'static OperationSpec = &O::SPEC;
-    if let Some(token) = request.idempotency_token() {
-        token.get_or_insert_with(|| uuid::Uuid::new_v4().to_string());
-    }
-    let mut writer = RequestWriter::default();
-    request.write(&mut writer);
-    // The first attempt takes the parameters over; a retry writes them again from the request
-    // (the same values: the idempotency token is filled in already).
-    let mut rewrite = move |writer: &mut RequestWriter| request.write(writer);
-    let mut decoded = None;
-    let mut first_pass = |body: &[u8], want_request_id: bool| {
-        decoded = crate::one_pass::decode::<O::Response>(spec.service, body, want_request_id);
-        decoded.is_some()
-    };
-    match exchange(handle, spec, writer, &mut rewrite, &mut first_pass).await {
-        Ok(delivered) => match decoded {
-            Some(decoded) => Ok(finish(decoded, delivered)),
-            None => decode::<O>(spec, delivered),
-        },
-        Err(Outcome::Service(error)) => Err(O::Error::from_service(error)),
-        Err(Outcome::Request(error)) => Err(O::Error::from_request(error)),
+// Not an `async fn`: its arguments would be moved into a second place in the future.
+#[allow(clippy::manual_async_fn)]
+pub(crate) fn send_checked<O: Operation>(
+    handle: ClientHandle,
+    mut checked: Result<O, ValidationError>,
+) -> impl Future<Output = Result<O::Response, O::Error>> + Send {
+    // A block rather than an `async fn`, and the request borrowed where the future captured
+    // it: moving it out would give it a second place in the future.
+    async move {
+        // A promoted constant: referred to, not copied into the call's future.
+        let spec: &'static OperationSpec = &O::SPEC;
+        let request = match &mut checked {
+            Ok(request) => request,
+            Err(error) => return Err(O::Error::from_request(validation(spec, error.clone()))),
+        };
+        if let Some(token) = request.idempotency_token() {
+            token.get_or_insert_with(|| uuid::Uuid::new_v4().to_string());
+        }
+        let mut exchange = Exchange::new(&handle, spec);
+        // The blocks end the lives of what the sync steps borrow before the next await, so that
+        // the future does not keep room for them.
+        loop {
+            let attempt = {
+                // Each attempt writes the parameters anew (a retry the same values: the
+                // idempotency token is filled in already).
+                let mut writer = RequestWriter::default();
+                request.write(&mut writer);
+                match exchange.attempt(writer) {
+                    Ok(attempt) => attempt,
+                    Err(error) => return Err(O::Error::from_request(error)),
+                }
+            };
+            let delay = {
+                let received = match attempt.await {
+                    // A plain success decodes in one pass; anything else is settled in full.
+                    Ok(answer) if (200..300).contains(&answer.status) => {
+                        let want_request_id = answer.request_id.is_none();
+                        match crate::one_pass::decode::<O::Response>(spec.service, &answer.body, want_request_id) {
+                            Some(decoded) => return Ok(finish(decoded, exchange.deliver(answer))),
+                            None => Ok(answer),
+                        }
+                    }
+                    other => other,
+                };
+                match exchange.settle(received) {
+                    Settled::Delivered(delivered) => return decode::<O>(spec, delivered),
+                    Settled::Failed(Outcome::Service(error)) => return Err(O::Error::from_service(error)),
+                    Settled::Failed(Outcome::Request(error)) => return Err(O::Error::from_request(error)),
+                    Settled::Retry(delay) => delay,
+                }
+            };
+            tokio::time::sleep(delay).await;
+        }
     }
 }
 
@@ -386,140 +332,6 @@ impl std::fmt::Display for Outcome {
 struct Delivered {
     answer: Answer,
     attempts: u32,
-}
-
-/// Decodes a 2xx body in one pass when it is a plain success, keeping the response, and says
-/// whether it was (see [`crate::one_pass`]); when it says no, the pipeline reads the body in full.
-/// Its second argument says whether the body's request id is wanted (no header carried one).
-type FirstPass<'a> = &'a mut (dyn FnMut(&[u8], bool) -> bool + Send);
-
-/// Writes the operation's parameters again, for a retry.
-type Rewrite<'a> = &'a mut (dyn FnMut(&mut RequestWriter) + Send);
-
-/// Fills the path, then signs, sends and retries until a 2xx answer or a final failure.
-///
-/// Not generic: its future is compiled once and held inline by each operation's (a box here
-/// cost an allocation of the whole state per call).
-async fn exchange(
-    handle: &ClientHandle,
-    spec: &OperationSpec,
-    writer: RequestWriter,
-    rewrite: Rewrite<'_>,
-    first_pass: FirstPass<'_>,
-) -> Result<Delivered, Outcome> {
-    let service = spec.service;
-    let project = handle.inner.config.project_id.as_deref();
-    if writer.project_id_param.is_some() && project.is_none() {
-        let detail = ConfigError::MissingProjectId(service.name).to_string();
-        return Err(Outcome::Request(fail(spec, RequestErrorKind::Config, detail)));
-    }
-    let path = writer.fill_path(spec.path, project).map_err(|e| Outcome::Request(validation(spec, e)))?;
-    let span = tracing::info_span!(
-        "cloud_task_apis::call",
-        provider = ?service.provider,
-        service = service.name,
-        operation = spec.name,
-        attempt = tracing::field::Empty,
-        status = tracing::field::Empty,
-        request_id = tracing::field::Empty,
-    );
-    retry_loop(handle, spec, (writer, path), rewrite, first_pass, span.clone()).instrument(span).await
-}
-
-/// Signs, sends and retries. The first attempt is built from `first` (the written parameters
-/// and the filled path), each retry from parameters written again by `rewrite`; each attempt's
-/// facts are recorded on `span` (the call's, which the loop runs in).
-async fn retry_loop(
-    handle: &ClientHandle,
-    spec: &OperationSpec,
-    first: (RequestWriter, String),
-    rewrite: Rewrite<'_>,
-    first_pass: FirstPass<'_>,
-    span: tracing::Span,
-) -> Result<Delivered, Outcome> {
-    let service = spec.service;
-    let policy = &handle.inner.config.retry;
-    let started = Instant::now();
-    let mut attempt = 0;
-    let mut first = Some(first);
-    loop {
-        attempt += 1;
-        span.record("attempt", attempt);
-        let (writer, path) = match first.take() {
-            Some(first) => first,
-            None => {
-                let mut writer = RequestWriter::default();
-                rewrite(&mut writer);
-                let project = handle.inner.config.project_id.as_deref();
-                let path = writer.fill_path(spec.path, project).map_err(|e| Outcome::Request(validation(spec, e)))?;
-                (writer, path)
-            }
-        };
-        let req = handle.prepare(spec, path, writer);
-        let (retryable, error, retry_hint) = match handle.attempt(spec, req).await {
-            Err((failure, error)) => (is_retryable(failure, spec.retry), Outcome::Request(error), None),
-            Ok(answer) => {
-                span.record("status", answer.status);
-                if let Some(id) = &answer.request_id {
-                    span.record("request_id", id.as_str());
-                }
-                let success = (200..300).contains(&answer.status);
-                if success && first_pass(&answer.body, answer.request_id.is_none()) {
-                    return Ok(Delivered { answer, attempts: attempt });
-                }
-                // Tencent Cloud API 3.0 reports every refusal inside a 2xx, in its envelope.
-                let in_body = if success { crate::envelope::in_success(service.envelope, &answer.body) } else { None };
-                let refused = service.success_when.as_ref().and_then(|when| when.refusal(&answer.body));
-                if success && in_body.is_none() && refused.is_none() {
-                    return Ok(Delivered { answer, attempts: attempt });
-                }
-                let Answer { status, request_id: header_id, headers, body } = answer;
-                let retry_hint = hint(&headers);
-                let error = match (in_body, refused) {
-                    (Some(parsed), _) => Some(ServiceError::new(
-                        spec.name,
-                        status,
-                        parsed.code,
-                        parsed.message,
-                        header_id.clone().or(parsed.request_id),
-                    )),
-                    // A 200 whose result field says no: the envelope's code, or that value.
-                    (None, Some(value)) => {
-                        Some(service_error(spec, status, header_id.clone(), &body).unwrap_or_else(|| {
-                            ServiceError::new(spec.name, status, value, String::new(), header_id.clone())
-                        }))
-                    }
-                    (None, None) => service_error(spec, status, header_id.clone(), &body),
-                };
-                match error {
-                    Some(error) => {
-                        let retryable = is_retryable(Failure::Status { status, code: Some(error.code()) }, spec.retry);
-                        (retryable, Outcome::Service(error), retry_hint)
-                    }
-                    None => {
-                        let error = fail(
-                            spec,
-                            RequestErrorKind::UnexpectedResponse,
-                            format!(
-                                "unexpected response: the body is not in the {} error format",
-                                provider_name(service.provider)
-                            ),
-                        )
-                        .with_response(status, header_id, &body);
-                        let retryable = is_retryable(Failure::Status { status, code: None }, spec.retry);
-                        (retryable, Outcome::Request(error), retry_hint)
-                    }
-                }
-            }
-        };
-        let delay = policy.delay(attempt, retry_hint);
-        if !retryable || attempt >= policy.max_attempts || started.elapsed() + delay > policy.max_elapsed {
-            tracing::debug!(attempt, "giving up: {error}");
-            return Err(error);
-        }
-        tracing::debug!(attempt, ?delay, "retrying: {error}");
-        tokio::time::sleep(delay).await;
-    }
 }
 
 /// The provider's refusal in an answer: its error envelope, or, for a body without a code at

@@ -178,15 +178,12 @@ pub trait Paged: Operation + Clone {
 ///
 /// # Errors
 /// As [`send`].
-pub async fn send_built<O: Operation>(
+pub fn send_built<O: Operation>(
     client: crate::ClientHandle,
     request: Result<O, ValidationError>,
-) -> Result<O::Response, O::Error> {
-    match request {
-        // `build` checked the request.
-        Ok(request) => crate::client::send_valid(&client, request).await,
-        Err(error) => Err(validation_error::<O>(error)),
-    }
+) -> impl Future<Output = Result<O::Response, O::Error>> + Send {
+    // `build` checked the request.
+    crate::client::send_checked(client, request)
 }
 
 /// A builder's validation failure as an operation error.

@@ -13,12 +13,12 @@ pub(super) enum BodyError {
 
 impl ClientHandle {
     /// Reads the body, refusing it when it would pass the configured limit: a declared length
-    /// over the limit before reading, an undeclared one as soon as it passes (at most the limit
-    /// plus one chunk is ever held).
+    /// over the limit before reading, any body as soon as it passes (at most the limit plus one
+    /// chunk is ever held). The response is borrowed, so that the call's future holds it once.
     pub(super) async fn read_body(
         &self,
         spec: &OperationSpec,
-        mut response: reqwest::Response,
+        response: &mut reqwest::Response,
     ) -> Result<bytes::Bytes, (Failure<'static>, BodyError)> {
         let limit = self.inner.config.max_response_bytes;
         let too_large = |size: String| {
@@ -32,17 +32,14 @@ impl ClientHandle {
             let failure = if e.is_timeout() { Failure::Timeout } else { Failure::Transport };
             (failure, BodyError::Http(e))
         };
-        match response.content_length() {
-            Some(length) if length > limit => {
-                return Err(too_large(format!("{length} bytes (Content-Length), over")));
-            }
-            // The HTTP stack reads no more than the length the answer declared, within the limit.
-            Some(_) => return response.bytes().await.map_err(http_failure),
-            None => {}
+        let declared = response.content_length();
+        if let Some(length) = declared.filter(|&length| length > limit) {
+            return Err(too_large(format!("{length} bytes (Content-Length), over")));
         }
-        // Without a declared length the body is read chunk by chunk, and refused as soon as it
-        // passes the limit. One chunk is kept as it came, without a copy; a second one starts a
-        // buffer that collects them all.
+        // The body is read chunk by chunk (the HTTP stack reads no more than a declared length),
+        // and refused as soon as it passes the limit. One chunk is kept as it came, without a
+        // copy; a second one starts a buffer that collects them all, sized for the declared
+        // length when there is one.
         let mut first = bytes::Bytes::new();
         let mut collected: Option<bytes::BytesMut> = None;
         let mut size = 0_u64;
@@ -56,7 +53,8 @@ impl ClientHandle {
                 Some(buffer) => buffer.extend_from_slice(&chunk),
                 None if first.is_empty() => first = chunk,
                 None => {
-                    let mut buffer = bytes::BytesMut::with_capacity(usize::try_from(size).unwrap_or(0));
+                    let expected = declared.unwrap_or(size).max(size);
+                    let mut buffer = bytes::BytesMut::with_capacity(usize::try_from(expected).unwrap_or(0));
                     buffer.extend_from_slice(&first);
                     buffer.extend_from_slice(&chunk);
                     collected = Some(buffer);
