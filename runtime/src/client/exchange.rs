@@ -83,7 +83,7 @@ impl<'a> Exchange<'a> {
         writer: RequestWriter,
     ) -> Result<impl Future<Output = Result<Answer, AttemptError>> + Send + use<'a>, RequestError> {
         let sent = self.send(writer)?;
-        Ok(read_answer(self.handle, self.spec, sent).instrument(self.span.clone()))
+        Ok(read_answer(self.handle, self.spec, sent, self.span.clone()).instrument(self.span.clone()))
     }
 
     /// Signs and sends the next attempt.
@@ -212,15 +212,15 @@ impl<'a> Exchange<'a> {
 }
 
 /// The answer `sent` gets, its body read within the configured limit; its status and request
-/// id are recorded on the call's span, which the future runs in.
+/// id are recorded on `span`, the call's.
 async fn read_answer(
     handle: &ClientHandle,
     spec: &'static OperationSpec,
     sent: impl Future<Output = reqwest::Result<reqwest::Response>>,
+    span: tracing::Span,
 ) -> Result<Answer, AttemptError> {
     let mut response = sent.await.map_err(|e| classify(spec, e, ""))?;
     let status = response.status().as_u16();
-    let span = tracing::Span::current();
     span.record("status", status);
     // Kept with the answer: only a failure reads them again (for a retry hint).
     let headers = std::mem::take(response.headers_mut());
