@@ -15,8 +15,9 @@
 //! `CALLS_BENCH_PATHS=acs3,tc3` limits the paths (names as in the output); `CALLS_BENCH_ROUNDS`
 //! sets the rounds (default 201: a row's ratio then moves by about ±5% from run to run, against
 //! ±10% with 21; 0 only checks the requests); `CALLS_BENCH_PROFILE=<path>` (or `hand:<path>`) only makes
-//! rounds of 1,280 calls of that path's generated (hand-written) client, 32 at a time, for
-//! `perf` or `valgrind`; with
+//! rounds of that path's generated (hand-written) client, 32 tasks of 40 calls (or
+//! `CALLS_BENCH_PROFILE_TASKS` tasks; 1 makes a round of 2,000 sequential calls), for `perf` or
+//! `valgrind`; with
 //! `CALLS_BENCH_SERVER` holding the addresses a separate `CALLS_BENCH_SERVE=1` process printed,
 //! the client process is measured alone. `CALLS_BENCH_TOKEN_BYTES=6000` gives the token path a
 //! token of that length instead of 25 bytes.
@@ -344,8 +345,13 @@ fn main() {
         // `hand:<path>` calls the hand-written client instead.
         let (generated, name) = name.strip_prefix("hand:").map_or((true, name.as_str()), |n| (false, n));
         let path = PATHS.into_iter().find(|p| p.name() == name).expect("a path name");
+        let tasks = std::env::var("CALLS_BENCH_PROFILE_TASKS")
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .filter(|&t| t > 0)
+            .unwrap_or(32);
         for _ in 0..rounds {
-            round(&rt, &clients, path, generated, 32);
+            round(&rt, &clients, path, generated, tasks);
         }
     } else if rounds > 0 {
         for path in paths {
