@@ -32,14 +32,12 @@ impl ClientHandle {
             let failure = if e.is_timeout() { Failure::Timeout } else { Failure::Transport };
             (failure, BodyError::Http(e))
         };
-        let declared = response.content_length();
-        if let Some(length) = declared.filter(|&length| length > limit) {
+        if let Some(length) = response.content_length().filter(|&length| length > limit) {
             return Err(too_large(format!("{length} bytes (Content-Length), over")));
         }
         // The body is read chunk by chunk (the HTTP stack reads no more than a declared length),
         // and refused as soon as it passes the limit. One chunk is kept as it came, without a
-        // copy; a second one starts a buffer that collects them all, sized for the declared
-        // length when there is one.
+        // copy; a second one starts a buffer that collects them all.
         let mut first = bytes::Bytes::new();
         let mut collected: Option<bytes::BytesMut> = None;
         let mut size = 0_u64;
@@ -53,8 +51,9 @@ impl ClientHandle {
                 Some(buffer) => buffer.extend_from_slice(&chunk),
                 None if first.is_empty() => first = chunk,
                 None => {
-                    let expected = declared.unwrap_or(size).max(size);
-                    let mut buffer = bytes::BytesMut::with_capacity(usize::try_from(expected).unwrap_or(0));
+                    // Sized by what came, not by the declared length: a server that declares
+                    // the limit and sends a trickle does not get the limit allocated.
+                    let mut buffer = bytes::BytesMut::with_capacity(usize::try_from(size).unwrap_or(0));
                     buffer.extend_from_slice(&first);
                     buffer.extend_from_slice(&chunk);
                     collected = Some(buffer);

@@ -11,13 +11,12 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
+use super::body::BodyError;
 use super::{Answer, ClientHandle, Delivered, Outcome, fail, provider_name, service_error, validation};
 use crate::error::{ConfigError, EXCERPT_BYTES, Excerpt, RequestError, RequestErrorKind, ServiceError, bounded};
 use crate::retry::{Failure, hint, is_retryable};
 use crate::sign::scheme::Keys;
 use crate::wire::{Method, OperationSpec, RequestWriter};
-
-use super::body::BodyError;
 
 /// What an attempt's answer settles: the call's result, or another attempt after a delay.
 pub(super) enum Settled {
