@@ -59,12 +59,19 @@ impl<R: Operation, C> Builder<R, C> {
     /// # Errors
     /// The first required parameter not set, or every documented constraint the values break.
     pub fn build(self) -> Result<R, ValidationError> {
+        self.into_parts().1
+    }
+
+    /// The client, and the request checked as [`build`](Self::build) checks it: a call takes
+    /// the builder's client instead of a clone of it.
+    fn into_parts(self) -> (C, Result<R, ValidationError>) {
+        let Self { client, request, required_set } = self;
         let required = R::SPEC.required;
-        if let Some(missing) = (0..required.len()).find(|&i| self.required_set & (1 << i) == 0) {
-            return Err(ValidationError::missing(required[missing]));
+        if let Some(missing) = (0..required.len()).find(|&i| required_set & (1 << i) == 0) {
+            return (client, Err(ValidationError::missing(required[missing])));
         }
-        crate::__private::validate(&self.request)?;
-        Ok(self.request)
+        let checked = crate::__private::validate(&request).map(|()| request);
+        (client, checked)
     }
 }
 
@@ -76,8 +83,8 @@ impl<R: Operation> Builder<R, ClientHandle> {
     /// provider error as `Error::Unmodelled`, and everything else (invalid parameters,
     /// credentials, transport, timeouts, undecodable responses) as `Error::Request`.
     pub fn send(self) -> impl Future<Output = Result<R::Response, R::Error>> + Send {
-        let client = self.client.clone();
-        crate::__private::send_built(client, self.build())
+        let (client, request) = self.into_parts();
+        crate::__private::send_built(client, request)
     }
 
     /// Polls the operation until the task it reports succeeds or fails, or until the policy's
@@ -97,8 +104,8 @@ impl<R: Operation> Builder<R, ClientHandle> {
         R: Clone,
         R::Response: TaskStatus,
     {
-        let client = self.client.clone();
-        let request = self.build().map_err(|e| WaitError::Call(crate::__private::validation_error::<R>(e)))?;
+        let (client, request) = self.into_parts();
+        let request = request.map_err(|e| WaitError::Call(crate::__private::validation_error::<R>(e)))?;
         crate::__private::wait(&client, request, policy, observe).await
     }
 
@@ -110,8 +117,8 @@ impl<R: Operation> Builder<R, ClientHandle> {
     where
         R: Paged,
     {
-        let client = self.client.clone();
-        Paginator::new(client, self.build())
+        let (client, request) = self.into_parts();
+        Paginator::new(client, request)
     }
 }
 
