@@ -270,7 +270,7 @@ pub(crate) fn send_checked<O: Operation>(
         let spec: &'static OperationSpec = &O::SPEC;
         let request = match &mut checked {
             Ok(request) => request,
-            Err(error) => return Err(O::Error::from_request(validation(spec, error.clone()))),
+            Err(error) => return Err(crate::__private::validation_error::<O>(error.clone())),
         };
         if let Some(token) = request.idempotency_token() {
             token.get_or_insert_with(|| uuid::Uuid::new_v4().to_string());
